@@ -1,0 +1,2 @@
+export * from './schedule-windows.js';
+export * from './free-time.js';

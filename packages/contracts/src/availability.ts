@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { instantOutput, instantQuery, intervalOutput, isoDate, objectId, zoneName } from './common.js';
+
+export const MAX_RANGE_DAYS = 31;
+export const MAX_COMPARE_CALENDARS = 20;
+
+const durationQuery = z.coerce.number().int('must be whole minutes').min(1).max(24 * 60);
+
+export const availabilityQuery = z
+  .object({
+    from: instantQuery,
+    to: instantQuery,
+    duration: durationQuery.optional(),
+    tz: zoneName.optional(),
+  })
+  .superRefine(rangeRules);
+
+export const availabilityResponse = z
+  .object({
+    calendar_id: objectId,
+    from: instantOutput,
+    to: instantOutput,
+    free: z.array(intervalOutput),
+    slots: z.array(intervalOutput).optional(),
+  })
+  .meta({ id: 'Availability' });
+export type AvailabilityResponse = z.infer<typeof availabilityResponse>;
+
+export const compareQuery = z
+  .object({
+    calendar_ids: z
+      .string()
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(objectId).min(2).max(MAX_COMPARE_CALENDARS)),
+    date: isoDate.optional(),
+    from: instantQuery.optional(),
+    to: instantQuery.optional(),
+    tz: zoneName.optional(),
+    duration: durationQuery.optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (new Set(query.calendar_ids).size !== query.calendar_ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['calendar_ids'], message: 'a calendar is listed twice' });
+    }
+    if (query.date && (query.from || query.to)) {
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'give either date or from/to, not both' });
+    } else if (!query.date && !(query.from && query.to)) {
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'give date, or both from and to' });
+    } else if (query.from && query.to) {
+      rangeRules({ from: query.from, to: query.to }, ctx);
+    }
+  });
+
+function rangeRules(range: { from: Date; to: Date }, ctx: z.RefinementCtx): void {
+  const span = range.to.getTime() - range.from.getTime();
+  if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+  else if (span > MAX_RANGE_DAYS * 86_400_000) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_RANGE_DAYS} days` });
+  }
+}
+
+export const compareResponse = z
+  .object({
+    calendar_ids: z.array(objectId),
+    from: instantOutput,
+    to: instantOutput,
+    overlaps: z.array(intervalOutput),
+  })
+  .meta({ id: 'Comparison' });
+export type CompareResponse = z.infer<typeof compareResponse>;

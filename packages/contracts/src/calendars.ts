@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { instantInput, instantOutput, minutes, objectId } from './common.js';
+import { eventResponse } from './events.js';
+import { dateOverrideOutput, timeSlotOutput } from './schedules.js';
+
+export const scheduleLinkInput = z.strictObject({
+  availability_schedule_id: objectId,
+  expires_on: instantInput.optional(),
+});
+export type ScheduleLinkInput = z.infer<typeof scheduleLinkInput>;
+
+export const bookingRulesInput = {
+  meeting_duration_minutes: minutes(24 * 60).min(1).optional(),
+  buffer_before_minutes: minutes(24 * 60).default(0),
+  buffer_after_minutes: minutes(24 * 60).default(0),
+  min_notice_minutes: minutes(365 * 24 * 60).default(0),
+};
+
+export const createCalendarBody = z
+  .strictObject({
+    user_id: objectId,
+    name: z.string().trim().min(1).max(200),
+    availability_schedule_ids: z.array(objectId).max(50).default([]),
+    availability_schedules: z.array(scheduleLinkInput).max(50).default([]),
+    ...bookingRulesInput,
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    const check = (id: string, path: (string | number)[]) => {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `schedule ${id} is linked twice` });
+      seen.add(id);
+    };
+    body.availability_schedule_ids.forEach((id, i) => check(id, ['availability_schedule_ids', i]));
+    body.availability_schedules.forEach((link, i) =>
+      check(link.availability_schedule_id, ['availability_schedules', i, 'availability_schedule_id']),
+    );
+  });
+export type CreateCalendarBody = z.infer<typeof createCalendarBody>;
+
+export const bookingRules = z.object({
+  meeting_duration_minutes: z.number().int().nullable(),
+  buffer_before_minutes: z.number().int(),
+  buffer_after_minutes: z.number().int(),
+  min_notice_minutes: z.number().int(),
+});
+export type BookingRules = z.infer<typeof bookingRules>;
+
+export const linkedScheduleOutput = z.object({
+  availability_schedule_id: objectId,
+  name: z.string(),
+  timezone: z.string(),
+  time_slots: z.array(timeSlotOutput),
+  date_overrides: z.array(dateOverrideOutput),
+  expires_on: instantOutput.nullable(),
+});
+
+export const calendarResponse = z
+  .object({
+    id: objectId,
+    user_id: objectId,
+    name: z.string(),
+    ...bookingRules.shape,
+    created_at: instantOutput,
+    availability_schedules: z.array(linkedScheduleOutput),
+    events: z.array(eventResponse),
+  })
+  .meta({ id: 'Calendar' });
+export type CalendarResponse = z.infer<typeof calendarResponse>;
+
+export const calendarParams = z.object({ calendar_id: objectId });
+export const calendarScheduleParams = z.object({ calendar_id: objectId, schedule_id: objectId });

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+export const objectId = z
+  .string()
+  .regex(OBJECT_ID, 'must be a 24-character lower-case hex id')
+  .meta({ example: '665f1c2b9d3e4a0012345678' });
+
+/** An id in the shape of a MongoDB ObjectId (time-ordered), for stores that assign their own. */
+export function generateId(now = Date.now()): string {
+  const seconds = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  return seconds + randomBytes(8).toString('hex');
+}
+
+export const zoneName = z
+  .string()
+  .max(64)
+  .refine((zone) => IANAZone.isValidZone(zone), 'must be a known IANA time zone, e.g. Europe/Berlin')
+  .meta({ example: 'Europe/Berlin' });
+
+function isRealInstant(value: string): boolean {
+  return DateTime.fromISO(value, { setZone: true }).isValid;
+}
+
+/** An ISO-8601 instant that carries an offset or `Z`; a bare local time is refused. */
+export const instantInput = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 instant with an offset or Z' })
+  .refine(isRealInstant, 'is not a real date and time')
+  .transform((value) => new Date(DateTime.fromISO(value, { setZone: true }).toMillis()));
+
+/**
+ * Instants in query strings: a `+` offset sent unencoded arrives as a space; read it back
+ * rather than refusing a request every shell user will make.
+ */
+export const instantQuery = z.preprocess(
+  (value) => (typeof value === 'string' ? value.replace(/ (\d{2}:?\d{2})$/, '+$1') : value),
+  instantInput,
+);
+
+export const instantOutput = z.string().meta({
+  format: 'date-time',
+  description: 'UTC with Z, or in the `tz` zone of the request with its offset',
+});
+
+export const isoDate = z.iso.date('must be a date YYYY-MM-DD').refine(
+  (value) => DateTime.fromISO(value).isValid,
+  'is not a real date',
+);
+
+const WALL_CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+export const wallClock = z
+  .string()
+  .regex(WALL_CLOCK, 'must be a 24-hour time HH:mm between 00:00 and 24:00')
+  .meta({ example: '09:00' });
+
+export const DAYS_OF_WEEK = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export const dayOfWeek = z.enum(DAYS_OF_WEEK);
+export type DayOfWeek = z.infer<typeof dayOfWeek>;
+
+export const email = z
+  .email('must be a valid email address')
+  .max(254)
+  .transform((value) => value.toLowerCase());
+
+export const minutes = (max: number) => z.number().int('must be whole minutes').min(0).max(max);
+
+/** `?tz=` on every GET that returns instants. */
+export const tzQuery = z.object({ tz: zoneName.optional() });
+
+export const intervalOutput = z.object({ start_time: instantOutput, end_time: instantOutput });
+export type IntervalOutput = z.infer<typeof intervalOutput>;
+
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
+export type Problem = z.infer<typeof problem>;
+
+export const idParams = (name: string) => z.object({ [name]: objectId });

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { dayOfWeek, instantOutput, isoDate, objectId, wallClock, zoneName } from './common.js';
+
+const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
+
+const timeRange = {
+  start_time: wallClock.refine((time) => time !== '24:00', '24:00 is only allowed as an end time'),
+  end_time: wallClock,
+};
+
+function endAfterStart(range: { start_time: string; end_time: string }, ctx: z.RefinementCtx): void {
+  if (toMinutes(range.end_time) <= toMinutes(range.start_time)) {
+    ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
+  }
+}
+
+export const timeSlotInput = z.strictObject({ day_of_week: dayOfWeek, ...timeRange }).superRefine(endAfterStart);
+export const overrideSlotInput = z.strictObject(timeRange).superRefine(endAfterStart);
+
+export const dateOverrideInput = z.strictObject({
+  date: isoDate,
+  time_slots: z.array(overrideSlotInput).max(48),
+});
+
+export const createScheduleBody = z
+  .strictObject({
+    user_id: objectId,
+    name: z.string().trim().min(1).max(200),
+    timezone: zoneName.optional(),
+    time_slots: z.array(timeSlotInput).max(7 * 48),
+    date_overrides: z.array(dateOverrideInput).max(366).default([]),
+  })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.date_overrides.forEach((override, index) => {
+      if (seen.has(override.date)) {
+        ctx.addIssue({ code: 'custom', path: ['date_overrides', index, 'date'], message: 'date is overridden twice' });
+      }
+      seen.add(override.date);
+    });
+  });
+export type CreateScheduleBody = z.infer<typeof createScheduleBody>;
+
+export const timeSlotOutput = z.object({
+  id: z.string(),
+  day_of_week: dayOfWeek,
+  start_time: z.string(),
+  end_time: z.string(),
+});
+export const dateOverrideOutput = z.object({
+  date: z.string(),
+  time_slots: z.array(z.object({ start_time: z.string(), end_time: z.string() })),
+});
+
+export const scheduleResponse = z
+  .object({
+    id: objectId,
+    user_id: objectId,
+    name: z.string(),
+    timezone: z.string(),
+    time_slots: z.array(timeSlotOutput),
+    date_overrides: z.array(dateOverrideOutput),
+    created_at: instantOutput,
+  })
+  .meta({ id: 'AvailabilitySchedule' });
+export type ScheduleResponse = z.infer<typeof scheduleResponse>;
+
+export const scheduleParams = z.object({ schedule_id: objectId });
+export const listSchedulesQuery = z.object({ user_id: objectId });

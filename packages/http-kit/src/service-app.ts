@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from '@slotkeeper/observability';
+import { toProblem } from './problems.js';
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface HttpAppOptions {
+  logger: Logger;
+  bodyLimit?: number;
+  /** Whether the service can serve: its database and broker connections are up. */
+  health?: () => Promise<boolean>;
+}
+
+
+/**
+ * The Fastify instance every service and the gateway start from: zod validation and
+ * serialization, problem+json errors, `x-request-id` in and out, trailing slashes ignored,
+ * the body limit, and `GET /health`.
+ */
+export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }: HttpAppOptions) {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: problem.status, problem: problem.type }, 'request refused');
+    return reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const problem = toProblem({ statusCode: 404, message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    return reply.code(404).type('application/problem+json').send(JSON.stringify(problem));
+  });
+
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = health ? await health().catch(() => false) : true;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+  });
+
+  return app;
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

@@ -1,0 +1,68 @@
+import type { Envelope, MessageType } from '@slotkeeper/contracts';
+import type { Logger } from '@slotkeeper/observability';
+import type { MessageBus, MessageHandler } from './bus.js';
+
+const SEEN_IDS_KEPT = 100_000;
+
+interface Queue {
+  types: ReadonlySet<string>;
+  handler: MessageHandler;
+  seen: Set<string>;
+}
+
+export interface InProcessBusOptions {
+  logger: Logger;
+  /** Deliveries per message before it is parked in the dead-letter list. */
+  maxAttempts?: number;
+}
+
+/**
+ * The bus of the embedded mode. `publish` resolves once every bound queue has handled the
+ * message, so one process is read-your-writes consistent. A failing consumer is retried and then
+ * dead-lettered; its failure never reaches the publisher, as with a real broker.
+ */
+export class InProcessBus implements MessageBus {
+  private readonly queues = new Map<string, Queue>();
+  readonly deadLetters: Array<{ queue: string; message: Envelope; error: string }> = [];
+  private readonly maxAttempts: number;
+
+  constructor(private readonly options: InProcessBusOptions) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  async publish(message: Envelope): Promise<void> {
+    // Copy as a broker would: consumers must not share objects with the publisher.
+    const wire = JSON.stringify(message);
+    const deliveries = [...this.queues.entries()]
+      .filter(([, queue]) => queue.types.has(message.type))
+      .map(([name, queue]) => this.deliver(name, queue, JSON.parse(wire) as Envelope));
+    await Promise.all(deliveries);
+  }
+
+  async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
+    this.queues.set(queue, { types: new Set(types), handler, seen: new Set() });
+  }
+
+  async close(): Promise<void> {
+    this.queues.clear();
+  }
+
+  private async deliver(name: string, queue: Queue, message: Envelope): Promise<void> {
+    if (queue.seen.has(message.id)) return;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await queue.handler(message);
+        queue.seen.add(message.id);
+        // Duplicates arrive close together; remembering the latest ids bounds the memory.
+        if (queue.seen.size > SEEN_IDS_KEPT) queue.seen.delete(queue.seen.values().next().value!);
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    const reason = lastError instanceof Error ? lastError.message : String(lastError);
+    this.deadLetters.push({ queue: name, message, error: reason });
+    this.options.logger.error({ queue: name, messageId: message.id, type: message.type, err: lastError }, 'message dead-lettered');
+  }
+}

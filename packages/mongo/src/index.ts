@@ -1,0 +1,27 @@
+import mongoose, { type Connection } from 'mongoose';
+
+export { mongoose };
+
+/**
+ * One connection per service (a service owns its own collection). Writes wait for a majority
+ * and the journal, so nothing acknowledged with a 201 is lost on a restart.
+ */
+export async function connectMongo(url: string): Promise<Connection> {
+  const connection = mongoose.createConnection(url, {
+    serverSelectionTimeoutMS: 10_000,
+    writeConcern: { w: 'majority', journal: true },
+    autoIndex: true,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+export const isConnected = (connection: Connection): boolean => connection.readyState === 1;
+
+/** MongoDB's E11000: a unique index refused the write. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Schema options every collection shares: no `__v`, ids assigned by the adapter as strings. */
+export const schemaOptions = { versionKey: false as const, _id: false as const };

@@ -1,0 +1,34 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths pino must never print: credentials in headers and secrets in bodies. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-internal-token"]',
+  'headers.authorization',
+  'api_key',
+  'cancel_token',
+  '*.api_key',
+  '*.cancel_token',
+];
+
+export interface LoggerConfig {
+  service: string;
+  level?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read them back. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger({ service, level, destination }: LoggerConfig): Logger {
+  const options: LoggerOptions = {
+    name: service,
+    level: level ?? process.env.LOG_LEVEL ?? 'info',
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** A logger that drops everything, for tests that do not read logs. */
+export const silentLogger = (): Logger => pino({ level: 'silent' });

@@ -1,0 +1,3 @@
+export * from './clock.js';
+export * from './intervals.js';
+export * from './zones.js';

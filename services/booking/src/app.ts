@@ -1,0 +1,20 @@
+import { createHttpApp } from '@slotkeeper/http-kit';
+import type { Logger } from '@slotkeeper/observability';
+import { consumeCalendarChanges } from './consumers/calendar-consumer.js';
+import type { BookingDeps } from './domain/booking-use-cases.js';
+import { availabilityRoutes } from './http/availability-routes.js';
+import { eventsRoutes } from './http/events-routes.js';
+
+export interface BookingAppDeps extends BookingDeps {
+  logger: Logger;
+  health?: () => Promise<boolean>;
+}
+
+/** Builds the booking service and subscribes its consumer; never listens. */
+export async function buildBookingApp(deps: BookingAppDeps) {
+  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  eventsRoutes(app, deps);
+  availabilityRoutes(app, deps);
+  await consumeCalendarChanges(deps.bus, deps.ledgers);
+  return app;
+}

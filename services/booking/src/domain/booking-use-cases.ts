@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { checkBookable } from '@slotkeeper/availability';
+import type { CreateEventBody } from '@slotkeeper/contracts';
+import { IdempotencyKeyReusedError, NotBookableError, NotFoundError, SlotTakenError } from '@slotkeeper/errors';
+import { createEnvelope, type MessageBus } from '@slotkeeper/messaging';
+import type { Clock } from '@slotkeeper/time';
+import type { CalendarSerializer } from './calendar-serializer.js';
+import { guardAround, toCalendarState } from './calendar-state.js';
+import { toEventMessage } from './event-message.js';
+import type { BookedEvent, CalendarLedger, LedgerRepository } from './ledger.js';
+
+export interface BookingDeps {
+  ledgers: LedgerRepository;
+  bus: MessageBus;
+  clock: Clock;
+  serializer: CalendarSerializer;
+}
+
+export async function findCalendar(calendarId: string, { ledgers }: Pick<BookingDeps, 'ledgers'>): Promise<CalendarLedger> {
+  const ledger = await ledgers.findCalendar(calendarId);
+  if (!ledger) throw new NotFoundError('calendar', calendarId);
+  return ledger;
+}
+
+const fingerprint = (input: CreateEventBody): string => createHash('sha256').update(JSON.stringify(input)).digest('hex');
+
+async function replay(key: string, hash: string, ledgers: LedgerRepository): Promise<BookedEvent | null> {
+  const original = await ledgers.findByIdempotencyKey(key);
+  if (original && original.requestHash !== hash) throw new IdempotencyKeyReusedError();
+  return original;
+}
+
+/**
+ * Books an event. Reservations of one calendar are serialized in this process; the ledger's
+ * atomic `reserve` refuses overlaps across processes. With an idempotency key, a retry gets the
+ * original event back.
+ */
+export async function bookEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
+  const hash = fingerprint(input);
+  if (idempotencyKey) {
+    const original = await replay(idempotencyKey, hash, deps.ledgers);
+    if (original) return original;
+  }
+  return deps.serializer.run(input.calendar_id, async () => {
+    const ledger = await findCalendar(input.calendar_id, deps);
+    const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
+    const guard = guardAround(ledger, candidate);
+    const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
+    const now = deps.clock.now();
+    const verdict = checkBookable(state, candidate, now.getTime());
+    if (verdict?.kind === 'conflict') throw new SlotTakenError();
+    if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
+
+    const result = await deps.ledgers.reserve(
+      {
+        calendarId: ledger.calendarId,
+        title: input.title,
+        start: input.start_time,
+        end: input.end_time,
+        bookedBy: input.booked_by,
+        guests: input.guests,
+        createdAt: now,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: idempotencyKey ? hash : null,
+      },
+      guard,
+    );
+    if (result.outcome === 'conflict') throw new SlotTakenError();
+    if (result.outcome === 'duplicate-key') {
+      const original = await replay(idempotencyKey!, hash, deps.ledgers);
+      if (original) return original;
+      throw new SlotTakenError();
+    }
+    await deps.bus.publish(createEnvelope('EventBooked', toEventMessage(result.event), now));
+    return result.event;
+  });
+}
+
+export async function getEvent(eventId: string, { ledgers }: Pick<BookingDeps, 'ledgers'>): Promise<BookedEvent> {
+  const event = await ledgers.findEvent(eventId);
+  if (!event) throw new NotFoundError('event', eventId);
+  return event;
+}
+
+/** Cancels a confirmed event and frees its time; canceling again changes nothing. */
+export async function cancelEvent(eventId: string, deps: BookingDeps): Promise<void> {
+  const event = await getEvent(eventId, deps);
+  const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId));
+  if (canceled) await deps.bus.publish(createEnvelope('EventCanceled', toEventMessage(canceled), deps.clock.now()));
+}
+
+export async function listEvents(calendarId: string, range: { from?: Date; to?: Date }, deps: BookingDeps) {
+  await findCalendar(calendarId, deps);
+  return deps.ledgers.eventsBetween(calendarId, {
+    start: range.from?.getTime() ?? Number.MIN_SAFE_INTEGER,
+    end: range.to?.getTime() ?? Number.MAX_SAFE_INTEGER,
+  });
+}

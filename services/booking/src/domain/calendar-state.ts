@@ -1,0 +1,30 @@
+import { compileSchedule, type CalendarState } from '@slotkeeper/availability';
+import { MINUTE, type Interval } from '@slotkeeper/time';
+import type { BookedEvent, CalendarLedger } from './ledger.js';
+
+/** The availability engine's view of a ledger and the events near the period in question. */
+export function toCalendarState(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
+  const { rules } = ledger;
+  return {
+    links: ledger.links.map((link) => ({
+      schedule: compileSchedule(link.schedule),
+      expiresOn: link.expiresOn?.getTime() ?? null,
+    })),
+    rules: {
+      meetingDurationMinutes: rules.meeting_duration_minutes,
+      bufferBeforeMinutes: rules.buffer_before_minutes,
+      bufferAfterMinutes: rules.buffer_after_minutes,
+      minNoticeMinutes: rules.min_notice_minutes,
+    },
+    events: events.map((event) => ({ start: event.start.getTime(), end: event.end.getTime() })),
+  };
+}
+
+/**
+ * How far around a period events still matter: an event this close can push its buffers, or
+ * have a candidate's buffers reach it, into the period.
+ */
+export function guardAround(ledger: CalendarLedger, period: Interval): Interval {
+  const reach = Math.max(ledger.rules.buffer_before_minutes, ledger.rules.buffer_after_minutes) * MINUTE;
+  return { start: period.start - reach, end: period.end + reach };
+}

@@ -1,0 +1,5 @@
+export { buildBookingApp, type BookingAppDeps } from './app.js';
+export { CalendarSerializer } from './domain/calendar-serializer.js';
+export { MemoryLedgerRepository } from './adapters/memory/memory-ledger-repository.js';
+export { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.js';
+export type { LedgerRepository } from './domain/ledger.js';

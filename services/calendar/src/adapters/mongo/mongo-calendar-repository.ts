@@ -1,0 +1,132 @@
+import { generateId, type BookingRules, type ScheduleResponse } from '@slotkeeper/contracts';
+import { mongoose, schemaOptions } from '@slotkeeper/mongo';
+import type { Connection } from 'mongoose';
+import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
+
+interface CalendarDoc {
+  _id: string;
+  user_id: string;
+  name: string;
+  rules: BookingRules;
+  created_at: Date;
+  links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
+  events: ProjectedEvent[];
+}
+
+const req = <T>(type: T) => ({ type, required: true as const });
+const wallRange = { start_time: req(String), end_time: req(String) };
+
+const calendarSchema = new mongoose.Schema<CalendarDoc>(
+  {
+    _id: req(String),
+    user_id: req(String),
+    name: req(String),
+    rules: {
+      meeting_duration_minutes: { type: Number, default: null },
+      buffer_before_minutes: req(Number),
+      buffer_after_minutes: req(Number),
+      min_notice_minutes: req(Number),
+    },
+    created_at: req(Date),
+    links: [
+      {
+        _id: false,
+        // The schedule as it was when linked: the detail route shows it without asking again.
+        schedule: {
+          id: req(String),
+          user_id: req(String),
+          name: req(String),
+          timezone: req(String),
+          time_slots: [{ _id: false, id: req(String), day_of_week: req(String), ...wallRange }],
+          date_overrides: [{ _id: false, date: req(String), time_slots: [{ _id: false, ...wallRange }] }],
+          created_at: req(String),
+        },
+        expires_on: { type: Date, default: null },
+      },
+    ],
+    events: [
+      {
+        _id: false,
+        id: req(String),
+        calendar_id: req(String),
+        title: req(String),
+        start_time: req(String),
+        end_time: req(String),
+        booked_by: req(String),
+        guests: [String],
+        status: req(String),
+        created_at: req(String),
+      },
+    ],
+  },
+  { ...schemaOptions, collection: 'calendars' },
+);
+
+const toCalendar = (doc: CalendarDoc): Calendar => ({
+  id: doc._id,
+  userId: doc.user_id,
+  name: doc.name,
+  rules: doc.rules,
+  createdAt: doc.created_at,
+  links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
+  events: doc.events,
+});
+
+export class MongoCalendarRepository implements CalendarRepository {
+  private readonly model: mongoose.Model<CalendarDoc>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<CalendarDoc>('Calendar', calendarSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async create(input: NewCalendar): Promise<Calendar> {
+    const doc: CalendarDoc = {
+      _id: generateId(),
+      user_id: input.userId,
+      name: input.name,
+      rules: input.rules,
+      created_at: input.createdAt,
+      links: input.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+      events: [],
+    };
+    await this.model.create(doc);
+    return toCalendar(doc);
+  }
+
+  async findById(id: string): Promise<Calendar | null> {
+    const doc = await this.model.findById(id).lean<CalendarDoc>();
+    return doc ? toCalendar(doc) : null;
+  }
+
+  async addLink(calendarId: string, link: ScheduleLink): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: calendarId, 'links.schedule.id': { $ne: link.schedule.id } },
+      { $push: { links: { schedule: link.schedule, expires_on: link.expiresOn } } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async removeLink(calendarId: string, scheduleId: string): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: calendarId, 'links.schedule.id': scheduleId },
+      { $pull: { links: { 'schedule.id': scheduleId } } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  async applyEvent(calendarId: string, event: ProjectedEvent): Promise<void> {
+    // Same rule as mergeEvent, as two conditional writes: cancel in place, else add if absent.
+    if (event.status === 'canceled') {
+      const canceled = await this.model.updateOne(
+        { _id: calendarId, 'events.id': event.id },
+        { $set: { 'events.$.status': 'canceled' } },
+      );
+      if (canceled.matchedCount === 1) return;
+    }
+    await this.model.updateOne({ _id: calendarId, 'events.id': { $ne: event.id } }, { $push: { events: event } });
+  }
+}

@@ -1,0 +1,18 @@
+import { createHttpApp } from '@slotkeeper/http-kit';
+import type { Logger } from '@slotkeeper/observability';
+import { consumeEvents } from './consumers/event-consumer.js';
+import type { CalendarDeps } from './domain/calendar-use-cases.js';
+import { calendarsRoutes } from './http/calendars-routes.js';
+
+export interface CalendarAppDeps extends CalendarDeps {
+  logger: Logger;
+  health?: () => Promise<boolean>;
+}
+
+/** Builds the calendar service and subscribes its consumer; never listens. */
+export async function buildCalendarApp(deps: CalendarAppDeps) {
+  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  calendarsRoutes(app, deps);
+  await consumeEvents(deps.bus, deps.calendars);
+  return app;
+}

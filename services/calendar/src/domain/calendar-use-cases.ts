@@ -1,0 +1,99 @@
+import type { CreateCalendarBody, ScheduleLinkInput } from '@slotkeeper/contracts';
+import { ForbiddenError, NotFoundError, ValidationError } from '@slotkeeper/errors';
+import type { MessageBus } from '@slotkeeper/messaging';
+import { createEnvelope } from '@slotkeeper/messaging';
+import type { Clock } from '@slotkeeper/time';
+import type { Calendar, CalendarRepository, ScheduleDirectory, ScheduleLink, UserDirectory } from './calendar.js';
+
+export interface CalendarDeps {
+  calendars: CalendarRepository;
+  schedules: ScheduleDirectory;
+  users: UserDirectory;
+  bus: MessageBus;
+  clock: Clock;
+}
+
+async function resolveLink(userId: string, input: ScheduleLinkInput, deps: CalendarDeps): Promise<ScheduleLink> {
+  const schedule = await deps.schedules.find(input.availability_schedule_id);
+  if (!schedule) throw new NotFoundError('availability schedule', input.availability_schedule_id);
+  if (schedule.user_id !== userId) {
+    throw new ForbiddenError(`availability schedule ${schedule.id} belongs to another user`);
+  }
+  return { schedule, expiresOn: input.expires_on ?? null };
+}
+
+function publishLinked(calendar: Pick<Calendar, 'id' | 'userId' | 'rules'>, link: ScheduleLink, deps: CalendarDeps) {
+  const { id, timezone, time_slots, date_overrides } = link.schedule;
+  return deps.bus.publish(
+    createEnvelope(
+      'ScheduleLinked',
+      {
+        calendar_id: calendar.id,
+        user_id: calendar.userId,
+        schedule: {
+          id,
+          timezone,
+          time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({ day_of_week, start_time, end_time })),
+          date_overrides,
+        },
+        expires_on: link.expiresOn?.toISOString() ?? null,
+        rules: calendar.rules,
+      },
+      deps.clock.now(),
+    ),
+  );
+}
+
+export async function createCalendar(input: CreateCalendarBody, deps: CalendarDeps): Promise<Calendar> {
+  if (!(await deps.users.find(input.user_id))) throw new NotFoundError('user', input.user_id);
+  const requested: ScheduleLinkInput[] = [
+    ...input.availability_schedule_ids.map((id) => ({ availability_schedule_id: id })),
+    ...input.availability_schedules,
+  ];
+  const links = await Promise.all(requested.map((link) => resolveLink(input.user_id, link, deps)));
+  const calendar = await deps.calendars.create({
+    userId: input.user_id,
+    name: input.name,
+    rules: {
+      meeting_duration_minutes: input.meeting_duration_minutes ?? null,
+      buffer_before_minutes: input.buffer_before_minutes,
+      buffer_after_minutes: input.buffer_after_minutes,
+      min_notice_minutes: input.min_notice_minutes,
+    },
+    createdAt: deps.clock.now(),
+    links,
+  });
+  await deps.bus.publish(
+    createEnvelope('CalendarCreated', { calendar_id: calendar.id, user_id: calendar.userId, rules: calendar.rules }, deps.clock.now()),
+  );
+  for (const link of links) await publishLinked(calendar, link, deps);
+  return calendar;
+}
+
+export async function getCalendar(id: string, { calendars }: Pick<CalendarDeps, 'calendars'>): Promise<Calendar> {
+  const calendar = await calendars.findById(id);
+  if (!calendar) throw new NotFoundError('calendar', id);
+  return calendar;
+}
+
+export async function linkSchedule(calendarId: string, input: ScheduleLinkInput, deps: CalendarDeps): Promise<Calendar> {
+  const calendar = await getCalendar(calendarId, deps);
+  const link = await resolveLink(calendar.userId, input, deps);
+  if (!(await deps.calendars.addLink(calendarId, link))) {
+    throw new ValidationError(`schedule ${input.availability_schedule_id} is already linked to this calendar`, [
+      { path: 'availability_schedule_id', message: 'is already linked to this calendar' },
+    ]);
+  }
+  await publishLinked(calendar, link, deps);
+  return getCalendar(calendarId, deps);
+}
+
+export async function unlinkSchedule(calendarId: string, scheduleId: string, deps: CalendarDeps): Promise<void> {
+  await getCalendar(calendarId, deps);
+  if (!(await deps.calendars.removeLink(calendarId, scheduleId))) {
+    throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
+  }
+  await deps.bus.publish(
+    createEnvelope('ScheduleUnlinked', { calendar_id: calendarId, availability_schedule_id: scheduleId }, deps.clock.now()),
+  );
+}

@@ -1,0 +1,74 @@
+import {
+  calendarParams,
+  calendarResponse,
+  calendarScheduleParams,
+  createCalendarBody,
+  problem,
+  scheduleLinkInput,
+  tzQuery,
+  type EventResponse,
+} from '@slotkeeper/contracts';
+import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
+import { z } from 'zod';
+import type { Calendar } from '../domain/calendar.js';
+import { confirmedEvents } from '../domain/event-projection.js';
+import { createCalendar, getCalendar, linkSchedule, unlinkSchedule, type CalendarDeps } from '../domain/calendar-use-cases.js';
+
+const renderEvent = (event: EventResponse, render: Render): EventResponse => ({
+  ...event,
+  start_time: render(new Date(event.start_time)),
+  end_time: render(new Date(event.end_time)),
+  created_at: render(new Date(event.created_at)),
+});
+
+export const toCalendarResponse = (calendar: Calendar, render: Render) => ({
+  id: calendar.id,
+  user_id: calendar.userId,
+  name: calendar.name,
+  ...calendar.rules,
+  created_at: render(calendar.createdAt),
+  availability_schedules: calendar.links.map(({ schedule, expiresOn }) => ({
+    availability_schedule_id: schedule.id,
+    name: schedule.name,
+    timezone: schedule.timezone,
+    time_slots: schedule.time_slots,
+    date_overrides: schedule.date_overrides,
+    expires_on: expiresOn ? render(expiresOn) : null,
+  })),
+  events: confirmedEvents(calendar.events).map((event) => renderEvent(event, render)),
+});
+
+const BASE = '/api/calendar/calendars';
+const refusals = { 400: problem, 403: problem, 404: problem };
+
+export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
+  app.post(
+    BASE,
+    { schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } } },
+    async (request, reply) => reply.code(201).send(toCalendarResponse(await createCalendar(request.body, deps), renderIn())),
+  );
+
+  app.get(
+    `${BASE}/:calendar_id`,
+    { schema: { params: calendarParams, querystring: tzQuery, response: { 200: calendarResponse, 404: problem } } },
+    async (request) => toCalendarResponse(await getCalendar(request.params.calendar_id, deps), renderIn(request.query.tz)),
+  );
+
+  app.post(
+    `${BASE}/:calendar_id/availability_schedules`,
+    { schema: { params: calendarParams, body: scheduleLinkInput, response: { 201: calendarResponse, ...refusals } } },
+    async (request, reply) => {
+      const calendar = await linkSchedule(request.params.calendar_id, request.body, deps);
+      return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
+    },
+  );
+
+  app.delete(
+    `${BASE}/:calendar_id/availability_schedules/:schedule_id`,
+    { schema: { params: calendarScheduleParams, response: { 204: z.null(), 404: problem } } },
+    async (request, reply) => {
+      await unlinkSchedule(request.params.calendar_id, request.params.schedule_id, deps);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export { buildNotificationApp, type NotificationAppDeps } from './app.js';
+export { LogNotifier } from './log-notifier.js';
+export type { Notification, Notifier } from './domain/notification.js';

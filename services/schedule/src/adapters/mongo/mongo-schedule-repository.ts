@@ -1,0 +1,93 @@
+import { generateId } from '@slotkeeper/contracts';
+import { mongoose, schemaOptions } from '@slotkeeper/mongo';
+import type { Connection } from 'mongoose';
+import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
+
+const wallRange = { start_time: { type: String, required: true }, end_time: { type: String, required: true } };
+
+interface WallRangeDoc {
+  start_time: string;
+  end_time: string;
+}
+interface ScheduleDoc {
+  _id: string;
+  user_id: string;
+  name: string;
+  timezone: string;
+  time_slots: Array<WallRangeDoc & { id: string; day_of_week: string }>;
+  date_overrides: Array<{ date: string; time_slots: WallRangeDoc[] }>;
+  created_at: Date;
+}
+
+const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
+  {
+    _id: { type: String, required: true },
+    user_id: { type: String, required: true },
+    name: { type: String, required: true },
+    timezone: { type: String, required: true },
+    time_slots: [{ _id: false, id: { type: String, required: true }, day_of_week: { type: String, required: true }, ...wallRange }],
+    date_overrides: [{ _id: false, date: { type: String, required: true }, time_slots: [{ _id: false, ...wallRange }] }],
+    created_at: { type: Date, required: true },
+  },
+  { ...schemaOptions, collection: 'availability_schedules' },
+);
+scheduleSchema.index({ user_id: 1, created_at: 1 });
+
+const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
+  _id: id,
+  user_id: s.userId,
+  name: s.name,
+  timezone: s.timezone,
+  time_slots: s.timeSlots.map((t) => ({ id: t.id, day_of_week: t.dayOfWeek, start_time: t.startTime, end_time: t.endTime })),
+  date_overrides: s.dateOverrides.map((o) => ({
+    date: o.date,
+    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
+  })),
+  created_at: s.createdAt,
+});
+
+const toSchedule = (doc: ScheduleDoc): Schedule => ({
+  id: doc._id,
+  userId: doc.user_id,
+  name: doc.name,
+  timezone: doc.timezone,
+  timeSlots: doc.time_slots.map((t) => ({
+    id: t.id,
+    dayOfWeek: t.day_of_week as Schedule['timeSlots'][number]['dayOfWeek'],
+    startTime: t.start_time,
+    endTime: t.end_time,
+  })),
+  dateOverrides: doc.date_overrides.map((o) => ({
+    date: o.date,
+    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
+  })),
+  createdAt: doc.created_at,
+});
+
+export class MongoScheduleRepository implements ScheduleRepository {
+  private readonly model: mongoose.Model<ScheduleDoc>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<ScheduleDoc>('AvailabilitySchedule', scheduleSchema);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async create(input: NewSchedule): Promise<Schedule> {
+    const doc = toDoc(generateId(), input);
+    await this.model.create(doc);
+    return toSchedule(doc);
+  }
+
+  async findById(id: string): Promise<Schedule | null> {
+    const doc = await this.model.findById(id).lean<ScheduleDoc>();
+    return doc ? toSchedule(doc) : null;
+  }
+
+  async listByUser(userId: string): Promise<Schedule[]> {
+    const docs = await this.model.find({ user_id: userId }).sort({ created_at: 1, _id: 1 }).lean<ScheduleDoc[]>();
+    return docs.map(toSchedule);
+  }
+}

@@ -1,0 +1,15 @@
+import { createHttpApp } from '@slotkeeper/http-kit';
+import type { Logger } from '@slotkeeper/observability';
+import type { ScheduleDeps } from './domain/schedule-use-cases.js';
+import { schedulesRoutes } from './http/schedules-routes.js';
+
+export interface ScheduleAppDeps extends ScheduleDeps {
+  logger: Logger;
+  health?: () => Promise<boolean>;
+}
+
+export function buildScheduleApp(deps: ScheduleAppDeps) {
+  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  schedulesRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,55 @@
+import {
+  createScheduleBody,
+  listSchedulesQuery,
+  problem,
+  scheduleParams,
+  scheduleResponse,
+  tzQuery,
+} from '@slotkeeper/contracts';
+import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
+import { z } from 'zod';
+import type { Schedule } from '../domain/schedule.js';
+import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../domain/schedule-use-cases.js';
+
+export const toScheduleResponse = (s: Schedule, render: Render) => ({
+  id: s.id,
+  user_id: s.userId,
+  name: s.name,
+  timezone: s.timezone,
+  time_slots: s.timeSlots.map((t) => ({ id: t.id, day_of_week: t.dayOfWeek, start_time: t.startTime, end_time: t.endTime })),
+  date_overrides: s.dateOverrides.map((o) => ({
+    date: o.date,
+    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
+  })),
+  created_at: render(s.createdAt),
+});
+
+const BASE = '/api/schedule/availability_schedules';
+
+export function schedulesRoutes(app: HttpApp, deps: ScheduleDeps): void {
+  app.post(
+    BASE,
+    { schema: { body: createScheduleBody, response: { 201: scheduleResponse, 400: problem, 404: problem } } },
+    async (request, reply) => reply.code(201).send(toScheduleResponse(await createSchedule(request.body, deps), renderIn())),
+  );
+
+  app.get(
+    `${BASE}/:schedule_id`,
+    { schema: { params: scheduleParams, querystring: tzQuery, response: { 200: scheduleResponse, 404: problem } } },
+    async (request) => toScheduleResponse(await getSchedule(request.params.schedule_id, deps), renderIn(request.query.tz)),
+  );
+
+  app.get(
+    BASE,
+    {
+      schema: {
+        querystring: listSchedulesQuery.extend(tzQuery.shape),
+        response: { 200: z.array(scheduleResponse), 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const render = renderIn(request.query.tz);
+      return (await listSchedules(request.query.user_id, deps)).map((s) => toScheduleResponse(s, render));
+    },
+  );
+}

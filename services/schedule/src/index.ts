@@ -1,0 +1,4 @@
+export { buildScheduleApp, type ScheduleAppDeps } from './app.js';
+export { MemoryScheduleRepository } from './adapters/memory/memory-schedule-repository.js';
+export { MongoScheduleRepository } from './adapters/mongo/mongo-schedule-repository.js';
+export type { Schedule, ScheduleRepository, UserDirectory } from './domain/schedule.js';

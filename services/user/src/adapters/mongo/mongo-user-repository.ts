@@ -1,0 +1,60 @@
+import { generateId } from '@slotkeeper/contracts';
+import { DuplicateEmailError } from '@slotkeeper/errors';
+import { isDuplicateKeyError, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import type { Connection } from 'mongoose';
+import type { NewUser, User, UserRepository } from '../../domain/user.js';
+
+const userSchema = new mongoose.Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    email: { type: String, required: true, unique: true },
+    timezone: { type: String, required: true },
+    created_at: { type: Date, required: true },
+  },
+  { ...schemaOptions, collection: 'users' },
+);
+type UserDoc = mongoose.InferSchemaType<typeof userSchema>;
+
+const toUser = (doc: UserDoc): User => ({
+  id: doc._id,
+  name: doc.name,
+  email: doc.email,
+  timezone: doc.timezone,
+  createdAt: doc.created_at,
+});
+
+export class MongoUserRepository implements UserRepository {
+  private readonly model: mongoose.Model<UserDoc>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<UserDoc>('User', userSchema);
+  }
+
+  /** Builds the unique email index before the first write can race it. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const doc: UserDoc = {
+      _id: generateId(),
+      name: input.name,
+      email: input.email,
+      timezone: input.timezone,
+      created_at: input.createdAt,
+    };
+    try {
+      await this.model.create(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new DuplicateEmailError(input.email);
+      throw error;
+    }
+    return toUser(doc);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const doc = await this.model.findById(id).lean<UserDoc>();
+    return doc ? toUser(doc) : null;
+  }
+}
