@@ -39,6 +39,7 @@ export const compareQuery = z
     duration: durationQuery.optional(),
   })
   .superRefine((query, ctx) => {
+    if (!Array.isArray(query.calendar_ids)) return;
     if (new Set(query.calendar_ids).size !== query.calendar_ids.length) {
       ctx.addIssue({ code: 'custom', path: ['calendar_ids'], message: 'a calendar is listed twice' });
     }
@@ -52,6 +53,8 @@ export const compareQuery = z
   });
 
 function rangeRules(range: { from: Date; to: Date }, ctx: z.RefinementCtx): void {
+  // Zod runs this even when the fields failed; compare only real dates.
+  if (!(range.from instanceof Date && range.to instanceof Date)) return;
   const span = range.to.getTime() - range.from.getTime();
   if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
   else if (span > MAX_RANGE_DAYS * 86_400_000) {

@@ -26,14 +26,20 @@ export const createCalendarBody = z
   })
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
-    const check = (id: string, path: (string | number)[]) => {
+    const check = (id: unknown, path: (string | number)[]) => {
+      if (typeof id !== 'string') return;
       if (seen.has(id)) ctx.addIssue({ code: 'custom', path, message: `schedule ${id} is linked twice` });
       seen.add(id);
     };
-    body.availability_schedule_ids.forEach((id, i) => check(id, ['availability_schedule_ids', i]));
-    body.availability_schedules.forEach((link, i) =>
-      check(link.availability_schedule_id, ['availability_schedules', i, 'availability_schedule_id']),
-    );
+    // Zod runs this even when the fields failed; look only at well-formed lists.
+    if (Array.isArray(body.availability_schedule_ids)) {
+      body.availability_schedule_ids.forEach((id, i) => check(id, ['availability_schedule_ids', i]));
+    }
+    if (Array.isArray(body.availability_schedules)) {
+      body.availability_schedules.forEach((link, i) =>
+        check(link?.availability_schedule_id, ['availability_schedules', i, 'availability_schedule_id']),
+      );
+    }
   });
 export type CreateCalendarBody = z.infer<typeof createCalendarBody>;
 

@@ -9,10 +9,17 @@ export const objectId = z
   .regex(OBJECT_ID, 'must be a 24-character lower-case hex id')
   .meta({ example: '665f1c2b9d3e4a0012345678' });
 
-/** An id in the shape of a MongoDB ObjectId (time-ordered), for stores that assign their own. */
+const processPart = randomBytes(5).toString('hex');
+let counter = randomBytes(3).readUIntBE(0, 3);
+
+/**
+ * An id laid out like a MongoDB ObjectId (seconds, a per-process random part, a counter), so
+ * ids from one process sort in creation order, for stores that assign their own.
+ */
 export function generateId(now = Date.now()): string {
+  counter = (counter + 1) % 0x1000000;
   const seconds = Math.floor(now / 1000).toString(16).padStart(8, '0');
-  return seconds + randomBytes(8).toString('hex');
+  return seconds + processPart + counter.toString(16).padStart(6, '0');
 }
 
 export const zoneName = z

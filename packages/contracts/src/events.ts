@@ -26,6 +26,8 @@ export const createEventBody = z
     guests: guestsInput,
   })
   .superRefine((body, ctx) => {
+    // Zod runs this even when the fields failed; compare only real dates.
+    if (!(body.start_time instanceof Date && body.end_time instanceof Date)) return;
     if (body.end_time.getTime() <= body.start_time.getTime()) {
       ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
     }

@@ -9,7 +9,9 @@ const timeRange = {
 };
 
 function endAfterStart(range: { start_time: string; end_time: string }, ctx: z.RefinementCtx): void {
-  if (toMinutes(range.end_time) <= toMinutes(range.start_time)) {
+  // Zod runs this even when the fields failed; compare only well-formed times.
+  const { success } = z.object({ start_time: wallClock, end_time: wallClock }).safeParse(range);
+  if (success && toMinutes(range.end_time) <= toMinutes(range.start_time)) {
     ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
   }
 }
@@ -32,7 +34,9 @@ export const createScheduleBody = z
   })
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
+    if (!Array.isArray(body.date_overrides)) return;
     body.date_overrides.forEach((override, index) => {
+      if (typeof override?.date !== 'string') return;
       if (seen.has(override.date)) {
         ctx.addIssue({ code: 'custom', path: ['date_overrides', index, 'date'], message: 'date is overridden twice' });
       }

@@ -1,1 +1,2 @@
 export * from './mongo-target.js';
+export * from './contract-suite.js';

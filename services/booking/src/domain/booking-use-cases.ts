@@ -37,11 +37,12 @@ async function replay(key: string, hash: string, ledgers: LedgerRepository): Pro
  */
 export async function bookEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
   const hash = fingerprint(input);
-  if (idempotencyKey) {
-    const original = await replay(idempotencyKey, hash, deps.ledgers);
-    if (original) return original;
-  }
+  const original = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+  if (original) return original;
   return deps.serializer.run(input.calendar_id, async () => {
+    // A concurrent retry may have booked while this one waited for the calendar's turn.
+    const booked = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+    if (booked) return booked;
     const ledger = await findCalendar(input.calendar_id, deps);
     const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
     const guard = guardAround(ledger, candidate);

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../src/route-table.js';
+import { harness, type Harness } from './harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+afterAll(() => h.gateway.close());
+
+describe('the gateway edge', () => {
+  it('echoes a client x-request-id, and makes one up otherwise', async () => {
+    const given = await h.send('GET', '/health', undefined, { 'x-request-id': 'trace-123' });
+    expect(given.headers['x-request-id']).toBe('trace-123');
+    const made = await h.send('POST', '/api/user/users', { name: 'x' });
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a body over 64 KiB with 413 problem+json, and stores nothing', async () => {
+    const res = await h.send('POST', '/api/user/users', { name: 'x'.repeat(70_000), email: 'big@example.com' });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect((await h.send('POST', '/api/user/users', { name: 'ok', email: 'big@example.com' })).status).toBe(201);
+  });
+
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const res = await h.send('POST', '/api/user/users', '{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, title: expect.any(String) });
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const res = await h.send('GET', '/api/nothing/here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('reports health', async () => {
+    expect((await h.send('GET', '/health')).body).toEqual({ status: 'ok' });
+  });
+
+  it('serves an OpenAPI document with every contract route, and a reference page', async () => {
+    const doc = (await h.send('GET', '/docs/json')).body;
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    for (const route of ROUTES) {
+      expect(documented).toContain(`${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
+    const page = await h.gateway.inject({ method: 'GET', url: '/docs/' });
+    expect([200, 302]).toContain(page.statusCode);
+  });
+});

@@ -1,0 +1,80 @@
+import { silentLogger } from '@slotkeeper/observability';
+import { ManualClock } from '@slotkeeper/time';
+import { buildEmbeddedSystem } from '../src/embedded.js';
+
+export type Json = Record<string, unknown> & { id: string };
+type System = Awaited<ReturnType<typeof buildEmbeddedSystem>>;
+type Method = 'GET' | 'POST' | 'DELETE';
+export interface Reply {
+  status: number;
+  headers: Record<string, unknown>;
+  // Assertions read arbitrary JSON bodies; typing each one would only restate the contract.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface Harness {
+  gateway: System['gateway'];
+  bus: System['bus'];
+  clock: ManualClock;
+  send(method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  created(url: string, body: unknown): Promise<Json>;
+  user(timezone?: string): Promise<Json>;
+  schedule(userId: string, extra?: Record<string, unknown>): Promise<Json>;
+  calendar(userId: string, scheduleIds: string[], extra?: Record<string, unknown>): Promise<Json>;
+  bookable(rules?: Record<string, unknown>): Promise<{ owner: Json; hours: Json; cal: Json }>;
+  book(calendarId: string, start: string, end: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
+}
+
+/** The embedded system behind its gateway, a clock that stands still, and request helpers. */
+export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
+  const clock = new ManualClock(now);
+  const { gateway, bus } = await buildEmbeddedSystem({ logger: silentLogger(), clock });
+
+  const send = async (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+    const response = await gateway.inject({
+      method,
+      url,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body ? response.json() : undefined };
+  };
+
+  async function created(url: string, body: unknown): Promise<Json> {
+    const response = await send('POST', url, body);
+    if (response.status !== 201) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body as Json;
+  }
+
+  let emails = 0;
+  const user = (timezone = 'Europe/Berlin') =>
+    created('/api/user/users', { name: 'Ann', email: `ann${++emails}@example.com`, timezone });
+
+  const schedule = (userId: string, extra: Record<string, unknown> = {}) =>
+    created('/api/schedule/availability_schedules', {
+      user_id: userId,
+      name: 'Work hours',
+      time_slots: [
+        { day_of_week: 'monday', start_time: '09:00', end_time: '12:00' },
+        { day_of_week: 'monday', start_time: '13:00', end_time: '17:00' },
+      ],
+      ...extra,
+    });
+
+  const calendar = (userId: string, scheduleIds: string[], extra: Record<string, unknown> = {}) =>
+    created('/api/calendar/calendars', { user_id: userId, name: 'Intro calls', availability_schedule_ids: scheduleIds, ...extra });
+
+  /** A user in Berlin with Monday 09–12 and 13–17 hours and a calendar of 30-minute meetings. */
+  async function bookable(rules: Record<string, unknown> = { meeting_duration_minutes: 30 }) {
+    const owner = await user();
+    const hours = await schedule(owner.id);
+    const cal = await calendar(owner.id, [hours.id], rules);
+    return { owner, hours, cal };
+  }
+
+  const book = (calendarId: string, start: string, end: string, extra: Record<string, unknown> = {}, headers = {}) =>
+    send('POST', '/api/event/events', { calendar_id: calendarId, title: 'Intro call', start_time: start, end_time: end, booked_by: 'bob@example.com', ...extra }, headers);
+
+  return { gateway, bus, clock, send, created, user, schedule, calendar, bookable, book };
+}

@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  availabilityQuery,
+  compareQuery,
+  createCalendarBody,
+  createEventBody,
+  createScheduleBody,
+  createUserBody,
+  eventListQuery,
+  instantInput,
+  scheduleLinkInput,
+} from '../src/index.js';
+
+const requestSchemas = {
+  createUserBody,
+  createScheduleBody,
+  createCalendarBody,
+  scheduleLinkInput,
+  createEventBody,
+  eventListQuery,
+  availabilityQuery,
+  compareQuery,
+};
+
+/** Objects that share the real field names, so refinements see half-valid bodies too. */
+const fieldNames = [
+  'user_id', 'name', 'email', 'timezone', 'time_slots', 'date_overrides', 'day_of_week', 'start_time', 'end_time',
+  'date', 'availability_schedule_ids', 'availability_schedules', 'availability_schedule_id', 'expires_on',
+  'calendar_id', 'title', 'booked_by', 'guests', 'from', 'to', 'duration', 'tz', 'calendar_ids',
+];
+const plausible = fc.oneof(
+  fc.constantFrom('2030-06-24T09:00:00Z', '2030-02-30T09:00:00Z', '09:00', '24:00', 'monday', '0123456789abcdef01234567', 'a@b.co', 'UTC'),
+  fc.anything(),
+);
+const nearlyValid = fc.dictionary(fc.constantFrom(...fieldNames), fc.oneof(plausible, fc.array(plausible), fc.array(fc.dictionary(fc.constantFrom(...fieldNames), plausible))));
+
+describe('request schemas', () => {
+  it.each(Object.entries(requestSchemas))('%s never throws, whatever JSON arrives', (_name, schema) => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), nearlyValid), (input) => {
+        expect(() => schema.safeParse(input)).not.toThrow();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('accepts instants with Z or an offset and refuses bare local times and impossible dates', () => {
+    expect(instantInput.parse('2030-06-24T09:00:00+02:00').toISOString()).toBe('2030-06-24T07:00:00.000Z');
+    expect(instantInput.parse('2030-06-24T09:00:00.5Z').toISOString()).toBe('2030-06-24T09:00:00.500Z');
+    expect(instantInput.safeParse('2030-06-24T09:00:00').success).toBe(false);
+    expect(instantInput.safeParse('2030-02-30T09:00:00Z').success).toBe(false);
+    expect(instantInput.safeParse('2030-06-24').success).toBe(false);
+  });
+
+  it('reads an unencoded + offset in a query string back from the space it became', () => {
+    const parsed = eventListQuery.parse({ from: '2030-06-24T09:00:00 02:00' });
+    expect(parsed.from?.toISOString()).toBe('2030-06-24T07:00:00.000Z');
+  });
+
+  it('limits availability to 31 days and requires to after from', () => {
+    const query = (from: string, to: string) => availabilityQuery.safeParse({ from, to }).success;
+    expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:00Z')).toBe(true);
+    expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:01Z')).toBe(false);
+    expect(query('2030-06-02T00:00:00Z', '2030-06-01T00:00:00Z')).toBe(false);
+  });
+});

@@ -1,0 +1,72 @@
+import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
+import { InProcessBus } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { ManualClock } from '@slotkeeper/time';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { bookEvent, cancelEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+
+const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const request = (start: string, end: string) => ({
+  calendar_id: CAL,
+  title: 'Call',
+  start_time: new Date(start),
+  end_time: new Date(end),
+  booked_by: 'ann@example.com',
+  guests: [],
+});
+
+describe('bookEvent', () => {
+  let deps: BookingDeps;
+  let published: string[];
+
+  beforeEach(async () => {
+    const bus = new InProcessBus({ logger: silentLogger() });
+    published = [];
+    await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
+    deps = { ledgers: new MemoryLedgerRepository(), bus, clock: new ManualClock('2030-06-01T00:00:00Z'), serializer: new CalendarSerializer() };
+    const rules = { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 60 };
+    await deps.ledgers.link(
+      { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
+      {
+        schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }], date_overrides: [] },
+        expiresOn: null,
+      },
+    );
+  });
+
+  it('when 50 clients race for overlapping times, then exactly one booking is confirmed', async () => {
+    const attempts = Array.from({ length: 50 }, (_, i) =>
+      bookEvent(request(`2030-06-24T10:${String(i % 30).padStart(2, '0')}:00Z`, `2030-06-24T${i % 30 === 0 ? '10:30' : `10:${String((i % 30) + 30).padStart(2, '0')}`}:00Z`), undefined, deps),
+    );
+    const results = await Promise.allSettled(attempts);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(SlotTakenError);
+    expect(published).toEqual(['EventBooked']);
+  });
+
+  it('when the same idempotency key is retried concurrently, then one event is created and returned to all', async () => {
+    const body = request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z');
+    const events = await Promise.all(Array.from({ length: 10 }, () => bookEvent(body, 'retry-1', deps)));
+    expect(new Set(events.map((e) => e.id)).size).toBe(1);
+    expect(published).toEqual(['EventBooked']);
+    await expect(bookEvent(request('2030-06-24T11:00:00Z', '2030-06-24T11:30:00Z'), 'retry-1', deps)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it('refuses unknown calendars, the past and the minimum notice, with domain errors', async () => {
+    await expect(bookEvent({ ...request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), calendar_id: 'dddddddddddddddddddddddd' }, undefined, deps)).rejects.toBeInstanceOf(NotFoundError);
+    (deps.clock as ManualClock).set('2030-06-24T09:30:00Z');
+    await expect(bookEvent(request('2030-06-24T09:00:00Z', '2030-06-24T09:30:00Z'), undefined, deps)).rejects.toMatchObject({ reason: 'in_past' });
+    await expect(bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps)).rejects.toBeInstanceOf(NotBookableError);
+    await expect(bookEvent(request('2030-06-24T10:30:00Z', '2030-06-24T11:00:00Z'), undefined, deps)).resolves.toMatchObject({ status: 'confirmed' });
+  });
+
+  it('when an event is canceled twice, then one EventCanceled is published and the time is free', async () => {
+    const event = await bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps);
+    await cancelEvent(event.id, deps);
+    await cancelEvent(event.id, deps);
+    expect(published).toEqual(['EventBooked', 'EventCanceled']);
+    await expect(bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps)).resolves.toBeDefined();
+  });
+});

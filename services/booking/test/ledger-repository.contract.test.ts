@@ -1,0 +1,97 @@
+import { describeContract } from '@slotkeeper/testing';
+import { expect, it } from 'vitest';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
+import type { CalendarLedger, LedgerRepository, NewEvent } from '../src/domain/ledger.js';
+
+const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const calendar = {
+  calendarId: CAL,
+  userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+  rules: { meeting_duration_minutes: null, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+};
+const link: CalendarLedger['links'][number] = {
+  schedule: {
+    id: 'cccccccccccccccccccccccc',
+    timezone: 'Europe/Berlin',
+    time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
+    date_overrides: [{ date: '2030-12-25', time_slots: [] }],
+  },
+  expiresOn: null,
+};
+const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
+const span = (from: string, to: string) => ({ start: at(from).getTime(), end: at(to).getTime() });
+const newEvent = (from: string, to: string, key: string | null = null): NewEvent => ({
+  calendarId: CAL,
+  title: 'Call',
+  start: at(from),
+  end: at(to),
+  bookedBy: 'ann@example.com',
+  guests: ['bob@example.com'],
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+  idempotencyKey: key,
+  requestHash: key ? `hash-of-${key}` : null,
+});
+
+await describeContract<LedgerRepository>(
+  'LedgerRepository',
+  { memory: () => new MemoryLedgerRepository(), mongo: (c) => new MongoLedgerRepository(c) },
+  (ledgers) => {
+    it('when a calendar is saved and linked, then its ledger holds the rules and links; relinking replaces', async () => {
+      await ledgers().saveCalendar(calendar);
+      await ledgers().link(calendar, link);
+      await ledgers().link(calendar, { ...link, expiresOn: new Date('2030-12-31T00:00:00Z') });
+      expect(await ledgers().findCalendar(CAL)).toEqual({ ...calendar, links: [{ ...link, expiresOn: new Date('2030-12-31T00:00:00Z') }] });
+      await ledgers().unlink(CAL, link.schedule.id);
+      expect((await ledgers().findCalendar(CAL))!.links).toEqual([]);
+    });
+
+    it('when a reservation overlaps the guard of a confirmed event, then it is refused; touching is fine', async () => {
+      await ledgers().saveCalendar(calendar);
+      const first = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'));
+      expect(first.outcome).toBe('reserved');
+      expect((await ledgers().reserve(newEvent('10:15', '10:45'), span('10:15', '10:45'))).outcome).toBe('conflict');
+      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:30', '11:00'))).outcome).toBe('reserved');
+      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:20', '11:00'))).outcome).toBe('conflict');
+    });
+
+    it('when many reservations race for one time, then exactly one is confirmed', async () => {
+      await ledgers().saveCalendar(calendar);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => ledgers().reserve(newEvent('10:00', '11:00'), span('10:00', '11:00'))),
+      );
+      expect(results.filter((r) => r.outcome === 'reserved')).toHaveLength(1);
+      expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toHaveLength(1);
+    });
+
+    it('when an event is canceled, then its time is free again and it reads back as canceled', async () => {
+      await ledgers().saveCalendar(calendar);
+      const reserved = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'));
+      if (reserved.outcome !== 'reserved') throw new Error('setup failed');
+      expect((await ledgers().cancel(reserved.event.id))?.status).toBe('canceled');
+      expect(await ledgers().cancel(reserved.event.id)).toBeNull();
+      expect((await ledgers().findEvent(reserved.event.id))?.status).toBe('canceled');
+      expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toEqual([]);
+      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'))).outcome).toBe('reserved');
+    });
+
+    it('lists confirmed events overlapping a range, by start', async () => {
+      await ledgers().saveCalendar(calendar);
+      await ledgers().reserve(newEvent('14:00', '15:00'), span('14:00', '15:00'));
+      await ledgers().reserve(newEvent('09:00', '10:00'), span('09:00', '10:00'));
+      await ledgers().reserve(newEvent('11:00', '12:00'), span('11:00', '12:00'));
+      const listed = await ledgers().eventsBetween(CAL, span('10:00', '14:30'));
+      expect(listed.map((e) => e.start)).toEqual([at('11:00'), at('14:00')]);
+    });
+
+    it('when an idempotency key is reused, then the reservation reports it and the original is found by it', async () => {
+      await ledgers().saveCalendar(calendar);
+      const first = await ledgers().reserve(newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'));
+      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'))).outcome).toBe('duplicate-key');
+      expect(first.outcome === 'reserved' && (await ledgers().findByIdempotencyKey('key-1'))?.id).toBe(
+        first.outcome === 'reserved' && first.event.id,
+      );
+      expect(await ledgers().findByIdempotencyKey('other')).toBeNull();
+    });
+  },
+);

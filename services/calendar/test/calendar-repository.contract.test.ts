@@ -1,0 +1,85 @@
+import type { EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import { describeContract } from '@slotkeeper/testing';
+import { expect, it } from 'vitest';
+import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
+import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
+import type { CalendarRepository, NewCalendar } from '../src/domain/calendar.js';
+import { confirmedEvents } from '../src/domain/event-projection.js';
+
+const schedule = (id: string): ScheduleResponse => ({
+  id,
+  user_id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+  name: 'Work',
+  timezone: 'UTC',
+  time_slots: [{ id: 'dddddddddddddddddddddddd', day_of_week: 'monday', start_time: '09:00', end_time: '12:00' }],
+  date_overrides: [{ date: '2030-12-25', time_slots: [] }],
+  created_at: '2030-01-01T00:00:00.000Z',
+});
+const S1 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+const S2 = 'cccccccccccccccccccccccc';
+
+const calendar: NewCalendar = {
+  userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+  name: 'Intro calls',
+  rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 10, min_notice_minutes: 60 },
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+  links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
+};
+
+const event = (id: string, start: string, status: EventResponse['status'] = 'confirmed'): EventResponse => ({
+  id,
+  calendar_id: 'x',
+  title: 'Call',
+  start_time: start,
+  end_time: start.replace(':00:00', ':30:00'),
+  booked_by: 'ann@example.com',
+  guests: ['bob@example.com'],
+  status,
+  created_at: '2030-01-01T00:00:00.000Z',
+});
+const E1 = '111111111111111111111111';
+const E2 = '222222222222222222222222';
+
+await describeContract<CalendarRepository>(
+  'CalendarRepository',
+  { memory: () => new MemoryCalendarRepository(), mongo: (c) => new MongoCalendarRepository(c) },
+  (calendars) => {
+    it('when a calendar is created, then it reads back with its links and no events', async () => {
+      const created = await calendars().create(calendar);
+      expect(await calendars().findById(created.id)).toEqual({ ...calendar, id: created.id, events: [] });
+    });
+
+    it('when a schedule is linked twice, then the second link is refused', async () => {
+      const { id } = await calendars().create(calendar);
+      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null })).toBe(true);
+      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null })).toBe(false);
+      expect((await calendars().findById(id))!.links.map((l) => l.schedule.id)).toEqual([S1, S2]);
+    });
+
+    it('when a link is removed, then it is gone, and removing it again reports nothing removed', async () => {
+      const { id } = await calendars().create(calendar);
+      expect(await calendars().removeLink(id, S1)).toBe(true);
+      expect(await calendars().removeLink(id, S1)).toBe(false);
+      expect((await calendars().findById(id))!.links).toEqual([]);
+    });
+
+    it('when event messages repeat or arrive late, then a cancellation stays final', async () => {
+      const { id } = await calendars().create(calendar);
+      await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
+      await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
+      await calendars().applyEvent(id, event(E2, '2030-06-24T09:00:00.000Z'));
+      await calendars().applyEvent(id, event(E2, '2030-06-24T09:00:00.000Z', 'canceled'));
+      await calendars().applyEvent(id, event(E2, '2030-06-24T09:00:00.000Z'));
+      const stored = (await calendars().findById(id))!.events;
+      expect(stored).toHaveLength(2);
+      expect(confirmedEvents(stored).map((e) => e.id)).toEqual([E1]);
+    });
+
+    it('when a cancellation arrives before its booking, then the event never shows as confirmed', async () => {
+      const { id } = await calendars().create(calendar);
+      await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z', 'canceled'));
+      await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
+      expect(confirmedEvents((await calendars().findById(id))!.events)).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+const project = (root: string, name: string, tz: string) => ({
+  test: {
+    name: `${name} (${tz})`,
+    root,
+    include: ['test/**/*.test.ts'],
+    // Local-time bugs hide under UTC: every suite runs in a zone with a half-hour offset.
+    env: { TZ: tz },
+    testTimeout: 20_000,
+    hookTimeout: 120_000,
+  },
+});
+
+const packages = ['contracts', 'time', 'availability', 'messaging', 'http-kit'];
+const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...packages.map((name) => project(`packages/${name}`, name, 'Asia/Kolkata')),
+      ...services.map((name) => project(`services/${name}`, name, 'Asia/Kolkata')),
+      project('gateway', 'gateway', 'Asia/Kolkata'),
+      // The pure date maths runs again under UTC, so both zones are covered.
+      project('packages/time', 'time', 'UTC'),
+      project('packages/availability', 'availability', 'UTC'),
+    ],
+  },
+});
