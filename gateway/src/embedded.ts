@@ -1,4 +1,9 @@
-import { buildBookingApp, type BookingAppDeps, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
+import {
+  buildBookingApp,
+  type BookingAppDeps,
+  CalendarSerializer,
+  MemoryLedgerRepository,
+} from '@slotkeeper/booking-service';
 import { buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { injectUpstream } from '@slotkeeper/http-kit';
 import { InProcessBus } from '@slotkeeper/messaging';

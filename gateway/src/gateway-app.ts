@@ -77,7 +77,12 @@ export async function buildGateway({ logger, upstreams, bodyLimit = DEFAULT_BODY
       handler: async (request, reply) => {
         const body = request.body as Buffer | undefined;
         const response = await upstream
-          .request({ method: request.method, url: request.url, headers: forwardHeaders(request), ...(body && { body }) })
+          .request({
+            method: request.method,
+            url: request.url,
+            headers: forwardHeaders(request),
+            ...(body && { body }),
+          })
           .catch((error: unknown) => {
             request.log.error({ err: error, service: route.service }, 'upstream unreachable');
             throw new ServiceUnavailableError(`the ${route.service} service is unreachable`);

@@ -38,13 +38,21 @@ describe('calendars', () => {
     expect((await h.send('GET', `/api/calendar/calendars/${res.body.id}`)).body).toEqual(res.body);
   });
 
-  it('refuses a schedule linked twice (400), an unknown one (404) and another user\'s (403)', async () => {
+  it("refuses a schedule linked twice (400), an unknown one (404) and another user's (403)", async () => {
     const owner = await h.user();
     const other = await h.user();
     const mine = await h.schedule(owner.id);
     const theirs = await h.schedule(other.id);
-    const create = (body: Record<string, unknown>) => h.send('POST', '/api/calendar/calendars', { user_id: owner.id, name: 'c', ...body });
-    expect((await create({ availability_schedule_ids: [mine.id], availability_schedules: [{ availability_schedule_id: mine.id }] })).status).toBe(400);
+    const create = (body: Record<string, unknown>) =>
+      h.send('POST', '/api/calendar/calendars', { user_id: owner.id, name: 'c', ...body });
+    expect(
+      (
+        await create({
+          availability_schedule_ids: [mine.id],
+          availability_schedules: [{ availability_schedule_id: mine.id }],
+        })
+      ).status,
+    ).toBe(400);
     expect((await create({ availability_schedule_ids: [UNKNOWN] })).status).toBe(404);
     expect((await create({ availability_schedule_ids: [theirs.id] })).status).toBe(403);
     expect((await h.send('POST', '/api/calendar/calendars', { user_id: UNKNOWN, name: 'c' })).status).toBe(404);
@@ -53,16 +61,28 @@ describe('calendars', () => {
   it('links and unlinks schedules, refusing a second link and a missing one', async () => {
     const { owner, cal } = await h.bookable();
     const extra = await h.schedule(owner.id, { name: 'Extra' });
-    const linked = await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, { availability_schedule_id: extra.id });
+    const linked = await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, {
+      availability_schedule_id: extra.id,
+    });
     expect(linked.status).toBe(201);
     expect(linked.body.availability_schedules).toHaveLength(2);
-    expect((await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, { availability_schedule_id: extra.id })).status).toBe(400);
-    expect((await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${extra.id}`)).status).toBe(204);
-    expect((await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${extra.id}/`)).status).toBe(404);
+    expect(
+      (
+        await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, {
+          availability_schedule_id: extra.id,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${extra.id}`)).status,
+    ).toBe(204);
+    expect(
+      (await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${extra.id}/`)).status,
+    ).toBe(404);
     expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}`)).status).toBe(404);
   });
 
-  it('stops offering an unlinked schedule\'s hours to bookings', async () => {
+  it("stops offering an unlinked schedule's hours to bookings", async () => {
     const { hours, cal } = await h.bookable();
     await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${hours.id}`);
     expect((await h.book(cal.id, NINE, NINE_THIRTY)).status).toBe(422);
@@ -81,7 +101,9 @@ describe('events', () => {
       guests: ['cy@example.com', 'dee@example.com'],
       status: 'confirmed',
     });
-    expect((await h.send('GET', `/api/event/events/${res.body.id}?tz=Europe/Berlin`)).body.start_time).toBe('2030-06-24T09:00:00.000+02:00');
+    expect((await h.send('GET', `/api/event/events/${res.body.id}?tz=Europe/Berlin`)).body.start_time).toBe(
+      '2030-06-24T09:00:00.000+02:00',
+    );
   });
 
   it('refuses an overlap with 409 and accepts an event that starts when another ends', async () => {
@@ -116,14 +138,19 @@ describe('events', () => {
     const retry = await h.book(cal.id, NINE, NINE_THIRTY, {}, { 'idempotency-key': 'k-1' });
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
-    expect((await h.book(cal.id, '2030-06-24T10:00:00+02:00', '2030-06-24T10:30:00+02:00', {}, { 'idempotency-key': 'k-1' })).status).toBe(422);
+    expect(
+      (await h.book(cal.id, '2030-06-24T10:00:00+02:00', '2030-06-24T10:30:00+02:00', {}, { 'idempotency-key': 'k-1' }))
+        .status,
+    ).toBe(422);
     expect((await h.book(cal.id, NINE, NINE_THIRTY, {}, { 'idempotency-key': 'x'.repeat(256) })).status).toBe(400);
   });
 
   it('cancels an event: 204, status canceled, gone from lists and details, its time free again', async () => {
     const { cal } = await h.bookable();
     const event = (await h.book(cal.id, NINE, NINE_THIRTY)).body;
-    expect((await h.send('GET', `/api/calendar/calendars/${cal.id}`)).body.events.map((e: { id: string }) => e.id)).toEqual([event.id]);
+    expect(
+      (await h.send('GET', `/api/calendar/calendars/${cal.id}`)).body.events.map((e: { id: string }) => e.id),
+    ).toEqual([event.id]);
     expect((await h.send('DELETE', `/api/event/events/${event.id}`)).status).toBe(204);
     expect((await h.send('GET', `/api/event/events/${event.id}`)).body.status).toBe('canceled');
     expect((await h.send('GET', `/api/calendar/calendars/${cal.id}/events`)).body).toEqual([]);
@@ -139,7 +166,10 @@ describe('events', () => {
     const early = (await h.book(cal.id, NINE, NINE_THIRTY)).body;
     const all = await h.send('GET', `/api/calendar/calendars/${cal.id}/events/`);
     expect(all.body.map((e: { id: string }) => e.id)).toEqual([early.id, late.id]);
-    const window = await h.send('GET', `/api/calendar/calendars/${cal.id}/events?from=2030-06-24T07:30:00Z&to=2030-06-24T12:00:01Z`);
+    const window = await h.send(
+      'GET',
+      `/api/calendar/calendars/${cal.id}/events?from=2030-06-24T07:30:00Z&to=2030-06-24T12:00:01Z`,
+    );
     expect(window.body.map((e: { id: string }) => e.id)).toEqual([late.id]);
     expect((await h.send('GET', `/api/calendar/calendars/${cal.id}/events?from=yesterday`)).status).toBe(400);
     expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}/events`)).status).toBe(404);
@@ -161,18 +191,25 @@ describe('availability and compare', () => {
   it('lists free time and slots that the booking route then accepts', async () => {
     const { cal } = await h.bookable();
     await h.book(cal.id, NINE, NINE_THIRTY);
-    const res = await h.send('GET', `/api/calendar/calendars/${cal.id}/availability?from=2030-06-24T00:00:00Z&to=2030-06-25T00:00:00Z`);
+    const res = await h.send(
+      'GET',
+      `/api/calendar/calendars/${cal.id}/availability?from=2030-06-24T00:00:00Z&to=2030-06-25T00:00:00Z`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.free[0]).toEqual({ start_time: '2030-06-24T07:30:00.000Z', end_time: '2030-06-24T10:00:00.000Z' });
     expect(res.body.slots).toHaveLength(5 + 8);
-    for (const slot of res.body.slots.slice(0, 3)) expect((await h.book(cal.id, slot.start_time, slot.end_time)).status).toBe(201);
+    for (const slot of res.body.slots.slice(0, 3))
+      expect((await h.book(cal.id, slot.start_time, slot.end_time)).status).toBe(201);
   });
 
   it('compares calendars for a date in a zone', async () => {
     const a = await h.bookable();
     const b = await h.bookable();
     await h.book(b.cal.id, NINE, '2030-06-24T09:30:00+02:00');
-    const res = await h.send('GET', `/api/calendar/compare?calendar_ids=${a.cal.id},${b.cal.id}&date=2030-06-24&tz=Europe/Berlin&duration=60`);
+    const res = await h.send(
+      'GET',
+      `/api/calendar/compare?calendar_ids=${a.cal.id},${b.cal.id}&date=2030-06-24&tz=Europe/Berlin&duration=60`,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ from: '2030-06-24T00:00:00.000+02:00', to: '2030-06-25T00:00:00.000+02:00' });
     expect(res.body.overlaps).toEqual([
@@ -184,6 +221,8 @@ describe('availability and compare', () => {
   it('refuses a comparison of one calendar (400) or of an unknown one (404)', async () => {
     const a = await h.bookable();
     expect((await h.send('GET', `/api/calendar/compare?calendar_ids=${a.cal.id}&date=2030-06-24`)).status).toBe(400);
-    expect((await h.send('GET', `/api/calendar/compare?calendar_ids=${a.cal.id},${UNKNOWN}&date=2030-06-24`)).status).toBe(404);
+    expect(
+      (await h.send('GET', `/api/calendar/compare?calendar_ids=${a.cal.id},${UNKNOWN}&date=2030-06-24`)).status,
+    ).toBe(404);
   });
 });

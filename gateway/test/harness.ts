@@ -23,7 +23,13 @@ export interface Harness {
   schedule(userId: string, extra?: Record<string, unknown>): Promise<Json>;
   calendar(userId: string, scheduleIds: string[], extra?: Record<string, unknown>): Promise<Json>;
   bookable(rules?: Record<string, unknown>): Promise<{ owner: Json; hours: Json; cal: Json }>;
-  book(calendarId: string, start: string, end: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Promise<Reply>;
+  book(
+    calendarId: string,
+    start: string,
+    end: string,
+    extra?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<Reply>;
 }
 
 /** The embedded system behind its gateway, a clock that stands still, and request helpers. */
@@ -31,19 +37,29 @@ export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
   const clock = new ManualClock(now);
   const { gateway, bus } = await buildEmbeddedSystem({ logger: silentLogger(), clock });
 
-  const send = async (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> => {
+  const send = async (
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
     const response = await gateway.inject({
       method,
       url,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body ? response.json() : undefined };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body ? response.json() : undefined,
+    };
   };
 
   async function created(url: string, body: unknown): Promise<Json> {
     const response = await send('POST', url, body);
-    if (response.status !== 201) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    if (response.status !== 201)
+      throw new Error(`${url} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response.body as Json;
   }
 
@@ -63,7 +79,12 @@ export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
     });
 
   const calendar = (userId: string, scheduleIds: string[], extra: Record<string, unknown> = {}) =>
-    created('/api/calendar/calendars', { user_id: userId, name: 'Intro calls', availability_schedule_ids: scheduleIds, ...extra });
+    created('/api/calendar/calendars', {
+      user_id: userId,
+      name: 'Intro calls',
+      availability_schedule_ids: scheduleIds,
+      ...extra,
+    });
 
   /** A user in Berlin with Monday 09–12 and 13–17 hours and a calendar of 30-minute meetings. */
   async function bookable(rules: Record<string, unknown> = { meeting_duration_minutes: 30 }) {
@@ -74,7 +95,19 @@ export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
   }
 
   const book = (calendarId: string, start: string, end: string, extra: Record<string, unknown> = {}, headers = {}) =>
-    send('POST', '/api/event/events', { calendar_id: calendarId, title: 'Intro call', start_time: start, end_time: end, booked_by: 'bob@example.com', ...extra }, headers);
+    send(
+      'POST',
+      '/api/event/events',
+      {
+        calendar_id: calendarId,
+        title: 'Intro call',
+        start_time: start,
+        end_time: end,
+        booked_by: 'bob@example.com',
+        ...extra,
+      },
+      headers,
+    );
 
   return { gateway, bus, clock, send, created, user, schedule, calendar, bookable, book };
 }

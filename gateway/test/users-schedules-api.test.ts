@@ -13,7 +13,12 @@ describe('users', () => {
   it('creates a user with a lower-cased email and a UTC default timezone', async () => {
     const res = await h.send('POST', '/api/user/users/', { name: 'Zoe', email: 'Zoe@Example.COM' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'Zoe', email: 'zoe@example.com', timezone: 'UTC', created_at: '2030-06-01T00:00:00.000Z' });
+    expect(res.body).toMatchObject({
+      name: 'Zoe',
+      email: 'zoe@example.com',
+      timezone: 'UTC',
+      created_at: '2030-06-01T00:00:00.000Z',
+    });
     expect(res.body.id).toMatch(/^[0-9a-f]{24}$/);
   });
 
@@ -48,7 +53,11 @@ describe('availability schedules', () => {
   it("defaults the timezone to the user's and stores slots and overrides", async () => {
     const user = await h.user('America/New_York');
     const created = await h.schedule(user.id, { date_overrides: [{ date: '2030-12-25', time_slots: [] }] });
-    expect(created).toMatchObject({ user_id: user.id, timezone: 'America/New_York', date_overrides: [{ date: '2030-12-25', time_slots: [] }] });
+    expect(created).toMatchObject({
+      user_id: user.id,
+      timezone: 'America/New_York',
+      date_overrides: [{ date: '2030-12-25', time_slots: [] }],
+    });
     expect((created.time_slots as Array<{ id: string }>).every((slot) => /^[0-9a-f]{24}$/.test(slot.id))).toBe(true);
     expect((await h.send('GET', `/api/schedule/availability_schedules/${created.id}`)).body).toEqual(created);
   });
@@ -63,7 +72,10 @@ describe('availability schedules', () => {
   });
 
   it('refuses an unknown user (404) and bad slots (400)', async () => {
-    expect((await h.send('POST', '/api/schedule/availability_schedules', { user_id: UNKNOWN, name: 'x', time_slots: [] })).status).toBe(404);
+    expect(
+      (await h.send('POST', '/api/schedule/availability_schedules', { user_id: UNKNOWN, name: 'x', time_slots: [] }))
+        .status,
+    ).toBe(404);
     const user = await h.user();
     const bad = async (slot: Record<string, string>) =>
       h.send('POST', '/api/schedule/availability_schedules', { user_id: user.id, name: 'x', time_slots: [slot] });

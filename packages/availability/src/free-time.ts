@@ -1,11 +1,4 @@
-import {
-  MINUTE,
-  findContaining,
-  mergeIntervals,
-  overlaps,
-  subtractIntervals,
-  type Interval,
-} from '@slotkeeper/time';
+import { MINUTE, findContaining, mergeIntervals, overlaps, subtractIntervals, type Interval } from '@slotkeeper/time';
 import { scheduleWindows, type CompiledSchedule } from './schedule-windows.js';
 
 export interface ScheduleLink {
@@ -93,7 +86,10 @@ export function checkBookable(state: CalendarState, candidate: Interval, now: nu
   const { rules } = state;
   const length = (candidate.end - candidate.start) / MINUTE;
   if (rules.meetingDurationMinutes !== null && length !== rules.meetingDurationMinutes) {
-    return { kind: 'wrong_duration', message: `meetings on this calendar last ${rules.meetingDurationMinutes} minutes` };
+    return {
+      kind: 'wrong_duration',
+      message: `meetings on this calendar last ${rules.meetingDurationMinutes} minutes`,
+    };
   }
   if (candidate.start < now) return { kind: 'in_past', message: 'the event starts in the past' };
   if (candidate.start < now + rules.minNoticeMinutes * MINUTE) {

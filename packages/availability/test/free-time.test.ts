@@ -7,10 +7,19 @@ const range = (from: string, to: string) => ({ start: at(from), end: at(to) });
 const iso = (intervals: Array<{ start: number; end: number }>) =>
   intervals.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
 
-const noRules: Rules = { meetingDurationMinutes: null, bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0 };
+const noRules: Rules = {
+  meetingDurationMinutes: null,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 0,
+};
 const LONG_AGO = at('2000-01-01T00:00:00Z');
 
-function schedule(timezone: string, slots: ScheduleSnapshot['time_slots'], overrides: ScheduleSnapshot['date_overrides'] = []) {
+function schedule(
+  timezone: string,
+  slots: ScheduleSnapshot['time_slots'],
+  overrides: ScheduleSnapshot['date_overrides'] = [],
+) {
   return compileSchedule({ timezone, time_slots: slots, date_overrides: overrides });
 }
 
@@ -32,7 +41,12 @@ describe('free time', () => {
   it('merges touching and overlapping slots of one day and of several schedules', () => {
     const a = schedule('UTC', [monday('09:00', '10:00'), monday('10:00', '11:00'), monday('10:30', '12:00')]);
     const b = schedule('UTC', [monday('11:30', '13:00')]);
-    const s = state({ links: [{ schedule: a, expiresOn: null }, { schedule: b, expiresOn: null }] });
+    const s = state({
+      links: [
+        { schedule: a, expiresOn: null },
+        { schedule: b, expiresOn: null },
+      ],
+    });
     expect(iso(freeTime(s, range('2030-06-24T00:00:00Z', '2030-06-25T00:00:00Z'), LONG_AGO))).toEqual([
       ['2030-06-24T09:00:00.000Z', '2030-06-24T13:00:00.000Z'],
     ]);
@@ -42,10 +56,14 @@ describe('free time', () => {
     const s = state({
       links: [
         {
-          schedule: schedule('UTC', [monday('09:00', '17:00')], [
-            { date: '2030-06-24', time_slots: [{ start_time: '10:00', end_time: '11:00' }] },
-            { date: '2030-07-01', time_slots: [] },
-          ]),
+          schedule: schedule(
+            'UTC',
+            [monday('09:00', '17:00')],
+            [
+              { date: '2030-06-24', time_slots: [{ start_time: '10:00', end_time: '11:00' }] },
+              { date: '2030-07-01', time_slots: [] },
+            ],
+          ),
           expiresOn: null,
         },
       ],
@@ -59,13 +77,16 @@ describe('free time', () => {
 
   it('gives a 09:00–17:00 slot on a DST day the length the wall clock says', () => {
     // 01:00–05:00 on the New York change days: 3 hours in spring, 5 in autumn.
-    const ny = (start: string, end: string) => state({ links: [{ schedule: schedule('America/New_York', [sunday(start, end)]), expiresOn: null }] });
+    const ny = (start: string, end: string) =>
+      state({ links: [{ schedule: schedule('America/New_York', [sunday(start, end)]), expiresOn: null }] });
     const [spring] = freeTime(ny('01:00', '05:00'), range('2030-03-10T00:00:00Z', '2030-03-11T12:00:00Z'), LONG_AGO);
     const [fall] = freeTime(ny('01:00', '05:00'), range('2030-11-03T00:00:00Z', '2030-11-04T12:00:00Z'), LONG_AGO);
     expect((spring!.end - spring!.start) / 3_600_000).toBe(3);
     expect((fall!.end - fall!.start) / 3_600_000).toBe(5);
     // Berlin's 09:00–17:00 on its change day keeps its local meaning: 07:00Z–15:00Z in summer time.
-    const berlin = state({ links: [{ schedule: schedule('Europe/Berlin', [sunday('09:00', '17:00')]), expiresOn: null }] });
+    const berlin = state({
+      links: [{ schedule: schedule('Europe/Berlin', [sunday('09:00', '17:00')]), expiresOn: null }],
+    });
     expect(iso(freeTime(berlin, range('2030-03-31T00:00:00Z', '2030-04-01T00:00:00Z'), LONG_AGO))).toEqual([
       ['2030-03-31T07:00:00.000Z', '2030-03-31T15:00:00.000Z'],
     ]);
@@ -119,7 +140,9 @@ describe('slots and the booking check agree', () => {
     expect(check('2030-06-24T12:00:00Z', '2030-06-24T12:30:00Z')).toBe('outside_availability');
     expect(check('2030-07-01T09:00:00Z', '2030-07-01T09:30:00Z')).toBe('link_expired');
     const notice = { ...calendar, rules: { ...calendar.rules, minNoticeMinutes: 120 } };
-    expect(checkBookable(notice, range('2030-06-24T09:00:00Z', '2030-06-24T09:30:00Z'), at('2030-06-24T08:00:00Z'))?.kind).toBe('min_notice');
+    expect(
+      checkBookable(notice, range('2030-06-24T09:00:00Z', '2030-06-24T09:30:00Z'), at('2030-06-24T08:00:00Z'))?.kind,
+    ).toBe('min_notice');
   });
 
   it('treats intervals as half-open: an event may start when another ends', () => {

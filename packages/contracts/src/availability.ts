@@ -4,7 +4,11 @@ import { instantOutput, instantQuery, intervalOutput, isoDate, objectId, zoneNam
 export const MAX_RANGE_DAYS = 31;
 export const MAX_COMPARE_CALENDARS = 20;
 
-const durationQuery = z.coerce.number().int('must be whole minutes').min(1).max(24 * 60);
+const durationQuery = z.coerce
+  .number()
+  .int('must be whole minutes')
+  .min(1)
+  .max(24 * 60);
 
 export const availabilityQuery = z
   .object({
@@ -30,7 +34,12 @@ export const compareQuery = z
   .object({
     calendar_ids: z
       .string()
-      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(objectId).min(2).max(MAX_COMPARE_CALENDARS)),
     date: isoDate.optional(),
     from: instantQuery.optional(),

@@ -10,7 +10,9 @@ export const scheduleLinkInput = z.strictObject({
 export type ScheduleLinkInput = z.infer<typeof scheduleLinkInput>;
 
 export const bookingRulesInput = {
-  meeting_duration_minutes: minutes(24 * 60).min(1).optional(),
+  meeting_duration_minutes: minutes(24 * 60)
+    .min(1)
+    .optional(),
   buffer_before_minutes: minutes(24 * 60).default(0),
   buffer_after_minutes: minutes(24 * 60).default(0),
   min_notice_minutes: minutes(365 * 24 * 60).default(0),

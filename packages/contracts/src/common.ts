@@ -18,7 +18,9 @@ let counter = randomBytes(3).readUIntBE(0, 3);
  */
 export function generateId(now = Date.now()): string {
   counter = (counter + 1) % 0x1000000;
-  const seconds = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  const seconds = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return seconds + processPart + counter.toString(16).padStart(6, '0');
 }
 
@@ -52,10 +54,9 @@ export const instantOutput = z.string().meta({
   description: 'UTC with Z, or in the `tz` zone of the request with its offset',
 });
 
-export const isoDate = z.iso.date('must be a date YYYY-MM-DD').refine(
-  (value) => DateTime.fromISO(value).isValid,
-  'is not a real date',
-);
+export const isoDate = z.iso
+  .date('must be a date YYYY-MM-DD')
+  .refine((value) => DateTime.fromISO(value).isValid, 'is not a real date');
 
 const WALL_CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 export const wallClock = z
@@ -63,15 +64,7 @@ export const wallClock = z
   .regex(WALL_CLOCK, 'must be a 24-hour time HH:mm between 00:00 and 24:00')
   .meta({ example: '09:00' });
 
-export const DAYS_OF_WEEK = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
+export const DAYS_OF_WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export const dayOfWeek = z.enum(DAYS_OF_WEEK);
 export type DayOfWeek = z.infer<typeof dayOfWeek>;
 

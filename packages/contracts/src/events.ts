@@ -10,7 +10,12 @@ export const guestsInput = z
     z
       .string()
       .max(MAX_GUESTS * 256)
-      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(email).max(MAX_GUESTS)),
   ])
   .transform((guests) => [...new Set(guests)])

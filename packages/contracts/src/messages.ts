@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { dayOfWeek, objectId } from './common.js';
 import { bookingRules } from './calendars.js';
@@ -40,3 +41,11 @@ export const messageSchemas = {
 export type MessageType = keyof typeof messageSchemas;
 export type MessageData<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
 export const MESSAGE_TYPES = Object.keys(messageSchemas) as MessageType[];
+
+export function createEnvelope<T extends MessageType>(
+  type: T,
+  data: MessageData<T>,
+  now: Date,
+): Envelope<MessageData<T>> {
+  return { id: randomUUID(), type, occurred_at: now.toISOString(), data };
+}

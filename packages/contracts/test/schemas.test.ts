@@ -25,15 +25,47 @@ const requestSchemas = {
 
 /** Objects that share the real field names, so refinements see half-valid bodies too. */
 const fieldNames = [
-  'user_id', 'name', 'email', 'timezone', 'time_slots', 'date_overrides', 'day_of_week', 'start_time', 'end_time',
-  'date', 'availability_schedule_ids', 'availability_schedules', 'availability_schedule_id', 'expires_on',
-  'calendar_id', 'title', 'booked_by', 'guests', 'from', 'to', 'duration', 'tz', 'calendar_ids',
+  'user_id',
+  'name',
+  'email',
+  'timezone',
+  'time_slots',
+  'date_overrides',
+  'day_of_week',
+  'start_time',
+  'end_time',
+  'date',
+  'availability_schedule_ids',
+  'availability_schedules',
+  'availability_schedule_id',
+  'expires_on',
+  'calendar_id',
+  'title',
+  'booked_by',
+  'guests',
+  'from',
+  'to',
+  'duration',
+  'tz',
+  'calendar_ids',
 ];
 const plausible = fc.oneof(
-  fc.constantFrom('2030-06-24T09:00:00Z', '2030-02-30T09:00:00Z', '09:00', '24:00', 'monday', '0123456789abcdef01234567', 'a@b.co', 'UTC'),
+  fc.constantFrom(
+    '2030-06-24T09:00:00Z',
+    '2030-02-30T09:00:00Z',
+    '09:00',
+    '24:00',
+    'monday',
+    '0123456789abcdef01234567',
+    'a@b.co',
+    'UTC',
+  ),
   fc.anything(),
 );
-const nearlyValid = fc.dictionary(fc.constantFrom(...fieldNames), fc.oneof(plausible, fc.array(plausible), fc.array(fc.dictionary(fc.constantFrom(...fieldNames), plausible))));
+const nearlyValid = fc.dictionary(
+  fc.constantFrom(...fieldNames),
+  fc.oneof(plausible, fc.array(plausible), fc.array(fc.dictionary(fc.constantFrom(...fieldNames), plausible))),
+);
 
 describe('request schemas', () => {
   it.each(Object.entries(requestSchemas))('%s never throws, whatever JSON arrives', (_name, schema) => {

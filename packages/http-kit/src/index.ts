@@ -2,3 +2,4 @@ export * from './problems.js';
 export * from './service-app.js';
 export * from './upstream.js';
 export * from './render.js';
+export * from './run.js';

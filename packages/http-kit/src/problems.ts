@@ -42,7 +42,8 @@ function zodFieldErrors(error: FastifyLikeError): FieldError[] {
     const path = where + issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
     // An unknown field is named by its own path, so a client sees which field to drop.
     const unknown = issue.params?.keys;
-    if (unknown?.length) return unknown.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+    if (unknown?.length)
+      return unknown.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
     return [{ path, message: issue.message }];
   });
 }
@@ -75,5 +76,10 @@ export function toProblem(error: unknown): Problem {
     const [slug, title] = FRAMEWORK_TITLES[status] ?? ['client-error', 'Client error'];
     return { type: PROBLEM_BASE + slug, title, status, detail: candidate.message };
   }
-  return { type: PROBLEM_BASE + 'internal', title: 'Internal error', status: 500, detail: 'an unexpected error occurred' };
+  return {
+    type: PROBLEM_BASE + 'internal',
+    title: 'Internal error',
+    status: 500,
+    detail: 'an unexpected error occurred',
+  };
 }

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '@slotkeeper/observability';
 import { toProblem } from './problems.js';
 
@@ -16,7 +12,6 @@ export interface HttpAppOptions {
   /** Whether the service can serve: its database and broker connections are up. */
   health?: () => Promise<boolean>;
 }
-
 
 /**
  * The Fastify instance every service and the gateway start from: zod validation and

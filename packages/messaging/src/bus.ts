@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Envelope, MessageData, MessageType } from '@slotkeeper/contracts';
+import type { Envelope, MessageType } from '@slotkeeper/contracts';
 
 export type MessageHandler = (message: Envelope) => Promise<void>;
 
@@ -11,8 +10,4 @@ export interface MessageBus {
   publish(message: Envelope): Promise<void>;
   subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void>;
   close(): Promise<void>;
-}
-
-export function createEnvelope<T extends MessageType>(type: T, data: MessageData<T>, now: Date): Envelope<MessageData<T>> {
-  return { id: randomUUID(), type, occurred_at: now.toISOString(), data };
 }

@@ -63,6 +63,9 @@ export class InProcessBus implements MessageBus {
     }
     const reason = lastError instanceof Error ? lastError.message : String(lastError);
     this.deadLetters.push({ queue: name, message, error: reason });
-    this.options.logger.error({ queue: name, messageId: message.id, type: message.type, err: lastError }, 'message dead-lettered');
+    this.options.logger.error(
+      { queue: name, messageId: message.id, type: message.type, err: lastError },
+      'message dead-lettered',
+    );
   }
 }

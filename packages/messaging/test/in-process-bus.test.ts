@@ -1,7 +1,8 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { silentLogger } from '@slotkeeper/observability';
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, InProcessBus } from '../src/index.js';
+import { createEnvelope } from '@slotkeeper/contracts';
+import { InProcessBus } from '../src/index.js';
 
 const event = {
   id: '111111111111111111111111',
@@ -20,7 +21,11 @@ describe('the in-process bus', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     const seen: string[] = [];
     await bus.subscribe('calendar', ['EventBooked'], async (m) => void seen.push(`calendar:${m.type}`));
-    await bus.subscribe('notification', ['EventBooked', 'EventCanceled'], async (m) => void seen.push(`notification:${m.type}`));
+    await bus.subscribe(
+      'notification',
+      ['EventBooked', 'EventCanceled'],
+      async (m) => void seen.push(`notification:${m.type}`),
+    );
     await bus.publish(createEnvelope('EventBooked', event, new Date()));
     await bus.publish(createEnvelope('EventCanceled', event, new Date()));
     expect(seen).toEqual(['calendar:EventBooked', 'notification:EventBooked', 'notification:EventCanceled']);

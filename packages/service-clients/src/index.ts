@@ -15,7 +15,8 @@ async function fetchOne<S extends z.ZodType>(
 ): Promise<z.infer<S> | null> {
   const response = await upstream.request({ method: 'GET', url, headers: headers() });
   if (response.statusCode === 404) return null;
-  if (response.statusCode !== 200) throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
+  if (response.statusCode !== 200)
+    throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
   return schema.parse(JSON.parse(response.body));
 }
 

@@ -25,12 +25,27 @@ describe('bookEvent', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     published = [];
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
-    deps = { ledgers: new MemoryLedgerRepository(), bus, clock: new ManualClock('2030-06-01T00:00:00Z'), serializer: new CalendarSerializer() };
-    const rules = { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 60 };
+    deps = {
+      ledgers: new MemoryLedgerRepository(),
+      bus,
+      clock: new ManualClock('2030-06-01T00:00:00Z'),
+      serializer: new CalendarSerializer(),
+    };
+    const rules = {
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 60,
+    };
     await deps.ledgers.link(
       { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
       {
-        schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }], date_overrides: [] },
+        schedule: {
+          id: 'cccccccccccccccccccccccc',
+          timezone: 'UTC',
+          time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
+          date_overrides: [],
+        },
         expiresOn: null,
       },
     );
@@ -38,7 +53,14 @@ describe('bookEvent', () => {
 
   it('when 50 clients race for overlapping times, then exactly one booking is confirmed', async () => {
     const attempts = Array.from({ length: 50 }, (_, i) =>
-      bookEvent(request(`2030-06-24T10:${String(i % 30).padStart(2, '0')}:00Z`, `2030-06-24T${i % 30 === 0 ? '10:30' : `10:${String((i % 30) + 30).padStart(2, '0')}`}:00Z`), undefined, deps),
+      bookEvent(
+        request(
+          `2030-06-24T10:${String(i % 30).padStart(2, '0')}:00Z`,
+          `2030-06-24T${i % 30 === 0 ? '10:30' : `10:${String((i % 30) + 30).padStart(2, '0')}`}:00Z`,
+        ),
+        undefined,
+        deps,
+      ),
     );
     const results = await Promise.allSettled(attempts);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -51,15 +73,29 @@ describe('bookEvent', () => {
     const events = await Promise.all(Array.from({ length: 10 }, () => bookEvent(body, 'retry-1', deps)));
     expect(new Set(events.map((e) => e.id)).size).toBe(1);
     expect(published).toEqual(['EventBooked']);
-    await expect(bookEvent(request('2030-06-24T11:00:00Z', '2030-06-24T11:30:00Z'), 'retry-1', deps)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(
+      bookEvent(request('2030-06-24T11:00:00Z', '2030-06-24T11:30:00Z'), 'retry-1', deps),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
   });
 
   it('refuses unknown calendars, the past and the minimum notice, with domain errors', async () => {
-    await expect(bookEvent({ ...request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), calendar_id: 'dddddddddddddddddddddddd' }, undefined, deps)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      bookEvent(
+        { ...request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), calendar_id: 'dddddddddddddddddddddddd' },
+        undefined,
+        deps,
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
     (deps.clock as ManualClock).set('2030-06-24T09:30:00Z');
-    await expect(bookEvent(request('2030-06-24T09:00:00Z', '2030-06-24T09:30:00Z'), undefined, deps)).rejects.toMatchObject({ reason: 'in_past' });
-    await expect(bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps)).rejects.toBeInstanceOf(NotBookableError);
-    await expect(bookEvent(request('2030-06-24T10:30:00Z', '2030-06-24T11:00:00Z'), undefined, deps)).resolves.toMatchObject({ status: 'confirmed' });
+    await expect(
+      bookEvent(request('2030-06-24T09:00:00Z', '2030-06-24T09:30:00Z'), undefined, deps),
+    ).rejects.toMatchObject({ reason: 'in_past' });
+    await expect(
+      bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps),
+    ).rejects.toBeInstanceOf(NotBookableError);
+    await expect(
+      bookEvent(request('2030-06-24T10:30:00Z', '2030-06-24T11:00:00Z'), undefined, deps),
+    ).resolves.toMatchObject({ status: 'confirmed' });
   });
 
   it('when an event is canceled twice, then one EventCanceled is published and the time is free', async () => {
@@ -67,6 +103,8 @@ describe('bookEvent', () => {
     await cancelEvent(event.id, deps);
     await cancelEvent(event.id, deps);
     expect(published).toEqual(['EventBooked', 'EventCanceled']);
-    await expect(bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps)).resolves.toBeDefined();
+    await expect(
+      bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps),
+    ).resolves.toBeDefined();
   });
 });

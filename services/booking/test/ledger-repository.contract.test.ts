@@ -41,7 +41,10 @@ await describeContract<LedgerRepository>(
       await ledgers().saveCalendar(calendar);
       await ledgers().link(calendar, link);
       await ledgers().link(calendar, { ...link, expiresOn: new Date('2030-12-31T00:00:00Z') });
-      expect(await ledgers().findCalendar(CAL)).toEqual({ ...calendar, links: [{ ...link, expiresOn: new Date('2030-12-31T00:00:00Z') }] });
+      expect(await ledgers().findCalendar(CAL)).toEqual({
+        ...calendar,
+        links: [{ ...link, expiresOn: new Date('2030-12-31T00:00:00Z') }],
+      });
       await ledgers().unlink(CAL, link.schedule.id);
       expect((await ledgers().findCalendar(CAL))!.links).toEqual([]);
     });
@@ -87,7 +90,9 @@ await describeContract<LedgerRepository>(
     it('when an idempotency key is reused, then the reservation reports it and the original is found by it', async () => {
       await ledgers().saveCalendar(calendar);
       const first = await ledgers().reserve(newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'));
-      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'))).outcome).toBe('duplicate-key');
+      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'))).outcome).toBe(
+        'duplicate-key',
+      );
       expect(first.outcome === 'reserved' && (await ledgers().findByIdempotencyKey('key-1'))?.id).toBe(
         first.outcome === 'reserved' && first.event.id,
       );

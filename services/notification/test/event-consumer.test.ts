@@ -1,4 +1,5 @@
-import { InProcessBus, createEnvelope } from '@slotkeeper/messaging';
+import { createEnvelope } from '@slotkeeper/contracts';
+import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { describe, expect, it } from 'vitest';
 import { consumeEvents } from '../src/consumers/event-consumer.js';
@@ -31,8 +32,16 @@ describe('the notification consumer', () => {
     await bus.publish(createEnvelope('EventBooked', event, new Date()));
     await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled' }, new Date()));
     expect(notifier.sent).toEqual([
-      expect.objectContaining({ kind: 'booked', to: ['ann@example.com', 'bob@example.com'], subject: 'Booked: Intro call' }),
-      expect.objectContaining({ kind: 'canceled', to: ['ann@example.com', 'bob@example.com'], subject: 'Canceled: Intro call' }),
+      expect.objectContaining({
+        kind: 'booked',
+        to: ['ann@example.com', 'bob@example.com'],
+        subject: 'Booked: Intro call',
+      }),
+      expect.objectContaining({
+        kind: 'canceled',
+        to: ['ann@example.com', 'bob@example.com'],
+        subject: 'Canceled: Intro call',
+      }),
     ]);
   });
 
@@ -40,7 +49,12 @@ describe('the notification consumer', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     const notifier = new RecordingNotifier();
     await consumeEvents(bus, notifier);
-    await bus.publish({ id: crypto.randomUUID(), type: 'EventBooked', occurred_at: new Date().toISOString(), data: { nope: 1 } });
+    await bus.publish({
+      id: crypto.randomUUID(),
+      type: 'EventBooked',
+      occurred_at: new Date().toISOString(),
+      data: { nope: 1 },
+    });
     expect(notifier.sent).toEqual([]);
     expect(bus.deadLetters).toHaveLength(1);
   });

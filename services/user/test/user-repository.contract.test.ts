@@ -5,7 +5,12 @@ import { MemoryUserRepository } from '../src/adapters/memory/memory-user-reposit
 import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository.js';
 import type { UserRepository } from '../src/domain/user.js';
 
-const ann = { name: 'Ann', email: 'ann@example.com', timezone: 'Europe/Berlin', createdAt: new Date('2030-01-01T00:00:00Z') };
+const ann = {
+  name: 'Ann',
+  email: 'ann@example.com',
+  timezone: 'Europe/Berlin',
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+};
 
 await describeContract<UserRepository>(
   'UserRepository',

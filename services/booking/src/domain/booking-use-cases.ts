@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { checkBookable } from '@slotkeeper/availability';
-import type { CreateEventBody } from '@slotkeeper/contracts';
+import { createEnvelope, type CreateEventBody } from '@slotkeeper/contracts';
 import { IdempotencyKeyReusedError, NotBookableError, NotFoundError, SlotTakenError } from '@slotkeeper/errors';
-import { createEnvelope, type MessageBus } from '@slotkeeper/messaging';
+import type { MessageBus } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
@@ -16,13 +16,17 @@ export interface BookingDeps {
   serializer: CalendarSerializer;
 }
 
-export async function findCalendar(calendarId: string, { ledgers }: Pick<BookingDeps, 'ledgers'>): Promise<CalendarLedger> {
+export async function findCalendar(
+  calendarId: string,
+  { ledgers }: Pick<BookingDeps, 'ledgers'>,
+): Promise<CalendarLedger> {
   const ledger = await ledgers.findCalendar(calendarId);
   if (!ledger) throw new NotFoundError('calendar', calendarId);
   return ledger;
 }
 
-const fingerprint = (input: CreateEventBody): string => createHash('sha256').update(JSON.stringify(input)).digest('hex');
+const fingerprint = (input: CreateEventBody): string =>
+  createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
 async function replay(key: string, hash: string, ledgers: LedgerRepository): Promise<BookedEvent | null> {
   const original = await ledgers.findByIdempotencyKey(key);

@@ -1,7 +1,6 @@
-import type { CreateCalendarBody, ScheduleLinkInput } from '@slotkeeper/contracts';
+import { createEnvelope, type CreateCalendarBody, type ScheduleLinkInput } from '@slotkeeper/contracts';
 import { ForbiddenError, NotFoundError, ValidationError } from '@slotkeeper/errors';
 import type { MessageBus } from '@slotkeeper/messaging';
-import { createEnvelope } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
 import type { Calendar, CalendarRepository, ScheduleDirectory, ScheduleLink, UserDirectory } from './calendar.js';
 
@@ -33,7 +32,11 @@ function publishLinked(calendar: Pick<Calendar, 'id' | 'userId' | 'rules'>, link
         schedule: {
           id,
           timezone,
-          time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({ day_of_week, start_time, end_time })),
+          time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({
+            day_of_week,
+            start_time,
+            end_time,
+          })),
           date_overrides,
         },
         expires_on: link.expiresOn?.toISOString() ?? null,
@@ -64,7 +67,11 @@ export async function createCalendar(input: CreateCalendarBody, deps: CalendarDe
     links,
   });
   await deps.bus.publish(
-    createEnvelope('CalendarCreated', { calendar_id: calendar.id, user_id: calendar.userId, rules: calendar.rules }, deps.clock.now()),
+    createEnvelope(
+      'CalendarCreated',
+      { calendar_id: calendar.id, user_id: calendar.userId, rules: calendar.rules },
+      deps.clock.now(),
+    ),
   );
   for (const link of links) await publishLinked(calendar, link, deps);
   return calendar;
@@ -76,7 +83,11 @@ export async function getCalendar(id: string, { calendars }: Pick<CalendarDeps, 
   return calendar;
 }
 
-export async function linkSchedule(calendarId: string, input: ScheduleLinkInput, deps: CalendarDeps): Promise<Calendar> {
+export async function linkSchedule(
+  calendarId: string,
+  input: ScheduleLinkInput,
+  deps: CalendarDeps,
+): Promise<Calendar> {
   const calendar = await getCalendar(calendarId, deps);
   const link = await resolveLink(calendar.userId, input, deps);
   if (!(await deps.calendars.addLink(calendarId, link))) {
@@ -94,6 +105,10 @@ export async function unlinkSchedule(calendarId: string, scheduleId: string, dep
     throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
   }
   await deps.bus.publish(
-    createEnvelope('ScheduleUnlinked', { calendar_id: calendarId, availability_schedule_id: scheduleId }, deps.clock.now()),
+    createEnvelope(
+      'ScheduleUnlinked',
+      { calendar_id: calendarId, availability_schedule_id: scheduleId },
+      deps.clock.now(),
+    ),
   );
 }

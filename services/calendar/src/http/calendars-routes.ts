@@ -12,7 +12,13 @@ import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import { z } from 'zod';
 import type { Calendar } from '../domain/calendar.js';
 import { confirmedEvents } from '../domain/event-projection.js';
-import { createCalendar, getCalendar, linkSchedule, unlinkSchedule, type CalendarDeps } from '../domain/calendar-use-cases.js';
+import {
+  createCalendar,
+  getCalendar,
+  linkSchedule,
+  unlinkSchedule,
+  type CalendarDeps,
+} from '../domain/calendar-use-cases.js';
 
 const renderEvent = (event: EventResponse, render: Render): EventResponse => ({
   ...event,
@@ -45,13 +51,15 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
   app.post(
     BASE,
     { schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } } },
-    async (request, reply) => reply.code(201).send(toCalendarResponse(await createCalendar(request.body, deps), renderIn())),
+    async (request, reply) =>
+      reply.code(201).send(toCalendarResponse(await createCalendar(request.body, deps), renderIn())),
   );
 
   app.get(
     `${BASE}/:calendar_id`,
     { schema: { params: calendarParams, querystring: tzQuery, response: { 200: calendarResponse, 404: problem } } },
-    async (request) => toCalendarResponse(await getCalendar(request.params.calendar_id, deps), renderIn(request.query.tz)),
+    async (request) =>
+      toCalendarResponse(await getCalendar(request.params.calendar_id, deps), renderIn(request.query.tz)),
   );
 
   app.post(

@@ -16,7 +16,12 @@ export const toScheduleResponse = (s: Schedule, render: Render) => ({
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({ id: t.id, day_of_week: t.dayOfWeek, start_time: t.startTime, end_time: t.endTime })),
+  time_slots: s.timeSlots.map((t) => ({
+    id: t.id,
+    day_of_week: t.dayOfWeek,
+    start_time: t.startTime,
+    end_time: t.endTime,
+  })),
   date_overrides: s.dateOverrides.map((o) => ({
     date: o.date,
     time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
@@ -30,13 +35,15 @@ export function schedulesRoutes(app: HttpApp, deps: ScheduleDeps): void {
   app.post(
     BASE,
     { schema: { body: createScheduleBody, response: { 201: scheduleResponse, 400: problem, 404: problem } } },
-    async (request, reply) => reply.code(201).send(toScheduleResponse(await createSchedule(request.body, deps), renderIn())),
+    async (request, reply) =>
+      reply.code(201).send(toScheduleResponse(await createSchedule(request.body, deps), renderIn())),
   );
 
   app.get(
     `${BASE}/:schedule_id`,
     { schema: { params: scheduleParams, querystring: tzQuery, response: { 200: scheduleResponse, 404: problem } } },
-    async (request) => toScheduleResponse(await getSchedule(request.params.schedule_id, deps), renderIn(request.query.tz)),
+    async (request) =>
+      toScheduleResponse(await getSchedule(request.params.schedule_id, deps), renderIn(request.query.tz)),
   );
 
   app.get(

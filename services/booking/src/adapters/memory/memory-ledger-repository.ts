@@ -19,7 +19,9 @@ export class MemoryLedgerRepository implements LedgerRepository {
   }
 
   async link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void> {
-    const links = (this.calendars.get(calendar.calendarId)?.links ?? []).filter((l) => l.schedule.id !== link.schedule.id);
+    const links = (this.calendars.get(calendar.calendarId)?.links ?? []).filter(
+      (l) => l.schedule.id !== link.schedule.id,
+    );
     this.calendars.set(calendar.calendarId, { ...structuredClone(calendar), links: [...links, structuredClone(link)] });
   }
 

@@ -71,7 +71,10 @@ const ledgerSchema = new mongoose.Schema<LedgerDoc>(
 );
 ledgerSchema.index({ 'events.id': 1 });
 // Unique across ledgers; within one ledger the reserve filter keeps keys unique.
-ledgerSchema.index({ 'events.idempotency_key': 1 }, { unique: true, partialFilterExpression: { 'events.idempotency_key': { $exists: true } } });
+ledgerSchema.index(
+  { 'events.idempotency_key': 1 },
+  { unique: true, partialFilterExpression: { 'events.idempotency_key': { $exists: true } } },
+);
 
 const toEvent = (calendarId: string, e: EventDoc): BookedEvent => ({
   id: e.id,
@@ -174,7 +177,8 @@ export class MongoLedgerRepository implements LedgerRepository {
       if (isDuplicateKeyError(error)) return { outcome: 'duplicate-key' };
       throw error;
     }
-    if (input.idempotencyKey && (await this.findByIdempotencyKey(input.idempotencyKey))) return { outcome: 'duplicate-key' };
+    if (input.idempotencyKey && (await this.findByIdempotencyKey(input.idempotencyKey)))
+      return { outcome: 'duplicate-key' };
     return { outcome: 'conflict' };
   }
 

@@ -25,8 +25,12 @@ const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
     user_id: { type: String, required: true },
     name: { type: String, required: true },
     timezone: { type: String, required: true },
-    time_slots: [{ _id: false, id: { type: String, required: true }, day_of_week: { type: String, required: true }, ...wallRange }],
-    date_overrides: [{ _id: false, date: { type: String, required: true }, time_slots: [{ _id: false, ...wallRange }] }],
+    time_slots: [
+      { _id: false, id: { type: String, required: true }, day_of_week: { type: String, required: true }, ...wallRange },
+    ],
+    date_overrides: [
+      { _id: false, date: { type: String, required: true }, time_slots: [{ _id: false, ...wallRange }] },
+    ],
     created_at: { type: Date, required: true },
   },
   { ...schemaOptions, collection: 'availability_schedules' },
@@ -38,7 +42,12 @@ const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({ id: t.id, day_of_week: t.dayOfWeek, start_time: t.startTime, end_time: t.endTime })),
+  time_slots: s.timeSlots.map((t) => ({
+    id: t.id,
+    day_of_week: t.dayOfWeek,
+    start_time: t.startTime,
+    end_time: t.endTime,
+  })),
   date_overrides: s.dateOverrides.map((o) => ({
     date: o.date,
     time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),

@@ -1,0 +1,31 @@
+import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { InProcessBus } from '@slotkeeper/messaging';
+import { connectMongo, isConnected } from '@slotkeeper/mongo';
+import { createLogger } from '@slotkeeper/observability';
+import { systemClock } from '@slotkeeper/time';
+import { z } from 'zod';
+import { MemoryLedgerRepository } from './adapters/memory/memory-ledger-repository.js';
+import { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.js';
+import { buildBookingApp } from './app.js';
+import { CalendarSerializer } from './domain/calendar-serializer.js';
+
+const config = readConfig(listenConfig.extend({ MONGODB_URL: z.url().optional() }));
+const logger = createLogger({ service: 'booking' });
+const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
+const ledgers = connection ? new MongoLedgerRepository(connection) : new MemoryLedgerRepository();
+if (ledgers instanceof MongoLedgerRepository) await ledgers.init();
+// The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
+const bus = new InProcessBus({ logger });
+
+const app = await buildBookingApp({
+  ledgers,
+  bus,
+  clock: systemClock,
+  serializer: new CalendarSerializer(),
+  logger,
+  health: async () => !connection || isConnected(connection),
+});
+await listenUntilSignal(app, config, async () => {
+  await bus.close();
+  await connection?.close();
+});

@@ -1,0 +1,34 @@
+import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { InProcessBus } from '@slotkeeper/messaging';
+import { connectMongo, isConnected } from '@slotkeeper/mongo';
+import { createLogger } from '@slotkeeper/observability';
+import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
+import { systemClock } from '@slotkeeper/time';
+import { z } from 'zod';
+import { MemoryCalendarRepository } from './adapters/memory/memory-calendar-repository.js';
+import { MongoCalendarRepository } from './adapters/mongo/mongo-calendar-repository.js';
+import { buildCalendarApp } from './app.js';
+
+const config = readConfig(
+  listenConfig.extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
+);
+const logger = createLogger({ service: 'calendar' });
+const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
+const calendars = connection ? new MongoCalendarRepository(connection) : new MemoryCalendarRepository();
+if (calendars instanceof MongoCalendarRepository) await calendars.init();
+// The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
+const bus = new InProcessBus({ logger });
+
+const app = await buildCalendarApp({
+  calendars,
+  schedules: new ScheduleServiceClient(httpUpstream(config.SCHEDULE_SERVICE_URL)),
+  users: new UserServiceClient(httpUpstream(config.USER_SERVICE_URL)),
+  bus,
+  clock: systemClock,
+  logger,
+  health: async () => !connection || isConnected(connection),
+});
+await listenUntilSignal(app, config, async () => {
+  await bus.close();
+  await connection?.close();
+});
