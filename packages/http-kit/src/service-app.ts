@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -5,6 +6,11 @@ import type { Logger } from '@slotkeeper/observability';
 import { toProblem } from './problems.js';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+const requestIds = new AsyncLocalStorage<string>();
+
+/** The id of the request being served, so calls to other services carry it on. */
+export const currentRequestId = (): string | undefined => requestIds.getStore();
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -30,8 +36,10 @@ export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // Everything after this hook, handler included, runs inside the request's context.
+    requestIds.run(request.id, done);
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -1,10 +1,16 @@
 import { scheduleResponse, userResponse, type ScheduleResponse, type UserResponse } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
-import type { Upstream } from '@slotkeeper/http-kit';
+import { currentRequestId, type Upstream } from '@slotkeeper/http-kit';
 import type { z } from 'zod';
 
 /** Headers a service adds to its calls to another (request id now; service identity later). */
 export type CallHeaders = () => Record<string, string>;
+
+/** Carries the current request's id on, so every service logs one request under one id. */
+export const requestIdHeaders: CallHeaders = () => {
+  const id = currentRequestId();
+  return id ? { 'x-request-id': id } : {};
+};
 
 async function fetchOne<S extends z.ZodType>(
   upstream: Upstream,
@@ -24,7 +30,7 @@ async function fetchOne<S extends z.ZodType>(
 export class UserServiceClient {
   constructor(
     private readonly upstream: Upstream,
-    private readonly headers: CallHeaders = () => ({}),
+    private readonly headers: CallHeaders = requestIdHeaders,
   ) {}
 
   find(userId: string): Promise<UserResponse | null> {
@@ -36,7 +42,7 @@ export class UserServiceClient {
 export class ScheduleServiceClient {
   constructor(
     private readonly upstream: Upstream,
-    private readonly headers: CallHeaders = () => ({}),
+    private readonly headers: CallHeaders = requestIdHeaders,
   ) {}
 
   find(scheduleId: string): Promise<ScheduleResponse | null> {

@@ -1,0 +1,36 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@slotkeeper/observability';
+import { describe, expect, it } from 'vitest';
+import { buildEmbeddedSystem } from '../src/embedded.js';
+
+describe('request ids in logs', () => {
+  it('when a request crosses services, then every service logs it under the same id', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    const { gateway } = await buildEmbeddedSystem({
+      logger: createLogger({ service: 'test', level: 'info', destination: sink }),
+    });
+    const user = await gateway.inject({
+      method: 'POST',
+      url: '/api/user/users',
+      payload: { name: 'Ann', email: 'ann@example.com' },
+    });
+    // Creating a schedule makes the schedule service ask the user service.
+    const schedule = await gateway.inject({
+      method: 'POST',
+      url: '/api/schedule/availability_schedules',
+      headers: { 'x-request-id': 'trace-42' },
+      payload: { user_id: user.json().id, name: 'Work', time_slots: [] },
+    });
+    await gateway.close();
+    expect(schedule.statusCode).toBe(201);
+    expect(schedule.headers['x-request-id']).toBe('trace-42');
+    const services = new Set(lines.filter((line) => line.reqId === 'trace-42').map((line) => line.service));
+    expect([...services].sort()).toEqual(['gateway', 'schedule', 'user']);
+  });
+});
