@@ -35,6 +35,18 @@ describe('the gateway edge', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
   });
 
+  it.each(ROUTES.map((route) => [route.method, route.url] as const))(
+    '%s %s is routed with and without a trailing slash',
+    async (method, url) => {
+      const path = url.replace(/:\w+/g, '0123456789abcdef01234567');
+      for (const variant of [path, `${path}/`]) {
+        const res = await h.send(method, variant, method === 'POST' ? {} : undefined);
+        // Whatever the service says of these ids and bodies, the router found a route for it.
+        expect(res.body?.detail ?? '').not.toMatch(/^no route/);
+      }
+    },
+  );
+
   it('reports health', async () => {
     expect((await h.send('GET', '/health')).body).toEqual({ status: 'ok' });
   });
