@@ -2,6 +2,7 @@ import { generateId, type CreateScheduleBody } from '@slotkeeper/contracts';
 import { NotFoundError } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type { Schedule, ScheduleRepository, UserDirectory } from './schedule.js';
+import { fromWireSlots } from './schedule-wire.js';
 
 export interface ScheduleDeps {
   schedules: ScheduleRepository;
@@ -16,16 +17,7 @@ export async function createSchedule(input: CreateScheduleBody, deps: ScheduleDe
     userId: user.id,
     name: input.name,
     timezone: input.timezone ?? user.timezone,
-    timeSlots: input.time_slots.map((slot) => ({
-      id: generateId(),
-      dayOfWeek: slot.day_of_week,
-      startTime: slot.start_time,
-      endTime: slot.end_time,
-    })),
-    dateOverrides: input.date_overrides.map((override) => ({
-      date: override.date,
-      timeSlots: override.time_slots.map((slot) => ({ startTime: slot.start_time, endTime: slot.end_time })),
-    })),
+    ...fromWireSlots({ ...input, time_slots: input.time_slots.map((slot) => ({ ...slot, id: generateId() })) }),
     createdAt: deps.clock.now(),
   });
 }

@@ -9,6 +9,7 @@ import {
 import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import { z } from 'zod';
 import type { Schedule } from '../domain/schedule.js';
+import { toWireSlots } from '../domain/schedule-wire.js';
 import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../domain/schedule-use-cases.js';
 
 export const toScheduleResponse = (s: Schedule, render: Render) => ({
@@ -16,16 +17,7 @@ export const toScheduleResponse = (s: Schedule, render: Render) => ({
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({
-    id: t.id,
-    day_of_week: t.dayOfWeek,
-    start_time: t.startTime,
-    end_time: t.endTime,
-  })),
-  date_overrides: s.dateOverrides.map((o) => ({
-    date: o.date,
-    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
-  })),
+  ...toWireSlots(s),
   created_at: render(s.createdAt),
 });
 

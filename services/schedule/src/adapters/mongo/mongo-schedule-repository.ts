@@ -2,6 +2,7 @@ import { generateId } from '@slotkeeper/contracts';
 import { mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
+import { fromWireSlots, toWireSlots } from '../../domain/schedule-wire.js';
 
 const wallRange = { start_time: { type: String, required: true }, end_time: { type: String, required: true } };
 
@@ -42,16 +43,7 @@ const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({
-    id: t.id,
-    day_of_week: t.dayOfWeek,
-    start_time: t.startTime,
-    end_time: t.endTime,
-  })),
-  date_overrides: s.dateOverrides.map((o) => ({
-    date: o.date,
-    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
-  })),
+  ...toWireSlots(s),
   created_at: s.createdAt,
 });
 
@@ -60,16 +52,7 @@ const toSchedule = (doc: ScheduleDoc): Schedule => ({
   userId: doc.user_id,
   name: doc.name,
   timezone: doc.timezone,
-  timeSlots: doc.time_slots.map((t) => ({
-    id: t.id,
-    dayOfWeek: t.day_of_week as Schedule['timeSlots'][number]['dayOfWeek'],
-    startTime: t.start_time,
-    endTime: t.end_time,
-  })),
-  dateOverrides: doc.date_overrides.map((o) => ({
-    date: o.date,
-    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
-  })),
+  ...fromWireSlots(doc),
   createdAt: doc.created_at,
 });
 
