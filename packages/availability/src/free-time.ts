@@ -17,16 +17,23 @@ export interface Rules {
 export interface CalendarState {
   links: readonly ScheduleLink[];
   rules: Rules;
-  /** Confirmed events, sorted by start; only those near the range matter. */
+  /** Confirmed events: sorted by start and never overlapping; only those near the range matter. */
   events: readonly Interval[];
 }
 
+export interface OpenHoursOptions {
+  ignoreExpiry?: boolean;
+  ignoreOverrides?: boolean;
+}
+
 /** Union of the linked schedules' windows, each cut off at its link's expiry. */
-export function openHours(links: readonly ScheduleLink[], range: Interval, ignoreExpiry = false): Interval[] {
+export function openHours(links: readonly ScheduleLink[], range: Interval, options: OpenHoursOptions = {}): Interval[] {
   const windows: Interval[] = [];
   for (const link of links) {
-    const end = ignoreExpiry || link.expiresOn === null ? range.end : Math.min(range.end, link.expiresOn);
-    if (end > range.start) windows.push(...scheduleWindows(link.schedule, { start: range.start, end }));
+    const end = options.ignoreExpiry || link.expiresOn === null ? range.end : Math.min(range.end, link.expiresOn);
+    if (end > range.start) {
+      windows.push(...scheduleWindows(link.schedule, { start: range.start, end }, options.ignoreOverrides));
+    }
   }
   return mergeIntervals(windows);
 }
@@ -39,22 +46,41 @@ export function widen(event: Interval, rules: Rules): Interval {
   };
 }
 
+/** Index of the first event that ends after `instant` (events are sorted and disjoint). */
+function firstEndingAfter(events: readonly Interval[], instant: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (events[mid]!.end > instant) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 /**
- * True when `candidate` may not sit beside the existing events: it overlaps an event widened by
- * the buffers, or its own buffers reach into an event.
+ * The event `candidate` may not sit beside, if any: one it overlaps once the event is widened
+ * by the buffers, or one its own buffers reach into. Logarithmic in the number of events.
  */
 export function conflictingEvent(candidate: Interval, state: CalendarState): Interval | undefined {
-  const own = widen(candidate, state.rules);
-  return state.events.find((event) => overlaps(own, event) || overlaps(candidate, widen(event, state.rules)));
+  const { rules, events } = state;
+  const reach = Math.max(rules.bufferBeforeMinutes, rules.bufferAfterMinutes) * MINUTE;
+  for (let i = firstEndingAfter(events, candidate.start - reach); i < events.length; i++) {
+    const event = events[i]!;
+    if (event.start >= candidate.end + reach) break;
+    if (overlaps(widen(candidate, rules), event) || overlaps(candidate, widen(event, rules))) return event;
+  }
+  return undefined;
+}
+
+/** Everything before now + the minimum notice: never bookable. */
+export function tooSoon(state: CalendarState, now: number): Interval {
+  return { start: Number.MIN_SAFE_INTEGER, end: now + state.rules.minNoticeMinutes * MINUTE };
 }
 
 /** Free time in `range`: open hours, minus widened events, minus everything before now + notice. */
 export function freeTime(state: CalendarState, range: Interval, now: number): Interval[] {
-  const earliest = now + state.rules.minNoticeMinutes * MINUTE;
-  const blocked = mergeIntervals([
-    { start: Number.MIN_SAFE_INTEGER, end: earliest },
-    ...state.events.map((event) => widen(event, state.rules)),
-  ]);
+  const blocked = mergeIntervals([tooSoon(state, now), ...state.events.map((event) => widen(event, state.rules))]);
   return subtractIntervals(openHours(state.links, range), blocked);
 }
 
@@ -92,13 +118,13 @@ export function checkBookable(state: CalendarState, candidate: Interval, now: nu
     };
   }
   if (candidate.start < now) return { kind: 'in_past', message: 'the event starts in the past' };
-  if (candidate.start < now + rules.minNoticeMinutes * MINUTE) {
+  if (candidate.start < tooSoon(state, now).end) {
     return { kind: 'min_notice', message: `events must be booked at least ${rules.minNoticeMinutes} minutes ahead` };
   }
   const conflict = conflictingEvent(candidate, state);
   if (conflict) return { kind: 'conflict', event: conflict };
   if (!findContaining(openHours(state.links, candidate), candidate)) {
-    if (findContaining(openHours(state.links, candidate, true), candidate)) {
+    if (findContaining(openHours(state.links, candidate, { ignoreExpiry: true }), candidate)) {
       return { kind: 'link_expired', message: 'the schedule link covering this time has expired' };
     }
     return { kind: 'outside_availability', message: "the event is not inside the calendar's availability" };

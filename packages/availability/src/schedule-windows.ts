@@ -40,10 +40,11 @@ export function compileSchedule(schedule: Omit<ScheduleSnapshot, 'id'>): Compile
  * The open hours of one schedule inside `range`, read on the wall clock of its own timezone
  * (DST policy in `localTimeToInstant`); a date override replaces that date's weekly slots.
  */
-export function scheduleWindows(schedule: CompiledSchedule, range: Interval): Interval[] {
+export function scheduleWindows(schedule: CompiledSchedule, range: Interval, ignoreOverrides = false): Interval[] {
   const windows: Interval[] = [];
   for (const date of localDatesCovering(range.start, range.end, schedule.timezone)) {
-    const slots = schedule.overrides.get(date.iso) ?? schedule.weekly.get(date.weekday) ?? [];
+    const override = ignoreOverrides ? undefined : schedule.overrides.get(date.iso);
+    const slots = override ?? schedule.weekly.get(date.weekday) ?? [];
     for (const slot of slots) {
       windows.push({
         start: localTimeToInstant(date, slot.start, schedule.timezone),

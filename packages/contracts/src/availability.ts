@@ -16,8 +16,19 @@ export const availabilityQuery = z
     to: instantQuery,
     duration: durationQuery.optional(),
     tz: zoneName.optional(),
+    explain: z
+      .stringbool()
+      .optional()
+      .describe('true adds `unavailable`: every unavailable range of the period with its reason'),
   })
   .superRefine(rangeRules);
+
+export const unavailableReason = z
+  .enum(['outside_hours', 'date_override', 'link_expired', 'event', 'buffer', 'min_notice'])
+  .describe(
+    'first that applies, in this order: min_notice (before now + notice, the past included), event, buffer, ' +
+      'link_expired, date_override (a date override closed weekly hours), outside_hours',
+  );
 
 export const availabilityResponse = z
   .object({
@@ -26,6 +37,7 @@ export const availabilityResponse = z
     to: instantOutput,
     free: z.array(intervalOutput),
     slots: z.array(intervalOutput).optional(),
+    unavailable: z.array(intervalOutput.extend({ reason: unavailableReason })).optional(),
   })
   .meta({ id: 'Availability' });
 export type AvailabilityResponse = z.infer<typeof availabilityResponse>;
@@ -46,9 +58,22 @@ export const compareQuery = z
     to: instantQuery.optional(),
     tz: zoneName.optional(),
     duration: durationQuery.optional(),
+    quorum: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_COMPARE_CALENDARS)
+      .optional()
+      .describe(
+        'return the times when at least this many of the calendars are free; each interval then lists in ' +
+          '`calendar_ids` the calendars free throughout it, and is cut wherever that set changes',
+      ),
   })
   .superRefine((query, ctx) => {
     if (!Array.isArray(query.calendar_ids)) return;
+    if (typeof query.quorum === 'number' && query.quorum > query.calendar_ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['quorum'], message: 'quorum is larger than the number of calendars' });
+    }
     if (new Set(query.calendar_ids).size !== query.calendar_ids.length) {
       ctx.addIssue({ code: 'custom', path: ['calendar_ids'], message: 'a calendar is listed twice' });
     }
@@ -76,7 +101,7 @@ export const compareResponse = z
     calendar_ids: z.array(objectId),
     from: instantOutput,
     to: instantOutput,
-    overlaps: z.array(intervalOutput),
+    overlaps: z.array(intervalOutput.extend({ calendar_ids: z.array(objectId).optional() })),
   })
   .meta({ id: 'Comparison' });
 export type CompareResponse = z.infer<typeof compareResponse>;

@@ -25,9 +25,14 @@ export function availabilityRoutes(app: HttpApp, deps: BookingDeps): void {
       },
     },
     async (request) => {
-      const { from, to, duration, tz } = request.query;
+      const { from, to, duration, tz, explain } = request.query;
       const period = { start: from.getTime(), end: to.getTime() };
-      const result = await getAvailability(request.params.calendar_id, period, duration, deps);
+      const result = await getAvailability(
+        request.params.calendar_id,
+        period,
+        { durationMinutes: duration, explain },
+        deps,
+      );
       const render = renderIn(tz);
       return {
         calendar_id: request.params.calendar_id,
@@ -35,6 +40,13 @@ export function availabilityRoutes(app: HttpApp, deps: BookingDeps): void {
         to: render(to),
         free: renderIntervals(result.free, render),
         ...(result.slots && { slots: renderIntervals(result.slots, render) }),
+        ...(result.unavailable && {
+          unavailable: result.unavailable.map((u) => ({
+            start_time: render(u.start),
+            end_time: render(u.end),
+            reason: u.reason,
+          })),
+        }),
       };
     },
   );
@@ -43,15 +55,19 @@ export function availabilityRoutes(app: HttpApp, deps: BookingDeps): void {
     '/api/calendar/compare',
     { schema: { querystring: compareQuery, response: { 200: compareResponse, 400: problem, 404: problem } } },
     async (request) => {
-      const { calendar_ids, date, from, to, tz, duration } = request.query;
+      const { calendar_ids, date, from, to, tz, duration, quorum } = request.query;
       const period = date ? dayRange(date, tz ?? 'UTC') : { start: from!.getTime(), end: to!.getTime() };
-      const overlaps = await compareCalendars(calendar_ids, period, duration, deps);
+      const overlaps = await compareCalendars(calendar_ids, period, { durationMinutes: duration, quorum }, deps);
       const render = renderIn(tz);
       return {
         calendar_ids,
         from: render(period.start),
         to: render(period.end),
-        overlaps: renderIntervals(overlaps, render),
+        overlaps: overlaps.map((o) => ({
+          start_time: render(o.start),
+          end_time: render(o.end),
+          ...(o.calendarIds && { calendar_ids: o.calendarIds }),
+        })),
       };
     },
   );
