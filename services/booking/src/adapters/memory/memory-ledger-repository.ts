@@ -1,5 +1,5 @@
 import { generateId } from '@slotkeeper/contracts';
-import { overlaps, type Interval } from '@slotkeeper/time';
+import type { Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
 /**
@@ -8,8 +8,8 @@ import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveRe
  */
 export class MemoryLedgerRepository implements LedgerRepository {
   private readonly calendars = new Map<string, CalendarLedger>();
-  /** Events per calendar, by start. */
-  private readonly eventsByCalendar = new Map<string, BookedEvent[]>();
+  /** Confirmed events per calendar, by start; disjoint, so also by end. */
+  private readonly confirmedByCalendar = new Map<string, BookedEvent[]>();
   private readonly eventsById = new Map<string, BookedEvent>();
   private readonly eventsByKey = new Map<string, BookedEvent>();
 
@@ -36,22 +36,32 @@ export class MemoryLedgerRepository implements LedgerRepository {
   }
 
   async eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]> {
-    return (this.eventsByCalendar.get(calendarId) ?? [])
-      .filter((e) => e.status === 'confirmed' && overlaps({ start: e.start.getTime(), end: e.end.getTime() }, range))
-      .map((e) => structuredClone(e));
+    return this.overlapping(calendarId, range).map((e) => structuredClone(e));
+  }
+
+  /** Confirmed events overlapping `range`: a binary search, then only the events inside it. */
+  private overlapping(calendarId: string, range: Interval): BookedEvent[] {
+    const events = this.confirmedByCalendar.get(calendarId) ?? [];
+    let low = 0;
+    let high = events.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (events[mid]!.end.getTime() > range.start) high = mid;
+      else low = mid + 1;
+    }
+    const found: BookedEvent[] = [];
+    for (let i = low; i < events.length && events[i]!.start.getTime() < range.end; i++) found.push(events[i]!);
+    return found;
   }
 
   async reserve(input: NewEvent, guard: Interval): Promise<ReserveResult> {
     if (input.idempotencyKey && this.eventsByKey.has(input.idempotencyKey)) return { outcome: 'duplicate-key' };
-    const events = this.eventsByCalendar.get(input.calendarId) ?? [];
-    const taken = events.some(
-      (e) => e.status === 'confirmed' && overlaps({ start: e.start.getTime(), end: e.end.getTime() }, guard),
-    );
-    if (taken) return { outcome: 'conflict' };
+    if (this.overlapping(input.calendarId, guard).length > 0) return { outcome: 'conflict' };
     const event: BookedEvent = { ...structuredClone(input), id: generateId(), status: 'confirmed' };
-    const at = events.findIndex((e) => e.start.getTime() > event.start.getTime());
-    events.splice(at === -1 ? events.length : at, 0, event);
-    this.eventsByCalendar.set(event.calendarId, events);
+    const events = this.confirmedByCalendar.get(event.calendarId) ?? [];
+    const at = events.findLastIndex((e) => e.start.getTime() < event.start.getTime()) + 1;
+    events.splice(at, 0, event);
+    this.confirmedByCalendar.set(event.calendarId, events);
     this.eventsById.set(event.id, event);
     if (event.idempotencyKey) this.eventsByKey.set(event.idempotencyKey, event);
     return { outcome: 'reserved', event: structuredClone(event) };
@@ -71,6 +81,8 @@ export class MemoryLedgerRepository implements LedgerRepository {
     const event = this.eventsById.get(eventId);
     if (!event || event.status !== 'confirmed') return null;
     event.status = 'canceled';
+    const events = this.confirmedByCalendar.get(event.calendarId)!;
+    events.splice(events.indexOf(event), 1);
     return structuredClone(event);
   }
 }
