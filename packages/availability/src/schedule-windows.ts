@@ -42,7 +42,7 @@ export function compileSchedule(schedule: Omit<ScheduleSnapshot, 'id'>): Compile
  */
 export function scheduleWindows(schedule: CompiledSchedule, range: Interval, ignoreOverrides = false): Interval[] {
   const windows: Interval[] = [];
-  for (const date of localDatesCovering(range.start, range.end, schedule.timezone)) {
+  for (const date of localDatesCovering(range.start, range.end)) {
     const override = ignoreOverrides ? undefined : schedule.overrides.get(date.iso);
     const slots = override ?? schedule.weekly.get(date.weekday) ?? [];
     for (const slot of slots) {

@@ -35,12 +35,35 @@ export function wallClockToMinutes(time: string): number {
 export function localTimeToInstant(date: LocalDate, minuteOfDay: number, zone: string): number {
   const tz = IANAZone.create(zone);
   const asUtc = Date.UTC(date.year, date.month - 1, date.day, 0, minuteOfDay);
+  const stable = stableOffset(tz, date);
+  if (stable !== null) return asUtc - stable * 60_000;
   const offsets = new Set([-86_400_000, 0, 86_400_000].map((shift) => tz.offset(asUtc + shift)));
   const valid = [...offsets]
     .map((offset) => asUtc - offset * 60_000)
     .filter((instant) => asUtc - tz.offset(instant) * 60_000 === instant);
   if (valid.length > 0) return Math.min(...valid);
   return firstInstantAfterGap(tz, asUtc, offsets);
+}
+
+const DAY = 86_400_000;
+const stableOffsets = new Map<string, number | null>();
+
+/**
+ * The zone's offset on `date` when it is the same a day before and two days after (no change
+ * near that date, as on almost every day), else null. Asking the zone costs microseconds
+ * (Intl), so the answer is kept per zone and date; tz rules do not change while a process runs.
+ */
+function stableOffset(tz: IANAZone, date: LocalDate): number | null {
+  const key = `${tz.name}|${date.year}-${date.month}-${date.day}`;
+  let offset = stableOffsets.get(key);
+  if (offset === undefined) {
+    const midnight = Date.UTC(date.year, date.month - 1, date.day);
+    const before = tz.offset(midnight - DAY);
+    offset = before === tz.offset(midnight + 2 * DAY) ? before : null;
+    if (stableOffsets.size >= 200_000) stableOffsets.clear();
+    stableOffsets.set(key, offset);
+  }
+  return offset;
 }
 
 function firstInstantAfterGap(tz: IANAZone, asUtc: number, offsets: Set<number>): number {
@@ -59,20 +82,28 @@ function firstInstantAfterGap(tz: IANAZone, asUtc: number, offsets: Set<number>)
   return after;
 }
 
-/** Local calendar dates in `zone` that touch [start, end), with ISO weekday (1 = Monday). */
-export function localDatesCovering(
-  start: number,
-  end: number,
-  zone: string,
-): Array<LocalDate & { weekday: number; iso: string }> {
+/** Every zone's offset lies within ±14 hours of UTC. */
+const MAX_OFFSET = 14 * 3_600_000;
+
+/**
+ * Calendar dates that may touch [start, end) in any zone, with ISO weekday (1 = Monday): the
+ * UTC dates of the range widened by the largest offset and a day either side, so slots that
+ * cross midnight or DST edges are never missed. Callers clip what they build to the range.
+ */
+export function localDatesCovering(start: number, end: number): Array<LocalDate & { weekday: number; iso: string }> {
   const dates: Array<LocalDate & { weekday: number; iso: string }> = [];
-  let day = DateTime.fromMillis(start, { zone }).startOf('day');
-  const last = DateTime.fromMillis(end, { zone }).startOf('day');
-  // One day either side, so slots that cross midnight or DST edges are never missed.
-  day = day.minus({ days: 1 });
-  while (day <= last) {
-    dates.push({ year: day.year, month: day.month, day: day.day, weekday: day.weekday, iso: day.toISODate()! });
-    day = day.plus({ days: 1 });
+  const first = Math.floor((start - MAX_OFFSET) / DAY) - 1;
+  const last = Math.floor((end + MAX_OFFSET) / DAY) + 1;
+  for (let day = first; day <= last; day++) {
+    const d = new Date(day * DAY);
+    const iso = d.toISOString().slice(0, 10);
+    dates.push({
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      weekday: d.getUTCDay() || 7,
+      iso,
+    });
   }
   return dates;
 }
