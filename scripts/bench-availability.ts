@@ -69,17 +69,15 @@ async function seedCalendar(http: Client, n: number, events: number, inRange = e
   }
   for (let i = 0; i < targets.length; i += 32) {
     await Promise.all(
-      targets
-        .slice(i, i + 32)
-        .map((slot) =>
-          http.call('POST', '/api/event/events', {
-            calendar_id: calendar.id,
-            title: 'Busy',
-            start_time: slot.start_time,
-            end_time: slot.end_time,
-            booked_by: 'bench@example.com',
-          }),
-        ),
+      targets.slice(i, i + 32).map((slot) =>
+        http.call('POST', '/api/event/events', {
+          calendar_id: calendar.id,
+          title: 'Busy',
+          start_time: slot.start_time,
+          end_time: slot.end_time,
+          booked_by: 'bench@example.com',
+        }),
+      ),
     );
   }
   return calendar.id;
