@@ -23,5 +23,10 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-/** Schema options every collection shares: no `__v`, ids assigned by the adapter as strings. */
-export const schemaOptions = { versionKey: false as const, _id: false as const };
+/** Schema options every collection shares: no `__v` (ids are `_id: String` paths, set by adapters). */
+export const schemaOptions = { versionKey: false as const };
+
+/** The connection's model of that name, compiled once: compiling it twice throws. */
+export function modelOn<T>(connection: Connection, name: string, schema: mongoose.Schema<T>): mongoose.Model<T> {
+  return (connection.models[name] as mongoose.Model<T> | undefined) ?? connection.model<T>(name, schema);
+}

@@ -35,7 +35,8 @@ export async function describeContract<R>(port: string, legs: ContractLegs<R>, s
       connection = await connectMongo(uniqueDbUrl(mongo.url!, port.replace(/\W/g, '_')));
     });
     beforeEach(async () => {
-      await connection.dropDatabase();
+      // Empty the collections but keep them and their indexes: Model.init() builds indexes once.
+      await Promise.all(Object.values(connection.collections).map((collection) => collection.deleteMany({})));
       const adapter = legs.mongo(connection);
       await adapter.init?.();
       repo = adapter;

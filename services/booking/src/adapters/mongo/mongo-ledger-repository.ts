@@ -1,5 +1,5 @@
 import { generateId, type BookingRules, type ScheduleSnapshot } from '@slotkeeper/contracts';
-import { isDuplicateKeyError, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { Connection } from 'mongoose';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
@@ -70,11 +70,9 @@ const ledgerSchema = new mongoose.Schema<LedgerDoc>(
   { ...schemaOptions, collection: 'booking_ledgers' },
 );
 ledgerSchema.index({ 'events.id': 1 });
-// Unique across ledgers; within one ledger the reserve filter keeps keys unique.
-ledgerSchema.index(
-  { 'events.idempotency_key': 1 },
-  { unique: true, partialFilterExpression: { 'events.idempotency_key': { $exists: true } } },
-);
+// Not unique: a multikey unique index would collide on the null of every unkeyed event. The
+// reserve filter keeps a key unique within its ledger, and bookEvent looks keys up first.
+ledgerSchema.index({ 'events.idempotency_key': 1 });
 
 const toEvent = (calendarId: string, e: EventDoc): BookedEvent => ({
   id: e.id,
@@ -100,7 +98,7 @@ export class MongoLedgerRepository implements LedgerRepository {
   private readonly model: mongoose.Model<LedgerDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<LedgerDoc>('BookingLedger', ledgerSchema);
+    this.model = modelOn(connection, 'BookingLedger', ledgerSchema);
   }
 
   async init(): Promise<void> {
@@ -170,13 +168,8 @@ export class MongoLedgerRepository implements LedgerRepository {
       events: { $not: { $elemMatch: overlapping(guard) } },
       ...(input.idempotencyKey ? { 'events.idempotency_key': { $ne: input.idempotencyKey } } : {}),
     };
-    try {
-      const result = await this.model.updateOne(filter, { $push: { events: doc } });
-      if (result.modifiedCount === 1) return { outcome: 'reserved', event: toEvent(input.calendarId, doc) };
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return { outcome: 'duplicate-key' };
-      throw error;
-    }
+    const result = await this.model.updateOne(filter, { $push: { events: doc } });
+    if (result.modifiedCount === 1) return { outcome: 'reserved', event: toEvent(input.calendarId, doc) };
     if (input.idempotencyKey && (await this.findByIdempotencyKey(input.idempotencyKey)))
       return { outcome: 'duplicate-key' };
     return { outcome: 'conflict' };

@@ -1,5 +1,5 @@
 import { generateId, type BookingRules, type ScheduleResponse } from '@slotkeeper/contracts';
-import { mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 
@@ -76,7 +76,7 @@ export class MongoCalendarRepository implements CalendarRepository {
   private readonly model: mongoose.Model<CalendarDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<CalendarDoc>('Calendar', calendarSchema);
+    this.model = modelOn(connection, 'Calendar', calendarSchema);
   }
 
   async init(): Promise<void> {

@@ -1,5 +1,5 @@
 import { generateId } from '@slotkeeper/contracts';
-import { mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
 import { fromWireSlots, toWireSlots } from '../../domain/schedule-wire.js';
@@ -60,7 +60,7 @@ export class MongoScheduleRepository implements ScheduleRepository {
   private readonly model: mongoose.Model<ScheduleDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<ScheduleDoc>('AvailabilitySchedule', scheduleSchema);
+    this.model = modelOn(connection, 'AvailabilitySchedule', scheduleSchema);
   }
 
   async init(): Promise<void> {

@@ -1,6 +1,6 @@
 import { generateId } from '@slotkeeper/contracts';
 import { DuplicateEmailError } from '@slotkeeper/errors';
-import { isDuplicateKeyError, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { isDuplicateKeyError, modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewUser, User, UserRepository } from '../../domain/user.js';
 
@@ -28,7 +28,7 @@ export class MongoUserRepository implements UserRepository {
   private readonly model: mongoose.Model<UserDoc>;
 
   constructor(connection: Connection) {
-    this.model = connection.model<UserDoc>('User', userSchema);
+    this.model = modelOn(connection, 'User', userSchema);
   }
 
   /** Builds the unique email index before the first write can race it. */
