@@ -1,3 +1,4 @@
 export * from './bus.js';
 export * from './in-process-bus.js';
 export * from './consume.js';
+export * from './amqp-bus.js';

@@ -1,0 +1,230 @@
+import { envelope, type Envelope, type MessageType } from '@slotkeeper/contracts';
+import type { Logger } from '@slotkeeper/observability';
+import amqplib, {
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from 'amqplib';
+import type { MessageBus, MessageHandler } from './bus.js';
+
+export interface AmqpBusOptions {
+  url: string;
+  logger: Logger;
+  /** The one durable topic exchange; routing key = message type. */
+  exchange?: string;
+  /** Unacknowledged deliveries per consumer. */
+  prefetch?: number;
+  /** Deliveries of a failing message before it is parked in `<queue>.dead`. */
+  maxAttempts?: number;
+  /** How long a failed message waits in `<queue>.retry` before it is delivered again. */
+  retryDelayMs?: number;
+}
+
+interface Consumer {
+  types: readonly MessageType[];
+  handler: MessageHandler;
+  /** Ids handled lately: a broker restart or a retry after a lost ack delivers duplicates. */
+  seen: Set<string>;
+}
+
+const SEEN_IDS_KEPT = 100_000;
+const ATTEMPT_HEADER = 'x-slotkeeper-attempt';
+
+/**
+ * The messaging port over RabbitMQ with amqplib's own connection recovery: `setup` runs after
+ * every (re)connect and declares the whole topology again, then restarts the consumers.
+ */
+export class AmqpBus implements MessageBus {
+  private readonly consumers = new Map<string, Consumer>();
+  private publisher: ConfirmChannel | undefined;
+  private model: ChannelModel | undefined;
+  private connected = false;
+  private readonly exchange: string;
+
+  private constructor(
+    private readonly connection: RecoveringChannelModel,
+    private readonly options: AmqpBusOptions,
+  ) {
+    this.exchange = options.exchange ?? 'slotkeeper.events';
+  }
+
+  static async connect(options: AmqpBusOptions): Promise<AmqpBus> {
+    let bus: AmqpBus | undefined;
+    const connection = await amqplib.connect(options.url, {
+      // Nagle's algorithm held small frames back by tens of milliseconds.
+      noDelay: true,
+      recovery: {
+        initialDelay: 100,
+        maxDelay: 2_000,
+        initialMaxRetries: 20,
+        waitForConnect: false,
+        setup: async (model: ChannelModel) => bus!.setup(model),
+      },
+    });
+    bus = new AmqpBus(connection, options);
+    connection.on('disconnect', (error: Error) => {
+      bus!.connected = false;
+      bus!.publisher = undefined;
+      bus!.model = undefined;
+      options.logger.warn({ err: error }, 'broker connection lost; reconnecting');
+    });
+    connection.on('error', (error: Error) => options.logger.warn({ err: error }, 'broker connection error'));
+    await connection.waitForConnect();
+    return bus;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  async publish(message: Envelope): Promise<void> {
+    const channel = this.publisher;
+    if (!channel) throw new Error('not connected to the broker');
+    const content = Buffer.from(JSON.stringify(message));
+    // Each publish awaits its own confirm, so concurrent publishes are pipelined.
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        this.exchange,
+        message.type,
+        content,
+        { persistent: true, messageId: message.id, type: message.type, contentType: 'application/json' },
+        (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
+      );
+    });
+  }
+
+  async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
+    const consumer: Consumer = { types, handler, seen: new Set() };
+    this.consumers.set(queue, consumer);
+    if (this.connected && this.model) await this.startConsumer(queue, consumer, this.model);
+  }
+
+  /** Closes the connection; gives up after `timeoutMs` so a shutdown never hangs on a lost broker. */
+  async close(timeoutMs = 3_000): Promise<void> {
+    this.consumers.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.options.logger.warn('broker connection did not close in time; leaving it');
+        resolve();
+      }, timeoutMs);
+    });
+    await Promise.race([this.connection.close().catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
+  }
+
+  /** Declares the exchange and the publishing channel, then every consumer's topology. */
+  private async setup(model: ChannelModel): Promise<void> {
+    this.model = model;
+    const publisher = await model.createConfirmChannel();
+    await publisher.assertExchange(this.exchange, 'topic', { durable: true });
+    this.publisher = publisher;
+    for (const [queue, consumer] of this.consumers) await this.startConsumer(queue, consumer, model);
+    this.connected = true;
+    this.options.logger.info(
+      { exchange: this.exchange, queues: [...this.consumers.keys()] },
+      'broker topology declared',
+    );
+  }
+
+  private async startConsumer(queue: string, consumer: Consumer, model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    await declareQueues(channel, this.exchange, queue, consumer.types, this.options.retryDelayMs ?? 1_000);
+    await channel.prefetch(this.options.prefetch ?? 32);
+    await channel.consume(queue, (delivery) => {
+      if (delivery) void this.deliver(channel, queue, consumer, delivery);
+    });
+  }
+
+  private async deliver(channel: ConfirmChannel, queue: string, consumer: Consumer, delivery: ConsumeMessage) {
+    const log = this.options.logger;
+    let message: Envelope;
+    try {
+      message = envelope.parse(JSON.parse(delivery.content.toString('utf8'))) as Envelope;
+    } catch (error) {
+      log.error({ queue, err: error }, 'unreadable message parked');
+      return this.moveAndAck(channel, delivery, `${queue}.dead`, { 'x-error': 'not a message envelope' });
+    }
+    if (consumer.seen.has(message.id)) return channel.ack(delivery);
+    try {
+      await consumer.handler(message);
+      remember(consumer.seen, message.id);
+      channel.ack(delivery);
+    } catch (error) {
+      const attempt = Number(delivery.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+      const reason = error instanceof Error ? error.message : String(error);
+      const parked = attempt >= (this.options.maxAttempts ?? 5);
+      log.warn(
+        { queue, messageId: message.id, type: message.type, attempt, err: error },
+        parked ? 'message parked' : 'message will be retried',
+      );
+      await this.moveAndAck(channel, delivery, parked ? `${queue}.dead` : `${queue}.retry`, {
+        [ATTEMPT_HEADER]: attempt + 1,
+        'x-error': reason.slice(0, 500),
+      });
+    }
+  }
+
+  /** Copies a delivery to another queue and acknowledges it once the broker has confirmed the copy. */
+  private async moveAndAck(
+    channel: ConfirmChannel,
+    delivery: ConsumeMessage,
+    target: string,
+    headers: Record<string, unknown>,
+  ) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        channel.sendToQueue(
+          target,
+          delivery.content,
+          { ...delivery.properties, persistent: true, headers: { ...delivery.properties.headers, ...headers } },
+          (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
+        );
+      });
+      channel.ack(delivery);
+    } catch (error) {
+      // Not moved: leave it to the broker to deliver again (its delivery limit bounds this).
+      this.options.logger.error({ err: error, target }, 'could not move a message; it will be redelivered');
+      channel.nack(delivery, false, true);
+    }
+  }
+}
+
+function remember(seen: Set<string>, id: string): void {
+  seen.add(id);
+  if (seen.size > SEEN_IDS_KEPT) seen.delete(seen.values().next().value!);
+}
+
+/**
+ * A consuming service's queues: the quorum queue bound to its message types, `.retry` whose
+ * TTL returns messages to it after a delay, and `.dead` where messages are parked.
+ */
+async function declareQueues(
+  channel: ConfirmChannel,
+  exchange: string,
+  queue: string,
+  types: readonly string[],
+  retryDelayMs: number,
+) {
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertQueue(`${queue}.dead`, { durable: true });
+  await channel.assertQueue(`${queue}.retry`, {
+    durable: true,
+    arguments: { 'x-message-ttl': retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+  });
+  await channel.assertQueue(queue, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      // RabbitMQ 3.10 sets no limit by default: a message that crashes its consumer every time
+      // would be redelivered forever. Past the limit it is dead-lettered, at least once.
+      'x-delivery-limit': 20,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': `${queue}.dead`,
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    },
+  });
+  for (const type of types) await channel.bindQueue(queue, exchange, type);
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
+import { createLogger, silentLogger } from '@slotkeeper/observability';
+import { brokerUrl, startTcpProxy } from '@slotkeeper/testing';
+import amqplib from 'amqplib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AmqpBus } from '../src/index.js';
+
+const broker = brokerUrl();
+if ('reason' in broker) console.warn(`[skip] AmqpBus integration: ${broker.reason}`);
+
+const event = {
+  id: '111111111111111111111111',
+  calendar_id: '222222222222222222222222',
+  title: 'Call',
+  start_time: '2030-06-24T07:00:00.000Z',
+  end_time: '2030-06-24T07:30:00.000Z',
+  booked_by: 'ann@example.com',
+  guests: [],
+  status: 'confirmed' as const,
+  created_at: '2030-06-01T00:00:00.000Z',
+};
+
+/** Polls until `check` passes or the time is up. */
+async function eventually(check: () => unknown, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return void (await check());
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
+  const run = randomUUID().slice(0, 8);
+  const exchange = `test.${run}.events`;
+  const queues: string[] = [];
+  const buses: AmqpBus[] = [];
+  let admin: amqplib.ChannelModel;
+  let adminChannel: amqplib.Channel;
+
+  const queue = (name: string) => {
+    const full = `test.${run}.${name}`;
+    queues.push(full, `${full}.retry`, `${full}.dead`);
+    return full;
+  };
+  const bus = async (url = broker.url!) => {
+    const created = await AmqpBus.connect({
+      url,
+      logger: process.env.BUS_DEBUG ? createLogger({ service: 'bus', level: 'debug' }) : silentLogger(),
+      exchange,
+      retryDelayMs: 100,
+      maxAttempts: 3,
+    });
+    buses.push(created);
+    return created;
+  };
+  const booked = () => createEnvelope('EventBooked', event, new Date());
+  const dead = async (name: string) => (await adminChannel.checkQueue(`${name}.dead`)).messageCount;
+
+  beforeAll(async () => {
+    admin = await amqplib.connect(broker.url!);
+    adminChannel = await admin.createChannel();
+  });
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((b) => b.close().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    for (const name of queues) await adminChannel.deleteQueue(name).catch(() => undefined);
+    await adminChannel.deleteExchange(exchange).catch(() => undefined);
+    await admin.close();
+  });
+
+  it('delivers a persistent message to every queue bound to its type, and only those', async () => {
+    const b = await bus();
+    const calendar: Envelope[] = [];
+    const other: Envelope[] = [];
+    await b.subscribe(queue('calendar'), ['EventBooked'], async (m) => void calendar.push(m));
+    await b.subscribe(queue('other'), ['ScheduleLinked'], async (m) => void other.push(m));
+    const message = booked();
+    await b.publish(message);
+    await eventually(() => expect(calendar).toEqual([message]));
+    expect(other).toEqual([]);
+  });
+
+  it('pipelines many publishes, each confirmed', async () => {
+    const b = await bus();
+    const got = new Set<string>();
+    await b.subscribe(queue('many'), ['EventBooked'], async (m) => void got.add(m.id));
+    const messages = Array.from({ length: 500 }, booked);
+    await Promise.all(messages.map((m) => b.publish(m)));
+    await eventually(() => expect(got.size).toBe(500));
+  });
+
+  it('retries a failing consumer after a delay, then succeeds', async () => {
+    const b = await bus();
+    let attempts = 0;
+    await b.subscribe(queue('flaky'), ['EventBooked'], async () => {
+      if (++attempts < 3) throw new Error('not yet');
+    });
+    await b.publish(booked());
+    await eventually(() => expect(attempts).toBe(3));
+  });
+
+  it('parks a message that keeps failing, and keeps delivering the others', async () => {
+    const b = await bus();
+    const name = queue('poison');
+    const poison = booked();
+    const handled: string[] = [];
+    await b.subscribe(name, ['EventBooked'], async (m) => {
+      if (m.id === poison.id) throw new Error('poison');
+      handled.push(m.id);
+    });
+    await b.publish(poison);
+    const healthy = booked();
+    await b.publish(healthy);
+    await eventually(() => expect(handled).toEqual([healthy.id]));
+    await eventually(async () => expect(await dead(name)).toBe(1));
+  });
+
+  it('parks a delivery that is not a message envelope without blocking the queue', async () => {
+    const b = await bus();
+    const name = queue('garbage');
+    const handled: string[] = [];
+    await b.subscribe(name, ['EventBooked'], async (m) => void handled.push(m.id));
+    adminChannel.publish(exchange, 'EventBooked', Buffer.from('{not json'), { persistent: true });
+    const healthy = booked();
+    await b.publish(healthy);
+    await eventually(() => expect(handled).toEqual([healthy.id]));
+    await eventually(async () => expect(await dead(name)).toBe(1));
+  });
+
+  it('handles a message id once, however often it arrives', async () => {
+    const b = await bus();
+    const handled: string[] = [];
+    await b.subscribe(queue('dupes'), ['EventBooked'], async (m) => void handled.push(m.id));
+    const message = booked();
+    await b.publish(message);
+    await b.publish(message);
+    await b.publish(booked());
+    await eventually(() => expect(handled).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handled.filter((id) => id === message.id)).toHaveLength(1);
+  });
+
+  it('after the connection drops, reconnects and declares its topology again', async () => {
+    const target = new URL(broker.url!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    try {
+      const proxied = new URL(broker.url!);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      const b = await bus(proxied.toString());
+      const name = queue('reconnect');
+      const handled: string[] = [];
+      await b.subscribe(name, ['EventBooked'], async (m) => void handled.push(m.id));
+      proxy.cut();
+      await eventually(() => expect(b.isConnected()).toBe(false));
+      // While it is away, its queues vanish: only declaring them again brings messages back.
+      await adminChannel.deleteQueue(name);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      proxy.restore();
+      await eventually(() => expect(b.isConnected()).toBe(true));
+      const message = booked();
+      await b.publish(message);
+      await eventually(() => expect(handled).toEqual([message.id]));
+      await b.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+});
