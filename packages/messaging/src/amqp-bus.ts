@@ -42,15 +42,14 @@ export class AmqpBus implements MessageBus {
   private connected = false;
   private readonly exchange: string;
 
-  private constructor(
-    private readonly connection: RecoveringChannelModel,
-    private readonly options: AmqpBusOptions,
-  ) {
+  private connection: RecoveringChannelModel | undefined;
+
+  private constructor(private readonly options: AmqpBusOptions) {
     this.exchange = options.exchange ?? 'slotkeeper.events';
   }
 
   static async connect(options: AmqpBusOptions): Promise<AmqpBus> {
-    let bus: AmqpBus | undefined;
+    const bus = new AmqpBus(options);
     const connection = await amqplib.connect(options.url, {
       // Nagle's algorithm held small frames back by tens of milliseconds.
       noDelay: true,
@@ -59,14 +58,14 @@ export class AmqpBus implements MessageBus {
         maxDelay: 2_000,
         initialMaxRetries: 20,
         waitForConnect: false,
-        setup: async (model: ChannelModel) => bus!.setup(model),
+        setup: (model: ChannelModel) => bus.setup(model),
       },
     });
-    bus = new AmqpBus(connection, options);
+    bus.connection = connection;
     connection.on('disconnect', (error: Error) => {
-      bus!.connected = false;
-      bus!.publisher = undefined;
-      bus!.model = undefined;
+      bus.connected = false;
+      bus.publisher = undefined;
+      bus.model = undefined;
       options.logger.warn({ err: error }, 'broker connection lost; reconnecting');
     });
     connection.on('error', (error: Error) => options.logger.warn({ err: error }, 'broker connection error'));
@@ -110,7 +109,7 @@ export class AmqpBus implements MessageBus {
         resolve();
       }, timeoutMs);
     });
-    await Promise.race([this.connection.close().catch(() => undefined), gaveUp]);
+    await Promise.race([this.connection?.close().catch(() => undefined), gaveUp]);
     clearTimeout(timer);
   }
 
