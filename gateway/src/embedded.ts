@@ -6,7 +6,7 @@ import {
 } from '@slotkeeper/booking-service';
 import { buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { injectUpstream } from '@slotkeeper/http-kit';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { buildNotificationApp, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
 import type { Logger } from '@slotkeeper/observability';
 import { buildScheduleApp, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
@@ -37,8 +37,14 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
     clock,
     logger: log('schedule'),
   });
+  const calendars = new MemoryCalendarRepository();
+  const ledgers = new MemoryLedgerRepository();
+  // The in-process bus never fails, so each write's own flush delivers; the sweep is a backstop.
+  const relays = [calendars, ledgers].map((store) => new OutboxRelay(store, bus, { logger: log('outbox') }));
+  relays.forEach((relay) => relay.start());
   const calendarApp = await buildCalendarApp({
-    calendars: new MemoryCalendarRepository(),
+    calendars,
+    outbox: relays[0]!,
     schedules: new ScheduleServiceClient(injectUpstream(scheduleApp)),
     users,
     bus,
@@ -46,7 +52,8 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
     logger: log('calendar'),
   });
   const bookingDeps: BookingAppDeps = {
-    ledgers: new MemoryLedgerRepository(),
+    ledgers,
+    outbox: relays[1]!,
     serializer: new CalendarSerializer(),
     bus,
     clock,
@@ -70,6 +77,7 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
   });
   const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp];
   gateway.addHook('onClose', async () => {
+    relays.forEach((relay) => relay.stop());
     await Promise.all(services.map((app) => app.close()));
     await bus.close();
   });

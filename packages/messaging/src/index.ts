@@ -2,3 +2,5 @@ export * from './bus.js';
 export * from './in-process-bus.js';
 export * from './consume.js';
 export * from './amqp-bus.js';
+export * from './outbox.js';
+export * from './memory-outbox.js';

@@ -30,3 +30,4 @@ export const schemaOptions = { versionKey: false as const };
 export function modelOn<T>(connection: Connection, name: string, schema: mongoose.Schema<T>): mongoose.Model<T> {
   return (connection.models[name] as mongoose.Model<T> | undefined) ?? connection.model<T>(name, schema);
 }
+export * from './outbox.js';

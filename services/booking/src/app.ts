@@ -1,4 +1,5 @@
 import { createHttpApp } from '@slotkeeper/http-kit';
+import type { MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
 import { consumeCalendarChanges } from './consumers/calendar-consumer.js';
 import type { BookingDeps } from './domain/booking-use-cases.js';
@@ -6,6 +7,8 @@ import { availabilityRoutes } from './http/availability-routes.js';
 import { eventsRoutes } from './http/events-routes.js';
 
 export interface BookingAppDeps extends BookingDeps {
+  /** Where the calendar projections come from. */
+  bus: MessageBus;
   logger: Logger;
   health?: () => Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo, isConnected } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
@@ -17,8 +17,12 @@ if (ledgers instanceof MongoLedgerRepository) await ledgers.init();
 // The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
 const bus = new InProcessBus({ logger });
 
+const outbox = new OutboxRelay(ledgers, bus, { logger });
+outbox.start();
+
 const app = await buildBookingApp({
   ledgers,
+  outbox,
   bus,
   clock: systemClock,
   serializer: new CalendarSerializer(),
@@ -26,6 +30,7 @@ const app = await buildBookingApp({
   health: async () => !connection || isConnected(connection),
 });
 await listenUntilSignal(app, config, async () => {
+  outbox.stop();
   await bus.close();
   await connection?.close();
 });

@@ -1,6 +1,6 @@
 import type { BookingRules, DayOfWeek, ScheduleSnapshot } from '@slotkeeper/contracts';
 import { DAYS_OF_WEEK } from '@slotkeeper/contracts';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, MINUTE, overlaps, type Interval } from '@slotkeeper/time';
 import fc from 'fast-check';
@@ -92,9 +92,10 @@ function setup(s: Scenario) {
   const periodStart = Date.parse(`${s.start}T00:00:00Z`);
   const period = { start: periodStart, end: periodStart + s.days * 86_400_000 };
   const clock = new ManualClock(new Date(periodStart + s.nowOffsetHours * 3_600_000));
+  const ledgers = new MemoryLedgerRepository();
   const deps: BookingDeps = {
-    ledgers: new MemoryLedgerRepository(),
-    bus: new InProcessBus({ logger: silentLogger() }),
+    ledgers,
+    outbox: new OutboxRelay(ledgers, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
     clock,
     serializer: new CalendarSerializer(),
   };

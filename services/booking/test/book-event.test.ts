@@ -1,5 +1,5 @@
 import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -25,9 +25,10 @@ describe('bookEvent', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     published = [];
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
+    const ledgers = new MemoryLedgerRepository();
     deps = {
-      ledgers: new MemoryLedgerRepository(),
-      bus,
+      ledgers,
+      outbox: new OutboxRelay(ledgers, bus, { logger: silentLogger() }),
       clock: new ManualClock('2030-06-01T00:00:00Z'),
       serializer: new CalendarSerializer(),
     };

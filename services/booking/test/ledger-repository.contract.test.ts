@@ -1,3 +1,4 @@
+import { createEnvelope, generateId } from '@slotkeeper/contracts';
 import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
@@ -22,6 +23,7 @@ const link: CalendarLedger['links'][number] = {
 const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
 const span = (from: string, to: string) => ({ start: at(from).getTime(), end: at(to).getTime() });
 const newEvent = (from: string, to: string, key: string | null = null): NewEvent => ({
+  id: generateId(),
   calendarId: CAL,
   title: 'Call',
   start: at(from),
@@ -51,17 +53,23 @@ await describeContract<LedgerRepository>(
 
     it('when a reservation overlaps the guard of a confirmed event, then it is refused; touching is fine', async () => {
       await ledgers().saveCalendar(calendar);
-      const first = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'));
+      const first = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       expect(first.outcome).toBe('reserved');
-      expect((await ledgers().reserve(newEvent('10:15', '10:45'), span('10:15', '10:45'))).outcome).toBe('conflict');
-      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:30', '11:00'))).outcome).toBe('reserved');
-      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:20', '11:00'))).outcome).toBe('conflict');
+      expect((await ledgers().reserve(newEvent('10:15', '10:45'), span('10:15', '10:45'), [])).outcome).toBe(
+        'conflict',
+      );
+      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:30', '11:00'), [])).outcome).toBe(
+        'reserved',
+      );
+      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:20', '11:00'), [])).outcome).toBe(
+        'conflict',
+      );
     });
 
     it('when many reservations race for one time, then exactly one is confirmed', async () => {
       await ledgers().saveCalendar(calendar);
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => ledgers().reserve(newEvent('10:00', '11:00'), span('10:00', '11:00'))),
+        Array.from({ length: 20 }, () => ledgers().reserve(newEvent('10:00', '11:00'), span('10:00', '11:00'), [])),
       );
       expect(results.filter((r) => r.outcome === 'reserved')).toHaveLength(1);
       expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toHaveLength(1);
@@ -69,34 +77,82 @@ await describeContract<LedgerRepository>(
 
     it('when an event is canceled, then its time is free again and it reads back as canceled', async () => {
       await ledgers().saveCalendar(calendar);
-      const reserved = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'));
+      const reserved = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       if (reserved.outcome !== 'reserved') throw new Error('setup failed');
-      expect((await ledgers().cancel(reserved.event.id))?.status).toBe('canceled');
-      expect(await ledgers().cancel(reserved.event.id)).toBeNull();
+      expect((await ledgers().cancel(reserved.event.id, []))?.status).toBe('canceled');
+      expect(await ledgers().cancel(reserved.event.id, [])).toBeNull();
       expect((await ledgers().findEvent(reserved.event.id))?.status).toBe('canceled');
       expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toEqual([]);
-      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'))).outcome).toBe('reserved');
+      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), [])).outcome).toBe(
+        'reserved',
+      );
     });
 
     it('lists confirmed events overlapping a range, by start', async () => {
       await ledgers().saveCalendar(calendar);
-      await ledgers().reserve(newEvent('14:00', '15:00'), span('14:00', '15:00'));
-      await ledgers().reserve(newEvent('09:00', '10:00'), span('09:00', '10:00'));
-      await ledgers().reserve(newEvent('11:00', '12:00'), span('11:00', '12:00'));
+      await ledgers().reserve(newEvent('14:00', '15:00'), span('14:00', '15:00'), []);
+      await ledgers().reserve(newEvent('09:00', '10:00'), span('09:00', '10:00'), []);
+      await ledgers().reserve(newEvent('11:00', '12:00'), span('11:00', '12:00'), []);
       const listed = await ledgers().eventsBetween(CAL, span('10:00', '14:30'));
       expect(listed.map((e) => e.start)).toEqual([at('11:00'), at('14:00')]);
     });
 
     it('when an idempotency key is reused, then the reservation reports it and the original is found by it', async () => {
       await ledgers().saveCalendar(calendar);
-      const first = await ledgers().reserve(newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'));
-      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'))).outcome).toBe(
+      const first = await ledgers().reserve(newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'), []);
+      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'), [])).outcome).toBe(
         'duplicate-key',
       );
       expect(first.outcome === 'reserved' && (await ledgers().findByIdempotencyKey('key-1'))?.id).toBe(
         first.outcome === 'reserved' && first.event.id,
       );
       expect(await ledgers().findByIdempotencyKey('other')).toBeNull();
+    });
+
+    it('when an event is reserved or canceled, then its messages wait in the outbox until published', async () => {
+      await ledgers().saveCalendar(calendar);
+      const event = newEvent('10:00', '10:30');
+      const message = (type: 'EventBooked' | 'EventCanceled') =>
+        createEnvelope(
+          type,
+          {
+            id: event.id,
+            calendar_id: CAL,
+            title: 't',
+            start_time: 'x',
+            end_time: 'y',
+            booked_by: 'a',
+            guests: [],
+            status: 'confirmed',
+            created_at: 'z',
+          },
+          new Date(),
+        );
+      const booked = message('EventBooked');
+      await ledgers().reserve(event, span('10:00', '10:30'), [booked]);
+      const canceled = message('EventCanceled');
+      await ledgers().cancel(event.id, [canceled]);
+      expect((await ledgers().pendingFor(CAL)).map((m) => m.id)).toEqual([booked.id, canceled.id]);
+      expect(await ledgers().aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([CAL]);
+      expect(await ledgers().aggregatesWithPending(new Date(Date.now() - 60_000), 10)).toEqual([]);
+      await ledgers().markPublished(CAL, [booked.id]);
+      expect((await ledgers().pendingFor(CAL)).map((m) => m.id)).toEqual([canceled.id]);
+      await ledgers().markPublished(CAL, [canceled.id]);
+      expect(await ledgers().pendingFor(CAL)).toEqual([]);
+    });
+
+    it('when a reservation is refused, then it leaves no message behind', async () => {
+      await ledgers().saveCalendar(calendar);
+      await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
+      const refused = createEnvelope(
+        'ScheduleUnlinked',
+        { calendar_id: CAL, availability_schedule_id: CAL },
+        new Date(),
+      );
+      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), [refused])).outcome).toBe(
+        'conflict',
+      );
+      expect(await ledgers().pendingFor(CAL)).toEqual([]);
     });
   },
 );

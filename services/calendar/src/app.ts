@@ -1,10 +1,13 @@
 import { createHttpApp } from '@slotkeeper/http-kit';
+import type { MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
 import { consumeEvents } from './consumers/event-consumer.js';
 import type { CalendarDeps } from './domain/calendar-use-cases.js';
 import { calendarsRoutes } from './http/calendars-routes.js';
 
 export interface CalendarAppDeps extends CalendarDeps {
+  /** Where the events projection comes from. */
+  bus: MessageBus;
   logger: Logger;
   health?: () => Promise<boolean>;
 }

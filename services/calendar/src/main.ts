@@ -1,5 +1,5 @@
 import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo, isConnected } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
@@ -19,8 +19,12 @@ if (calendars instanceof MongoCalendarRepository) await calendars.init();
 // The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
 const bus = new InProcessBus({ logger });
 
+const outbox = new OutboxRelay(calendars, bus, { logger });
+outbox.start();
+
 const app = await buildCalendarApp({
   calendars,
+  outbox,
   schedules: new ScheduleServiceClient(httpUpstream(config.SCHEDULE_SERVICE_URL)),
   users: new UserServiceClient(httpUpstream(config.USER_SERVICE_URL)),
   bus,
@@ -29,6 +33,7 @@ const app = await buildCalendarApp({
   health: async () => !connection || isConnected(connection),
 });
 await listenUntilSignal(app, config, async () => {
+  outbox.stop();
   await bus.close();
   await connection?.close();
 });

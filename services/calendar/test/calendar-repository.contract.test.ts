@@ -1,4 +1,4 @@
-import type { EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import { createEnvelope, generateId, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
 import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
@@ -18,13 +18,16 @@ const schedule = (id: string): ScheduleResponse => ({
 const S1 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const S2 = 'cccccccccccccccccccccccc';
 
-const calendar: NewCalendar = {
+const calendar = (): NewCalendar => ({
+  id: generateId(),
   userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
   name: 'Intro calls',
   rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 10, min_notice_minutes: 60 },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
-};
+});
+const unlinked = (calendarId: string) =>
+  createEnvelope('ScheduleUnlinked', { calendar_id: calendarId, availability_schedule_id: S1 }, new Date());
 
 const event = (id: string, start: string, status: EventResponse['status'] = 'confirmed'): EventResponse => ({
   id,
@@ -45,26 +48,27 @@ await describeContract<CalendarRepository>(
   { memory: () => new MemoryCalendarRepository(), mongo: (c) => new MongoCalendarRepository(c) },
   (calendars) => {
     it('when a calendar is created, then it reads back with its links and no events', async () => {
-      const created = await calendars().create(calendar);
-      expect(await calendars().findById(created.id)).toEqual({ ...calendar, id: created.id, events: [] });
+      const draft = calendar();
+      const created = await calendars().create(draft, []);
+      expect(await calendars().findById(created.id)).toEqual({ ...draft, events: [] });
     });
 
     it('when a schedule is linked twice, then the second link is refused', async () => {
-      const { id } = await calendars().create(calendar);
-      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null })).toBe(true);
-      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null })).toBe(false);
+      const { id } = await calendars().create(calendar(), []);
+      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null }, [])).toBe(true);
+      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null }, [])).toBe(false);
       expect((await calendars().findById(id))!.links.map((l) => l.schedule.id)).toEqual([S1, S2]);
     });
 
     it('when a link is removed, then it is gone, and removing it again reports nothing removed', async () => {
-      const { id } = await calendars().create(calendar);
-      expect(await calendars().removeLink(id, S1)).toBe(true);
-      expect(await calendars().removeLink(id, S1)).toBe(false);
+      const { id } = await calendars().create(calendar(), []);
+      expect(await calendars().removeLink(id, S1, [])).toBe(true);
+      expect(await calendars().removeLink(id, S1, [])).toBe(false);
       expect((await calendars().findById(id))!.links).toEqual([]);
     });
 
     it('when event messages repeat or arrive late, then a cancellation stays final', async () => {
-      const { id } = await calendars().create(calendar);
+      const { id } = await calendars().create(calendar(), []);
       await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
       await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
       await calendars().applyEvent(id, event(E2, '2030-06-24T09:00:00.000Z'));
@@ -76,10 +80,27 @@ await describeContract<CalendarRepository>(
     });
 
     it('when a cancellation arrives before its booking, then the event never shows as confirmed', async () => {
-      const { id } = await calendars().create(calendar);
+      const { id } = await calendars().create(calendar(), []);
       await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z', 'canceled'));
       await calendars().applyEvent(id, event(E1, '2030-06-24T10:00:00.000Z'));
       expect(confirmedEvents((await calendars().findById(id))!.events)).toEqual([]);
+    });
+
+    it('when a change is written, then its messages wait in the outbox; a refused change writes none', async () => {
+      const draft = calendar();
+      const created = createEnvelope(
+        'CalendarCreated',
+        { calendar_id: draft.id, user_id: draft.userId, rules: draft.rules },
+        new Date(),
+      );
+      await calendars().create(draft, [created]);
+      const first = unlinked(draft.id);
+      expect(await calendars().removeLink(draft.id, S1, [first])).toBe(true);
+      expect(await calendars().removeLink(draft.id, S1, [unlinked(draft.id)])).toBe(false);
+      expect((await calendars().pendingFor(draft.id)).map((m) => m.id)).toEqual([created.id, first.id]);
+      expect(await calendars().aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([draft.id]);
+      await calendars().markPublished(draft.id, [created.id, first.id]);
+      expect(await calendars().pendingFor(draft.id)).toEqual([]);
     });
   },
 );

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { checkBookable } from '@slotkeeper/availability';
-import { createEnvelope, type CreateEventBody } from '@slotkeeper/contracts';
+import { createEnvelope, generateId, type CreateEventBody } from '@slotkeeper/contracts';
 import { IdempotencyKeyReusedError, NotBookableError, NotFoundError, SlotTakenError } from '@slotkeeper/errors';
-import type { MessageBus } from '@slotkeeper/messaging';
+import type { OutboxPublisher } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
 import { toEventMessage } from './event-message.js';
-import type { BookedEvent, CalendarLedger, LedgerRepository } from './ledger.js';
+import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent } from './ledger.js';
 
 export interface BookingDeps {
   ledgers: LedgerRepository;
-  bus: MessageBus;
+  outbox: OutboxPublisher;
   clock: Clock;
   serializer: CalendarSerializer;
 }
@@ -43,10 +43,10 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
   const hash = fingerprint(input);
   const original = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
   if (original) return original;
-  return deps.serializer.run(input.calendar_id, async () => {
+  const event = await deps.serializer.run(input.calendar_id, async () => {
     // A concurrent retry may have booked while this one waited for the calendar's turn.
-    const booked = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
-    if (booked) return booked;
+    const replayed = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+    if (replayed) return replayed;
     const ledger = await findCalendar(input.calendar_id, deps);
     const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
     const guard = guardAround(ledger, candidate);
@@ -56,29 +56,32 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
     if (verdict?.kind === 'conflict') throw new SlotTakenError();
     if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
-    const result = await deps.ledgers.reserve(
-      {
-        calendarId: ledger.calendarId,
-        title: input.title,
-        start: input.start_time,
-        end: input.end_time,
-        bookedBy: input.booked_by,
-        guests: input.guests,
-        createdAt: now,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash: idempotencyKey ? hash : null,
-      },
-      guard,
-    );
+    const candidateEvent: NewEvent = {
+      id: generateId(),
+      calendarId: ledger.calendarId,
+      title: input.title,
+      start: input.start_time,
+      end: input.end_time,
+      bookedBy: input.booked_by,
+      guests: input.guests,
+      createdAt: now,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash: idempotencyKey ? hash : null,
+    };
+    const booked = { ...candidateEvent, status: 'confirmed' as const };
+    const message = createEnvelope('EventBooked', toEventMessage(booked), now);
+    const result = await deps.ledgers.reserve(candidateEvent, guard, [message]);
     if (result.outcome === 'conflict') throw new SlotTakenError();
     if (result.outcome === 'duplicate-key') {
       const original = await replay(idempotencyKey!, hash, deps.ledgers);
       if (original) return original;
       throw new SlotTakenError();
     }
-    await deps.bus.publish(createEnvelope('EventBooked', toEventMessage(result.event), now));
     return result.event;
   });
+  // Outside the calendar's turn: publishing waits for the broker, the next booking need not.
+  await deps.outbox.flush(event.calendarId);
+  return event;
 }
 
 export async function getEvent(eventId: string, { ledgers }: Pick<BookingDeps, 'ledgers'>): Promise<BookedEvent> {
@@ -90,8 +93,9 @@ export async function getEvent(eventId: string, { ledgers }: Pick<BookingDeps, '
 /** Cancels a confirmed event and frees its time; canceling again changes nothing. */
 export async function cancelEvent(eventId: string, deps: BookingDeps): Promise<void> {
   const event = await getEvent(eventId, deps);
-  const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId));
-  if (canceled) await deps.bus.publish(createEnvelope('EventCanceled', toEventMessage(canceled), deps.clock.now()));
+  const message = createEnvelope('EventCanceled', toEventMessage({ ...event, status: 'canceled' }), deps.clock.now());
+  const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId, [message]));
+  if (canceled) await deps.outbox.flush(event.calendarId);
 }
 
 export async function listEvents(calendarId: string, range: { from?: Date; to?: Date }, deps: BookingDeps) {

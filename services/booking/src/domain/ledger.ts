@@ -1,4 +1,5 @@
-import type { BookingRules, ScheduleSnapshot } from '@slotkeeper/contracts';
+import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
+import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Interval } from '@slotkeeper/time';
 
 export interface BookedEvent {
@@ -16,7 +17,7 @@ export interface BookedEvent {
   requestHash: string | null;
 }
 
-export type NewEvent = Omit<BookedEvent, 'id' | 'status'>;
+export type NewEvent = Omit<BookedEvent, 'status'>;
 
 /** What booking knows of a calendar, projected from CalendarCreated/ScheduleLinked/Unlinked. */
 export interface CalendarLedger {
@@ -33,10 +34,11 @@ export type ReserveResult =
   | { outcome: 'duplicate-key' };
 
 /**
- * The booking service's persistence port: one ledger per calendar holding its projection and
- * its events. `reserve` is the guarantee against double booking, whatever the callers do.
+ * The booking service's persistence port: one ledger per calendar holding its projection, its
+ * events and its outbox (the aggregate id of the outbox is the calendar id). `reserve` is the
+ * guarantee against double booking, whatever the callers do.
  */
-export interface LedgerRepository {
+export interface LedgerRepository extends OutboxStore {
   saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void>;
   /** Adds the link, or replaces the link to the same schedule. Creates the ledger if needed. */
   link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void>;
@@ -45,12 +47,12 @@ export interface LedgerRepository {
   /** Confirmed events overlapping `range`, by start. */
   eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]>;
   /**
-   * Stores the event as confirmed in one atomic step, only if no confirmed event of its calendar
-   * overlaps `guard` and its idempotency key (if any) is unused.
+   * Stores the event as confirmed, with `outbox` messages, in one atomic step, only if no
+   * confirmed event of its calendar overlaps `guard` and its idempotency key (if any) is unused.
    */
-  reserve(event: NewEvent, guard: Interval): Promise<ReserveResult>;
+  reserve(event: NewEvent, guard: Interval, outbox: Envelope[]): Promise<ReserveResult>;
   findEvent(eventId: string): Promise<BookedEvent | null>;
   findByIdempotencyKey(key: string): Promise<BookedEvent | null>;
-  /** Confirmed → canceled; returns the canceled event, or null if it was not confirmed. */
-  cancel(eventId: string): Promise<BookedEvent | null>;
+  /** Confirmed → canceled with `outbox` messages; the canceled event, or null if it was not confirmed. */
+  cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null>;
 }

@@ -1,6 +1,6 @@
-import { createEnvelope, type CreateCalendarBody, type ScheduleLinkInput } from '@slotkeeper/contracts';
+import { createEnvelope, generateId, type CreateCalendarBody, type ScheduleLinkInput } from '@slotkeeper/contracts';
 import { ForbiddenError, NotFoundError, ValidationError } from '@slotkeeper/errors';
-import type { MessageBus } from '@slotkeeper/messaging';
+import type { OutboxPublisher } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
 import type { Calendar, CalendarRepository, ScheduleDirectory, ScheduleLink, UserDirectory } from './calendar.js';
 
@@ -8,7 +8,7 @@ export interface CalendarDeps {
   calendars: CalendarRepository;
   schedules: ScheduleDirectory;
   users: UserDirectory;
-  bus: MessageBus;
+  outbox: OutboxPublisher;
   clock: Clock;
 }
 
@@ -21,29 +21,27 @@ async function resolveLink(userId: string, input: ScheduleLinkInput, deps: Calen
   return { schedule, expiresOn: input.expires_on ?? null };
 }
 
-function publishLinked(calendar: Pick<Calendar, 'id' | 'userId' | 'rules'>, link: ScheduleLink, deps: CalendarDeps) {
+function scheduleLinked(calendar: Pick<Calendar, 'id' | 'userId' | 'rules'>, link: ScheduleLink, deps: CalendarDeps) {
   const { id, timezone, time_slots, date_overrides } = link.schedule;
-  return deps.bus.publish(
-    createEnvelope(
-      'ScheduleLinked',
-      {
-        calendar_id: calendar.id,
-        user_id: calendar.userId,
-        schedule: {
-          id,
-          timezone,
-          time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({
-            day_of_week,
-            start_time,
-            end_time,
-          })),
-          date_overrides,
-        },
-        expires_on: link.expiresOn?.toISOString() ?? null,
-        rules: calendar.rules,
+  return createEnvelope(
+    'ScheduleLinked',
+    {
+      calendar_id: calendar.id,
+      user_id: calendar.userId,
+      schedule: {
+        id,
+        timezone,
+        time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({
+          day_of_week,
+          start_time,
+          end_time,
+        })),
+        date_overrides,
       },
-      deps.clock.now(),
-    ),
+      expires_on: link.expiresOn?.toISOString() ?? null,
+      rules: calendar.rules,
+    },
+    deps.clock.now(),
   );
 }
 
@@ -54,7 +52,8 @@ export async function createCalendar(input: CreateCalendarBody, deps: CalendarDe
     ...input.availability_schedules,
   ];
   const links = await Promise.all(requested.map((link) => resolveLink(input.user_id, link, deps)));
-  const calendar = await deps.calendars.create({
+  const draft = {
+    id: generateId(),
     userId: input.user_id,
     name: input.name,
     rules: {
@@ -65,15 +64,17 @@ export async function createCalendar(input: CreateCalendarBody, deps: CalendarDe
     },
     createdAt: deps.clock.now(),
     links,
-  });
-  await deps.bus.publish(
-    createEnvelope(
-      'CalendarCreated',
-      { calendar_id: calendar.id, user_id: calendar.userId, rules: calendar.rules },
-      deps.clock.now(),
-    ),
+  };
+  const created = createEnvelope(
+    'CalendarCreated',
+    { calendar_id: draft.id, user_id: draft.userId, rules: draft.rules },
+    draft.createdAt,
   );
-  for (const link of links) await publishLinked(calendar, link, deps);
+  const calendar = await deps.calendars.create(draft, [
+    created,
+    ...links.map((link) => scheduleLinked(draft, link, deps)),
+  ]);
+  await deps.outbox.flush(calendar.id);
   return calendar;
 }
 
@@ -90,25 +91,24 @@ export async function linkSchedule(
 ): Promise<Calendar> {
   const calendar = await getCalendar(calendarId, deps);
   const link = await resolveLink(calendar.userId, input, deps);
-  if (!(await deps.calendars.addLink(calendarId, link))) {
+  if (!(await deps.calendars.addLink(calendarId, link, [scheduleLinked(calendar, link, deps)]))) {
     throw new ValidationError(`schedule ${input.availability_schedule_id} is already linked to this calendar`, [
       { path: 'availability_schedule_id', message: 'is already linked to this calendar' },
     ]);
   }
-  await publishLinked(calendar, link, deps);
+  await deps.outbox.flush(calendarId);
   return getCalendar(calendarId, deps);
 }
 
 export async function unlinkSchedule(calendarId: string, scheduleId: string, deps: CalendarDeps): Promise<void> {
   await getCalendar(calendarId, deps);
-  if (!(await deps.calendars.removeLink(calendarId, scheduleId))) {
+  const unlinked = createEnvelope(
+    'ScheduleUnlinked',
+    { calendar_id: calendarId, availability_schedule_id: scheduleId },
+    deps.clock.now(),
+  );
+  if (!(await deps.calendars.removeLink(calendarId, scheduleId, [unlinked]))) {
     throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
   }
-  await deps.bus.publish(
-    createEnvelope(
-      'ScheduleUnlinked',
-      { calendar_id: calendarId, availability_schedule_id: scheduleId },
-      deps.clock.now(),
-    ),
-  );
+  await deps.outbox.flush(calendarId);
 }

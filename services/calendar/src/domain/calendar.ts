@@ -1,4 +1,5 @@
-import type { BookingRules, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import type { BookingRules, Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import type { OutboxStore } from '@slotkeeper/messaging';
 
 /** A linked schedule: a snapshot taken when it was linked (schedules are immutable). */
 export interface ScheduleLink {
@@ -19,15 +20,19 @@ export interface Calendar {
   events: ProjectedEvent[];
 }
 
-export type NewCalendar = Omit<Calendar, 'id' | 'events'>;
+export type NewCalendar = Omit<Calendar, 'events'>;
 
-export interface CalendarRepository {
-  create(calendar: NewCalendar): Promise<Calendar>;
+/**
+ * The calendar service's persistence port. Every change is written together with the messages
+ * announcing it (`outbox`), in one atomic step; the outbox's aggregate id is the calendar id.
+ */
+export interface CalendarRepository extends OutboxStore {
+  create(calendar: NewCalendar, outbox: Envelope[]): Promise<Calendar>;
   findById(id: string): Promise<Calendar | null>;
-  /** False when the calendar is unknown or the schedule is linked already. */
-  addLink(calendarId: string, link: ScheduleLink): Promise<boolean>;
-  /** False when there was no such link. */
-  removeLink(calendarId: string, scheduleId: string): Promise<boolean>;
+  /** False, and nothing written, when the calendar is unknown or the schedule is linked already. */
+  addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean>;
+  /** False, and nothing written, when there was no such link. */
+  removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean>;
   /**
    * Records an event's latest known state, idempotently; a cancellation is never undone by a
    * late or repeated booking message.

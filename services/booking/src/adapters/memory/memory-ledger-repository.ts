@@ -1,4 +1,5 @@
-import { generateId } from '@slotkeeper/contracts';
+import type { Envelope } from '@slotkeeper/contracts';
+import { MemoryOutbox } from '@slotkeeper/messaging';
 import type { Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
@@ -12,6 +13,10 @@ export class MemoryLedgerRepository implements LedgerRepository {
   private readonly confirmedByCalendar = new Map<string, BookedEvent[]>();
   private readonly eventsById = new Map<string, BookedEvent>();
   private readonly eventsByKey = new Map<string, BookedEvent>();
+  private readonly outbox = new MemoryOutbox();
+  readonly pendingFor = this.outbox.pendingFor.bind(this.outbox);
+  readonly aggregatesWithPending = this.outbox.aggregatesWithPending.bind(this.outbox);
+  readonly markPublished = this.outbox.markPublished.bind(this.outbox);
 
   async saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void> {
     const existing = this.calendars.get(calendar.calendarId);
@@ -54,16 +59,17 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return found;
   }
 
-  async reserve(input: NewEvent, guard: Interval): Promise<ReserveResult> {
+  async reserve(input: NewEvent, guard: Interval, outbox: Envelope[]): Promise<ReserveResult> {
     if (input.idempotencyKey && this.eventsByKey.has(input.idempotencyKey)) return { outcome: 'duplicate-key' };
     if (this.overlapping(input.calendarId, guard).length > 0) return { outcome: 'conflict' };
-    const event: BookedEvent = { ...structuredClone(input), id: generateId(), status: 'confirmed' };
+    const event: BookedEvent = { ...structuredClone(input), status: 'confirmed' };
     const events = this.confirmedByCalendar.get(event.calendarId) ?? [];
     const at = events.findLastIndex((e) => e.start.getTime() < event.start.getTime()) + 1;
     events.splice(at, 0, event);
     this.confirmedByCalendar.set(event.calendarId, events);
     this.eventsById.set(event.id, event);
     if (event.idempotencyKey) this.eventsByKey.set(event.idempotencyKey, event);
+    this.outbox.enqueue(event.calendarId, outbox);
     return { outcome: 'reserved', event: structuredClone(event) };
   }
 
@@ -77,12 +83,13 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return event ? structuredClone(event) : null;
   }
 
-  async cancel(eventId: string): Promise<BookedEvent | null> {
+  async cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null> {
     const event = this.eventsById.get(eventId);
     if (!event || event.status !== 'confirmed') return null;
     event.status = 'canceled';
     const events = this.confirmedByCalendar.get(event.calendarId)!;
     events.splice(events.indexOf(event), 1);
+    this.outbox.enqueue(event.calendarId, outbox);
     return structuredClone(event);
   }
 }

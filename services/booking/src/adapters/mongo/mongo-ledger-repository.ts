@@ -1,5 +1,13 @@
-import { generateId, type BookingRules, type ScheduleSnapshot } from '@slotkeeper/contracts';
-import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
+import {
+  modelOn,
+  mongoOutbox,
+  mongoose,
+  outboxEntries,
+  outboxPath,
+  schemaOptions,
+  type OutboxEntryDoc,
+} from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { Connection } from 'mongoose';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
@@ -17,13 +25,17 @@ interface EventDoc {
   request_hash?: string;
 }
 
-/** One document per calendar: its projection and its events, so a reservation is one atomic write. */
+/**
+ * One document per calendar: its projection, its events and its outbox, so a reservation and
+ * the message announcing it are one atomic write.
+ */
 interface LedgerDoc {
   _id: string;
   user_id: string;
   rules: BookingRules;
   links: Array<{ schedule: ScheduleSnapshot; expires_on: Date | null }>;
   events: EventDoc[];
+  outbox: OutboxEntryDoc[];
 }
 
 const req = <T>(type: T) => ({ type, required: true as const });
@@ -66,6 +78,7 @@ const ledgerSchema = new mongoose.Schema<LedgerDoc>(
         request_hash: String,
       },
     ],
+    outbox: outboxPath,
   },
   { ...schemaOptions, collection: 'booking_ledgers' },
 );
@@ -73,6 +86,7 @@ ledgerSchema.index({ 'events.id': 1 });
 // Not unique: a multikey unique index would collide on the null of every unkeyed event. The
 // reserve filter keeps a key unique within its ledger, and bookEvent looks keys up first.
 ledgerSchema.index({ 'events.idempotency_key': 1 });
+ledgerSchema.index({ 'outbox.written_at': 1 });
 
 const toEvent = (calendarId: string, e: EventDoc): BookedEvent => ({
   id: e.id,
@@ -97,8 +111,23 @@ const overlapping = (range: Interval) => ({
 export class MongoLedgerRepository implements LedgerRepository {
   private readonly model: mongoose.Model<LedgerDoc>;
 
+  private readonly outbox: ReturnType<typeof mongoOutbox<LedgerDoc>>;
+
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'BookingLedger', ledgerSchema);
+    this.outbox = mongoOutbox(this.model);
+  }
+
+  pendingFor(calendarId: string): Promise<Envelope[]> {
+    return this.outbox.pendingFor(calendarId);
+  }
+
+  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
+    return this.outbox.aggregatesWithPending(before, limit);
+  }
+
+  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
+    return this.outbox.markPublished(calendarId, messageIds);
   }
 
   async init(): Promise<void> {
@@ -108,7 +137,7 @@ export class MongoLedgerRepository implements LedgerRepository {
   async saveCalendar(c: Omit<CalendarLedger, 'links'>): Promise<void> {
     await this.model.updateOne(
       { _id: c.calendarId },
-      { $set: { user_id: c.userId, rules: c.rules }, $setOnInsert: { links: [], events: [] } },
+      { $set: { user_id: c.userId, rules: c.rules }, $setOnInsert: { links: [], events: [], outbox: [] } },
       { upsert: true },
     );
   }
@@ -127,7 +156,9 @@ export class MongoLedgerRepository implements LedgerRepository {
   }
 
   async findCalendar(calendarId: string): Promise<CalendarLedger | null> {
-    const doc = await this.model.findById(calendarId, { events: 0 }).lean<Omit<LedgerDoc, 'events'>>();
+    const doc = await this.model
+      .findById(calendarId, { events: 0, outbox: 0 })
+      .lean<Omit<LedgerDoc, 'events' | 'outbox'>>();
     if (!doc) return null;
     return {
       calendarId: doc._id,
@@ -149,9 +180,9 @@ export class MongoLedgerRepository implements LedgerRepository {
     return (doc?.events ?? []).map((e) => toEvent(calendarId, e));
   }
 
-  async reserve(input: NewEvent, guard: Interval): Promise<ReserveResult> {
+  async reserve(input: NewEvent, guard: Interval, outbox: Envelope[]): Promise<ReserveResult> {
     const doc: EventDoc = {
-      id: generateId(),
+      id: input.id,
       title: input.title,
       start_time: input.start,
       end_time: input.end,
@@ -168,7 +199,9 @@ export class MongoLedgerRepository implements LedgerRepository {
       events: { $not: { $elemMatch: overlapping(guard) } },
       ...(input.idempotencyKey ? { 'events.idempotency_key': { $ne: input.idempotencyKey } } : {}),
     };
-    const result = await this.model.updateOne(filter, { $push: { events: doc } });
+    const result = await this.model.updateOne(filter, {
+      $push: { events: doc, outbox: { $each: outboxEntries(outbox) } },
+    });
     if (result.modifiedCount === 1) return { outcome: 'reserved', event: toEvent(input.calendarId, doc) };
     if (input.idempotencyKey && (await this.findByIdempotencyKey(input.idempotencyKey)))
       return { outcome: 'duplicate-key' };
@@ -189,10 +222,10 @@ export class MongoLedgerRepository implements LedgerRepository {
     return this.findOneEvent({ 'events.idempotency_key': key });
   }
 
-  async cancel(eventId: string): Promise<BookedEvent | null> {
+  async cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null> {
     const result = await this.model.updateOne(
       { events: { $elemMatch: { id: eventId, status: 'confirmed' } } },
-      { $set: { 'events.$.status': 'canceled' } },
+      { $set: { 'events.$.status': 'canceled' }, $push: { outbox: { $each: outboxEntries(outbox) } } },
     );
     return result.modifiedCount === 1 ? this.findEvent(eventId) : null;
   }

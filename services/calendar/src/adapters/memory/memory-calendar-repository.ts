@@ -1,13 +1,28 @@
-import { generateId } from '@slotkeeper/contracts';
+import type { Envelope } from '@slotkeeper/contracts';
+import { MemoryOutbox } from '@slotkeeper/messaging';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 import { mergeEvent } from '../../domain/event-projection.js';
 
 export class MemoryCalendarRepository implements CalendarRepository {
   private readonly byId = new Map<string, Calendar>();
+  private readonly outbox = new MemoryOutbox();
 
-  async create(input: NewCalendar): Promise<Calendar> {
-    const calendar: Calendar = { ...structuredClone(input), id: generateId(), events: [] };
+  pendingFor(calendarId: string): Promise<Envelope[]> {
+    return this.outbox.pendingFor(calendarId);
+  }
+
+  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
+    return this.outbox.aggregatesWithPending(before, limit);
+  }
+
+  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
+    return this.outbox.markPublished(calendarId, messageIds);
+  }
+
+  async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
+    const calendar: Calendar = { ...structuredClone(input), events: [] };
     this.byId.set(calendar.id, calendar);
+    this.outbox.enqueue(calendar.id, outbox);
     return structuredClone(calendar);
   }
 
@@ -16,18 +31,20 @@ export class MemoryCalendarRepository implements CalendarRepository {
     return calendar ? structuredClone(calendar) : null;
   }
 
-  async addLink(calendarId: string, link: ScheduleLink): Promise<boolean> {
+  async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
     const calendar = this.byId.get(calendarId);
     if (!calendar || calendar.links.some((l) => l.schedule.id === link.schedule.id)) return false;
     calendar.links.push(structuredClone(link));
+    this.outbox.enqueue(calendarId, outbox);
     return true;
   }
 
-  async removeLink(calendarId: string, scheduleId: string): Promise<boolean> {
+  async removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean> {
     const calendar = this.byId.get(calendarId);
-    const before = calendar?.links.length ?? 0;
-    if (calendar) calendar.links = calendar.links.filter((l) => l.schedule.id !== scheduleId);
-    return (calendar?.links.length ?? 0) < before;
+    if (!calendar?.links.some((l) => l.schedule.id === scheduleId)) return false;
+    calendar.links = calendar.links.filter((l) => l.schedule.id !== scheduleId);
+    this.outbox.enqueue(calendarId, outbox);
+    return true;
   }
 
   async applyEvent(calendarId: string, event: ProjectedEvent): Promise<void> {

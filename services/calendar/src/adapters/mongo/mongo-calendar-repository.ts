@@ -1,5 +1,13 @@
-import { generateId, type BookingRules, type ScheduleResponse } from '@slotkeeper/contracts';
-import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contracts';
+import {
+  modelOn,
+  mongoOutbox,
+  mongoose,
+  outboxEntries,
+  outboxPath,
+  schemaOptions,
+  type OutboxEntryDoc,
+} from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 
@@ -11,6 +19,8 @@ interface CalendarDoc {
   created_at: Date;
   links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
   events: ProjectedEvent[];
+  /** Messages announcing this calendar's changes, written with them. */
+  outbox: OutboxEntryDoc[];
 }
 
 const req = <T>(type: T) => ({ type, required: true as const });
@@ -58,9 +68,11 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
         created_at: req(String),
       },
     ],
+    outbox: outboxPath,
   },
   { ...schemaOptions, collection: 'calendars' },
 );
+calendarSchema.index({ 'outbox.written_at': 1 });
 
 const toCalendar = (doc: CalendarDoc): Calendar => ({
   id: doc._id,
@@ -75,23 +87,39 @@ const toCalendar = (doc: CalendarDoc): Calendar => ({
 export class MongoCalendarRepository implements CalendarRepository {
   private readonly model: mongoose.Model<CalendarDoc>;
 
+  private readonly outbox: ReturnType<typeof mongoOutbox<CalendarDoc>>;
+
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'Calendar', calendarSchema);
+    this.outbox = mongoOutbox(this.model);
+  }
+
+  pendingFor(calendarId: string): Promise<Envelope[]> {
+    return this.outbox.pendingFor(calendarId);
+  }
+
+  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
+    return this.outbox.aggregatesWithPending(before, limit);
+  }
+
+  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
+    return this.outbox.markPublished(calendarId, messageIds);
   }
 
   async init(): Promise<void> {
     await this.model.init();
   }
 
-  async create(input: NewCalendar): Promise<Calendar> {
+  async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
     const doc: CalendarDoc = {
-      _id: generateId(),
+      _id: input.id,
       user_id: input.userId,
       name: input.name,
       rules: input.rules,
       created_at: input.createdAt,
       links: input.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
       events: [],
+      outbox: outboxEntries(outbox),
     };
     await this.model.create(doc);
     return toCalendar(doc);
@@ -102,18 +130,23 @@ export class MongoCalendarRepository implements CalendarRepository {
     return doc ? toCalendar(doc) : null;
   }
 
-  async addLink(calendarId: string, link: ScheduleLink): Promise<boolean> {
+  async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
     const result = await this.model.updateOne(
       { _id: calendarId, 'links.schedule.id': { $ne: link.schedule.id } },
-      { $push: { links: { schedule: link.schedule, expires_on: link.expiresOn } } },
+      {
+        $push: {
+          links: { schedule: link.schedule, expires_on: link.expiresOn },
+          outbox: { $each: outboxEntries(outbox) },
+        },
+      },
     );
     return result.modifiedCount === 1;
   }
 
-  async removeLink(calendarId: string, scheduleId: string): Promise<boolean> {
+  async removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean> {
     const result = await this.model.updateOne(
       { _id: calendarId, 'links.schedule.id': scheduleId },
-      { $pull: { links: { 'schedule.id': scheduleId } } },
+      { $pull: { links: { 'schedule.id': scheduleId } }, $push: { outbox: { $each: outboxEntries(outbox) } } },
     );
     return result.modifiedCount === 1;
   }

@@ -1,0 +1,82 @@
+import type { Envelope } from '@slotkeeper/contracts';
+import type { Logger } from '@slotkeeper/observability';
+import type { MessageBus } from './bus.js';
+
+/**
+ * Messages written in the same atomic write as the state change they announce, grouped by the
+ * document (aggregate) that holds them, oldest first.
+ */
+export interface OutboxStore {
+  pendingFor(aggregateId: string): Promise<Envelope[]>;
+  /** Aggregates holding messages written before `before`: left behind by a crash or an outage. */
+  aggregatesWithPending(before: Date, limit: number): Promise<string[]>;
+  markPublished(aggregateId: string, messageIds: string[]): Promise<void>;
+}
+
+/** What use cases call after a write: publish what that write (and any before it) left pending. */
+export interface OutboxPublisher {
+  flush(aggregateId: string): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  logger: Logger;
+  /** How often the sweep looks for messages left behind. */
+  sweepIntervalMs?: number;
+  /** How old a pending message must be before the sweep takes it (the write's own flush goes first). */
+  sweepAfterMs?: number;
+}
+
+/**
+ * Publishes outbox messages: right after each write (`flush`), and from a periodic sweep for
+ * what a crash or a broker outage left behind. At least once: a message is removed from the
+ * outbox only after the bus confirmed it; consumers drop duplicates by message id.
+ */
+export class OutboxRelay implements OutboxPublisher {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly bus: MessageBus,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  /** Never throws: a failure leaves the messages in the outbox for the sweep. */
+  async flush(aggregateId: string): Promise<void> {
+    try {
+      const pending = await this.store.pendingFor(aggregateId);
+      if (pending.length === 0) return;
+      // In order, each awaited: consumers see an aggregate's messages in the order written.
+      for (const message of pending) await this.bus.publish(message);
+      await this.store.markPublished(
+        aggregateId,
+        pending.map((m) => m.id),
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error, aggregateId }, 'outbox not flushed; the sweep will retry');
+    }
+  }
+
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const before = new Date(Date.now() - (this.options.sweepAfterMs ?? 2_000));
+      for (const id of await this.store.aggregatesWithPending(before, 100)) await this.flush(id);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.sweep(), this.options.sweepIntervalMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
