@@ -4,3 +4,4 @@ export * from './consume.js';
 export * from './amqp-bus.js';
 export * from './outbox.js';
 export * from './memory-outbox.js';
+export * from './bus-from-env.js';

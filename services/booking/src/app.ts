@@ -10,6 +10,8 @@ export interface BookingAppDeps extends BookingDeps {
   /** Where the calendar projections come from. */
   bus: MessageBus;
   logger: Logger;
+  /** The consuming queue's name (namespaced by AMQP_PREFIX in the distributed mode). */
+  queue?: string;
   health?: () => Promise<boolean>;
 }
 
@@ -18,6 +20,6 @@ export async function buildBookingApp(deps: BookingAppDeps) {
   const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
   eventsRoutes(app, deps);
   availabilityRoutes(app, deps);
-  await consumeCalendarChanges(deps.bus, deps.ledgers);
+  await consumeCalendarChanges(deps.bus, deps.ledgers, deps.queue);
   return app;
 }

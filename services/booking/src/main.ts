@@ -1,5 +1,5 @@
 import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo, isConnected } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
@@ -9,13 +9,12 @@ import { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.
 import { buildBookingApp } from './app.js';
 import { CalendarSerializer } from './domain/calendar-serializer.js';
 
-const config = readConfig(listenConfig.extend({ MONGODB_URL: z.url().optional() }));
+const config = readConfig(listenConfig.extend(busConfig.shape).extend({ MONGODB_URL: z.url().optional() }));
 const logger = createLogger({ service: 'booking' });
 const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
 const ledgers = connection ? new MongoLedgerRepository(connection) : new MemoryLedgerRepository();
 if (ledgers instanceof MongoLedgerRepository) await ledgers.init();
-// The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
-const bus = new InProcessBus({ logger });
+const { bus, queue } = await busFromConfig(config, logger);
 
 const outbox = new OutboxRelay(ledgers, bus, { logger });
 outbox.start();
@@ -27,7 +26,8 @@ const app = await buildBookingApp({
   clock: systemClock,
   serializer: new CalendarSerializer(),
   logger,
-  health: async () => !connection || isConnected(connection),
+  queue: queue('booking'),
+  health: async () => (!connection || isConnected(connection)) && (bus.isConnected?.() ?? true),
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();

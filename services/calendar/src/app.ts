@@ -9,6 +9,8 @@ export interface CalendarAppDeps extends CalendarDeps {
   /** Where the events projection comes from. */
   bus: MessageBus;
   logger: Logger;
+  /** The consuming queue's name (namespaced by AMQP_PREFIX in the distributed mode). */
+  queue?: string;
   health?: () => Promise<boolean>;
 }
 
@@ -16,6 +18,6 @@ export interface CalendarAppDeps extends CalendarDeps {
 export async function buildCalendarApp(deps: CalendarAppDeps) {
   const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
   calendarsRoutes(app, deps);
-  await consumeEvents(deps.bus, deps.calendars);
+  await consumeEvents(deps.bus, deps.calendars, deps.queue);
   return app;
 }

@@ -1,5 +1,5 @@
 import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo, isConnected } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
@@ -10,14 +10,15 @@ import { MongoCalendarRepository } from './adapters/mongo/mongo-calendar-reposit
 import { buildCalendarApp } from './app.js';
 
 const config = readConfig(
-  listenConfig.extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
+  listenConfig
+    .extend(busConfig.shape)
+    .extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
 );
 const logger = createLogger({ service: 'calendar' });
 const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
 const calendars = connection ? new MongoCalendarRepository(connection) : new MemoryCalendarRepository();
 if (calendars instanceof MongoCalendarRepository) await calendars.init();
-// The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
-const bus = new InProcessBus({ logger });
+const { bus, queue } = await busFromConfig(config, logger);
 
 const outbox = new OutboxRelay(calendars, bus, { logger });
 outbox.start();
@@ -30,7 +31,8 @@ const app = await buildCalendarApp({
   bus,
   clock: systemClock,
   logger,
-  health: async () => !connection || isConnected(connection),
+  queue: queue('calendar'),
+  health: async () => (!connection || isConnected(connection)) && (bus.isConnected?.() ?? true),
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();

@@ -1,12 +1,17 @@
 import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { InProcessBus } from '@slotkeeper/messaging';
+import { busConfig, busFromConfig } from '@slotkeeper/messaging';
 import { createLogger } from '@slotkeeper/observability';
 import { buildNotificationApp } from './app.js';
 import { LogNotifier } from './log-notifier.js';
 
-const config = readConfig(listenConfig);
+const config = readConfig(listenConfig.extend(busConfig.shape));
 const logger = createLogger({ service: 'notification' });
-// The in-process bus keeps messages inside this process; the amqplib bus (issue 4) replaces it.
-const bus = new InProcessBus({ logger });
-const app = await buildNotificationApp({ bus, notifier: new LogNotifier(logger), logger });
+const { bus, queue } = await busFromConfig(config, logger);
+const app = await buildNotificationApp({
+  bus,
+  notifier: new LogNotifier(logger),
+  logger,
+  queue: queue('notification'),
+  health: async () => bus.isConnected?.() ?? true,
+});
 await listenUntilSignal(app, config, () => bus.close());

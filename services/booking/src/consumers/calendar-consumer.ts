@@ -4,8 +4,12 @@ import type { LedgerRepository } from '../domain/ledger.js';
 export const BOOKING_QUEUE = 'booking';
 
 /** Projects calendars and their schedule links into the booking ledgers. */
-export async function consumeCalendarChanges(bus: MessageBus, ledgers: LedgerRepository): Promise<void> {
-  await bus.subscribe(BOOKING_QUEUE, ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'], async (message) => {
+export async function consumeCalendarChanges(
+  bus: MessageBus,
+  ledgers: LedgerRepository,
+  queue = BOOKING_QUEUE,
+): Promise<void> {
+  await bus.subscribe(queue, ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'], async (message) => {
     switch (message.type) {
       case 'CalendarCreated': {
         const data = parseMessage('CalendarCreated', message);

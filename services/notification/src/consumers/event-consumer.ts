@@ -3,8 +3,8 @@ import { notificationFor, type Notifier } from '../domain/notification.js';
 
 export const NOTIFICATION_QUEUE = 'notification';
 
-export async function consumeEvents(bus: MessageBus, notifier: Notifier): Promise<void> {
-  await bus.subscribe(NOTIFICATION_QUEUE, ['EventBooked', 'EventCanceled'], async (message) => {
+export async function consumeEvents(bus: MessageBus, notifier: Notifier, queue = NOTIFICATION_QUEUE): Promise<void> {
+  await bus.subscribe(queue, ['EventBooked', 'EventCanceled'], async (message) => {
     const kind = message.type === 'EventBooked' ? 'booked' : 'canceled';
     await notifier.send(notificationFor(kind, parseMessage('EventBooked', message)));
   });

@@ -1,0 +1,85 @@
+/**
+ * Starts the gateway and every service as separate processes on loopback, the way the compose
+ * stack runs them: messages over RabbitMQ (`AMQP_URL`), MongoDB at `MONGODB_URL` or in-memory
+ * stores where it is absent.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface StackOptions {
+  gatewayPort: number;
+  /** Services listen on basePort+1 … basePort+5. */
+  basePort: number;
+  env: Record<string, string | undefined>;
+  /** Where the processes' output goes; by default it is dropped. */
+  output?: (service: string, line: string) => void;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  stop(): Promise<void>;
+}
+
+const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification'] as const;
+
+async function healthy(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await fetch(`${url}/health`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
+}
+
+export async function startStack({ gatewayPort, basePort, env, output }: StackOptions): Promise<Stack> {
+  const url = (i: number) => `http://127.0.0.1:${basePort + i}`;
+  const serviceUrls = {
+    USER_SERVICE_URL: url(1),
+    SCHEDULE_SERVICE_URL: url(2),
+    CALENDAR_SERVICE_URL: url(3),
+    BOOKING_SERVICE_URL: url(4),
+  };
+  const children: ChildProcess[] = [];
+  const start = (name: string, entry: string, port: number) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      env: { ...process.env, ...env, ...serviceUrls, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        for (const line of chunk.split('\n').filter(Boolean)) output?.(name, line);
+      });
+    }
+    children.push(child);
+  };
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 8_000).unref();
+          }),
+      ),
+    );
+  };
+  try {
+    SERVICES.forEach((name, i) => start(name, `services/${name}/src/main.ts`, basePort + i + 1));
+    await Promise.all(SERVICES.map((_, i) => healthy(url(i + 1), 60_000)));
+    start('gateway', 'gateway/src/main.ts', gatewayPort);
+    await healthy(`http://127.0.0.1:${gatewayPort}`, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, stop };
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { brokerUrl } from '@slotkeeper/testing';
+import amqplib from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../demo-flow.js';
+import { startStack, type Stack } from '../stack.js';
+
+const broker = brokerUrl();
+if ('reason' in broker) console.warn(`[skip] stack end-to-end: ${broker.reason}`);
+
+/** A run of six free loopback ports. */
+async function freePortBlock(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const free = await Promise.all(
+      Array.from(
+        { length: 6 },
+        (_, i) =>
+          new Promise<boolean>((resolve) => {
+            const server = net.createServer().once('error', () => resolve(false));
+            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
+          }),
+      ),
+    );
+    if (free.every(Boolean)) return base;
+  }
+}
+
+async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe.skipIf(!broker.url)('end to end: separate processes over the local RabbitMQ', () => {
+  const prefix = `e2e-${randomUUID().slice(0, 8)}`;
+  const lines: string[] = [];
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const base = await freePortBlock();
+    stack = await startStack({
+      gatewayPort: base,
+      basePort: base,
+      env: { AMQP_URL: broker.url, AMQP_PREFIX: prefix, LOG_LEVEL: 'info' },
+      output: (service, line) => lines.push(`${service} ${line}`),
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    const connection = await amqplib.connect(broker.url!);
+    const channel = await connection.createChannel();
+    for (const service of ['calendar', 'booking', 'notification']) {
+      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
+    }
+    await channel.deleteExchange(`${prefix}.events`);
+    await connection.close();
+  }, 60_000);
+
+  it('runs the demo, projects bookings into calendar details, cancels, and notifies', async () => {
+    const report = await runDemo(stack.gatewayUrl);
+    expect(report.steps.map((s) => s.status)).toEqual([201, 201, 201, 201, 201, 201, 201, 409, 422, 201, 200, 200]);
+    const calendarId = report.steps.find((s) => s.step.startsWith('Alice: calendar'))!.result;
+    const eventId = report.steps.find((s) => s.step === 'book Alice 16:00 Berlin')!.result;
+
+    const detail = async () =>
+      (await (await fetch(`${stack.gatewayUrl}/api/calendar/calendars/${calendarId}`)).json()) as {
+        events: Array<{ id: string }>;
+      };
+    await eventually(async () => expect((await detail()).events.map((e) => e.id)).toEqual([eventId]));
+
+    expect((await fetch(`${stack.gatewayUrl}/api/event/events/${eventId}`, { method: 'DELETE' })).status).toBe(204);
+    await eventually(async () => expect((await detail()).events).toEqual([]));
+
+    await eventually(async () => {
+      const notes = lines.filter((line) => line.startsWith('notification') && line.includes(eventId));
+      expect(notes.some((line) => line.includes('Booked:'))).toBe(true);
+      expect(notes.some((line) => line.includes('Canceled:'))).toBe(true);
+    });
+  });
+});
