@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@slotkeeper/contracts';
+import { AmqpBus, OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { brokerUrl, startTcpProxy, type TcpProxy } from '@slotkeeper/testing';
+import { ManualClock } from '@slotkeeper/time';
+import amqplib from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+
+const broker = brokerUrl();
+if ('reason' in broker) console.warn(`[skip] booking outbox on RabbitMQ: ${broker.reason}`);
+
+const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', () => {
+  const prefix = `outbox-${randomUUID().slice(0, 8)}`;
+  let proxy: TcpProxy;
+  let publisherBus: AmqpBus;
+  let consumerBus: AmqpBus;
+  let relay: OutboxRelay;
+  let deps: BookingDeps;
+  const received: Envelope[] = [];
+
+  beforeAll(async () => {
+    const target = new URL(broker.url!);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    const proxied = new URL(broker.url!);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const options = { logger: silentLogger(), exchange: `${prefix}.events` };
+    // The booking side reaches the broker through the proxy; the observer connects directly.
+    publisherBus = await AmqpBus.connect({ ...options, url: proxied.toString() });
+    consumerBus = await AmqpBus.connect({ ...options, url: broker.url! });
+    await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
+    const ledgers = new MemoryLedgerRepository();
+    relay = new OutboxRelay(ledgers, publisherBus, { logger: silentLogger(), sweepIntervalMs: 100, sweepAfterMs: 200 });
+    relay.start();
+    deps = {
+      ledgers,
+      outbox: relay,
+      clock: new ManualClock('2030-06-01T00:00:00Z'),
+      serializer: new CalendarSerializer(),
+    };
+    const rules = {
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 0,
+    };
+    await ledgers.link(
+      { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
+      {
+        schedule: {
+          id: 'cccccccccccccccccccccccc',
+          timezone: 'UTC',
+          time_slots: [{ day_of_week: 'monday', start_time: '00:00', end_time: '24:00' }],
+          date_overrides: [],
+        },
+        expiresOn: null,
+      },
+    );
+  });
+
+  afterAll(async () => {
+    relay?.stop();
+    await publisherBus?.close();
+    await consumerBus?.close();
+    await proxy?.close();
+    const connection = await amqplib.connect(broker.url!);
+    const channel = await connection.createChannel();
+    for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.observer${suffix}`);
+    await channel.deleteExchange(`${prefix}.events`);
+    await connection.close();
+  });
+
+  it('when the broker is unreachable at booking time, then every 201 still yields its EventBooked once', async () => {
+    const book = (minute: number) =>
+      bookEvent(
+        {
+          calendar_id: CAL,
+          title: 'Call',
+          start_time: new Date(Date.UTC(2030, 5, 24, 0, minute * 30)),
+          end_time: new Date(Date.UTC(2030, 5, 24, 0, minute * 30 + 30)),
+          booked_by: 'ann@example.com',
+          guests: [],
+        },
+        undefined,
+        deps,
+      );
+    const before = await book(0);
+    proxy.cut();
+    const during = await Promise.all([book(1), book(2), book(3)]);
+    expect(await deps.ledgers.pendingFor(CAL)).toHaveLength(3);
+    proxy.restore();
+    const after = await book(4);
+    const expected = [before, ...during, after].map((event) => event.id).sort();
+    const until = Date.now() + 20_000;
+    while (received.length < expected.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received.map((m) => (m.data as { id: string }).id).sort()).toEqual(expected);
+    expect(await deps.ledgers.pendingFor(CAL)).toEqual([]);
+  });
+});
