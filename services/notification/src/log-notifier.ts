@@ -6,6 +6,10 @@ export class LogNotifier implements Notifier {
   constructor(private readonly logger: Logger) {}
 
   async send(notification: Notification): Promise<void> {
-    this.logger.info({ notification }, `would notify ${notification.to.join(', ')}: ${notification.subject}`);
+    const { kind, to, subject } = notification;
+    this.logger.info(
+      { notification: { kind, to, subject, eventId: notification.event.id } },
+      `would notify ${to.join(', ')}: ${subject} (event ${notification.event.id})`,
+    );
   }
 }

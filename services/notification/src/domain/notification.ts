@@ -5,7 +5,8 @@ export interface Notification {
   subject: string;
   text: string;
   kind: 'booked' | 'canceled';
-  eventId: string;
+  /** The event as the message carried it, instants in UTC. */
+  event: EventResponse;
 }
 
 /** Where notifications go: SMTP in production (issue 4), a log line in the embedded mode. */
@@ -21,6 +22,6 @@ export function notificationFor(kind: Notification['kind'], event: EventResponse
     subject: `${verb}: ${event.title}`,
     text: `${verb}: "${event.title}" from ${event.start_time} to ${event.end_time} (UTC).`,
     kind,
-    eventId: event.id,
+    event,
   };
 }

@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import ICAL from 'ical.js';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmtpNotifier } from '../src/adapters/smtp/smtp-notifier.js';
+import { notificationFor } from '../src/domain/notification.js';
+
+const event = {
+  id: '111111111111111111111111',
+  calendar_id: '222222222222222222222222',
+  title: 'Intro call',
+  start_time: '2030-06-24T07:00:00.000Z',
+  end_time: '2030-06-24T07:30:00.000Z',
+  booked_by: 'ann@example.com',
+  guests: ['bob@example.com', 'cy@example.com'],
+  status: 'confirmed' as const,
+  created_at: '2030-06-01T00:00:00.000Z',
+};
+
+/** The invite's VEVENT and its calendar's METHOD, read back with ical.js. */
+function readInvite(mail: ParsedMail) {
+  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  if (!part) throw new Error('no text/calendar part');
+  const calendar = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+  const vevent = calendar.getFirstSubcomponent('vevent')!;
+  const time = (name: string) => (vevent.getFirstPropertyValue(name) as ICAL.Time).toJSDate().toISOString();
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    uid: vevent.getFirstPropertyValue('uid'),
+    sequence: Number(vevent.getFirstPropertyValue('sequence')),
+    status: vevent.getFirstPropertyValue('status'),
+    start: time('dtstart'),
+    end: time('dtend'),
+    attendees: vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
+  };
+}
+
+describe('SMTP notifications with an iCalendar invite', () => {
+  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
+  let server: SMTPServer;
+  let notifier: SmtpNotifier;
+
+  beforeAll(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      onData(stream, session, callback) {
+        simpleParser(stream).then((mail) => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
+          callback();
+        }, callback);
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as AddressInfo;
+    notifier = new SmtpNotifier(`smtp://127.0.0.1:${port}`, 'Slotkeeper <no-reply@slotkeeper.test>');
+  });
+
+  afterAll(async () => {
+    notifier?.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends METHOD:REQUEST when booked and METHOD:CANCEL with the same UID and a higher SEQUENCE when canceled', async () => {
+    await notifier.send(notificationFor('booked', event));
+    await notifier.send(notificationFor('canceled', { ...event, status: 'canceled' }));
+    expect(received).toHaveLength(2);
+    const [booked, canceled] = received.map((r) => ({ to: r.to, subject: r.mail.subject, invite: readInvite(r.mail) }));
+
+    expect(booked!.to.sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect(booked!.subject).toBe('Booked: Intro call');
+    expect(booked!.invite).toMatchObject({
+      method: 'REQUEST',
+      uid: '111111111111111111111111@slotkeeper',
+      sequence: 0,
+      status: 'CONFIRMED',
+      start: '2030-06-24T07:00:00.000Z',
+      end: '2030-06-24T07:30:00.000Z',
+    });
+    expect(booked!.invite.attendees).toEqual(['mailto:bob@example.com', 'mailto:cy@example.com']);
+
+    expect(canceled!.subject).toBe('Canceled: Intro call');
+    expect(canceled!.invite).toMatchObject({ method: 'CANCEL', uid: booked!.invite.uid, status: 'CANCELLED' });
+    expect(canceled!.invite.sequence).toBeGreaterThan(booked!.invite.sequence);
+  });
+});
