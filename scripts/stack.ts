@@ -46,15 +46,23 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     BOOKING_SERVICE_URL: url(4),
   };
   const children: ChildProcess[] = [];
+  const recent: string[] = [];
+  const given = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const start = (name: string, entry: string, port: number) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       cwd: root,
-      env: { ...process.env, ...env, ...serviceUrls, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...given, ...serviceUrls, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8').on('data', (chunk: string) => {
-        for (const line of chunk.split('\n').filter(Boolean)) output?.(name, line);
+        for (const line of chunk.split('\n').filter(Boolean)) {
+          output?.(name, line);
+          recent.push(`${name}: ${line}`);
+          if (recent.length > 20) recent.shift();
+        }
       });
     }
     children.push(child);
@@ -79,7 +87,7 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     await healthy(`http://127.0.0.1:${gatewayPort}`, 60_000);
   } catch (error) {
     await stop();
-    throw error;
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; last output:\n${recent.join('\n')}`);
   }
   return { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, stop };
 }

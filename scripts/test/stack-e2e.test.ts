@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { brokerUrl } from '@slotkeeper/testing';
+import { brokerUrl, mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';
@@ -8,6 +8,8 @@ import { startStack, type Stack } from '../stack.js';
 
 const broker = brokerUrl();
 if ('reason' in broker) console.warn(`[skip] stack end-to-end: ${broker.reason}`);
+const mongo = broker.url ? await mongoTarget() : undefined;
+if (mongo && 'reason' in mongo) console.warn(`[skip] stack end-to-end on MongoDB: ${mongo.reason}`);
 
 /** A run of six free loopback ports. */
 async function freePortBlock(): Promise<number> {
@@ -39,7 +41,13 @@ async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
   }
 }
 
-describe.skipIf(!broker.url)('end to end: separate processes over the local RabbitMQ', () => {
+const legs = [
+  { name: 'in-memory stores', mongoUrl: undefined as string | undefined, skip: !broker.url },
+  { name: 'MongoDB', mongoUrl: mongo?.url, skip: !broker.url || !mongo?.url },
+];
+
+describe.each(legs)('end to end: separate processes over the local RabbitMQ, $name', ({ mongoUrl, skip }) => {
+  if (skip) return void it.skip('skipped (reason printed above)', () => {});
   const prefix = `e2e-${randomUUID().slice(0, 8)}`;
   const lines: string[] = [];
   let stack: Stack;
@@ -49,7 +57,12 @@ describe.skipIf(!broker.url)('end to end: separate processes over the local Rabb
     stack = await startStack({
       gatewayPort: base,
       basePort: base,
-      env: { AMQP_URL: broker.url, AMQP_PREFIX: prefix, LOG_LEVEL: 'info' },
+      env: {
+        AMQP_URL: broker.url,
+        AMQP_PREFIX: prefix,
+        LOG_LEVEL: 'info',
+        MONGODB_URL: mongoUrl ? uniqueDbUrl(mongoUrl, prefix) : undefined,
+      },
       output: (service, line) => lines.push(`${service} ${line}`),
     });
   }, 120_000);
@@ -63,6 +76,7 @@ describe.skipIf(!broker.url)('end to end: separate processes over the local Rabb
     }
     await channel.deleteExchange(`${prefix}.events`);
     await connection.close();
+    if (mongo && 'stop' in mongo) await mongo.stop();
   }, 60_000);
 
   it('runs the demo, projects bookings into calendar details, cancels, and notifies', async () => {
