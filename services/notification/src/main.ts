@@ -14,12 +14,16 @@ const config = readConfig(
 );
 const logger = createLogger({ service: 'notification' });
 const { bus, queue } = await busFromConfig(config, logger);
+// Without SMTP_URL, notifications are logged instead of sent.
+const notifier = config.SMTP_URL ? new SmtpNotifier(config.SMTP_URL, config.MAIL_FROM) : new LogNotifier(logger);
 const app = await buildNotificationApp({
   bus,
-  // Without SMTP_URL, notifications are logged instead of sent.
-  notifier: config.SMTP_URL ? new SmtpNotifier(config.SMTP_URL, config.MAIL_FROM) : new LogNotifier(logger),
+  notifier,
   logger,
   queue: queue('notification'),
   health: async () => bus.isConnected?.() ?? true,
 });
-await listenUntilSignal(app, config, () => bus.close());
+await listenUntilSignal(app, config, async () => {
+  await bus.close();
+  if (notifier instanceof SmtpNotifier) notifier.close();
+});
