@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { brokerUrl, mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
+import { brokerTarget, mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';
 import { startStack, type Stack } from '../stack.js';
 
-const broker = brokerUrl();
+const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] stack end-to-end: ${broker.reason}`);
 const mongo = broker.url ? await mongoTarget() : undefined;
 if (mongo && 'reason' in mongo) console.warn(`[skip] stack end-to-end on MongoDB: ${mongo.reason}`);
@@ -40,6 +40,12 @@ async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
     }
   }
 }
+
+// Containers started for this file outlive both legs.
+afterAll(async () => {
+  if (mongo && 'stop' in mongo) await mongo.stop();
+  if ('stop' in broker) await broker.stop();
+});
 
 const legs = [
   { name: 'in-memory stores', mongoUrl: undefined as string | undefined, skip: !broker.url },
@@ -76,7 +82,6 @@ describe.each(legs)('end to end: separate processes over the local RabbitMQ, $na
     }
     await channel.deleteExchange(`${prefix}.events`);
     await connection.close();
-    if (mongo && 'stop' in mongo) await mongo.stop();
   }, 60_000);
 
   it('runs the demo, projects bookings into calendar details, cancels, and notifies', async () => {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
 import { createLogger, silentLogger } from '@slotkeeper/observability';
-import { brokerUrl, startTcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, startTcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpBus } from '../src/index.js';
 
-const broker = brokerUrl();
+const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] AmqpBus integration: ${broker.reason}`);
 
 const event = {
@@ -72,6 +72,7 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
     for (const name of queues) await adminChannel.deleteQueue(name).catch(() => undefined);
     await adminChannel.deleteExchange(exchange).catch(() => undefined);
     await admin.close();
+    if ('stop' in broker) await broker.stop();
   });
 
   it('delivers a persistent message to every queue bound to its type, and only those', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 export type MongoTarget = { url: string; stop: () => Promise<void> } | { url: undefined; reason: string };
 
-function dockerReachable(): boolean {
+export function dockerReachable(): boolean {
   const host = process.env.DOCKER_HOST;
   if (host) return true;
   return existsSync('/var/run/docker.sock');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@slotkeeper/contracts';
 import { AmqpBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { brokerUrl, startTcpProxy, type TcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, startTcpProxy, type TcpProxy } from '@slotkeeper/testing';
 import { ManualClock } from '@slotkeeper/time';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-rep
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 
-const broker = brokerUrl();
+const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] booking outbox on RabbitMQ: ${broker.reason}`);
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -74,6 +74,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.observer${suffix}`);
     await channel.deleteExchange(`${prefix}.events`);
     await connection.close();
+    if ('stop' in broker) await broker.stop();
   });
 
   it('when the broker is unreachable at booking time, then every 201 still yields its EventBooked once', async () => {
