@@ -40,7 +40,9 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
   const calendars = new MemoryCalendarRepository();
   const ledgers = new MemoryLedgerRepository();
   // The in-process bus never fails, so each write's own flush delivers; the sweep is a backstop.
-  const relays = [calendars, ledgers].map((store) => new OutboxRelay(store, bus, { logger: log('outbox') }));
+  const relays = [calendars.outbox, ledgers.outbox].map(
+    (store) => new OutboxRelay(store, bus, { logger: log('outbox') }),
+  );
   relays.forEach((relay) => relay.start());
   const calendarApp = await buildCalendarApp({
     calendars,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
 import { createLogger, silentLogger } from '@slotkeeper/observability';
-import { brokerTarget, startTcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, sampleEvent, startTcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpBus } from '../src/index.js';
@@ -9,17 +9,7 @@ import { AmqpBus } from '../src/index.js';
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] AmqpBus integration: ${broker.reason}`);
 
-const event = {
-  id: '111111111111111111111111',
-  calendar_id: '222222222222222222222222',
-  title: 'Call',
-  start_time: '2030-06-24T07:00:00.000Z',
-  end_time: '2030-06-24T07:30:00.000Z',
-  booked_by: 'ann@example.com',
-  guests: [],
-  status: 'confirmed' as const,
-  created_at: '2030-06-01T00:00:00.000Z',
-};
+const event = sampleEvent;
 
 /** Polls until `check` passes or the time is up. */
 async function eventually(check: () => unknown, ms = 10_000): Promise<void> {

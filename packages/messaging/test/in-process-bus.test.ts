@@ -1,20 +1,11 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { silentLogger } from '@slotkeeper/observability';
+import { sampleEvent } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { createEnvelope } from '@slotkeeper/contracts';
 import { InProcessBus } from '../src/index.js';
 
-const event = {
-  id: '111111111111111111111111',
-  calendar_id: '222222222222222222222222',
-  title: 'Call',
-  start_time: '2030-06-24T07:00:00.000Z',
-  end_time: '2030-06-24T07:30:00.000Z',
-  booked_by: 'ann@example.com',
-  guests: [],
-  status: 'confirmed' as const,
-  created_at: '2030-06-01T00:00:00.000Z',
-};
+const event = sampleEvent;
 
 describe('the in-process bus', () => {
   it('delivers a message to every queue bound to its type, before publish resolves', async () => {

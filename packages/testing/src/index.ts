@@ -2,3 +2,4 @@ export * from './mongo-target.js';
 export * from './contract-suite.js';
 export * from './tcp-proxy.js';
 export * from './broker.js';
+export * from './fixtures.js';

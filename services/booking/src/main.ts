@@ -16,7 +16,7 @@ const ledgers = connection ? new MongoLedgerRepository(connection) : new MemoryL
 if (ledgers instanceof MongoLedgerRepository) await ledgers.init();
 const { bus, queue } = await busFromConfig(config, logger);
 
-const outbox = new OutboxRelay(ledgers, bus, { logger });
+const outbox = new OutboxRelay(ledgers.outbox, bus, { logger });
 outbox.start();
 
 const app = await buildBookingApp({

@@ -95,7 +95,7 @@ function setup(s: Scenario) {
   const ledgers = new MemoryLedgerRepository();
   const deps: BookingDeps = {
     ledgers,
-    outbox: new OutboxRelay(ledgers, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
+    outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
     clock,
     serializer: new CalendarSerializer(),
   };

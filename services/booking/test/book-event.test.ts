@@ -28,7 +28,7 @@ describe('bookEvent', () => {
     const ledgers = new MemoryLedgerRepository();
     deps = {
       ledgers,
-      outbox: new OutboxRelay(ledgers, bus, { logger: silentLogger() }),
+      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
       clock: new ManualClock('2030-06-01T00:00:00Z'),
       serializer: new CalendarSerializer(),
     };

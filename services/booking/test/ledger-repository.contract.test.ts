@@ -132,13 +132,13 @@ await describeContract<LedgerRepository>(
       await ledgers().reserve(event, span('10:00', '10:30'), [booked]);
       const canceled = message('EventCanceled');
       await ledgers().cancel(event.id, [canceled]);
-      expect((await ledgers().pendingFor(CAL)).map((m) => m.id)).toEqual([booked.id, canceled.id]);
-      expect(await ledgers().aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([CAL]);
-      expect(await ledgers().aggregatesWithPending(new Date(Date.now() - 60_000), 10)).toEqual([]);
-      await ledgers().markPublished(CAL, [booked.id]);
-      expect((await ledgers().pendingFor(CAL)).map((m) => m.id)).toEqual([canceled.id]);
-      await ledgers().markPublished(CAL, [canceled.id]);
-      expect(await ledgers().pendingFor(CAL)).toEqual([]);
+      expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.id)).toEqual([booked.id, canceled.id]);
+      expect(await ledgers().outbox.aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([CAL]);
+      expect(await ledgers().outbox.aggregatesWithPending(new Date(Date.now() - 60_000), 10)).toEqual([]);
+      await ledgers().outbox.markPublished(CAL, [booked.id]);
+      expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.id)).toEqual([canceled.id]);
+      await ledgers().outbox.markPublished(CAL, [canceled.id]);
+      expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);
     });
 
     it('when a reservation is refused, then it leaves no message behind', async () => {
@@ -152,7 +152,7 @@ await describeContract<LedgerRepository>(
       expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), [refused])).outcome).toBe(
         'conflict',
       );
-      expect(await ledgers().pendingFor(CAL)).toEqual([]);
+      expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);
     });
   },
 );

@@ -36,7 +36,11 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     consumerBus = await AmqpBus.connect({ ...options, url: broker.url! });
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
     const ledgers = new MemoryLedgerRepository();
-    relay = new OutboxRelay(ledgers, publisherBus, { logger: silentLogger(), sweepIntervalMs: 100, sweepAfterMs: 200 });
+    relay = new OutboxRelay(ledgers.outbox, publisherBus, {
+      logger: silentLogger(),
+      sweepIntervalMs: 100,
+      sweepAfterMs: 200,
+    });
     relay.start();
     deps = {
       ledgers,
@@ -94,7 +98,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     const before = await book(0);
     proxy.cut();
     const during = await Promise.all([book(1), book(2), book(3)]);
-    expect(await deps.ledgers.pendingFor(CAL)).toHaveLength(3);
+    expect(await deps.ledgers.outbox.pendingFor(CAL)).toHaveLength(3);
     proxy.restore();
     const after = await book(4);
     const expected = [before, ...during, after].map((event) => event.id).sort();
@@ -102,6 +106,6 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     while (received.length < expected.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
     expect(received.map((m) => (m.data as { id: string }).id).sort()).toEqual(expected);
-    expect(await deps.ledgers.pendingFor(CAL)).toEqual([]);
+    expect(await deps.ledgers.outbox.pendingFor(CAL)).toEqual([]);
   });
 });

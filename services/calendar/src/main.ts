@@ -20,7 +20,7 @@ const calendars = connection ? new MongoCalendarRepository(connection) : new Mem
 if (calendars instanceof MongoCalendarRepository) await calendars.init();
 const { bus, queue } = await busFromConfig(config, logger);
 
-const outbox = new OutboxRelay(calendars, bus, { logger });
+const outbox = new OutboxRelay(calendars.outbox, bus, { logger });
 outbox.start();
 
 const app = await buildCalendarApp({

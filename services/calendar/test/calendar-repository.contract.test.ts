@@ -97,10 +97,10 @@ await describeContract<CalendarRepository>(
       const first = unlinked(draft.id);
       expect(await calendars().removeLink(draft.id, S1, [first])).toBe(true);
       expect(await calendars().removeLink(draft.id, S1, [unlinked(draft.id)])).toBe(false);
-      expect((await calendars().pendingFor(draft.id)).map((m) => m.id)).toEqual([created.id, first.id]);
-      expect(await calendars().aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([draft.id]);
-      await calendars().markPublished(draft.id, [created.id, first.id]);
-      expect(await calendars().pendingFor(draft.id)).toEqual([]);
+      expect((await calendars().outbox.pendingFor(draft.id)).map((m) => m.id)).toEqual([created.id, first.id]);
+      expect(await calendars().outbox.aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([draft.id]);
+      await calendars().outbox.markPublished(draft.id, [created.id, first.id]);
+      expect(await calendars().outbox.pendingFor(draft.id)).toEqual([]);
     });
   },
 );

@@ -1,6 +1,7 @@
 import { createEnvelope } from '@slotkeeper/contracts';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
+import { sampleEvent } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { consumeEvents } from '../src/consumers/event-consumer.js';
 import type { Notification, Notifier } from '../src/domain/notification.js';
@@ -12,17 +13,8 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-const event = {
-  id: '111111111111111111111111',
-  calendar_id: '222222222222222222222222',
-  title: 'Intro call',
-  start_time: '2030-06-24T07:00:00.000Z',
-  end_time: '2030-06-24T07:30:00.000Z',
-  booked_by: 'ann@example.com',
-  guests: ['bob@example.com', 'ann@example.com'],
-  status: 'confirmed' as const,
-  created_at: '2030-06-01T00:00:00.000Z',
-};
+// The booker is also listed as a guest: one notification each, all the same.
+const event = { ...sampleEvent, guests: ['bob@example.com', 'ann@example.com'] };
 
 describe('the notification consumer', () => {
   it('notifies the booker and each guest once when an event is booked, then canceled', async () => {

@@ -2,21 +2,12 @@ import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { sampleEvent } from '@slotkeeper/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpNotifier } from '../src/adapters/smtp/smtp-notifier.js';
 import { notificationFor } from '../src/domain/notification.js';
 
-const event = {
-  id: '111111111111111111111111',
-  calendar_id: '222222222222222222222222',
-  title: 'Intro call',
-  start_time: '2030-06-24T07:00:00.000Z',
-  end_time: '2030-06-24T07:30:00.000Z',
-  booked_by: 'ann@example.com',
-  guests: ['bob@example.com', 'cy@example.com'],
-  status: 'confirmed' as const,
-  created_at: '2030-06-01T00:00:00.000Z',
-};
+const event = sampleEvent;
 
 /** The invite's VEVENT and its calendar's METHOD, read back with ical.js. */
 function readInvite(mail: ParsedMail) {

@@ -38,7 +38,9 @@ export type ReserveResult =
  * events and its outbox (the aggregate id of the outbox is the calendar id). `reserve` is the
  * guarantee against double booking, whatever the callers do.
  */
-export interface LedgerRepository extends OutboxStore {
+export interface LedgerRepository {
+  /** Messages written with the ledger's changes, by calendar id. */
+  readonly outbox: OutboxStore;
   saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void>;
   /** Adds the link, or replaces the link to the same schedule. Creates the ledger if needed. */
   link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void>;

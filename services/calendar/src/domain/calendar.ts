@@ -26,7 +26,9 @@ export type NewCalendar = Omit<Calendar, 'events'>;
  * The calendar service's persistence port. Every change is written together with the messages
  * announcing it (`outbox`), in one atomic step; the outbox's aggregate id is the calendar id.
  */
-export interface CalendarRepository extends OutboxStore {
+export interface CalendarRepository {
+  /** Messages written with the calendars' changes, by calendar id. */
+  readonly outbox: OutboxStore;
   create(calendar: NewCalendar, outbox: Envelope[]): Promise<Calendar>;
   findById(id: string): Promise<Calendar | null>;
   /** False, and nothing written, when the calendar is unknown or the schedule is linked already. */

@@ -13,10 +13,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
   private readonly confirmedByCalendar = new Map<string, BookedEvent[]>();
   private readonly eventsById = new Map<string, BookedEvent>();
   private readonly eventsByKey = new Map<string, BookedEvent>();
-  private readonly outbox = new MemoryOutbox();
-  readonly pendingFor = this.outbox.pendingFor.bind(this.outbox);
-  readonly aggregatesWithPending = this.outbox.aggregatesWithPending.bind(this.outbox);
-  readonly markPublished = this.outbox.markPublished.bind(this.outbox);
+  readonly outbox = new MemoryOutbox();
 
   async saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void> {
     const existing = this.calendars.get(calendar.calendarId);

@@ -9,6 +9,7 @@ import {
   type OutboxEntryDoc,
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
+import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Connection } from 'mongoose';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
@@ -111,23 +112,11 @@ const overlapping = (range: Interval) => ({
 export class MongoLedgerRepository implements LedgerRepository {
   private readonly model: mongoose.Model<LedgerDoc>;
 
-  private readonly outbox: ReturnType<typeof mongoOutbox<LedgerDoc>>;
+  readonly outbox: OutboxStore;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'BookingLedger', ledgerSchema);
     this.outbox = mongoOutbox(this.model);
-  }
-
-  pendingFor(calendarId: string): Promise<Envelope[]> {
-    return this.outbox.pendingFor(calendarId);
-  }
-
-  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
-    return this.outbox.aggregatesWithPending(before, limit);
-  }
-
-  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
-    return this.outbox.markPublished(calendarId, messageIds);
   }
 
   async init(): Promise<void> {

@@ -5,19 +5,7 @@ import { mergeEvent } from '../../domain/event-projection.js';
 
 export class MemoryCalendarRepository implements CalendarRepository {
   private readonly byId = new Map<string, Calendar>();
-  private readonly outbox = new MemoryOutbox();
-
-  pendingFor(calendarId: string): Promise<Envelope[]> {
-    return this.outbox.pendingFor(calendarId);
-  }
-
-  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
-    return this.outbox.aggregatesWithPending(before, limit);
-  }
-
-  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
-    return this.outbox.markPublished(calendarId, messageIds);
-  }
+  readonly outbox = new MemoryOutbox();
 
   async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
     const calendar: Calendar = { ...structuredClone(input), events: [] };

@@ -8,6 +8,7 @@ import {
   schemaOptions,
   type OutboxEntryDoc,
 } from '@slotkeeper/mongo';
+import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 
@@ -87,23 +88,11 @@ const toCalendar = (doc: CalendarDoc): Calendar => ({
 export class MongoCalendarRepository implements CalendarRepository {
   private readonly model: mongoose.Model<CalendarDoc>;
 
-  private readonly outbox: ReturnType<typeof mongoOutbox<CalendarDoc>>;
+  readonly outbox: OutboxStore;
 
   constructor(connection: Connection) {
     this.model = modelOn(connection, 'Calendar', calendarSchema);
     this.outbox = mongoOutbox(this.model);
-  }
-
-  pendingFor(calendarId: string): Promise<Envelope[]> {
-    return this.outbox.pendingFor(calendarId);
-  }
-
-  aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
-    return this.outbox.aggregatesWithPending(before, limit);
-  }
-
-  markPublished(calendarId: string, messageIds: string[]): Promise<void> {
-    return this.outbox.markPublished(calendarId, messageIds);
   }
 
   async init(): Promise<void> {

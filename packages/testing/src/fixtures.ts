@@ -1,0 +1,14 @@
+import type { EventResponse } from '@slotkeeper/contracts';
+
+/** An event as EventBooked carries it, for tests of consumers and buses. */
+export const sampleEvent: EventResponse = {
+  id: '111111111111111111111111',
+  calendar_id: '222222222222222222222222',
+  title: 'Intro call',
+  start_time: '2030-06-24T07:00:00.000Z',
+  end_time: '2030-06-24T07:30:00.000Z',
+  booked_by: 'ann@example.com',
+  guests: ['bob@example.com', 'cy@example.com'],
+  status: 'confirmed',
+  created_at: '2030-06-01T00:00:00.000Z',
+};
