@@ -31,3 +31,4 @@ export function modelOn<T>(connection: Connection, name: string, schema: mongoos
   return (connection.models[name] as mongoose.Model<T> | undefined) ?? connection.model<T>(name, schema);
 }
 export * from './outbox.js';
+export * from './paths.js';

@@ -1,13 +1,11 @@
 import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { ManualClock } from '@slotkeeper/time';
+import type { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { bookEvent, cancelEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
-import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { bookingWithCalendar, CAL } from './fixtures.js';
 
-const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const request = (start: string, end: string) => ({
   calendar_id: CAL,
   title: 'Call',
@@ -25,30 +23,10 @@ describe('bookEvent', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     published = [];
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
-    const ledgers = new MemoryLedgerRepository();
-    deps = {
-      ledgers,
-      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
-      clock: new ManualClock('2030-06-01T00:00:00Z'),
-      serializer: new CalendarSerializer(),
-    };
-    const rules = {
-      meeting_duration_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 60,
-    };
-    await deps.ledgers.link(
-      { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
-      {
-        schedule: {
-          id: 'cccccccccccccccccccccccc',
-          timezone: 'UTC',
-          time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
-          date_overrides: [],
-        },
-        expiresOn: null,
-      },
+    deps = await bookingWithCalendar(
+      bus,
+      { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 60 },
+      ['09:00', '17:00'],
     );
   });
 

@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@slotkeeper/contracts';
-import { AmqpBus, OutboxRelay } from '@slotkeeper/messaging';
+import { AmqpBus, type OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { brokerTarget, startTcpProxy, type TcpProxy } from '@slotkeeper/testing';
-import { ManualClock } from '@slotkeeper/time';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
-import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { bookingWithCalendar, CAL } from './fixtures.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] booking outbox on RabbitMQ: ${broker.reason}`);
-
-const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 
 describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', () => {
   const prefix = `outbox-${randomUUID().slice(0, 8)}`;
@@ -35,37 +31,15 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     publisherBus = await AmqpBus.connect({ ...options, url: proxied.toString() });
     consumerBus = await AmqpBus.connect({ ...options, url: broker.url! });
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
-    const ledgers = new MemoryLedgerRepository();
-    relay = new OutboxRelay(ledgers.outbox, publisherBus, {
-      logger: silentLogger(),
-      sweepIntervalMs: 100,
-      sweepAfterMs: 200,
-    });
-    relay.start();
-    deps = {
-      ledgers,
-      outbox: relay,
-      clock: new ManualClock('2030-06-01T00:00:00Z'),
-      serializer: new CalendarSerializer(),
-    };
-    const rules = {
-      meeting_duration_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 0,
-    };
-    await ledgers.link(
-      { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
-      {
-        schedule: {
-          id: 'cccccccccccccccccccccccc',
-          timezone: 'UTC',
-          time_slots: [{ day_of_week: 'monday', start_time: '00:00', end_time: '24:00' }],
-          date_overrides: [],
-        },
-        expiresOn: null,
-      },
+    const booking = await bookingWithCalendar(
+      publisherBus,
+      { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+      ['00:00', '24:00'],
+      { sweepIntervalMs: 100, sweepAfterMs: 200 },
     );
+    relay = booking.relay;
+    relay.start();
+    deps = booking;
   });
 
   afterAll(async () => {

@@ -1,12 +1,16 @@
 import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
 import {
+  bookingRulesPaths,
+  dateOverridesPath,
   modelOn,
-  mongoOutbox,
   mongoose,
+  mongoOutbox,
   outboxEntries,
-  outboxPath,
-  schemaOptions,
   type OutboxEntryDoc,
+  outboxPath,
+  required,
+  schemaOptions,
+  wallRangePaths,
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { OutboxStore } from '@slotkeeper/messaging';
@@ -39,27 +43,21 @@ interface LedgerDoc {
   outbox: OutboxEntryDoc[];
 }
 
-const req = <T>(type: T) => ({ type, required: true as const });
-const wallRange = { start_time: req(String), end_time: req(String) };
+const req = required;
 
 const ledgerSchema = new mongoose.Schema<LedgerDoc>(
   {
     _id: req(String),
     user_id: req(String),
-    rules: {
-      meeting_duration_minutes: { type: Number, default: null },
-      buffer_before_minutes: req(Number),
-      buffer_after_minutes: req(Number),
-      min_notice_minutes: req(Number),
-    },
+    rules: bookingRulesPaths,
     links: [
       {
         _id: false,
         schedule: {
           id: req(String),
           timezone: req(String),
-          time_slots: [{ _id: false, day_of_week: req(String), ...wallRange }],
-          date_overrides: [{ _id: false, date: req(String), time_slots: [{ _id: false, ...wallRange }] }],
+          time_slots: [{ _id: false, day_of_week: req(String), ...wallRangePaths }],
+          date_overrides: dateOverridesPath,
         },
         expires_on: { type: Date, default: null },
       },

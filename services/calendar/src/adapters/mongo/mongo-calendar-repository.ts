@@ -1,12 +1,16 @@
 import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contracts';
 import {
+  bookingRulesPaths,
+  dateOverridesPath,
   modelOn,
-  mongoOutbox,
   mongoose,
+  mongoOutbox,
   outboxEntries,
-  outboxPath,
-  schemaOptions,
   type OutboxEntryDoc,
+  outboxPath,
+  required,
+  schemaOptions,
+  wallRangePaths,
 } from '@slotkeeper/mongo';
 import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Connection } from 'mongoose';
@@ -24,20 +28,14 @@ interface CalendarDoc {
   outbox: OutboxEntryDoc[];
 }
 
-const req = <T>(type: T) => ({ type, required: true as const });
-const wallRange = { start_time: req(String), end_time: req(String) };
+const req = required;
 
 const calendarSchema = new mongoose.Schema<CalendarDoc>(
   {
     _id: req(String),
     user_id: req(String),
     name: req(String),
-    rules: {
-      meeting_duration_minutes: { type: Number, default: null },
-      buffer_before_minutes: req(Number),
-      buffer_after_minutes: req(Number),
-      min_notice_minutes: req(Number),
-    },
+    rules: bookingRulesPaths,
     created_at: req(Date),
     links: [
       {
@@ -48,8 +46,8 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
           user_id: req(String),
           name: req(String),
           timezone: req(String),
-          time_slots: [{ _id: false, id: req(String), day_of_week: req(String), ...wallRange }],
-          date_overrides: [{ _id: false, date: req(String), time_slots: [{ _id: false, ...wallRange }] }],
+          time_slots: [{ _id: false, id: req(String), day_of_week: req(String), ...wallRangePaths }],
+          date_overrides: dateOverridesPath,
           created_at: req(String),
         },
         expires_on: { type: Date, default: null },

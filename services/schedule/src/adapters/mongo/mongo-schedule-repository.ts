@@ -1,10 +1,8 @@
 import { generateId } from '@slotkeeper/contracts';
-import { modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { dateOverridesPath, modelOn, mongoose, schemaOptions, wallRangePaths } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
 import { fromWireSlots, toWireSlots } from '../../domain/schedule-wire.js';
-
-const wallRange = { start_time: { type: String, required: true }, end_time: { type: String, required: true } };
 
 interface WallRangeDoc {
   start_time: string;
@@ -27,11 +25,14 @@ const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
     name: { type: String, required: true },
     timezone: { type: String, required: true },
     time_slots: [
-      { _id: false, id: { type: String, required: true }, day_of_week: { type: String, required: true }, ...wallRange },
+      {
+        _id: false,
+        id: { type: String, required: true },
+        day_of_week: { type: String, required: true },
+        ...wallRangePaths,
+      },
     ],
-    date_overrides: [
-      { _id: false, date: { type: String, required: true }, time_slots: [{ _id: false, ...wallRange }] },
-    ],
+    date_overrides: dateOverridesPath,
     created_at: { type: Date, required: true },
   },
   { ...schemaOptions, collection: 'availability_schedules' },

@@ -1,0 +1,43 @@
+import type { BookingRules } from '@slotkeeper/contracts';
+import type { MessageBus } from '@slotkeeper/messaging';
+import { OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { ManualClock } from '@slotkeeper/time';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import type { BookingDeps } from '../src/domain/booking-use-cases.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+
+export const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+/**
+ * Booking's real dependencies on an in-memory ledger, with calendar CAL open on Mondays
+ * (UTC) from `open[0]` to `open[1]`.
+ */
+export async function bookingWithCalendar(
+  bus: MessageBus,
+  rules: BookingRules,
+  open: [string, string],
+  relay: { sweepIntervalMs?: number; sweepAfterMs?: number } = {},
+): Promise<BookingDeps & { ledgers: MemoryLedgerRepository; relay: OutboxRelay }> {
+  const ledgers = new MemoryLedgerRepository();
+  const outbox = new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger(), ...relay });
+  await ledgers.link(
+    { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
+    {
+      schedule: {
+        id: 'cccccccccccccccccccccccc',
+        timezone: 'UTC',
+        time_slots: [{ day_of_week: 'monday', start_time: open[0], end_time: open[1] }],
+        date_overrides: [],
+      },
+      expiresOn: null,
+    },
+  );
+  return {
+    ledgers,
+    outbox,
+    relay: outbox,
+    clock: new ManualClock('2030-06-01T00:00:00Z'),
+    serializer: new CalendarSerializer(),
+  };
+}
