@@ -29,6 +29,13 @@ describe('the gateway edge', () => {
     expect(res.body).toMatchObject({ status: 400, title: expect.any(String) });
   });
 
+  it("answers an over-long path parameter with 414 problem+json, not the router's own JSON", async () => {
+    const res = await h.send('GET', `/api/user/users/${'x'.repeat(500)}`);
+    expect(res.status).toBe(414);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['x-request-id']).toBeTruthy();
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await h.send('GET', '/api/nothing/here');
     expect(res.status).toBe(404);

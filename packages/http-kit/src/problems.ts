@@ -31,6 +31,7 @@ const FRAMEWORK_TITLES: Record<number, [string, string]> = {
   405: ['method-not-allowed', 'Method not allowed'],
   406: ['not-acceptable', 'Not acceptable'],
   413: ['payload-too-large', 'Request body too large'],
+  414: ['uri-too-long', 'Request URI too long'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   429: ['rate-limited', 'Too many requests'],
 };

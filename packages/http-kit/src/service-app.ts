@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '@slotkeeper/observability';
 import { toProblem } from './problems.js';
@@ -31,6 +31,17 @@ export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Errors the router raises before any hook runs (an over-long parameter, a malformed URL).
+    frameworkErrors: (error, request, routeReply) => {
+      const problem = toProblem(error);
+      // Its generics type this reply for no route in particular; it is an ordinary reply.
+      const reply = routeReply as unknown as FastifyReply;
+      void reply
+        .code(problem.status)
+        .header('x-request-id', request.id)
+        .type('application/problem+json')
+        .send(JSON.stringify(problem));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../src/route-table.js';
+import { harness, type Harness, type Json } from './harness.js';
+
+const FIELDS = [
+  'user_id',
+  'name',
+  'email',
+  'timezone',
+  'time_slots',
+  'date_overrides',
+  'day_of_week',
+  'start_time',
+  'end_time',
+  'date',
+  'availability_schedule_ids',
+  'availability_schedules',
+  'availability_schedule_id',
+  'expires_on',
+  'calendar_id',
+  'title',
+  'booked_by',
+  'guests',
+  'meeting_duration_minutes',
+  'buffer_before_minutes',
+  'buffer_after_minutes',
+  'min_notice_minutes',
+  '__proto__',
+  'constructor',
+];
+const QUERY = ['tz', 'from', 'to', 'duration', 'date', 'calendar_ids', 'user_id', 'quorum', 'explain'];
+
+/** Deeply nested arrays and objects, for parsers and validators that recurse. */
+const deep = fc.integer({ min: 20, max: 400 }).map((depth) => {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+  return value;
+});
+
+describe('hostile input never hurts', () => {
+  let h: Harness;
+  let valid: { user: Json; schedule: Json; calendar: Json };
+  const booked = new Set<string>();
+
+  beforeAll(async () => {
+    h = await harness();
+    const user = await h.user();
+    const schedule = await h.schedule(user.id);
+    valid = { user, schedule, calendar: await h.calendar(user.id, [schedule.id], { meeting_duration_minutes: 30 }) };
+  });
+  afterAll(() => h.gateway.close());
+
+  const hostileString = () =>
+    fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme', maxLength: 50 }),
+      fc.constantFrom(
+        '{"$gt": ""}',
+        '$where',
+        '../../etc/passwd',
+        '%00',
+        '\u0000',
+        '2030-02-30T09:00:00Z',
+        '2030-06-24T09:00:00',
+        '24:00',
+        '25:61',
+        'Mars/Olympus',
+        'UTC',
+        '0123456789abcdef01234567',
+        'A@B.CO',
+        '-1',
+        '1e309',
+        'NaN',
+        'true',
+      ),
+      fc.integer({ min: 10_000, max: 80_000 }).map((n) => 'x'.repeat(n)),
+      fc.constant(() => valid.calendar.id).map((f) => f()),
+    );
+  const hostileValue = fc.oneof(
+    hostileString(),
+    fc.jsonValue(),
+    deep,
+    fc.constant({ $gt: '' }),
+    fc.constant({ $ne: null }),
+    fc.array(hostileString(), { maxLength: 5 }),
+  );
+  const body = fc.oneof(
+    fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 8 }).map((b) => JSON.stringify(b)),
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    deep.map((v) => JSON.stringify(v)),
+    fc.constantFrom(
+      '{"name": "a", "name": {"$gt": ""}}',
+      '{"a":',
+      '[',
+      'null',
+      '',
+      '\u0000',
+      '{"__proto__": {"admin": true}}',
+    ),
+    fc.string({ maxLength: 200 }),
+  );
+  const request = fc.record({
+    route: fc.constantFrom(...ROUTES),
+    param: hostileString(),
+    query: fc.array(fc.tuple(fc.constantFrom(...QUERY), hostileString()), { maxLength: 4 }),
+    body,
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+    ),
+  });
+
+  it('when thousands of random and malformed requests hit every route, then none gets a 5xx', async () => {
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(request, async ({ route, param, query, body, contentType }) => {
+        const path = route.url.replace(/:\w+/g, () => encodeURIComponent(param.slice(0, 2_000)));
+        const search = query.map(([k, v]) => `${k}=${encodeURIComponent(v.slice(0, 2_000))}`).join('&');
+        const response = await h.gateway.inject({
+          method: route.method,
+          url: search ? `${path}?${search}` : path,
+          headers: { 'content-type': contentType },
+          ...(route.method === 'POST' ? { payload: body } : {}),
+        });
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        expect(response.statusCode, `${route.method} ${path}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
+        if (response.statusCode >= 400) {
+          expect(response.headers['content-type']).toContain('application/problem+json');
+        }
+        if (route.url === '/api/event/events' && response.statusCode === 201) booked.add(response.json().id);
+      }),
+      { numRuns: 3_000 },
+    );
+    // Most requests must be refused for the right reason, not merely routed somewhere.
+    expect([...statuses.keys()].every((status) => status < 500)).toBe(true);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(1_000);
+  });
+
+  it('when requests were refused, then nothing was stored: the calendar holds only the events that got a 201', async () => {
+    const events = await h.send('GET', `/api/calendar/calendars/${valid.calendar.id}/events`);
+    expect(new Set(events.body.map((e: { id: string }) => e.id))).toEqual(booked);
+  });
+});
