@@ -1,0 +1,94 @@
+import { connectMongo } from '@slotkeeper/mongo';
+import { InProcessBus } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
+import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { OutboxRelay } from '@slotkeeper/messaging';
+import { ManualClock } from '@slotkeeper/time';
+import { CAL } from './fixtures.js';
+
+const mongo = await mongoTarget();
+if ('reason' in mongo) console.warn(`[skip] two booking processes on one MongoDB: ${mongo.reason}`);
+
+/**
+ * Two booking "processes": each with its own MongoDB connection, its own ledger adapter and its
+ * own serializer, so nothing in memory stands between them; only the store's atomic write does.
+ */
+describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
+  const connections: Connection[] = [];
+  const processes: BookingDeps[] = [];
+
+  beforeAll(async () => {
+    const url = uniqueDbUrl(mongo.url!, 'two_processes');
+    for (let i = 0; i < 2; i++) {
+      const connection = await connectMongo(url);
+      connections.push(connection);
+      const ledgers = new MongoLedgerRepository(connection);
+      await ledgers.init();
+      processes.push({
+        ledgers,
+        outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), {
+          logger: silentLogger(),
+        }),
+        clock: new ManualClock('2030-06-01T00:00:00Z'),
+        serializer: new CalendarSerializer(),
+      });
+    }
+    await processes[0]!.ledgers.link(
+      {
+        calendarId: CAL,
+        userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+        rules: {
+          meeting_duration_minutes: null,
+          buffer_before_minutes: 0,
+          buffer_after_minutes: 0,
+          min_notice_minutes: 0,
+        },
+      },
+      {
+        schedule: {
+          id: 'cccccccccccccccccccccccc',
+          timezone: 'UTC',
+          time_slots: [{ day_of_week: 'monday', start_time: '00:00', end_time: '24:00' }],
+          date_overrides: [],
+        },
+        expiresOn: null,
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await connections[0]?.dropDatabase();
+    await Promise.all(connections.map((c) => c.close()));
+    if ('stop' in mongo) await mongo.stop();
+  });
+
+  it('when both race for overlapping times, then exactly one booking per disjoint set is confirmed', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2030, 5, 24, 9, minutes));
+    // Three disjoint targets, each contested by 10 overlapping requests split over the two processes.
+    const attempts = [0, 120, 240].flatMap((base) =>
+      Array.from({ length: 10 }, (_, i) =>
+        bookEvent(
+          {
+            calendar_id: CAL,
+            title: 'race',
+            start_time: at(base + (i % 5) * 5),
+            end_time: at(base + 30 + (i % 5) * 5),
+            booked_by: 'a@b.co',
+            guests: [],
+          },
+          undefined,
+          processes[i % 2]!,
+        ),
+      ),
+    );
+    const results = await Promise.allSettled(attempts);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    const events = await processes[1]!.ledgers.eventsBetween(CAL, { start: at(0).getTime(), end: at(600).getTime() });
+    expect(events).toHaveLength(3);
+  });
+});
