@@ -1,8 +1,10 @@
 import { cpus } from 'node:os';
 import { benchAvailability } from './bench-availability.js';
+import { benchBooking } from './bench-booking.js';
 
 const suites: Record<string, () => Promise<Array<Record<string, string | number>>>> = {
   availability: () => benchAvailability(),
+  booking: () => benchBooking(),
 };
 const chosen = process.argv.slice(2).filter((name) => !name.startsWith('-'));
 const names = chosen.length > 0 ? chosen : Object.keys(suites);

@@ -8,6 +8,8 @@ interface Queue {
   types: ReadonlySet<string>;
   handler: MessageHandler;
   seen: Set<string>;
+  /** The last delivery: each queue receives its messages one at a time, in publish order. */
+  tail: Promise<void>;
 }
 
 export interface InProcessBusOptions {
@@ -35,12 +37,15 @@ export class InProcessBus implements MessageBus {
     const wire = JSON.stringify(message);
     const deliveries = [...this.queues.entries()]
       .filter(([, queue]) => queue.types.has(message.type))
-      .map(([name, queue]) => this.deliver(name, queue, JSON.parse(wire) as Envelope));
+      .map(
+        ([name, queue]) =>
+          (queue.tail = queue.tail.then(() => this.deliver(name, queue, JSON.parse(wire) as Envelope))),
+      );
     await Promise.all(deliveries);
   }
 
   async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
-    this.queues.set(queue, { types: new Set(types), handler, seen: new Set() });
+    this.queues.set(queue, { types: new Set(types), handler, seen: new Set(), tail: Promise.resolve() });
   }
 
   async close(): Promise<void> {

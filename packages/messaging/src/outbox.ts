@@ -34,6 +34,8 @@ export interface OutboxRelayOptions {
 export class OutboxRelay implements OutboxPublisher {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  /** Per aggregate: the flush running now, and at most one queued behind it. */
+  private readonly flights = new Map<string, { current: Promise<void>; next?: Promise<void> }>();
 
   constructor(
     private readonly store: OutboxStore,
@@ -41,13 +43,33 @@ export class OutboxRelay implements OutboxPublisher {
     private readonly options: OutboxRelayOptions,
   ) {}
 
-  /** Never throws: a failure leaves the messages in the outbox for the sweep. */
-  async flush(aggregateId: string): Promise<void> {
+  /**
+   * Publishes what the aggregate has pending. Concurrent callers share work: while one flush
+   * runs, later callers share the one queued behind it, which starts after their writes and so
+   * carries their messages. Never throws: a failure leaves the messages for the sweep.
+   */
+  flush(aggregateId: string): Promise<void> {
+    const flight = this.flights.get(aggregateId);
+    if (flight) return (flight.next ??= flight.current.then(() => this.flushOnce(aggregateId)));
+    const current = this.flushOnce(aggregateId);
+    this.flights.set(aggregateId, { current });
+    void current.then(() => this.land(aggregateId));
+    return current;
+  }
+
+  private land(aggregateId: string): void {
+    const next = this.flights.get(aggregateId)?.next;
+    if (!next) return void this.flights.delete(aggregateId);
+    this.flights.set(aggregateId, { current: next });
+    void next.then(() => this.land(aggregateId));
+  }
+
+  private async flushOnce(aggregateId: string): Promise<void> {
     try {
       const pending = await this.store.pendingFor(aggregateId);
       if (pending.length === 0) return;
-      // In order, each awaited: consumers see an aggregate's messages in the order written.
-      for (const message of pending) await this.bus.publish(message);
+      // Sent in the order written and confirmed together: the bus keeps each queue in order.
+      await Promise.all(pending.map((message) => this.bus.publish(message)));
       await this.store.markPublished(
         aggregateId,
         pending.map((m) => m.id),

@@ -1,0 +1,223 @@
+/**
+ * Booking throughput and latency through the gateway on the multi-process stack over the real
+ * broker (in-memory stores). Loopback only, every phase bounded in time.
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { startStack } from './stack.js';
+
+const CALENDARS = 200;
+const PHASE_MS = 5_000;
+const SLOT_MS = 15 * 60_000;
+const BASE = Date.parse('2030-01-07T00:00:00Z'); // a Monday
+
+type Result = { status: number; ms: number; body: string };
+
+function percentile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export async function benchBooking(): Promise<Array<Record<string, string | number>>> {
+  const amqpUrl = process.env.AMQP_URL;
+  if (!amqpUrl) throw new Error('the booking benchmark needs AMQP_URL (the local RabbitMQ)');
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const port = 21_000 + Math.floor(Math.random() * 20_000);
+  const stack = await startStack({
+    gatewayPort: port,
+    basePort: port,
+    env: { AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn' },
+  });
+  const pool = new Pool(stack.gatewayUrl, { connections: 64, pipelining: 1 });
+  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Result> => {
+    const start = performance.now();
+    const response = await pool.request({
+      method,
+      path,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, ms: performance.now() - start, body: text };
+  };
+  const json = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const result = await call(method, path, body);
+    if (result.status >= 300) throw new Error(`${method} ${path}: ${result.status} ${result.body}`);
+    return JSON.parse(result.body) as { id: string } & Record<string, unknown>;
+  };
+
+  /** Closed loop: `concurrency` clients send as fast as answers come, for PHASE_MS. */
+  async function closedLoop(concurrency: number, next: (i: number) => Promise<Result>) {
+    const latencies: number[] = [];
+    let counter = 0;
+    let created = 0;
+    const until = performance.now() + PHASE_MS;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          const result = await next(counter++);
+          latencies.push(result.ms);
+          if (result.status < 300) created++;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    return {
+      rate: Math.round((latencies.length / PHASE_MS) * 1000),
+      ok: created,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+    };
+  }
+
+  try {
+    const user = await json('POST', '/api/user/users', { name: 'Bench', email: `${prefix}@example.com` });
+    const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+    const schedule = await json('POST', '/api/schedule/availability_schedules', {
+      user_id: user.id,
+      name: 'Always',
+      timezone: 'UTC',
+      time_slots: days.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
+    });
+    const calendars: string[] = [];
+    for (let i = 0; i < CALENDARS; i++) {
+      calendars.push(
+        (
+          await json('POST', '/api/calendar/calendars', {
+            user_id: user.id,
+            name: `c${i}`,
+            availability_schedule_ids: [schedule.id],
+          })
+        ).id,
+      );
+    }
+    const slotCursor = new Map<string, number>();
+    const book = (calendarId: string) => {
+      const slot = slotCursor.get(calendarId) ?? 0;
+      slotCursor.set(calendarId, slot + 1);
+      const start = BASE + slot * SLOT_MS;
+      return call('POST', '/api/event/events', {
+        calendar_id: calendarId,
+        title: 'bench',
+        booked_by: 'bench@example.com',
+        start_time: new Date(start).toISOString(),
+        end_time: new Date(start + SLOT_MS).toISOString(),
+      });
+    };
+    // Booking learns each calendar from the broker; wait until it knows the last one.
+    while ((await call('GET', `/api/calendar/calendars/${calendars.at(-1)}/events`)).status !== 200)
+      await new Promise((r) => setTimeout(r, 20));
+
+    const ceiling = await closedLoop(32, () => call('GET', `/api/user/users/${user.id}`));
+    const spread = await closedLoop(32, (i) => book(calendars[i % CALENDARS]!));
+    const hot = await closedLoop(32, () => book(calendars[0]!));
+
+    // Open loop at 500 bookings/s, sampling the lag from 201 to the calendar detail.
+    const paced: number[] = [];
+    const lags: number[] = [];
+    const lagChecks: Promise<void>[] = [];
+    const total = 500 * (PHASE_MS / 1000);
+    const started = performance.now();
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / 500;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const calendarId = calendars[(i * 7) % CALENDARS]!;
+      sends.push(
+        book(calendarId).then((result) => {
+          paced.push(result.ms);
+          if (i % 25 !== 0 || result.status !== 201) return;
+          const id = (JSON.parse(result.body) as { id: string }).id;
+          const bookedAt = performance.now();
+          lagChecks.push(
+            (async () => {
+              for (let tries = 0; tries < 2_000; tries++) {
+                const detail = await call('GET', `/api/calendar/calendars/${calendarId}`);
+                if (detail.body.includes(id)) return void lags.push(performance.now() - bookedAt);
+              }
+            })(),
+          );
+        }),
+      );
+    }
+    await Promise.all(sends);
+    await Promise.all(lagChecks);
+    paced.sort((a, b) => a - b);
+    lags.sort((a, b) => a - b);
+
+    // 50 concurrent requests for one slot.
+    const raceStart = performance.now();
+    const race = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        call('POST', '/api/event/events', {
+          calendar_id: calendars[1],
+          title: 'race',
+          booked_by: 'r@example.com',
+          start_time: '2031-01-06T09:00:00Z',
+          end_time: '2031-01-06T09:30:00Z',
+        }),
+      ),
+    );
+    const raceMs = performance.now() - raceStart;
+
+    const ratio = (rate: number) => `${((rate / ceiling.rate) * 100).toFixed(0)} %`;
+    return [
+      {
+        case: 'ceiling: GET a user through the gateway (32 clients)',
+        'req/s': ceiling.rate,
+        'of ceiling': '100 %',
+        p50_ms: +ceiling.p50.toFixed(2),
+        p99_ms: +ceiling.p99.toFixed(2),
+      },
+      {
+        case: `bookings over ${CALENDARS} calendars (32 clients)`,
+        'req/s': spread.rate,
+        'of ceiling': ratio(spread.rate),
+        p50_ms: +spread.p50.toFixed(2),
+        p99_ms: +spread.p99.toFixed(2),
+        created: spread.ok,
+      },
+      {
+        case: 'bookings on one hot calendar (32 clients)',
+        'req/s': hot.rate,
+        'of ceiling': ratio(hot.rate),
+        p50_ms: +hot.p50.toFixed(2),
+        p99_ms: +hot.p99.toFixed(2),
+        created: hot.ok,
+      },
+      {
+        case: 'bookings paced at 500/s',
+        'req/s': 500,
+        'of ceiling': ratio(500),
+        p50_ms: +percentile(paced, 0.5).toFixed(2),
+        p99_ms: +percentile(paced, 0.99).toFixed(2),
+      },
+      {
+        case: `lag 201 -> calendar detail (${lags.length} samples)`,
+        'req/s': '',
+        'of ceiling': '',
+        p50_ms: +percentile(lags, 0.5).toFixed(2),
+        p99_ms: +percentile(lags, 0.99).toFixed(2),
+      },
+      {
+        case: '50 concurrent requests for one slot',
+        'req/s': '',
+        'of ceiling': '',
+        p50_ms: '',
+        p99_ms: +raceMs.toFixed(1),
+        created: race.filter((r) => r.status === 201).length,
+      },
+    ];
+  } finally {
+    await pool.close();
+    await stack.stop();
+    const amqplib = (await import('amqplib')).default;
+    const connection = await amqplib.connect(amqpUrl);
+    const channel = await connection.createChannel();
+    for (const service of ['calendar', 'booking', 'notification']) {
+      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
+    }
+    await channel.deleteExchange(`${prefix}.events`);
+    await connection.close();
+  }
+}
