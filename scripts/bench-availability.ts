@@ -6,25 +6,17 @@ import { buildEmbeddedSystem } from '@slotkeeper/gateway';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { DateTime } from 'luxon';
-import { Pool } from 'undici';
+import { benchClient } from './bench-client.js';
 
 const RANGE = { from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' };
 
-type Client = ReturnType<typeof client>;
+type Client = {
+  call: (method: 'GET' | 'POST', path: string, body?: unknown) => ReturnType<ReturnType<typeof benchClient>['json']>;
+};
+
 function client(url: string) {
-  const pool = new Pool(url, { connections: 16 });
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const response = await pool.request({
-      method,
-      path,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.body.text();
-    if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
-    return JSON.parse(text) as { id: string } & Record<string, unknown>;
-  };
-  return { call, close: () => pool.close() };
+  const { json, close } = benchClient(url, 16);
+  return { call: json, close };
 }
 
 const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];

@@ -3,15 +3,13 @@
  * broker (in-memory stores). Loopback only, every phase bounded in time.
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'undici';
+import { benchClient, type Timed } from './bench-client.js';
 import { startStack } from './stack.js';
 
 const CALENDARS = 200;
 const PHASE_MS = 5_000;
 const SLOT_MS = 15 * 60_000;
 const BASE = Date.parse('2030-01-07T00:00:00Z'); // a Monday
-
-type Result = { status: number; ms: number; body: string };
 
 function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -27,26 +25,10 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
     basePort: port,
     env: { AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn' },
   });
-  const pool = new Pool(stack.gatewayUrl, { connections: 64, pipelining: 1 });
-  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Result> => {
-    const start = performance.now();
-    const response = await pool.request({
-      method,
-      path,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, ms: performance.now() - start, body: text };
-  };
-  const json = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const result = await call(method, path, body);
-    if (result.status >= 300) throw new Error(`${method} ${path}: ${result.status} ${result.body}`);
-    return JSON.parse(result.body) as { id: string } & Record<string, unknown>;
-  };
+  const { call, json, close } = benchClient(stack.gatewayUrl, 64);
 
   /** Closed loop: `concurrency` clients send as fast as answers come, for PHASE_MS. */
-  async function closedLoop(concurrency: number, next: (i: number) => Promise<Result>) {
+  async function closedLoop(concurrency: number, next: (i: number) => Promise<Timed>) {
     const latencies: number[] = [];
     let counter = 0;
     let created = 0;
@@ -209,7 +191,7 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
       },
     ];
   } finally {
-    await pool.close();
+    await close();
     await stack.stop();
     const amqplib = (await import('amqplib')).default;
     const connection = await amqplib.connect(amqpUrl);

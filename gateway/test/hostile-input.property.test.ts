@@ -1,33 +1,32 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCalendarBody,
+  createEventBody,
+  createScheduleBody,
+  createUserBody,
+  dateOverrideInput,
+  scheduleLinkInput,
+  timeSlotInput,
+} from '@slotkeeper/contracts';
 import { ROUTES } from '../src/route-table.js';
 import { harness, type Harness, type Json } from './harness.js';
 
+/** Every field name of the request schemas, to mix with hostile values. */
 const FIELDS = [
-  'user_id',
-  'name',
-  'email',
-  'timezone',
-  'time_slots',
-  'date_overrides',
-  'day_of_week',
-  'start_time',
-  'end_time',
-  'date',
-  'availability_schedule_ids',
-  'availability_schedules',
-  'availability_schedule_id',
-  'expires_on',
-  'calendar_id',
-  'title',
-  'booked_by',
-  'guests',
-  'meeting_duration_minutes',
-  'buffer_before_minutes',
-  'buffer_after_minutes',
-  'min_notice_minutes',
   '__proto__',
   'constructor',
+  ...new Set(
+    [
+      createUserBody,
+      createScheduleBody,
+      createCalendarBody,
+      scheduleLinkInput,
+      createEventBody,
+      timeSlotInput,
+      dateOverrideInput,
+    ].flatMap((schema) => Object.keys(schema.shape)),
+  ),
 ];
 const QUERY = ['tz', 'from', 'to', 'duration', 'date', 'calendar_ids', 'user_id', 'quorum', 'explain'];
 

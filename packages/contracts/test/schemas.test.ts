@@ -10,6 +10,8 @@ import {
   eventListQuery,
   instantInput,
   scheduleLinkInput,
+  timeSlotInput,
+  dateOverrideInput,
 } from '../src/index.js';
 
 const requestSchemas = {
@@ -24,30 +26,19 @@ const requestSchemas = {
 };
 
 /** Objects that share the real field names, so refinements see half-valid bodies too. */
-const fieldNames = [
-  'user_id',
-  'name',
-  'email',
-  'timezone',
-  'time_slots',
-  'date_overrides',
-  'day_of_week',
-  'start_time',
-  'end_time',
-  'date',
-  'availability_schedule_ids',
-  'availability_schedules',
-  'availability_schedule_id',
-  'expires_on',
-  'calendar_id',
-  'title',
-  'booked_by',
-  'guests',
-  'from',
-  'to',
-  'duration',
-  'tz',
-  'calendar_ids',
+/** Every field name of the request schemas, to mix with hostile values. */
+const FIELD_NAMES = [
+  ...new Set(
+    [
+      createUserBody,
+      createScheduleBody,
+      createCalendarBody,
+      scheduleLinkInput,
+      createEventBody,
+      timeSlotInput,
+      dateOverrideInput,
+    ].flatMap((schema) => Object.keys(schema.shape)),
+  ),
 ];
 const plausible = fc.oneof(
   fc.constantFrom(
@@ -63,8 +54,8 @@ const plausible = fc.oneof(
   fc.anything(),
 );
 const nearlyValid = fc.dictionary(
-  fc.constantFrom(...fieldNames),
-  fc.oneof(plausible, fc.array(plausible), fc.array(fc.dictionary(fc.constantFrom(...fieldNames), plausible))),
+  fc.constantFrom(...FIELD_NAMES),
+  fc.oneof(plausible, fc.array(plausible), fc.array(fc.dictionary(fc.constantFrom(...FIELD_NAMES), plausible))),
 );
 
 describe('request schemas', () => {

@@ -1,0 +1,29 @@
+/** A keep-alive JSON client for the benchmarks: timed raw calls, and calls that must succeed. */
+import { Pool } from 'undici';
+
+export interface Timed {
+  status: number;
+  ms: number;
+  body: string;
+}
+
+export function benchClient(url: string, connections: number) {
+  const pool = new Pool(url, { connections });
+  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Timed> => {
+    const start = performance.now();
+    const response = await pool.request({
+      method,
+      path,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, ms: performance.now() - start, body: text };
+  };
+  const json = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const result = await call(method, path, body);
+    if (result.status >= 300) throw new Error(`${method} ${path}: ${result.status} ${result.body}`);
+    return JSON.parse(result.body) as { id: string } & Record<string, unknown>;
+  };
+  return { call, json, close: () => pool.close() };
+}
