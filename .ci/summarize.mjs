@@ -10,7 +10,9 @@ try {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-const failed = report.numFailedTests + (report.numFailedTestSuites ?? 0) - countFailedSuitesWithFailedTests(report);
+const counted = report.numFailedTests + (report.numFailedTestSuites ?? 0) - countFailedSuitesWithFailedTests(report);
+// A run that failed without a failing test (an unhandled error, say) still failed.
+const failed = report.success === false && counted === 0 ? 1 : counted;
 console.log(
   `${report.numPassedTests} passed, ${failed} failed, ${report.numPendingTests + (report.numTodoTests ?? 0)} skipped`,
 );

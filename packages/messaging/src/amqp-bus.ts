@@ -132,7 +132,12 @@ export class AmqpBus implements MessageBus {
     await declareQueues(channel, this.exchange, queue, consumer.types, this.options.retryDelayMs ?? 1_000);
     await channel.prefetch(this.options.prefetch ?? 32);
     await channel.consume(queue, (delivery) => {
-      if (delivery) void this.deliver(channel, queue, consumer, delivery);
+      if (!delivery) return;
+      // A channel that closed mid-delivery (shutdown, lost connection) cannot take the ack; the
+      // broker delivers the message again, and the handler is idempotent.
+      this.deliver(channel, queue, consumer, delivery).catch((error: unknown) =>
+        this.options.logger.warn({ err: error, queue }, 'delivery left unacknowledged; it will be redelivered'),
+      );
     });
   }
 
@@ -148,8 +153,6 @@ export class AmqpBus implements MessageBus {
     if (consumer.seen.has(message.id)) return channel.ack(delivery);
     try {
       await consumer.handler(message);
-      remember(consumer.seen, message.id);
-      channel.ack(delivery);
     } catch (error) {
       const attempt = Number(delivery.properties.headers?.[ATTEMPT_HEADER] ?? 1);
       const reason = error instanceof Error ? error.message : String(error);
@@ -162,7 +165,10 @@ export class AmqpBus implements MessageBus {
         [ATTEMPT_HEADER]: attempt + 1,
         'x-error': reason.slice(0, 500),
       });
+      return;
     }
+    remember(consumer.seen, message.id);
+    channel.ack(delivery);
   }
 
   /** Copies a delivery to another queue and acknowledges it once the broker has confirmed the copy. */
