@@ -79,7 +79,6 @@ export const minutes = (max: number) => z.number().int('must be whole minutes').
 export const tzQuery = z.object({ tz: zoneName.optional() });
 
 export const intervalOutput = z.object({ start_time: instantOutput, end_time: instantOutput });
-export type IntervalOutput = z.infer<typeof intervalOutput>;
 
 export const problem = z
   .object({
@@ -91,5 +90,3 @@ export const problem = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
 export type Problem = z.infer<typeof problem>;
-
-export const idParams = (name: string) => z.object({ [name]: objectId });

@@ -40,7 +40,6 @@ export const messageSchemas = {
 
 export type MessageType = keyof typeof messageSchemas;
 export type MessageData<T extends MessageType> = z.infer<(typeof messageSchemas)[T]>;
-export const MESSAGE_TYPES = Object.keys(messageSchemas) as MessageType[];
 
 export function createEnvelope<T extends MessageType>(
   type: T,

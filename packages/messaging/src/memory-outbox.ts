@@ -17,7 +17,7 @@ export class MemoryOutbox implements OutboxStore {
 
   async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
     return [...this.entries.entries()]
-      .filter(([, entries]) => entries.some((entry) => entry.writtenAt < before.getTime()))
+      .filter(([, entries]) => entries.some((entry) => entry.writtenAt <= before.getTime()))
       .slice(0, limit)
       .map(([aggregateId]) => aggregateId);
   }

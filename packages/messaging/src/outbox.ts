@@ -8,7 +8,7 @@ import type { MessageBus } from './bus.js';
  */
 export interface OutboxStore {
   pendingFor(aggregateId: string): Promise<Envelope[]>;
-  /** Aggregates holding messages written before `before`: left behind by a crash or an outage. */
+  /** Aggregates holding messages written at or before `before`: left behind by a crash or an outage. */
   aggregatesWithPending(before: Date, limit: number): Promise<string[]>;
   markPublished(aggregateId: string, messageIds: string[]): Promise<void>;
 }

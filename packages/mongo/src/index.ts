@@ -32,3 +32,25 @@ export function modelOn<T>(connection: Connection, name: string, schema: mongoos
 }
 export * from './outbox.js';
 export * from './paths.js';
+
+export interface OpenedStore<R> {
+  store: R;
+  /** Whether the store can serve (in memory: always). */
+  healthy: () => boolean;
+  close: () => Promise<void>;
+}
+
+/**
+ * A service's store: MongoDB (indexes built) when `url` is set, otherwise the in-memory
+ * adapter, the embedded default.
+ */
+export async function openStore<R>(
+  url: string | undefined,
+  adapters: { mongo: (connection: Connection) => R & { init(): Promise<void> }; memory: () => R },
+): Promise<OpenedStore<R>> {
+  if (!url) return { store: adapters.memory(), healthy: () => true, close: async () => {} };
+  const connection = await connectMongo(url);
+  const store = adapters.mongo(connection);
+  await store.init();
+  return { store, healthy: () => isConnected(connection), close: () => connection.close() };
+}

@@ -29,7 +29,7 @@ export function mongoOutbox<T extends { _id: string; outbox: OutboxEntryDoc[] }>
     },
     async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
       const docs = await model
-        .find({ 'outbox.written_at': { $lt: before } }, { _id: 1 })
+        .find({ 'outbox.written_at': { $lte: before } }, { _id: 1 })
         .limit(limit)
         .lean<Array<{ _id: string }>>();
       return docs.map((doc) => doc._id);

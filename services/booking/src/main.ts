@@ -1,6 +1,6 @@
 import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
-import { connectMongo, isConnected } from '@slotkeeper/mongo';
+import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
 import { z } from 'zod';
@@ -8,12 +8,15 @@ import { MemoryLedgerRepository } from './adapters/memory/memory-ledger-reposito
 import { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.js';
 import { buildBookingApp } from './app.js';
 import { CalendarSerializer } from './domain/calendar-serializer.js';
+import type { LedgerRepository } from './domain/ledger.js';
 
 const config = readConfig(listenConfig.extend(busConfig.shape).extend({ MONGODB_URL: z.url().optional() }));
 const logger = createLogger({ service: 'booking' });
-const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
-const ledgers = connection ? new MongoLedgerRepository(connection) : new MemoryLedgerRepository();
-if (ledgers instanceof MongoLedgerRepository) await ledgers.init();
+const db = await openStore<LedgerRepository>(config.MONGODB_URL, {
+  mongo: (connection) => new MongoLedgerRepository(connection),
+  memory: () => new MemoryLedgerRepository(),
+});
+const ledgers = db.store;
 const { bus, queue } = await busFromConfig(config, logger);
 
 const outbox = new OutboxRelay(ledgers.outbox, bus, { logger });
@@ -27,10 +30,10 @@ const app = await buildBookingApp({
   serializer: new CalendarSerializer(),
   logger,
   queue: queue('booking'),
-  health: async () => (!connection || isConnected(connection)) && (bus.isConnected?.() ?? true),
+  health: async () => db.healthy() && (bus.isConnected?.() ?? true),
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();
   await bus.close();
-  await connection?.close();
+  await db.close();
 });

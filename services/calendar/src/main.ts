@@ -1,6 +1,6 @@
 import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
-import { connectMongo, isConnected } from '@slotkeeper/mongo';
+import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock } from '@slotkeeper/time';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MemoryCalendarRepository } from './adapters/memory/memory-calendar-repository.js';
 import { MongoCalendarRepository } from './adapters/mongo/mongo-calendar-repository.js';
 import { buildCalendarApp } from './app.js';
+import type { CalendarRepository } from './domain/calendar.js';
 
 const config = readConfig(
   listenConfig
@@ -15,9 +16,11 @@ const config = readConfig(
     .extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
 );
 const logger = createLogger({ service: 'calendar' });
-const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
-const calendars = connection ? new MongoCalendarRepository(connection) : new MemoryCalendarRepository();
-if (calendars instanceof MongoCalendarRepository) await calendars.init();
+const db = await openStore<CalendarRepository>(config.MONGODB_URL, {
+  mongo: (connection) => new MongoCalendarRepository(connection),
+  memory: () => new MemoryCalendarRepository(),
+});
+const calendars = db.store;
 const { bus, queue } = await busFromConfig(config, logger);
 
 const outbox = new OutboxRelay(calendars.outbox, bus, { logger });
@@ -32,10 +35,10 @@ const app = await buildCalendarApp({
   clock: systemClock,
   logger,
   queue: queue('calendar'),
-  health: async () => (!connection || isConnected(connection)) && (bus.isConnected?.() ?? true),
+  health: async () => db.healthy() && (bus.isConnected?.() ?? true),
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();
   await bus.close();
-  await connection?.close();
+  await db.close();
 });

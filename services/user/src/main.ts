@@ -1,22 +1,25 @@
 import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
-import { connectMongo, isConnected } from '@slotkeeper/mongo';
+import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
 import { z } from 'zod';
 import { MemoryUserRepository } from './adapters/memory/memory-user-repository.js';
 import { MongoUserRepository } from './adapters/mongo/mongo-user-repository.js';
 import { buildUserApp } from './app.js';
+import type { UserRepository } from './domain/user.js';
 
 const config = readConfig(listenConfig.extend({ MONGODB_URL: z.url().optional() }));
 const logger = createLogger({ service: 'user' });
-const connection = config.MONGODB_URL ? await connectMongo(config.MONGODB_URL) : undefined;
-const users = connection ? new MongoUserRepository(connection) : new MemoryUserRepository();
-if (users instanceof MongoUserRepository) await users.init();
+const db = await openStore<UserRepository>(config.MONGODB_URL, {
+  mongo: (connection) => new MongoUserRepository(connection),
+  memory: () => new MemoryUserRepository(),
+});
+const users = db.store;
 
 const app = buildUserApp({
   users,
   clock: systemClock,
   logger,
-  health: async () => !connection || isConnected(connection),
+  health: async () => db.healthy(),
 });
-await listenUntilSignal(app, config, async () => connection?.close());
+await listenUntilSignal(app, config, () => db.close());
