@@ -17,12 +17,17 @@ export interface StackOptions {
   output?: (service: string, line: string) => void;
 }
 
+export const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
 export interface Stack {
   gatewayUrl: string;
+  /** Kills one service's process at once (SIGKILL: no shutdown hooks run), as a crash would. */
+  kill(service: ServiceName): Promise<void>;
+  /** Starts a killed service again on its port and waits until it is healthy. */
+  restart(service: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
-
-const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification'] as const;
 
 async function healthy(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -45,7 +50,7 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     CALENDAR_SERVICE_URL: url(3),
     BOOKING_SERVICE_URL: url(4),
   };
-  const children: ChildProcess[] = [];
+  const children = new Map<string, ChildProcess>();
   const recent: string[] = [];
   const given = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -65,20 +70,17 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
         }
       });
     }
-    children.push(child);
+    children.set(name, child);
   };
+  const end = (child: ChildProcess | undefined, signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+      if (signal !== 'SIGKILL') setTimeout(() => child.kill('SIGKILL'), 8_000).unref();
+    });
   const stop = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 8_000).unref();
-          }),
-      ),
-    );
+    await Promise.all([...children.values()].map((child) => end(child, 'SIGTERM')));
   };
   try {
     SERVICES.forEach((name, i) => start(name, `services/${name}/src/main.ts`, basePort + i + 1));
@@ -89,5 +91,14 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     await stop();
     throw new Error(`${error instanceof Error ? error.message : String(error)}; last output:\n${recent.join('\n')}`);
   }
-  return { gatewayUrl: `http://127.0.0.1:${gatewayPort}`, stop };
+  return {
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    kill: (service) => end(children.get(service), 'SIGKILL'),
+    async restart(service) {
+      const i = SERVICES.indexOf(service);
+      start(service, `services/${service}/src/main.ts`, basePort + i + 1);
+      await healthy(url(i + 1), 60_000);
+    },
+    stop,
+  };
 }

@@ -1,45 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { brokerTarget, mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
-import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';
 import { startStack, type Stack } from '../stack.js';
+import { deleteStackTopology, eventually, freePortBlock } from './support.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] stack end-to-end: ${broker.reason}`);
 const mongo = broker.url ? await mongoTarget() : undefined;
 if (mongo && 'reason' in mongo) console.warn(`[skip] stack end-to-end on MongoDB: ${mongo.reason}`);
-
-/** A run of six free loopback ports. */
-async function freePortBlock(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const free = await Promise.all(
-      Array.from(
-        { length: 6 },
-        (_, i) =>
-          new Promise<boolean>((resolve) => {
-            const server = net.createServer().once('error', () => resolve(false));
-            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-}
-
-async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 // Containers started for this file outlive both legs.
 afterAll(async () => {
@@ -75,13 +44,7 @@ describe.each(legs)('end to end: separate processes over the local RabbitMQ, $na
 
   afterAll(async () => {
     await stack?.stop();
-    const connection = await amqplib.connect(broker.url!);
-    const channel = await connection.createChannel();
-    for (const service of ['calendar', 'booking', 'notification']) {
-      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
-    }
-    await channel.deleteExchange(`${prefix}.events`);
-    await connection.close();
+    await deleteStackTopology(broker.url!, prefix);
   }, 60_000);
 
   it('runs the demo, projects bookings into calendar details, cancels, and notifies', async () => {

@@ -3,3 +3,4 @@ export * from './contract-suite.js';
 export * from './tcp-proxy.js';
 export * from './broker.js';
 export * from './fixtures.js';
+export * from './mail-catcher.js';

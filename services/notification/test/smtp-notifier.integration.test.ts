@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { sampleEvent } from '@slotkeeper/testing';
+import type { ParsedMail } from 'mailparser';
+import { sampleEvent, startMailCatcher, type MailCatcher } from '@slotkeeper/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpNotifier } from '../src/adapters/smtp/smtp-notifier.js';
 import { notificationFor } from '../src/domain/notification.js';
@@ -28,39 +26,35 @@ function readInvite(mail: ParsedMail) {
 }
 
 describe('SMTP notifications with an iCalendar invite', () => {
-  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
-  let server: SMTPServer;
+  let catcher: MailCatcher;
   let notifier: SmtpNotifier;
 
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      onData(stream, session, callback) {
-        simpleParser(stream).then((mail) => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
-          callback();
-        }, callback);
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.server.address() as AddressInfo;
-    notifier = new SmtpNotifier(`smtp://127.0.0.1:${port}`, 'Slotkeeper <no-reply@slotkeeper.test>');
+    catcher = await startMailCatcher();
+    notifier = new SmtpNotifier(catcher.url, 'Slotkeeper <no-reply@slotkeeper.test>');
   });
 
   afterAll(async () => {
     notifier?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await catcher?.close();
   });
 
   it('sends METHOD:REQUEST when booked and METHOD:CANCEL with the same UID and a higher SEQUENCE when canceled', async () => {
     await notifier.send(notificationFor('booked', event));
     await notifier.send(notificationFor('canceled', { ...event, status: 'canceled' }));
-    expect(received).toHaveLength(2);
-    const [booked, canceled] = received.map((r) => ({ to: r.to, subject: r.mail.subject, invite: readInvite(r.mail) }));
+    expect(catcher.received).toHaveLength(2);
+    const [booked, canceled] = catcher.received.map((r) => ({
+      to: r.to,
+      subject: r.mail.subject,
+      invite: readInvite(r.mail),
+    }));
 
     expect(booked!.to.sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com']);
     expect(booked!.subject).toBe('Booked: Intro call');
+    expect(catcher.received.map((r) => r.mail.messageId)).toEqual([
+      `<booked.${event.id}@slotkeeper>`,
+      `<canceled.${event.id}@slotkeeper>`,
+    ]);
     expect(booked!.invite).toMatchObject({
       method: 'REQUEST',
       uid: '111111111111111111111111@slotkeeper',

@@ -16,6 +16,10 @@ export class SmtpNotifier implements Notifier {
   async send(notification: Notification): Promise<void> {
     const invite = inviteFor(notification);
     await this.transport.sendMail({
+      // One Message-ID per event and kind: SMTP cannot be exactly-once (a crash between the
+      // server's acceptance and the broker ack resends), so a resent copy carries the same id
+      // and mail clients show it once.
+      messageId: notificationMessageId(notification),
       from: this.from,
       to: notification.to,
       subject: notification.subject,
@@ -28,3 +32,5 @@ export class SmtpNotifier implements Notifier {
     this.transport.close();
   }
 }
+
+export const notificationMessageId = ({ kind, event }: Notification): string => `<${kind}.${event.id}@slotkeeper>`;

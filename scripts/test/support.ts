@@ -1,0 +1,44 @@
+import net from 'node:net';
+import amqplib from 'amqplib';
+
+/** A run of `count` free loopback ports. */
+export async function freePortBlock(count = 6): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const free = await Promise.all(
+      Array.from(
+        { length: count },
+        (_, i) =>
+          new Promise<boolean>((resolve) => {
+            const server = net.createServer().once('error', () => resolve(false));
+            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
+          }),
+      ),
+    );
+    if (free.every(Boolean)) return base;
+  }
+}
+
+/** Retries `check` until it stops throwing, or rethrows its last error after `ms`. */
+export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Deletes the exchange and queues a stack with this prefix declared on the broker. */
+export async function deleteStackTopology(amqpUrl: string, prefix: string): Promise<void> {
+  const connection = await amqplib.connect(amqpUrl);
+  const channel = await connection.createChannel();
+  for (const service of ['calendar', 'booking', 'notification']) {
+    for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
+  }
+  await channel.deleteExchange(`${prefix}.events`);
+  await connection.close();
+}
