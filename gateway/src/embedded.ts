@@ -81,6 +81,7 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
   gateway.addHook('onClose', async () => {
     relays.forEach((relay) => relay.stop());
     await Promise.all(services.map((app) => app.close()));
+    await Promise.all(relays.map((relay) => relay.drain()));
     await bus.close();
   });
   return { gateway, bus };

@@ -79,6 +79,15 @@ export class OutboxRelay implements OutboxPublisher {
     }
   }
 
+  /** Waits, at most `timeoutMs`, for the flushes under way: a graceful shutdown lets them land. */
+  async drain(timeoutMs = 5_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.flights.size > 0 && Date.now() < until) {
+      const flights = [...this.flights.values()].map((flight) => flight.next ?? flight.current);
+      await Promise.race([Promise.all(flights), new Promise((resolve) => setTimeout(resolve, until - Date.now()))]);
+    }
+  }
+
   async sweep(): Promise<void> {
     if (this.sweeping) return;
     this.sweeping = true;

@@ -34,6 +34,7 @@ const app = await buildBookingApp({
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();
+  await outbox.drain();
   await bus.close();
   await db.close();
 });

@@ -7,7 +7,7 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay, parseMessage } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
@@ -76,6 +76,7 @@ describe('a booking process killed mid-request', () => {
     const after = await restarted();
     expect(delivered).toEqual([]);
     const event = await bookEvent(body, 'key-1', after);
+    await after.outbox.flush(CAL); // the answer does not wait for the publish; the test does
     expect(deliveredEvents()).toEqual([event.id]);
   });
 
@@ -114,7 +115,7 @@ describe('a booking process killed mid-request', () => {
       ),
     };
     const event = await bookEvent(body, 'key-3', dying);
-    expect(deliveredEvents()).toEqual([event.id]);
+    await vi.waitFor(() => expect(deliveredEvents()).toEqual([event.id]));
 
     await restarted();
     // At least once: the message is published again, and the consumer drops it by its id.

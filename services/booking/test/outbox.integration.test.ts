@@ -70,6 +70,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
         deps,
       );
     const before = await book(0);
+    await deps.outbox.flush(CAL); // the answer does not wait for the broker; this test does
     proxy.cut();
     const during = await Promise.all([book(1), book(2), book(3)]);
     expect(await deps.ledgers.outbox.pendingFor(CAL)).toHaveLength(3);

@@ -39,6 +39,7 @@ const app = await buildCalendarApp({
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();
+  await outbox.drain();
   await bus.close();
   await db.close();
 });

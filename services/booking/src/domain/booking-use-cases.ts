@@ -79,8 +79,9 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
     }
     return result.event;
   });
-  // Outside the calendar's turn: publishing waits for the broker, the next booking need not.
-  await deps.outbox.flush(event.calendarId);
+  // The message is stored with the event, so the answer need not wait for the broker's confirm:
+  // the flush runs on (outside the calendar's turn), and the sweep retries what it could not send.
+  void deps.outbox.flush(event.calendarId);
   return event;
 }
 
@@ -95,7 +96,7 @@ export async function cancelEvent(eventId: string, deps: BookingDeps): Promise<v
   const event = await getEvent(eventId, deps);
   const message = createEnvelope('EventCanceled', toEventMessage({ ...event, status: 'canceled' }), deps.clock.now());
   const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId, [message]));
-  if (canceled) await deps.outbox.flush(event.calendarId);
+  if (canceled) void deps.outbox.flush(event.calendarId);
 }
 
 export async function listEvents(calendarId: string, range: { from?: Date; to?: Date }, deps: BookingDeps) {
