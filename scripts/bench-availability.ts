@@ -6,12 +6,17 @@ import { buildEmbeddedSystem } from '@slotkeeper/gateway';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { DateTime } from 'luxon';
-import { benchClient } from './bench-client.js';
+import { bearer, benchClient } from './bench-client.js';
 
 const RANGE = { from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' };
 
 type Client = {
-  call: (method: 'GET' | 'POST', path: string, body?: unknown) => ReturnType<ReturnType<typeof benchClient>['json']>;
+  call: (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => ReturnType<ReturnType<typeof benchClient>['json']>;
 };
 
 function client(url: string) {
@@ -28,24 +33,35 @@ async function seedCalendar(http: Client, n: number, events: number, inRange = e
     email: `bench${n}-${Date.now()}@example.com`,
     timezone: 'Europe/Berlin',
   });
+  const owner = bearer(user.api_key);
   const schedule = (name: string, timezone: string, days: string[], start: string, end: string) =>
-    http.call('POST', '/api/schedule/availability_schedules', {
-      user_id: user.id,
-      name,
-      timezone,
-      time_slots: days.map((day_of_week) => ({ day_of_week, start_time: start, end_time: end })),
-    });
+    http.call(
+      'POST',
+      '/api/schedule/availability_schedules',
+      {
+        user_id: user.id,
+        name,
+        timezone,
+        time_slots: days.map((day_of_week) => ({ day_of_week, start_time: start, end_time: end })),
+      },
+      owner,
+    );
   const schedules = [
     await schedule('Mornings', 'Europe/Berlin', weekdays, '07:00', '12:00'),
     await schedule('Afternoons', 'Europe/Berlin', weekdays, '13:00', '19:00'),
     await schedule('Saturdays', 'America/New_York', ['saturday'], '10:00', '14:00'),
   ];
-  const calendar = await http.call('POST', '/api/calendar/calendars', {
-    user_id: user.id,
-    name: 'Bench',
-    availability_schedule_ids: schedules.map((s) => s.id),
-    meeting_duration_minutes: 15,
-  });
+  const calendar = await http.call(
+    'POST',
+    '/api/calendar/calendars',
+    {
+      user_id: user.id,
+      name: 'Bench',
+      availability_schedule_ids: schedules.map((s) => s.id),
+      meeting_duration_minutes: 15,
+    },
+    owner,
+  );
   // Listed slots are bookable: take them from availability, spread evenly.
   const slotsIn = async (from: string, to: string) =>
     (await http.call('GET', `/api/calendar/calendars/${calendar.id}/availability?from=${from}&to=${to}`))
@@ -89,7 +105,12 @@ async function measure(http: Client, path: string, requests: number) {
 }
 
 export async function benchAvailability(requests = 300) {
-  const system = await buildEmbeddedSystem({ logger: silentLogger(), clock: new ManualClock('2030-01-01T00:00:00Z') });
+  // One client address sends everything here: the per-IP rate limit would measure itself.
+  const system = await buildEmbeddedSystem({
+    logger: silentLogger(),
+    clock: new ManualClock('2030-01-01T00:00:00Z'),
+    rateLimitPerMinute: 1_000_000_000,
+  });
   const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
   const http = client(url);
   const rows: Array<Record<string, string | number>> = [];

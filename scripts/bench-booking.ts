@@ -3,7 +3,7 @@
  * broker (in-memory stores). Loopback only, every phase bounded in time.
  */
 import { randomUUID } from 'node:crypto';
-import { benchClient, type Timed } from './bench-client.js';
+import { bearer, benchClient, type Timed } from './bench-client.js';
 import { startStack } from './stack.js';
 
 const CALENDARS = 200;
@@ -23,7 +23,8 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
   const stack = await startStack({
     gatewayPort: port,
     basePort: port,
-    env: { AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    // One client address sends everything here: the per-IP rate limit would measure itself.
+    env: { AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000000' },
   });
   const { call, json, close } = benchClient(stack.gatewayUrl, 64);
 
@@ -53,22 +54,33 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
 
   try {
     const user = await json('POST', '/api/user/users', { name: 'Bench', email: `${prefix}@example.com` });
+    const owner = bearer(user.api_key);
     const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-    const schedule = await json('POST', '/api/schedule/availability_schedules', {
-      user_id: user.id,
-      name: 'Always',
-      timezone: 'UTC',
-      time_slots: days.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
-    });
+    const schedule = await json(
+      'POST',
+      '/api/schedule/availability_schedules',
+      {
+        user_id: user.id,
+        name: 'Always',
+        timezone: 'UTC',
+        time_slots: days.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
+      },
+      owner,
+    );
     const calendars: string[] = [];
     for (let i = 0; i <= CALENDARS; i++) {
       calendars.push(
         (
-          await json('POST', '/api/calendar/calendars', {
-            user_id: user.id,
-            name: `c${i}`,
-            availability_schedule_ids: [schedule.id],
-          })
+          await json(
+            'POST',
+            '/api/calendar/calendars',
+            {
+              user_id: user.id,
+              name: `c${i}`,
+              availability_schedule_ids: [schedule.id],
+            },
+            owner,
+          )
         ).id,
       );
     }
@@ -86,10 +98,11 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
       });
     };
     // Booking learns each calendar from the broker; wait until it knows the last one.
-    while ((await call('GET', `/api/calendar/calendars/${calendars.at(-1)}/events`)).status !== 200)
+    while ((await call('GET', `/api/calendar/calendars/${calendars.at(-1)}/events`, undefined, owner)).status !== 200)
       await new Promise((r) => setTimeout(r, 20));
 
-    const ceiling = await closedLoop(32, () => call('GET', `/api/user/users/${user.id}`));
+    // The owner reading itself: the same gateway hop, api key check (cached) included.
+    const ceiling = await closedLoop(32, () => call('GET', `/api/user/users/${user.id}`, undefined, owner));
     const spread = await closedLoop(32, (i) => book(calendars[i % CALENDARS]!));
     // A calendar of its own: its thousands of events would swell the details the lag phase reads.
     const hot = await closedLoop(32, () => book(calendars[CALENDARS]!));
@@ -115,7 +128,7 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
           lagChecks.push(
             (async () => {
               for (let tries = 0; tries < 2_000; tries++) {
-                const detail = await call('GET', `/api/calendar/calendars/${calendarId}`);
+                const detail = await call('GET', `/api/calendar/calendars/${calendarId}`, undefined, owner);
                 if (detail.body.includes(id)) return void lags.push(performance.now() - bookedAt);
               }
             })(),

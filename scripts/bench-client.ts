@@ -9,21 +9,29 @@ export interface Timed {
 
 export function benchClient(url: string, connections: number) {
   const pool = new Pool(url, { connections });
-  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Timed> => {
+  const call = async (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Timed> => {
     const start = performance.now();
     const response = await pool.request({
       method,
       path,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.body.text();
     return { status: response.statusCode, ms: performance.now() - start, body: text };
   };
-  const json = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const result = await call(method, path, body);
+  const json = async (method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const result = await call(method, path, body, headers);
     if (result.status >= 300) throw new Error(`${method} ${path}: ${result.status} ${result.body}`);
     return JSON.parse(result.body) as { id: string } & Record<string, unknown>;
   };
   return { call, json, close: () => pool.close() };
 }
+
+/** The Authorization header of an api key or cancel token. */
+export const bearer = (token: unknown): Record<string, string> => ({ authorization: `Bearer ${String(token)}` });

@@ -16,16 +16,29 @@ export interface DemoReport {
   monday: string;
   overlaps: Array<{ start_time: string; end_time: string }>;
   aliceSlots: number;
+  /** Alice's api key and the cancel token of Carol's booking with her, for callers to go on with. */
+  credentials: { alice: string; carolsCancelToken: string };
 }
 
 type Body = Record<string, unknown> & { id: string };
 
 export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoReport> {
   const steps: DemoStep[] = [];
-  const call = async (step: string, method: string, path: string, body?: unknown, expected?: number) => {
+  const call = async (
+    step: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    expected?: number,
+    /** An api key or cancel token to send as the bearer. */
+    token?: unknown,
+  ) => {
     const response = await fetch(new URL(path, baseUrl), {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(typeof token === 'string' && { authorization: `Bearer ${token}` }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const json = (response.status === 204 ? {} : await response.json()) as Body;
@@ -73,6 +86,7 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
       ]),
     },
     201,
+    alice.api_key,
   );
   const bobHours = await call(
     'Bob: work hours',
@@ -84,6 +98,7 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
       time_slots: slots([['08:00', '16:00']]),
     },
     201,
+    bob.api_key,
   );
   const aliceCal = await call(
     'Alice: calendar "Intro calls"',
@@ -97,6 +112,7 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
       buffer_after_minutes: 10,
     },
     201,
+    alice.api_key,
   );
   const bobCal = await call(
     'Bob: calendar "Consulting"',
@@ -109,6 +125,7 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
       meeting_duration_minutes: 30,
     },
     201,
+    bob.api_key,
   );
 
   const book = (step: string, calendarId: string, zone: string, from: string, to: string, expected: number) =>
@@ -126,7 +143,7 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
       },
       expected,
     );
-  await book('book Alice 16:00 Berlin', aliceCal.id, 'Europe/Berlin', '16:00', '16:30', 201);
+  const carols = await book('book Alice 16:00 Berlin', aliceCal.id, 'Europe/Berlin', '16:00', '16:30', 201);
   await book('double-book Alice 16:15 Berlin', aliceCal.id, 'Europe/Berlin', '16:15', '16:45', 409);
   await book('book Alice 12:30 Berlin (lunch)', aliceCal.id, 'Europe/Berlin', '12:30', '13:00', 422);
   await book('book Bob 09:00 New York', bobCal.id, 'America/New_York', '09:00', '09:30', 201);
@@ -148,10 +165,23 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
     200,
   );
 
+  // Ownership: a calendar's detail is its owner's; a booker holds a cancel token for one event.
+  await call(
+    "Bob reads Alice's calendar",
+    'GET',
+    `/api/calendar/calendars/${aliceCal.id}`,
+    undefined,
+    403,
+    bob.api_key,
+  );
+  await call("Alice's calendar, no key", 'GET', `/api/calendar/calendars/${aliceCal.id}`, undefined, 401);
+  await call('Carol reads her booking', 'GET', `/api/event/events/${carols.id}`, undefined, 200, carols.cancel_token);
+
   return {
     steps,
     monday,
     overlaps: comparison.overlaps as DemoReport['overlaps'],
     aliceSlots: (availability.slots as unknown[]).length,
+    credentials: { alice: String(alice.api_key), carolsCancelToken: String(carols.cancel_token) },
   };
 }

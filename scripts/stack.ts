@@ -4,6 +4,7 @@
  * stores where it is absent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -45,6 +46,8 @@ async function healthy(url: string, timeoutMs: number): Promise<void> {
 export async function startStack({ gatewayPort, basePort, env, output }: StackOptions): Promise<Stack> {
   const url = (i: number) => `http://127.0.0.1:${basePort + i}`;
   const serviceUrls = {
+    // The secret the gateway signs identities with: one per stack unless the caller sets it.
+    INTERNAL_AUTH_SECRET: env.INTERNAL_AUTH_SECRET ?? randomBytes(32).toString('base64url'),
     USER_SERVICE_URL: url(1),
     SCHEDULE_SERVICE_URL: url(2),
     CALENDAR_SERVICE_URL: url(3),

@@ -5,7 +5,9 @@ import {
   MemoryLedgerRepository,
 } from '@slotkeeper/booking-service';
 import { buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
-import { injectUpstream } from '@slotkeeper/http-kit';
+import { randomBytes } from 'node:crypto';
+import { internalKeys } from '@slotkeeper/auth';
+import { injectUpstream, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { buildNotificationApp, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
 import type { Logger } from '@slotkeeper/observability';
@@ -19,23 +21,35 @@ export interface EmbeddedOptions {
   logger: Logger;
   clock?: Clock;
   notifier?: Notifier;
+  /** Requests per minute and client IP at the gateway. */
+  rateLimitPerMinute?: number;
 }
 
 /**
  * The whole system in one process: every service on in-memory stores, talking through the
  * in-process bus, reached by the gateway without sockets. The default of `pnpm start`.
  */
-export async function buildEmbeddedSystem({ logger, clock = systemClock, notifier }: EmbeddedOptions) {
+export async function buildEmbeddedSystem({
+  logger,
+  clock = systemClock,
+  notifier,
+  rateLimitPerMinute,
+}: EmbeddedOptions) {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
+  // One process: its own secret, never written anywhere.
+  const keys = internalKeys(randomBytes(32).toString('base64url'));
+  const identityKey = keys.identity;
+  const as = (service: string, upstream: Upstream) =>
+    signedUpstream(upstream, identityKey, { kind: 'service', service });
 
-  const userApp = buildUserApp({ users: new MemoryUserRepository(), clock, logger: log('user') });
-  const users = new UserServiceClient(injectUpstream(userApp));
+  const userApp = buildUserApp({ users: new MemoryUserRepository(), clock, logger: log('user'), identityKey });
   const scheduleApp = buildScheduleApp({
     schedules: new MemoryScheduleRepository(),
-    userDirectory: users,
+    userDirectory: new UserServiceClient(as('schedule', injectUpstream(userApp))),
     clock,
     logger: log('schedule'),
+    identityKey,
   });
   const calendars = new MemoryCalendarRepository();
   const ledgers = new MemoryLedgerRepository();
@@ -47,11 +61,12 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
   const calendarApp = await buildCalendarApp({
     calendars,
     outbox: relays[0]!,
-    schedules: new ScheduleServiceClient(injectUpstream(scheduleApp)),
-    users,
+    schedules: new ScheduleServiceClient(as('calendar', injectUpstream(scheduleApp))),
+    users: new UserServiceClient(as('calendar', injectUpstream(userApp))),
     bus,
     clock,
     logger: log('calendar'),
+    identityKey,
   });
   const bookingDeps: BookingAppDeps = {
     ledgers,
@@ -60,6 +75,8 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
     bus,
     clock,
     logger: log('booking'),
+    identityKey,
+    cancelTokenKey: keys.cancelTokens,
   };
   const bookingApp = await buildBookingApp(bookingDeps);
   const notificationApp = await buildNotificationApp({
@@ -70,6 +87,8 @@ export async function buildEmbeddedSystem({ logger, clock = systemClock, notifie
 
   const gateway = await buildGateway({
     logger: log('gateway'),
+    identityKey,
+    ...(rateLimitPerMinute !== undefined && { rateLimitPerMinute }),
     upstreams: {
       user: injectUpstream(userApp),
       schedule: injectUpstream(scheduleApp),

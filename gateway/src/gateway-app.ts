@@ -1,20 +1,32 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { IDENTITY_HEADER, signIdentity } from '@slotkeeper/auth';
+import { problem } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
-import { createHttpApp, DEFAULT_BODY_LIMIT, type Upstream } from '@slotkeeper/http-kit';
+import { createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import type { Logger } from '@slotkeeper/observability';
 import type { FastifyRequest } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { ROUTES, type ServiceName } from './route-table.js';
+import { authenticator } from './authenticate.js';
+import { ROUTES, type GatewayRoute, type ServiceName } from './route-table.js';
 
 export interface GatewayDeps {
   logger: Logger;
   upstreams: Record<ServiceName, Upstream>;
+  /** Signs the identity header the services trust (derived from INTERNAL_AUTH_SECRET). */
+  identityKey: Buffer;
   bodyLimit?: number;
+  /** Requests per minute and client IP (RATE_LIMIT_PER_MINUTE). */
+  rateLimitPerMinute?: number;
 }
 
-/** Request headers a service may see; everything else stays at the edge. */
-const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key', 'authorization', 'user-agent'];
+/**
+ * Request headers a service may see; everything else stays at the edge: `authorization` is
+ * replaced by the signed identity header, and a client's own identity header is dropped.
+ */
+const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key', 'user-agent'];
 /** Response headers a client may see from a service. */
 const RETURNED_HEADERS = ['content-type', 'retry-after', 'location'];
 
@@ -44,8 +56,35 @@ async function healthOf(upstreams: Record<ServiceName, Upstream>): Promise<boole
  * (`/docs/json`) and reference (`/docs`), and stamps every response with `x-request-id`.
  * Services validate their own input; the gateway passes bodies through untouched.
  */
-export async function buildGateway({ logger, upstreams, bodyLimit = DEFAULT_BODY_LIMIT }: GatewayDeps) {
+export async function buildGateway({
+  logger,
+  upstreams,
+  identityKey,
+  bodyLimit = DEFAULT_BODY_LIMIT,
+  rateLimitPerMinute = 1000,
+}: GatewayDeps) {
   const app = createHttpApp({ logger, bodyLimit, health: () => healthOf(upstreams) });
+  const authenticate = authenticator(
+    signedUpstream(upstreams.user, identityKey, { kind: 'service', service: 'gateway' }),
+  );
+
+  // Security headers for an API (no sniffing, no framing, no referrer); the docs page gets the
+  // content security policy swagger-ui needs, every API answer `no-store` (owner data, secrets).
+  await app.register(helmet, { global: true });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="slotkeeper"');
+  });
+  await app.register(rateLimit, {
+    max: rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    // Thrown into the error handler, which writes it as problem+json; Retry-After is set.
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `more than ${context.max} requests a minute from this address; retry in ${context.after}`,
+    }),
+  });
   // The zod schemas describe the routes for the docs; validating them twice would only let the
   // two copies drift, so the gateway accepts what it forwards and the service judges it.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -63,26 +102,39 @@ export async function buildGateway({ logger, upstreams, bodyLimit = DEFAULT_BODY
           'trailing slash. Errors are RFC 9457 problem+json. Every response carries `x-request-id`.',
       },
       tags: ['users', 'schedules', 'calendars', 'events', 'availability'].map((name) => ({ name })),
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The `api_key` returned once by `POST /api/user/users`; owner routes need it.',
+          },
+          cancelToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The `cancel_token` of a booking: reads and cancels that one event.',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   for (const route of ROUTES) {
     const upstream = upstreams[route.service];
     app.route({
       method: route.method,
       url: route.url,
-      schema: { ...route.schema, summary: route.summary, tags: [route.tag] },
+      schema: { ...documented(route), summary: route.summary, tags: [route.tag] },
       handler: async (request, reply) => {
         const body = request.body as Buffer | undefined;
+        const caller = await authenticate(request.headers.authorization);
+        const headers = forwardHeaders(request);
+        headers[IDENTITY_HEADER] = signIdentity(caller.principal, identityKey);
+        if (caller.forwardAuthorization) headers.authorization = caller.forwardAuthorization;
         const response = await upstream
-          .request({
-            method: request.method,
-            url: request.url,
-            headers: forwardHeaders(request),
-            ...(body && { body }),
-          })
+          .request({ method: request.method, url: request.url, headers, ...(body && { body }) })
           .catch((error: unknown) => {
             request.log.error({ err: error, service: route.service }, 'upstream unreachable');
             throw new ServiceUnavailableError(`the ${route.service} service is unreachable`);
@@ -96,4 +148,21 @@ export async function buildGateway({ logger, upstreams, bodyLimit = DEFAULT_BODY
     });
   }
   return app;
+}
+
+/**
+ * A route's schema for the docs, with its security and the answers credentials can get. Typed
+ * loosely: the gateway relays whatever the service answered, it does not build the replies.
+ */
+function documented(route: GatewayRoute): GatewayRoute['schema'] & { security?: Array<Record<string, string[]>> } {
+  const unauthorized = { 401: problem.describe('Missing, malformed or unknown credentials') };
+  if (route.access === 'public') {
+    return { ...route.schema, response: { ...route.schema.response, ...unauthorized, 429: problem } };
+  }
+  const forbidden = { 403: problem.describe("Another user's credentials") };
+  return {
+    ...route.schema,
+    security: route.access === 'owner' ? [{ apiKey: [] }] : [{ apiKey: [] }, { cancelToken: [] }],
+    response: { ...route.schema.response, ...unauthorized, ...forbidden, 429: problem },
+  };
 }

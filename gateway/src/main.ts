@@ -1,4 +1,5 @@
-import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { internalKeys } from '@slotkeeper/auth';
+import { httpUpstream, internalSecret, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
 import { createLogger } from '@slotkeeper/observability';
 import { z } from 'zod';
 import { buildEmbeddedSystem } from './embedded.js';
@@ -10,6 +11,9 @@ const config = readConfig(
     SCHEDULE_SERVICE_URL: z.url().optional(),
     CALENDAR_SERVICE_URL: z.url().optional(),
     BOOKING_SERVICE_URL: z.url().optional(),
+    /** Needed with the service URLs: the services trust only identities signed with it. */
+    INTERNAL_AUTH_SECRET: internalSecret.optional(),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1000),
   }),
 );
 const logger = createLogger({ service: 'gateway' });
@@ -22,12 +26,18 @@ const urls = [
 
 let gateway;
 if (urls.every((url) => url === undefined)) {
-  gateway = (await buildEmbeddedSystem({ logger })).gateway;
+  gateway = (await buildEmbeddedSystem({ logger, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE })).gateway;
 } else if (urls.every((url): url is string => url !== undefined)) {
+  if (!config.INTERNAL_AUTH_SECRET) {
+    console.error('configuration: INTERNAL_AUTH_SECRET: required with the service URLs');
+    process.exit(1);
+  }
   const [user, schedule, calendar, booking] = urls.map((url) => httpUpstream(url));
   gateway = await buildGateway({
     logger,
     upstreams: { user: user!, schedule: schedule!, calendar: calendar!, booking: booking! },
+    identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   });
 } else {
   console.error('configuration: set all of USER_, SCHEDULE_, CALENDAR_ and BOOKING_SERVICE_URL, or none (embedded)');

@@ -8,6 +8,11 @@ export interface GatewayRoute {
   url: string;
   /** The service that owns the resource. */
   service: ServiceName;
+  /**
+   * Who may call it: anyone; the owner (api key); or, for one event, also its cancel token.
+   * The owning service enforces it; the gateway documents it and adds the 401/403 answers.
+   */
+  access: 'public' | 'owner' | 'owner-or-cancel-token';
   summary: string;
   tag: string;
   schema: {
@@ -32,14 +37,16 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/user/users',
+    access: 'public',
     service: 'user',
     tag: 'users',
     summary: 'Create a user',
-    schema: { body: c.createUserBody, response: { 201: c.userResponse, 400: p, 409: p } },
+    schema: { body: c.createUserBody, response: { 201: c.createdUserResponse, 400: p, 409: p } },
   },
   {
     method: 'GET',
     url: '/api/user/users/:user_id',
+    access: 'owner',
     service: 'user',
     tag: 'users',
     summary: 'Get a user',
@@ -48,6 +55,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/schedule/availability_schedules',
+    access: 'owner',
     service: 'schedule',
     tag: 'schedules',
     summary: "Create an availability schedule (timezone defaults to the user's)",
@@ -56,6 +64,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/schedule/availability_schedules/:schedule_id',
+    access: 'owner',
     service: 'schedule',
     tag: 'schedules',
     summary: 'Get an availability schedule',
@@ -64,6 +73,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/schedule/availability_schedules',
+    access: 'owner',
     service: 'schedule',
     tag: 'schedules',
     summary: "List a user's availability schedules",
@@ -75,6 +85,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/calendar/calendars',
+    access: 'owner',
     service: 'calendar',
     tag: 'calendars',
     summary: 'Create a calendar linked to schedules of its owner',
@@ -83,6 +94,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id',
+    access: 'owner',
     service: 'calendar',
     tag: 'calendars',
     summary: 'Get a calendar with its linked schedules and confirmed events (events may lag a booking by milliseconds)',
@@ -91,6 +103,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/calendar/calendars/:calendar_id/availability_schedules',
+    access: 'owner',
     service: 'calendar',
     tag: 'calendars',
     summary: 'Link one more schedule, optionally until expires_on',
@@ -103,6 +116,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'DELETE',
     url: '/api/calendar/calendars/:calendar_id/availability_schedules/:schedule_id',
+    access: 'owner',
     service: 'calendar',
     tag: 'calendars',
     summary: 'Unlink a schedule',
@@ -111,6 +125,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id/events',
+    access: 'owner',
     service: 'booking',
     tag: 'events',
     summary: 'Confirmed events overlapping [from, to), strongly consistent',
@@ -123,6 +138,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id/availability',
+    access: 'public',
     service: 'booking',
     tag: 'availability',
     summary: 'Free time and bookable slots in [from, to), at most 31 days',
@@ -135,6 +151,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/compare',
+    access: 'public',
     service: 'booking',
     tag: 'availability',
     summary: 'Times when all of 2–20 calendars are free, for a date (in tz) or a from/to range',
@@ -143,18 +160,20 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/event/events',
+    access: 'public',
     service: 'booking',
     tag: 'events',
     summary: 'Book an event; never overlaps another event of the calendar',
     schema: {
       headers: c.idempotencyHeaders,
       body: c.createEventBody,
-      response: { 201: c.eventResponse, 400: p, 404: p, 409: p, 422: p },
+      response: { 201: c.bookedEventResponse, 400: p, 404: p, 409: p, 422: p },
     },
   },
   {
     method: 'GET',
     url: '/api/event/events/:event_id',
+    access: 'owner-or-cancel-token',
     service: 'booking',
     tag: 'events',
     summary: 'Get an event',
@@ -163,6 +182,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'DELETE',
     url: '/api/event/events/:event_id',
+    access: 'owner-or-cancel-token',
     service: 'booking',
     tag: 'events',
     summary: 'Cancel an event; its time is free again',

@@ -7,6 +7,9 @@ beforeAll(async () => {
 });
 afterAll(() => h.gateway.close());
 
+/** Credentials of `user` (a user as created, with its api key). */
+const as = (user: Record<string, unknown>) => ({ authorization: `Bearer ${String(user.api_key)}` });
+
 const UNKNOWN = '0123456789abcdef01234567';
 // Monday 2030-06-24 in Berlin (UTC+2): open 09:00–12:00 and 13:00–17:00 local.
 const NINE = '2030-06-24T09:00:00+02:00';
@@ -55,7 +58,10 @@ describe('calendars', () => {
     ).toBe(400);
     expect((await create({ availability_schedule_ids: [UNKNOWN] })).status).toBe(404);
     expect((await create({ availability_schedule_ids: [theirs.id] })).status).toBe(403);
-    expect((await h.send('POST', '/api/calendar/calendars', { user_id: UNKNOWN, name: 'c' })).status).toBe(404);
+    // user_id must be the caller: any other, known or not, is 403.
+    expect((await h.send('POST', '/api/calendar/calendars', { user_id: UNKNOWN, name: 'c' }, as(owner))).status).toBe(
+      403,
+    );
   });
 
   it('links and unlinks schedules, refusing a second link and a missing one', async () => {
@@ -79,7 +85,7 @@ describe('calendars', () => {
     expect(
       (await h.send('DELETE', `/api/calendar/calendars/${cal.id}/availability_schedules/${extra.id}/`)).status,
     ).toBe(404);
-    expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}`)).status).toBe(404);
+    expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}`, undefined, as(owner))).status).toBe(404);
   });
 
   it("stops offering an unlinked schedule's hours to bookings", async () => {
@@ -146,7 +152,7 @@ describe('events', () => {
   });
 
   it('cancels an event: 204, status canceled, gone from lists and details, its time free again', async () => {
-    const { cal } = await h.bookable();
+    const { owner, cal } = await h.bookable();
     const event = (await h.book(cal.id, NINE, NINE_THIRTY)).body;
     expect(
       (await h.send('GET', `/api/calendar/calendars/${cal.id}`)).body.events.map((e: { id: string }) => e.id),
@@ -156,12 +162,12 @@ describe('events', () => {
     expect((await h.send('GET', `/api/calendar/calendars/${cal.id}/events`)).body).toEqual([]);
     expect((await h.send('GET', `/api/calendar/calendars/${cal.id}`)).body.events).toEqual([]);
     expect((await h.book(cal.id, NINE, NINE_THIRTY)).status).toBe(201);
-    expect((await h.send('DELETE', `/api/event/events/${UNKNOWN}`)).status).toBe(404);
-    expect((await h.send('GET', `/api/event/events/${UNKNOWN}`)).status).toBe(404);
+    expect((await h.send('DELETE', `/api/event/events/${UNKNOWN}`, undefined, as(owner))).status).toBe(404);
+    expect((await h.send('GET', `/api/event/events/${UNKNOWN}`, undefined, as(owner))).status).toBe(404);
   });
 
   it('lists events sorted, keeping those that overlap [from, to)', async () => {
-    const { cal } = await h.bookable();
+    const { owner, cal } = await h.bookable();
     const late = (await h.book(cal.id, '2030-06-24T14:00:00+02:00', '2030-06-24T14:30:00+02:00')).body;
     const early = (await h.book(cal.id, NINE, NINE_THIRTY)).body;
     const all = await h.send('GET', `/api/calendar/calendars/${cal.id}/events/`);
@@ -172,7 +178,7 @@ describe('events', () => {
     );
     expect(window.body.map((e: { id: string }) => e.id)).toEqual([late.id]);
     expect((await h.send('GET', `/api/calendar/calendars/${cal.id}/events?from=yesterday`)).status).toBe(400);
-    expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}/events`)).status).toBe(404);
+    expect((await h.send('GET', `/api/calendar/calendars/${UNKNOWN}/events`, undefined, as(owner))).status).toBe(404);
   });
 
   it("keeps the calendar detail's events sorted by start, rendered in ?tz=", async () => {

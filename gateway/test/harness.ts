@@ -32,10 +32,32 @@ export interface Harness {
   ): Promise<Reply>;
 }
 
-/** The embedded system behind its gateway, a clock that stands still, and request helpers. */
-export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
+const ID = /[0-9a-f]{24}/g;
+
+/**
+ * The embedded system behind its gateway, a clock that stands still, and request helpers.
+ *
+ * `send` acts as the owner: it remembers each user's api key and which key created which
+ * resource, and sends the key of the first id it knows in the URL or the body's `user_id` /
+ * `calendar_id`. A test that is about credentials sets `authorization` itself ('' for none).
+ */
+export async function harness(
+  now = '2030-06-01T00:00:00Z',
+  options: { rateLimitPerMinute?: number } = {},
+): Promise<Harness> {
   const clock = new ManualClock(now);
-  const { gateway, bus } = await buildEmbeddedSystem({ logger: silentLogger(), clock });
+  const { gateway, bus } = await buildEmbeddedSystem({
+    logger: silentLogger(),
+    clock,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
+  });
+  const keyOf = new Map<string, string>();
+
+  const ownerKey = (url: string, body: unknown): string | undefined => {
+    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const ids = [...(url.match(ID) ?? []), fields.user_id, fields.calendar_id].filter((id) => typeof id === 'string');
+    return ids.map((id) => keyOf.get(id)).find((key) => key !== undefined);
+  };
 
   const send = async (
     method: Method,
@@ -43,17 +65,24 @@ export async function harness(now = '2030-06-01T00:00:00Z'): Promise<Harness> {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply> => {
+    const key = 'authorization' in headers ? undefined : ownerKey(url, body);
+    const sent = { ...(key && { authorization: `Bearer ${key}` }), ...headers };
     const response = await gateway.inject({
       method,
       url,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
       ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return {
+    const reply = {
       status: response.statusCode,
       headers: response.headers,
       body: response.body ? response.json() : undefined,
     };
+    if (reply.status === 201 && typeof reply.body?.id === 'string') {
+      const created = reply.body.api_key ?? key;
+      if (created) keyOf.set(reply.body.id, created);
+    }
+    return reply;
   };
 
   async function created(url: string, body: unknown): Promise<Json> {

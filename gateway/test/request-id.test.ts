@@ -24,7 +24,7 @@ describe('request ids in logs', () => {
     const schedule = await gateway.inject({
       method: 'POST',
       url: '/api/schedule/availability_schedules',
-      headers: { 'x-request-id': 'trace-42' },
+      headers: { 'x-request-id': 'trace-42', authorization: `Bearer ${user.json().api_key}` },
       payload: { user_id: user.json().id, name: 'Work', time_slots: [] },
     });
     await gateway.close();

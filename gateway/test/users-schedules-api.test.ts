@@ -36,16 +36,18 @@ describe('users', () => {
   });
 
   it('gets a user, with and without a trailing slash, rendering instants in ?tz=', async () => {
-    const user = await h.user();
+    const { api_key, ...user } = await h.user();
+    expect(api_key).toMatch(/^sk_/);
     expect((await h.send('GET', `/api/user/users/${user.id}`)).body).toEqual(user);
     const zoned = await h.send('GET', `/api/user/users/${user.id}/?tz=Asia/Tokyo`);
     expect(zoned.body.created_at).toBe('2030-06-01T09:00:00.000+09:00');
   });
 
-  it('answers 400 for a malformed id or zone and 404 for an unknown user', async () => {
-    expect((await h.send('GET', '/api/user/users/42')).status).toBe(400);
-    expect((await h.send('GET', `/api/user/users/${UNKNOWN}?tz=Nowhere/City`)).status).toBe(400);
-    expect((await h.send('GET', `/api/user/users/${UNKNOWN}`)).status).toBe(404);
+  it("answers 400 for a malformed id or zone, and 403 for any id but the caller's, known or not", async () => {
+    const caller = { authorization: `Bearer ${(await h.user()).api_key}` };
+    expect((await h.send('GET', '/api/user/users/42', undefined, caller)).status).toBe(400);
+    expect((await h.send('GET', `/api/user/users/${UNKNOWN}?tz=Nowhere/City`, undefined, caller)).status).toBe(400);
+    expect((await h.send('GET', `/api/user/users/${UNKNOWN}`, undefined, caller)).status).toBe(403);
   });
 });
 
@@ -71,12 +73,11 @@ describe('availability schedules', () => {
     expect(res.body.map((s: { id: string }) => s.id)).toEqual([a.id, b.id]);
   });
 
-  it('refuses an unknown user (404) and bad slots (400)', async () => {
-    expect(
-      (await h.send('POST', '/api/schedule/availability_schedules', { user_id: UNKNOWN, name: 'x', time_slots: [] }))
-        .status,
-    ).toBe(404);
+  it("refuses another user's id, however unknown (403), and bad slots (400)", async () => {
     const user = await h.user();
+    const body = { user_id: UNKNOWN, name: 'x', time_slots: [] };
+    const caller = { authorization: `Bearer ${user.api_key}` };
+    expect((await h.send('POST', '/api/schedule/availability_schedules', body, caller)).status).toBe(403);
     const bad = async (slot: Record<string, string>) =>
       h.send('POST', '/api/schedule/availability_schedules', { user_id: user.id, name: 'x', time_slots: [slot] });
     const endBeforeStart = await bad({ day_of_week: 'monday', start_time: '12:00', end_time: '09:00' });
@@ -89,7 +90,10 @@ describe('availability schedules', () => {
   });
 
   it('answers 404 for an unknown schedule and 400 for a list without user_id', async () => {
-    expect((await h.send('GET', `/api/schedule/availability_schedules/${UNKNOWN}`)).status).toBe(404);
-    expect((await h.send('GET', '/api/schedule/availability_schedules')).status).toBe(400);
+    const caller = { authorization: `Bearer ${(await h.user()).api_key}` };
+    expect((await h.send('GET', `/api/schedule/availability_schedules/${UNKNOWN}`, undefined, caller)).status).toBe(
+      404,
+    );
+    expect((await h.send('GET', '/api/schedule/availability_schedules', undefined, caller)).status).toBe(400);
   });
 });

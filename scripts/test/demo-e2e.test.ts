@@ -14,7 +14,9 @@ describe('end to end: the embedded system on a real port runs the demo flow', ()
 
   it('books, refuses the double booking and the lunch slot, and compares both calendars', async () => {
     const report = await runDemo(url);
-    expect(report.steps.map((s) => s.status)).toEqual([201, 201, 201, 201, 201, 201, 201, 409, 422, 201, 200, 200]);
+    expect(report.steps.map((s) => s.status)).toEqual([
+      201, 201, 201, 201, 201, 201, 201, 409, 422, 201, 200, 200, 403, 401, 200,
+    ]);
     // Alice 09–12, 13–17 Berlin (07–10, 11–15 UTC in summer, 08–11, 12–16 in winter); Bob 08–16 New York.
     expect(report.overlaps.length).toBeGreaterThan(0);
     for (const overlap of report.overlaps)

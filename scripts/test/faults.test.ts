@@ -29,6 +29,8 @@ type Json = Record<string, unknown> & { id: string };
 
 /** A client of one stack's gateway, with the fixtures every fault test needs. */
 function client(gatewayUrl: string) {
+  /** The api key of the user the fixtures belong to; owner reads send it. */
+  const owner = { key: '' };
   const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(new URL(path, gatewayUrl), {
       method,
@@ -39,15 +41,21 @@ function client(gatewayUrl: string) {
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
   };
   const created = async (path: string, body: unknown) => {
-    const { status, body: json } = await request('POST', path, body);
+    const { status, body: json } = await request('POST', path, body, asOwner());
     if (status !== 201) throw new Error(`POST ${path}: ${status} ${JSON.stringify(json)}`);
     return json;
   };
+  function asOwner(): Record<string, string> {
+    return owner.key ? { authorization: `Bearer ${owner.key}` } : {};
+  }
   return {
     request,
+    asOwner,
     /** A user with `count` calendars, each open around the clock. */
     async calendars(count: number): Promise<string[]> {
+      owner.key = '';
       const user = await created('/api/user/users', { name: 'Fault', email: `${randomUUID()}@example.com` });
+      owner.key = String(user.api_key);
       const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
       const schedule = await created('/api/schedule/availability_schedules', {
         user_id: user.id,
@@ -79,7 +87,7 @@ function client(gatewayUrl: string) {
       };
     },
     async projected(calendarId: string): Promise<string[]> {
-      const { body } = await request('GET', `/api/calendar/calendars/${calendarId}`);
+      const { body } = await request('GET', `/api/calendar/calendars/${calendarId}`, undefined, asOwner());
       return (body.events as Array<{ id: string }>).map((event) => event.id);
     },
   };
@@ -284,7 +292,10 @@ describe.skipIf(!mongoLeg)('a booking process killed mid-request (MongoDB, so th
     // notified); the 201s are among them.
     const stored = (
       await Promise.all(
-        calendars.map(async (id) => (await api.request('GET', `/api/calendar/calendars/${id}/events`)).body),
+        calendars.map(
+          async (id) =>
+            (await api.request('GET', `/api/calendar/calendars/${id}/events`, undefined, api.asOwner())).body,
+        ),
       )
     ).flatMap((list) => list as unknown as Json[]);
     const storedIds = new Set(stored.map((e) => e.id));

@@ -49,17 +49,28 @@ describe.each(legs)('end to end: separate processes over the local RabbitMQ, $na
 
   it('runs the demo, projects bookings into calendar details, cancels, and notifies', async () => {
     const report = await runDemo(stack.gatewayUrl);
-    expect(report.steps.map((s) => s.status)).toEqual([201, 201, 201, 201, 201, 201, 201, 409, 422, 201, 200, 200]);
+    expect(report.steps.map((s) => s.status)).toEqual([
+      201, 201, 201, 201, 201, 201, 201, 409, 422, 201, 200, 200, 403, 401, 200,
+    ]);
     const calendarId = report.steps.find((s) => s.step.startsWith('Alice: calendar'))!.result;
     const eventId = report.steps.find((s) => s.step === 'book Alice 16:00 Berlin')!.result;
 
+    const asAlice = { authorization: `Bearer ${report.credentials.alice}` };
     const detail = async () =>
-      (await (await fetch(`${stack.gatewayUrl}/api/calendar/calendars/${calendarId}`)).json()) as {
+      (await (
+        await fetch(`${stack.gatewayUrl}/api/calendar/calendars/${calendarId}`, { headers: asAlice })
+      ).json()) as {
         events: Array<{ id: string }>;
       };
     await eventually(async () => expect((await detail()).events.map((e) => e.id)).toEqual([eventId]));
 
-    expect((await fetch(`${stack.gatewayUrl}/api/event/events/${eventId}`, { method: 'DELETE' })).status).toBe(204);
+    // The booker cancels with the token her booking returned.
+    const asCarol = { authorization: `Bearer ${report.credentials.carolsCancelToken}` };
+    const cancel = await fetch(`${stack.gatewayUrl}/api/event/events/${eventId}`, {
+      method: 'DELETE',
+      headers: asCarol,
+    });
+    expect(cancel.status).toBe(204);
     await eventually(async () => expect((await detail()).events).toEqual([]));
 
     await eventually(async () => {

@@ -56,6 +56,15 @@ export const eventResponse = z
   .meta({ id: 'Event' });
 export type EventResponse = z.infer<typeof eventResponse>;
 
+/** The 201 of a booking: the event and, this once (and on its idempotent replays), its cancel token. */
+export const bookedEventResponse = eventResponse
+  .extend({
+    cancel_token: z
+      .string()
+      .describe('Bearer secret that lets the booker read and cancel this one event; stored hashed'),
+  })
+  .meta({ id: 'BookedEvent' });
+
 export const eventParams = z.object({ event_id: objectId });
 
 export const idempotencyHeaders = z.object({

@@ -20,3 +20,14 @@ export const userResponse = z
 export type UserResponse = z.infer<typeof userResponse>;
 
 export const userParams = z.object({ user_id: objectId });
+
+/** The 201 of creating a user: the user and, this one time only, its api key. */
+export const createdUserResponse = userResponse
+  .extend({
+    api_key: z.string().describe('Bearer secret for owner routes; shown this one time only, stored hashed'),
+  })
+  .meta({ id: 'CreatedUser' });
+
+/** The user service's internal check of an api key, for the gateway. */
+export const authenticateBody = z.strictObject({ api_key: z.string().max(200) });
+export const authenticatedResponse = z.object({ user_id: objectId });

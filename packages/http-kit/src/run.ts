@@ -14,6 +14,12 @@ export const listenConfig = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
 });
 
+/** The secret the gateway signs identities with and the services verify them with. */
+export const internalSecret = z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+
+/** What every service behind the gateway reads: where to listen, and the shared secret. */
+export const serviceConfig = listenConfig.extend({ INTERNAL_AUTH_SECRET: internalSecret });
+
 /**
  * Listens, and on SIGINT/SIGTERM stops taking requests, lets in-flight ones finish (Fastify's
  * close), then runs `onClose` (consumers, connections).

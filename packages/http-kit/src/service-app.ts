@@ -2,6 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { anonymous, IDENTITY_HEADER, requireUser, verifyIdentity, type Principal } from '@slotkeeper/auth';
+import { UnauthorizedError } from '@slotkeeper/errors';
 import type { Logger } from '@slotkeeper/observability';
 import { toProblem } from './problems.js';
 
@@ -17,6 +19,18 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** Whether the service can serve: its database and broker connections are up. */
   health?: () => Promise<boolean>;
+  /**
+   * A service's key for the gateway's identity header: every request but `/health` must carry a
+   * valid one, or it is refused (401). The gateway itself leaves this out.
+   */
+  identityKey?: Buffer;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request acts for, as the gateway signed it (anonymous at the gateway itself). */
+    principal: Principal;
+  }
 }
 
 /**
@@ -24,7 +38,7 @@ export interface HttpAppOptions {
  * serialization, problem+json errors, `x-request-id` in and out, trailing slashes ignored,
  * the body limit, and `GET /health`.
  */
-export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }: HttpAppOptions) {
+export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health, identityKey }: HttpAppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit,
@@ -53,6 +67,20 @@ export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }
     requestIds.run(request.id, done);
   });
 
+  // Fastify wants no shared object as a decorator's initial value; each request sets its own.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.principal = anonymous;
+  });
+  if (identityKey) {
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.url === '/health') return;
+      const principal = verifyIdentity(request.headers[IDENTITY_HEADER] as string | undefined, identityKey);
+      if (!principal) throw new UnauthorizedError('this service answers only requests that come through the gateway');
+      request.principal = principal;
+    });
+  }
+
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -74,3 +102,6 @@ export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health }
 }
 
 export type HttpApp = ReturnType<typeof createHttpApp>;
+
+/** A route hook for owner routes: 401 without credentials, before the request is validated. */
+export const ownerOnly = async (request: { principal: Principal }): Promise<void> => requireUser(request.principal);

@@ -1,4 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { IDENTITY_HEADER, signIdentity, type Principal } from '@slotkeeper/auth';
 import { request as undiciRequest, Agent } from 'undici';
 
 export interface UpstreamRequest {
@@ -55,5 +56,16 @@ export function httpUpstream(baseUrl: string, timeoutMs = 10_000): Upstream {
       });
       return { statusCode: response.statusCode, headers: flatten(response.headers), body: await response.body.text() };
     },
+  };
+}
+
+/** Every request through `upstream` carries the identity header of `principal`, signed with `key`. */
+export function signedUpstream(upstream: Upstream, key: Buffer, principal: Principal): Upstream {
+  return {
+    request: (request) =>
+      upstream.request({
+        ...request,
+        headers: { ...request.headers, [IDENTITY_HEADER]: signIdentity(principal, key) },
+      }),
   };
 }

@@ -5,7 +5,8 @@ export type { Logger } from 'pino';
 /** Paths pino must never print: credentials in headers and secrets in bodies. */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
-  'req.headers["x-internal-token"]',
+  'req.headers["x-slotkeeper-identity"]',
+  'headers["x-slotkeeper-identity"]',
   'headers.authorization',
   'api_key',
   'cancel_token',

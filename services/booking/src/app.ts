@@ -13,11 +13,17 @@ export interface BookingAppDeps extends BookingDeps {
   /** The consuming queue's name (namespaced by AMQP_PREFIX in the distributed mode). */
   queue?: string;
   health?: () => Promise<boolean>;
+  /** Verifies the gateway's identity header (from INTERNAL_AUTH_SECRET). */
+  identityKey: Buffer;
 }
 
 /** Builds the booking service and subscribes its consumer; never listens. */
 export async function buildBookingApp(deps: BookingAppDeps) {
-  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  const app = createHttpApp({
+    logger: deps.logger,
+    identityKey: deps.identityKey,
+    ...(deps.health ? { health: deps.health } : {}),
+  });
   eventsRoutes(app, deps);
   availabilityRoutes(app, deps);
   await consumeCalendarChanges(deps.bus, deps.ledgers, deps.queue);

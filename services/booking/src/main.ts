@@ -1,4 +1,5 @@
-import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { internalKeys } from '@slotkeeper/auth';
+import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
 import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
@@ -10,8 +11,9 @@ import { buildBookingApp } from './app.js';
 import { CalendarSerializer } from './domain/calendar-serializer.js';
 import type { LedgerRepository } from './domain/ledger.js';
 
-const config = readConfig(listenConfig.extend(busConfig.shape).extend({ MONGODB_URL: z.url().optional() }));
+const config = readConfig(serviceConfig.extend(busConfig.shape).extend({ MONGODB_URL: z.url().optional() }));
 const logger = createLogger({ service: 'booking' });
+const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
 const db = await openStore<LedgerRepository>(config.MONGODB_URL, {
   mongo: (connection) => new MongoLedgerRepository(connection),
   memory: () => new MemoryLedgerRepository(),
@@ -31,6 +33,8 @@ const app = await buildBookingApp({
   logger,
   queue: queue('booking'),
   health: async () => db.healthy() && (bus.isConnected?.() ?? true),
+  identityKey: keys.identity,
+  cancelTokenKey: keys.cancelTokens,
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();

@@ -9,6 +9,7 @@ import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-rep
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { cancelTokenKey } from './fixtures.js';
 
 // Zones with ordinary, half-hour, 45-minute and unusual DST rules.
 const ZONES = [
@@ -98,6 +99,7 @@ function setup(s: Scenario) {
     outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
     clock,
     serializer: new CalendarSerializer(),
+    cancelTokenKey,
   };
   return { period, deps };
 }
@@ -133,7 +135,9 @@ describe('availability properties (random schedules, zones, rules and bookings)'
           }
           if (slots.length === 0) return;
           const slot = slots[pick % slots.length]!;
-          await expect(bookEvent(booking(slot), undefined, deps)).resolves.toMatchObject({ status: 'confirmed' });
+          await expect(bookEvent(booking(slot), undefined, deps)).resolves.toMatchObject({
+            event: { status: 'confirmed' },
+          });
           booked.push(slot);
           const after = await getAvailability(CAL, period, {}, deps);
           expect(after.slots?.some((x) => x.start === slot.start)).toBe(false);

@@ -1,8 +1,9 @@
 import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
+import { anonymous } from '@slotkeeper/auth';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import type { ManualClock } from '@slotkeeper/time';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookEvent, cancelEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { bookingWithCalendar, CAL } from './fixtures.js';
 
@@ -49,8 +50,10 @@ describe('bookEvent', () => {
 
   it('when the same idempotency key is retried concurrently, then one event is created and returned to all', async () => {
     const body = request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z');
-    const events = await Promise.all(Array.from({ length: 10 }, () => bookEvent(body, 'retry-1', deps)));
-    expect(new Set(events.map((e) => e.id)).size).toBe(1);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => bookEvent(body, 'retry-1', deps)));
+    expect(new Set(answers.map((a) => a.event.id)).size).toBe(1);
+    // Every retry gets the first answer's cancel token back.
+    expect(new Set(answers.map((a) => a.cancelToken)).size).toBe(1);
     expect(published).toEqual(['EventBooked']);
     await expect(
       bookEvent(request('2030-06-24T11:00:00Z', '2030-06-24T11:30:00Z'), 'retry-1', deps),
@@ -74,14 +77,18 @@ describe('bookEvent', () => {
     ).rejects.toBeInstanceOf(NotBookableError);
     await expect(
       bookEvent(request('2030-06-24T10:30:00Z', '2030-06-24T11:00:00Z'), undefined, deps),
-    ).resolves.toMatchObject({ status: 'confirmed' });
+    ).resolves.toMatchObject({ event: { status: 'confirmed' } });
   });
 
   it('when an event is canceled twice, then one EventCanceled is published and the time is free', async () => {
-    const event = await bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps);
-    await cancelEvent(event.id, deps);
-    await cancelEvent(event.id, deps);
-    expect(published).toEqual(['EventBooked', 'EventCanceled']);
+    const { event, cancelToken } = await bookEvent(
+      request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'),
+      undefined,
+      deps,
+    );
+    await cancelEvent(event.id, { actor: anonymous, token: cancelToken }, deps);
+    await cancelEvent(event.id, { actor: anonymous, token: cancelToken }, deps);
+    await vi.waitFor(() => expect(published).toEqual(['EventBooked', 'EventCanceled']));
     await expect(
       bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps),
     ).resolves.toBeDefined();

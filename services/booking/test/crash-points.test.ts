@@ -75,7 +75,7 @@ describe('a booking process killed mid-request', () => {
 
     const after = await restarted();
     expect(delivered).toEqual([]);
-    const event = await bookEvent(body, 'key-1', after);
+    const { event } = await bookEvent(body, 'key-1', after);
     await after.outbox.flush(CAL); // the answer does not wait for the publish; the test does
     expect(deliveredEvents()).toEqual([event.id]);
   });
@@ -92,7 +92,7 @@ describe('a booking process killed mid-request', () => {
 
     const after = await restarted();
     expect(deliveredEvents()).toEqual([stored!.id]);
-    const retried = await bookEvent(body, 'key-2', after);
+    const { event: retried } = await bookEvent(body, 'key-2', after);
     expect(retried.id).toBe(stored!.id);
     expect(delivered).toHaveLength(1);
     expect(await database.eventsBetween(CAL, { start: 0, end: Number.MAX_SAFE_INTEGER })).toHaveLength(1);
@@ -114,7 +114,7 @@ describe('a booking process killed mid-request', () => {
         { logger: silentLogger() },
       ),
     };
-    const event = await bookEvent(body, 'key-3', dying);
+    const { event } = await bookEvent(body, 'key-3', dying);
     await vi.waitFor(() => expect(deliveredEvents()).toEqual([event.id]));
 
     await restarted();

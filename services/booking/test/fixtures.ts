@@ -1,3 +1,4 @@
+import { internalKeys } from '@slotkeeper/auth';
 import type { BookingRules } from '@slotkeeper/contracts';
 import type { MessageBus } from '@slotkeeper/messaging';
 import { OutboxRelay } from '@slotkeeper/messaging';
@@ -8,6 +9,9 @@ import type { BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 
 export const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+/** The key cancel tokens are derived with in these tests. */
+export const cancelTokenKey = internalKeys('the internal secret of the booking tests').cancelTokens;
 
 /**
  * Booking's real dependencies on an in-memory ledger, with calendar CAL open on Mondays
@@ -39,5 +43,6 @@ export async function bookingWithCalendar(
     relay: outbox,
     clock: new ManualClock('2030-06-01T00:00:00Z'),
     serializer: new CalendarSerializer(),
+    cancelTokenKey,
   };
 }

@@ -24,6 +24,7 @@ const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
 const span = (from: string, to: string) => ({ start: at(from).getTime(), end: at(to).getTime() });
 const newEvent = (from: string, to: string, key: string | null = null): NewEvent => ({
   id: generateId(),
+  cancelToken: { salt: 'salt', hash: 'hash' },
   calendarId: CAL,
   title: 'Call',
   start: at(from),

@@ -76,7 +76,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     expect(await deps.ledgers.outbox.pendingFor(CAL)).toHaveLength(3);
     proxy.restore();
     const after = await book(4);
-    const expected = [before, ...during, after].map((event) => event.id).sort();
+    const expected = [before, ...during, after].map((answer) => answer.event.id).sort();
     const until = Date.now() + 20_000;
     while (received.length < expected.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));

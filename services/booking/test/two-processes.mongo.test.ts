@@ -9,7 +9,7 @@ import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js'
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { OutboxRelay } from '@slotkeeper/messaging';
 import { ManualClock } from '@slotkeeper/time';
-import { CAL } from './fixtures.js';
+import { CAL, cancelTokenKey } from './fixtures.js';
 
 const mongo = await mongoTarget();
 if ('reason' in mongo) console.warn(`[skip] two booking processes on one MongoDB: ${mongo.reason}`);
@@ -36,6 +36,7 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
         }),
         clock: new ManualClock('2030-06-01T00:00:00Z'),
         serializer: new CalendarSerializer(),
+        cancelTokenKey,
       });
     }
     await processes[0]!.ledgers.link(

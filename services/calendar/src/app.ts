@@ -12,11 +12,17 @@ export interface CalendarAppDeps extends CalendarDeps {
   /** The consuming queue's name (namespaced by AMQP_PREFIX in the distributed mode). */
   queue?: string;
   health?: () => Promise<boolean>;
+  /** Verifies the gateway's identity header (from INTERNAL_AUTH_SECRET). */
+  identityKey: Buffer;
 }
 
 /** Builds the calendar service and subscribes its consumer; never listens. */
 export async function buildCalendarApp(deps: CalendarAppDeps) {
-  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  const app = createHttpApp({
+    logger: deps.logger,
+    identityKey: deps.identityKey,
+    ...(deps.health ? { health: deps.health } : {}),
+  });
   calendarsRoutes(app, deps);
   await consumeEvents(deps.bus, deps.calendars, deps.queue);
   return app;

@@ -1,4 +1,5 @@
-import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { internalKeys } from '@slotkeeper/auth';
+import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
 import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
@@ -11,11 +12,14 @@ import { buildCalendarApp } from './app.js';
 import type { CalendarRepository } from './domain/calendar.js';
 
 const config = readConfig(
-  listenConfig
+  serviceConfig
     .extend(busConfig.shape)
     .extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
 );
 const logger = createLogger({ service: 'calendar' });
+const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
+const signed = (url: string) =>
+  signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'calendar' });
 const db = await openStore<CalendarRepository>(config.MONGODB_URL, {
   mongo: (connection) => new MongoCalendarRepository(connection),
   memory: () => new MemoryCalendarRepository(),
@@ -29,13 +33,14 @@ outbox.start();
 const app = await buildCalendarApp({
   calendars,
   outbox,
-  schedules: new ScheduleServiceClient(httpUpstream(config.SCHEDULE_SERVICE_URL)),
-  users: new UserServiceClient(httpUpstream(config.USER_SERVICE_URL)),
+  schedules: new ScheduleServiceClient(signed(config.SCHEDULE_SERVICE_URL)),
+  users: new UserServiceClient(signed(config.USER_SERVICE_URL)),
   bus,
   clock: systemClock,
   logger,
   queue: queue('calendar'),
   health: async () => db.healthy() && (bus.isConnected?.() ?? true),
+  identityKey: keys.identity,
 });
 await listenUntilSignal(app, config, async () => {
   outbox.stop();

@@ -6,10 +6,16 @@ import { schedulesRoutes } from './http/schedules-routes.js';
 export interface ScheduleAppDeps extends ScheduleDeps {
   logger: Logger;
   health?: () => Promise<boolean>;
+  /** Verifies the gateway's identity header (from INTERNAL_AUTH_SECRET). */
+  identityKey: Buffer;
 }
 
 export function buildScheduleApp(deps: ScheduleAppDeps) {
-  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  const app = createHttpApp({
+    logger: deps.logger,
+    identityKey: deps.identityKey,
+    ...(deps.health ? { health: deps.health } : {}),
+  });
   schedulesRoutes(app, deps);
   return app;
 }

@@ -1,4 +1,5 @@
-import { httpUpstream, listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { internalKeys } from '@slotkeeper/auth';
+import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
 import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { UserServiceClient } from '@slotkeeper/service-clients';
@@ -9,8 +10,10 @@ import { MongoScheduleRepository } from './adapters/mongo/mongo-schedule-reposit
 import { buildScheduleApp } from './app.js';
 import type { ScheduleRepository } from './domain/schedule.js';
 
-const config = readConfig(listenConfig.extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url() }));
+const config = readConfig(serviceConfig.extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url() }));
 const logger = createLogger({ service: 'schedule' });
+const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
+const asSchedule = { kind: 'service', service: 'schedule' } as const;
 const db = await openStore<ScheduleRepository>(config.MONGODB_URL, {
   mongo: (connection) => new MongoScheduleRepository(connection),
   memory: () => new MemoryScheduleRepository(),
@@ -19,9 +22,12 @@ const schedules = db.store;
 
 const app = buildScheduleApp({
   schedules,
-  userDirectory: new UserServiceClient(httpUpstream(config.USER_SERVICE_URL)),
+  userDirectory: new UserServiceClient(
+    signedUpstream(httpUpstream(config.USER_SERVICE_URL), keys.identity, asSchedule),
+  ),
   clock: systemClock,
   logger,
   health: async () => db.healthy(),
+  identityKey: keys.identity,
 });
 await listenUntilSignal(app, config, () => db.close());

@@ -9,11 +9,17 @@ export interface UserAppDeps {
   clock: Clock;
   logger: Logger;
   health?: () => Promise<boolean>;
+  /** Verifies the gateway's identity header (from INTERNAL_AUTH_SECRET). */
+  identityKey: Buffer;
 }
 
 /** Builds the user service; never listens (main.ts does). */
 export function buildUserApp(deps: UserAppDeps) {
-  const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
+  const app = createHttpApp({
+    logger: deps.logger,
+    identityKey: deps.identityKey,
+    ...(deps.health ? { health: deps.health } : {}),
+  });
   usersRoutes(app, deps);
   return app;
 }

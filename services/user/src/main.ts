@@ -1,4 +1,5 @@
-import { listenConfig, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { internalKeys } from '@slotkeeper/auth';
+import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
 import { openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
@@ -8,7 +9,7 @@ import { MongoUserRepository } from './adapters/mongo/mongo-user-repository.js';
 import { buildUserApp } from './app.js';
 import type { UserRepository } from './domain/user.js';
 
-const config = readConfig(listenConfig.extend({ MONGODB_URL: z.url().optional() }));
+const config = readConfig(serviceConfig.extend({ MONGODB_URL: z.url().optional() }));
 const logger = createLogger({ service: 'user' });
 const db = await openStore<UserRepository>(config.MONGODB_URL, {
   mongo: (connection) => new MongoUserRepository(connection),
@@ -21,5 +22,6 @@ const app = buildUserApp({
   clock: systemClock,
   logger,
   health: async () => db.healthy(),
+  identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
 });
 await listenUntilSignal(app, config, () => db.close());

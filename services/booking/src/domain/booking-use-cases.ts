@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
+import { assertOwner, cancelToken, isOwner, parseToken, secretMatches, type Principal } from '@slotkeeper/auth';
 import { checkBookable } from '@slotkeeper/availability';
 import { createEnvelope, generateId, type CreateEventBody } from '@slotkeeper/contracts';
-import { IdempotencyKeyReusedError, NotBookableError, NotFoundError, SlotTakenError } from '@slotkeeper/errors';
+import {
+  ForbiddenError,
+  IdempotencyKeyReusedError,
+  NotBookableError,
+  NotFoundError,
+  SlotTakenError,
+  UnauthorizedError,
+} from '@slotkeeper/errors';
 import type { OutboxPublisher } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
@@ -14,6 +22,8 @@ export interface BookingDeps {
   outbox: OutboxPublisher;
   clock: Clock;
   serializer: CalendarSerializer;
+  /** Derives cancel tokens (from INTERNAL_AUTH_SECRET). */
+  cancelTokenKey: Buffer;
 }
 
 export async function findCalendar(
@@ -35,11 +45,16 @@ async function replay(key: string, hash: string, ledgers: LedgerRepository): Pro
 }
 
 /**
- * Books an event. Reservations of one calendar are serialized in this process; the ledger's
- * atomic `reserve` refuses overlaps across processes. With an idempotency key, a retry gets the
- * original event back.
+ * Books an event and hands out its cancel token. Reservations of one calendar are serialized in
+ * this process; the ledger's atomic `reserve` refuses overlaps across processes. With an
+ * idempotency key, a retry gets the original event, and the same token, back.
  */
 export async function bookEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
+  const event = await reserveEvent(input, idempotencyKey, deps);
+  return { event, cancelToken: cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token };
+}
+
+async function reserveEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
   const hash = fingerprint(input);
   const original = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
   if (original) return original;
@@ -56,8 +71,9 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
     if (verdict?.kind === 'conflict') throw new SlotTakenError();
     if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
+    const id = generateId();
     const candidateEvent: NewEvent = {
-      id: generateId(),
+      id,
       calendarId: ledger.calendarId,
       title: input.title,
       start: input.start_time,
@@ -67,6 +83,7 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
       createdAt: now,
       idempotencyKey: idempotencyKey ?? null,
       requestHash: idempotencyKey ? hash : null,
+      cancelToken: cancelToken(id, deps.cancelTokenKey).stored,
     };
     const booked = { ...candidateEvent, status: 'confirmed' as const };
     const message = createEnvelope('EventBooked', toEventMessage(booked), now);
@@ -85,22 +102,49 @@ export async function bookEvent(input: CreateEventBody, idempotencyKey: string |
   return event;
 }
 
-export async function getEvent(eventId: string, { ledgers }: Pick<BookingDeps, 'ledgers'>): Promise<BookedEvent> {
+/** Who may read or cancel an event: the calendar's owner (or a service), or its cancel token. */
+export interface EventAccess {
+  actor: Principal;
+  /** The bearer token the request carried when it was not an api key. */
+  token?: string | undefined;
+}
+
+export async function getEvent(
+  eventId: string,
+  { actor, token }: EventAccess,
+  { ledgers }: Pick<BookingDeps, 'ledgers'>,
+): Promise<BookedEvent> {
+  if (actor.kind === 'anonymous' && token === undefined)
+    throw new UnauthorizedError('an api key or cancel token is needed');
   const event = await ledgers.findEvent(eventId);
   if (!event) throw new NotFoundError('event', eventId);
+  if (actor.kind !== 'anonymous') {
+    const ledger = await findCalendar(event.calendarId, { ledgers });
+    if (isOwner(actor, ledger.userId)) return event;
+    throw new ForbiddenError("this event is on another user's calendar");
+  }
+  const parsed = parseToken(token!);
+  if (parsed?.kind !== 'cancel_token') throw new UnauthorizedError('not a cancel token');
+  if (parsed.id !== eventId) throw new ForbiddenError('this cancel token is for another event');
+  if (!secretMatches(parsed.secret, event.cancelToken)) throw new UnauthorizedError('unknown cancel token');
   return event;
 }
 
 /** Cancels a confirmed event and frees its time; canceling again changes nothing. */
-export async function cancelEvent(eventId: string, deps: BookingDeps): Promise<void> {
-  const event = await getEvent(eventId, deps);
+export async function cancelEvent(eventId: string, access: EventAccess, deps: BookingDeps): Promise<void> {
+  const event = await getEvent(eventId, access, deps);
   const message = createEnvelope('EventCanceled', toEventMessage({ ...event, status: 'canceled' }), deps.clock.now());
   const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId, [message]));
   if (canceled) void deps.outbox.flush(event.calendarId);
 }
 
-export async function listEvents(calendarId: string, range: { from?: Date; to?: Date }, deps: BookingDeps) {
-  await findCalendar(calendarId, deps);
+export async function listEvents(
+  actor: Principal,
+  calendarId: string,
+  range: { from?: Date; to?: Date },
+  deps: BookingDeps,
+) {
+  assertOwner(actor, (await findCalendar(calendarId, deps)).userId, 'calendar');
   return deps.ledgers.eventsBetween(calendarId, {
     start: range.from?.getTime() ?? Number.MIN_SAFE_INTEGER,
     end: range.to?.getTime() ?? Number.MAX_SAFE_INTEGER,

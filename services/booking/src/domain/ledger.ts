@@ -1,3 +1,4 @@
+import type { StoredSecret } from '@slotkeeper/auth';
 import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
 import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Interval } from '@slotkeeper/time';
@@ -15,6 +16,8 @@ export interface BookedEvent {
   idempotencyKey: string | null;
   /** Fingerprint of the request that created it, to tell a retry from a reused key. */
   requestHash: string | null;
+  /** The salted hash of the booker's cancel token (its salt also derives the token again). */
+  cancelToken: StoredSecret;
 }
 
 export type NewEvent = Omit<BookedEvent, 'status'>;

@@ -1,3 +1,4 @@
+import { assertOwner, type Principal } from '@slotkeeper/auth';
 import { createEnvelope, generateId, type CreateCalendarBody, type ScheduleLinkInput } from '@slotkeeper/contracts';
 import { ForbiddenError, NotFoundError, ValidationError } from '@slotkeeper/errors';
 import type { OutboxPublisher } from '@slotkeeper/messaging';
@@ -45,7 +46,12 @@ function scheduleLinked(calendar: Pick<Calendar, 'id' | 'userId' | 'rules'>, lin
   );
 }
 
-export async function createCalendar(input: CreateCalendarBody, deps: CalendarDeps): Promise<Calendar> {
+export async function createCalendar(
+  actor: Principal,
+  input: CreateCalendarBody,
+  deps: CalendarDeps,
+): Promise<Calendar> {
+  assertOwner(actor, input.user_id, 'user');
   if (!(await deps.users.find(input.user_id))) throw new NotFoundError('user', input.user_id);
   const requested: ScheduleLinkInput[] = [
     ...input.availability_schedule_ids.map((id) => ({ availability_schedule_id: id })),
@@ -78,18 +84,24 @@ export async function createCalendar(input: CreateCalendarBody, deps: CalendarDe
   return calendar;
 }
 
-export async function getCalendar(id: string, { calendars }: Pick<CalendarDeps, 'calendars'>): Promise<Calendar> {
+export async function getCalendar(
+  actor: Principal,
+  id: string,
+  { calendars }: Pick<CalendarDeps, 'calendars'>,
+): Promise<Calendar> {
   const calendar = await calendars.findById(id);
   if (!calendar) throw new NotFoundError('calendar', id);
+  assertOwner(actor, calendar.userId, 'calendar');
   return calendar;
 }
 
 export async function linkSchedule(
+  actor: Principal,
   calendarId: string,
   input: ScheduleLinkInput,
   deps: CalendarDeps,
 ): Promise<Calendar> {
-  const calendar = await getCalendar(calendarId, deps);
+  const calendar = await getCalendar(actor, calendarId, deps);
   const link = await resolveLink(calendar.userId, input, deps);
   if (!(await deps.calendars.addLink(calendarId, link, [scheduleLinked(calendar, link, deps)]))) {
     throw new ValidationError(`schedule ${input.availability_schedule_id} is already linked to this calendar`, [
@@ -97,11 +109,16 @@ export async function linkSchedule(
     ]);
   }
   await deps.outbox.flush(calendarId);
-  return getCalendar(calendarId, deps);
+  return getCalendar(actor, calendarId, deps);
 }
 
-export async function unlinkSchedule(calendarId: string, scheduleId: string, deps: CalendarDeps): Promise<void> {
-  await getCalendar(calendarId, deps);
+export async function unlinkSchedule(
+  actor: Principal,
+  calendarId: string,
+  scheduleId: string,
+  deps: CalendarDeps,
+): Promise<void> {
+  await getCalendar(actor, calendarId, deps);
   const unlinked = createEnvelope(
     'ScheduleUnlinked',
     { calendar_id: calendarId, availability_schedule_id: scheduleId },

@@ -8,7 +8,7 @@ import {
   tzQuery,
   type EventResponse,
 } from '@slotkeeper/contracts';
-import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
+import { ownerOnly, renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import { z } from 'zod';
 import type { Calendar } from '../domain/calendar.js';
 import { confirmedEvents } from '../domain/event-projection.js';
@@ -45,37 +45,49 @@ export const toCalendarResponse = (calendar: Calendar, render: Render) => ({
 });
 
 const BASE = '/api/calendar/calendars';
-const refusals = { 400: problem, 403: problem, 404: problem };
+const refusals = { 400: problem, 401: problem, 403: problem, 404: problem };
 
 export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
   app.post(
     BASE,
-    { schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } } },
+    {
+      preValidation: ownerOnly,
+      schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } },
+    },
     async (request, reply) =>
-      reply.code(201).send(toCalendarResponse(await createCalendar(request.body, deps), renderIn())),
+      reply.code(201).send(toCalendarResponse(await createCalendar(request.principal, request.body, deps), renderIn())),
   );
 
   app.get(
     `${BASE}/:calendar_id`,
-    { schema: { params: calendarParams, querystring: tzQuery, response: { 200: calendarResponse, 404: problem } } },
+    {
+      preValidation: ownerOnly,
+      schema: { params: calendarParams, querystring: tzQuery, response: { 200: calendarResponse, ...refusals } },
+    },
     async (request) =>
-      toCalendarResponse(await getCalendar(request.params.calendar_id, deps), renderIn(request.query.tz)),
+      toCalendarResponse(
+        await getCalendar(request.principal, request.params.calendar_id, deps),
+        renderIn(request.query.tz),
+      ),
   );
 
   app.post(
     `${BASE}/:calendar_id/availability_schedules`,
-    { schema: { params: calendarParams, body: scheduleLinkInput, response: { 201: calendarResponse, ...refusals } } },
+    {
+      preValidation: ownerOnly,
+      schema: { params: calendarParams, body: scheduleLinkInput, response: { 201: calendarResponse, ...refusals } },
+    },
     async (request, reply) => {
-      const calendar = await linkSchedule(request.params.calendar_id, request.body, deps);
+      const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps);
       return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
     },
   );
 
   app.delete(
     `${BASE}/:calendar_id/availability_schedules/:schedule_id`,
-    { schema: { params: calendarScheduleParams, response: { 204: z.null(), 404: problem } } },
+    { preValidation: ownerOnly, schema: { params: calendarScheduleParams, response: { 204: z.null(), ...refusals } } },
     async (request, reply) => {
-      await unlinkSchedule(request.params.calendar_id, request.params.schedule_id, deps);
+      await unlinkSchedule(request.principal, request.params.calendar_id, request.params.schedule_id, deps);
       return reply.code(204).send(null);
     },
   );

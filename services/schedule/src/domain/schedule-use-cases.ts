@@ -1,3 +1,4 @@
+import { assertOwner, type Principal } from '@slotkeeper/auth';
 import { generateId, type CreateScheduleBody } from '@slotkeeper/contracts';
 import { NotFoundError } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
@@ -10,7 +11,12 @@ export interface ScheduleDeps {
   clock: Clock;
 }
 
-export async function createSchedule(input: CreateScheduleBody, deps: ScheduleDeps): Promise<Schedule> {
+export async function createSchedule(
+  actor: Principal,
+  input: CreateScheduleBody,
+  deps: ScheduleDeps,
+): Promise<Schedule> {
+  assertOwner(actor, input.user_id, 'user');
   const user = await deps.userDirectory.find(input.user_id);
   if (!user) throw new NotFoundError('user', input.user_id);
   return deps.schedules.create({
@@ -22,13 +28,19 @@ export async function createSchedule(input: CreateScheduleBody, deps: ScheduleDe
   });
 }
 
-export async function getSchedule(id: string, { schedules }: Pick<ScheduleDeps, 'schedules'>): Promise<Schedule> {
+export async function getSchedule(
+  actor: Principal,
+  id: string,
+  { schedules }: Pick<ScheduleDeps, 'schedules'>,
+): Promise<Schedule> {
   const schedule = await schedules.findById(id);
   if (!schedule) throw new NotFoundError('availability schedule', id);
+  assertOwner(actor, schedule.userId, 'availability schedule');
   return schedule;
 }
 
-export async function listSchedules(userId: string, deps: ScheduleDeps): Promise<Schedule[]> {
+export async function listSchedules(actor: Principal, userId: string, deps: ScheduleDeps): Promise<Schedule[]> {
+  assertOwner(actor, userId, 'user');
   if (!(await deps.userDirectory.find(userId))) throw new NotFoundError('user', userId);
   return deps.schedules.listByUser(userId);
 }

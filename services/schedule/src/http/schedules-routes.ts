@@ -6,7 +6,7 @@ import {
   scheduleResponse,
   tzQuery,
 } from '@slotkeeper/contracts';
-import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
+import { ownerOnly, renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import { z } from 'zod';
 import type { Schedule } from '../domain/schedule.js';
 import { toWireSlots } from '../domain/schedule-wire.js';
@@ -26,29 +26,48 @@ const BASE = '/api/schedule/availability_schedules';
 export function schedulesRoutes(app: HttpApp, deps: ScheduleDeps): void {
   app.post(
     BASE,
-    { schema: { body: createScheduleBody, response: { 201: scheduleResponse, 400: problem, 404: problem } } },
+    {
+      preValidation: ownerOnly,
+      schema: {
+        body: createScheduleBody,
+        response: { 201: scheduleResponse, 400: problem, 401: problem, 403: problem, 404: problem },
+      },
+    },
     async (request, reply) =>
-      reply.code(201).send(toScheduleResponse(await createSchedule(request.body, deps), renderIn())),
+      reply.code(201).send(toScheduleResponse(await createSchedule(request.principal, request.body, deps), renderIn())),
   );
 
   app.get(
     `${BASE}/:schedule_id`,
-    { schema: { params: scheduleParams, querystring: tzQuery, response: { 200: scheduleResponse, 404: problem } } },
+    {
+      preValidation: ownerOnly,
+      schema: {
+        params: scheduleParams,
+        querystring: tzQuery,
+        response: { 200: scheduleResponse, 401: problem, 403: problem, 404: problem },
+      },
+    },
     async (request) =>
-      toScheduleResponse(await getSchedule(request.params.schedule_id, deps), renderIn(request.query.tz)),
+      toScheduleResponse(
+        await getSchedule(request.principal, request.params.schedule_id, deps),
+        renderIn(request.query.tz),
+      ),
   );
 
   app.get(
     BASE,
     {
+      preValidation: ownerOnly,
       schema: {
         querystring: listSchedulesQuery.extend(tzQuery.shape),
-        response: { 200: z.array(scheduleResponse), 400: problem, 404: problem },
+        response: { 200: z.array(scheduleResponse), 400: problem, 401: problem, 403: problem, 404: problem },
       },
     },
     async (request) => {
       const render = renderIn(request.query.tz);
-      return (await listSchedules(request.query.user_id, deps)).map((s) => toScheduleResponse(s, render));
+      return (await listSchedules(request.principal, request.query.user_id, deps)).map((s) =>
+        toScheduleResponse(s, render),
+      );
     },
   );
 }

@@ -1,5 +1,6 @@
-import type { CreateUserBody } from '@slotkeeper/contracts';
-import { NotFoundError } from '@slotkeeper/errors';
+import { assertOwner, newApiKey, parseToken, secretMatches, type Principal } from '@slotkeeper/auth';
+import { generateId, type CreateUserBody } from '@slotkeeper/contracts';
+import { NotFoundError, UnauthorizedError } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type { User, UserRepository } from './user.js';
 
@@ -8,12 +9,33 @@ export interface UserDeps {
   clock: Clock;
 }
 
-export async function createUser(input: CreateUserBody, { users, clock }: UserDeps): Promise<User> {
-  return users.create({ name: input.name, email: input.email, timezone: input.timezone, createdAt: clock.now() });
+/** Creates a user and its api key; the key is returned this once, only its hash is stored. */
+export async function createUser(input: CreateUserBody, { users, clock }: UserDeps) {
+  const id = generateId();
+  const key = newApiKey(id);
+  const user = await users.create({
+    id,
+    name: input.name,
+    email: input.email,
+    timezone: input.timezone,
+    createdAt: clock.now(),
+    apiKey: key.stored,
+  });
+  return { user, apiKey: key.token };
 }
 
-export async function getUser(id: string, { users }: Pick<UserDeps, 'users'>): Promise<User> {
+/** A user's own record; any other id is 403, whether it exists or not (no probing for users). */
+export async function getUser(actor: Principal, id: string, { users }: Pick<UserDeps, 'users'>): Promise<User> {
+  assertOwner(actor, id, 'user');
   const user = await users.findById(id);
   if (!user) throw new NotFoundError('user', id);
+  return user;
+}
+
+/** The user an api key belongs to; 401 for anything that is not a current key. */
+export async function authenticate(apiKey: string, { users }: Pick<UserDeps, 'users'>): Promise<User> {
+  const parsed = parseToken(apiKey);
+  const user = parsed?.kind === 'api_key' ? await users.findById(parsed.id) : null;
+  if (!user || !secretMatches(parsed!.secret, user.apiKey)) throw new UnauthorizedError('unknown api key');
   return user;
 }

@@ -1,3 +1,5 @@
+import type { StoredSecret } from '@slotkeeper/auth';
+
 export interface User {
   id: string;
   name: string;
@@ -5,9 +7,11 @@ export interface User {
   email: string;
   timezone: string;
   createdAt: Date;
+  /** The salted hash of the user's api key; the key itself is never stored. */
+  apiKey: StoredSecret;
 }
 
-export type NewUser = Omit<User, 'id'>;
+export type NewUser = Omit<User, 'id'> & { id: string };
 
 /** The user service's one persistence port. */
 export interface UserRepository {

@@ -28,6 +28,7 @@ interface EventDoc {
   created_at: Date;
   idempotency_key?: string;
   request_hash?: string;
+  cancel_token: { salt: string; hash: string };
 }
 
 /**
@@ -75,6 +76,7 @@ const ledgerSchema = new mongoose.Schema<LedgerDoc>(
         created_at: req(Date),
         idempotency_key: String,
         request_hash: String,
+        cancel_token: { salt: req(String), hash: req(String) },
       },
     ],
     outbox: outboxPath,
@@ -99,6 +101,7 @@ const toEvent = (calendarId: string, e: EventDoc): BookedEvent => ({
   createdAt: e.created_at,
   idempotencyKey: e.idempotency_key ?? null,
   requestHash: e.request_hash ?? null,
+  cancelToken: { salt: e.cancel_token.salt, hash: e.cancel_token.hash },
 });
 
 const overlapping = (range: Interval) => ({
@@ -178,6 +181,7 @@ export class MongoLedgerRepository implements LedgerRepository {
       status: 'confirmed',
       created_at: input.createdAt,
       ...(input.idempotencyKey ? { idempotency_key: input.idempotencyKey, request_hash: input.requestHash! } : {}),
+      cancel_token: input.cancelToken,
     };
     // The guarantee: the push happens only if, at that moment, no confirmed event of this
     // ledger overlaps the guard. MongoDB applies a single-document update atomically.

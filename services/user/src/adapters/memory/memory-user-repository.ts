@@ -1,4 +1,3 @@
-import { generateId } from '@slotkeeper/contracts';
 import { DuplicateEmailError } from '@slotkeeper/errors';
 import type { NewUser, User, UserRepository } from '../../domain/user.js';
 
@@ -8,7 +7,7 @@ export class MemoryUserRepository implements UserRepository {
 
   async create(input: NewUser): Promise<User> {
     if (this.idByEmail.has(input.email)) throw new DuplicateEmailError(input.email);
-    const user = { ...input, id: generateId() };
+    const user = structuredClone(input);
     this.byId.set(user.id, user);
     this.idByEmail.set(user.email, user.id);
     return structuredClone(user);

@@ -1,4 +1,3 @@
-import { generateId } from '@slotkeeper/contracts';
 import { DuplicateEmailError } from '@slotkeeper/errors';
 import { isDuplicateKeyError, modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
@@ -11,6 +10,11 @@ const userSchema = new mongoose.Schema(
     email: { type: String, required: true, unique: true },
     timezone: { type: String, required: true },
     created_at: { type: Date, required: true },
+    api_key: {
+      _id: false,
+      type: { salt: { type: String, required: true }, hash: { type: String, required: true } },
+      required: true,
+    },
   },
   { ...schemaOptions, collection: 'users' },
 );
@@ -22,6 +26,7 @@ const toUser = (doc: UserDoc): User => ({
   email: doc.email,
   timezone: doc.timezone,
   createdAt: doc.created_at,
+  apiKey: { salt: doc.api_key.salt, hash: doc.api_key.hash },
 });
 
 export class MongoUserRepository implements UserRepository {
@@ -38,11 +43,12 @@ export class MongoUserRepository implements UserRepository {
 
   async create(input: NewUser): Promise<User> {
     const doc: UserDoc = {
-      _id: generateId(),
+      _id: input.id,
       name: input.name,
       email: input.email,
       timezone: input.timezone,
       created_at: input.createdAt,
+      api_key: input.apiKey,
     };
     try {
       await this.model.create(doc);

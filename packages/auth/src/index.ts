@@ -1,0 +1,3 @@
+export * from './principal.js';
+export * from './secrets.js';
+export * from './identity.js';
