@@ -70,7 +70,11 @@ export async function buildGateway({
 
   // Security headers for an API (no sniffing, no framing, no referrer); the docs page gets the
   // content security policy swagger-ui needs, every API answer `no-store` (owner data, secrets).
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    frameguard: { action: 'deny' },
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
+  });
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="slotkeeper"');
