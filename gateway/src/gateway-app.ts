@@ -103,7 +103,12 @@ export async function buildGateway({
         description:
           'Users, availability schedules, calendars and bookings that never overlap. Instants are ISO-8601 ' +
           'with an offset; output is UTC unless `?tz=` names an IANA zone. Every path also works with a ' +
-          'trailing slash. Errors are RFC 9457 problem+json. Every response carries `x-request-id`.',
+          'trailing slash. Errors are RFC 9457 problem+json. Every response carries `x-request-id`. ' +
+          'Owner routes take `Authorization: Bearer <api_key>` (returned once by `POST /api/user/users`): ' +
+          "401 without valid credentials, 403 with another user's. A booking's `cancel_token` reads and " +
+          'cancels that one event. A malformed or unknown `Authorization` is 401 on public routes too. ' +
+          'Each client address may send `RATE_LIMIT_PER_MINUTE` requests a minute (default 1000), then 429 ' +
+          'with `Retry-After`.',
       },
       tags: ['users', 'schedules', 'calendars', 'events', 'availability'].map((name) => ({ name })),
       components: {
