@@ -103,6 +103,9 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
 
     // The owner reading itself: the same gateway hop, api key check (cached) included.
     const ceiling = await closedLoop(32, () => call('GET', `/api/user/users/${user.id}`, undefined, owner));
+    // For comparison, the bare hop: the same route without a key, refused (401) by the user
+    // service before any work, so neither the key check nor the store is in it.
+    const bareHop = await closedLoop(32, () => call('GET', `/api/user/users/${user.id}`));
     const spread = await closedLoop(32, (i) => book(calendars[i % CALENDARS]!));
     // A calendar of its own: its thousands of events would swell the details the lag phase reads.
     const hot = await closedLoop(32, () => book(calendars[CALENDARS]!));
@@ -164,6 +167,13 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
         'of ceiling': '100 %',
         p50_ms: +ceiling.p50.toFixed(2),
         p99_ms: +ceiling.p99.toFixed(2),
+      },
+      {
+        case: 'bare hop: the same route refused without a key (32 clients)',
+        'req/s': bareHop.rate,
+        'of ceiling': ratio(bareHop.rate),
+        p50_ms: +bareHop.p50.toFixed(2),
+        p99_ms: +bareHop.p99.toFixed(2),
       },
       {
         case: `bookings over ${CALENDARS} calendars (32 clients)`,

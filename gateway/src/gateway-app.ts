@@ -1,13 +1,13 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { IDENTITY_HEADER, signIdentity } from '@slotkeeper/auth';
+import { identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
 import { problem } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import type { Logger } from '@slotkeeper/observability';
 import type { FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { authenticator } from './authenticate.js';
 import { ROUTES, type GatewayRoute, type ServiceName } from './route-table.js';
@@ -64,17 +64,21 @@ export async function buildGateway({
   rateLimitPerMinute = 1000,
 }: GatewayDeps) {
   const app = createHttpApp({ logger, bodyLimit, health: () => healthOf(upstreams) });
+  const sign = identitySigner(identityKey);
   const authenticate = authenticator(
     signedUpstream(upstreams.user, identityKey, { kind: 'service', service: 'gateway' }),
   );
 
   // Security headers for an API (no sniffing, no framing, no referrer); the docs page gets the
   // content security policy swagger-ui needs, every API answer `no-store` (owner data, secrets).
-  await app.register(helmet, {
-    global: true,
+  // helmet itself, built once: @fastify/helmet builds it again for every request.
+  const secure = helmet({
     frameguard: { action: 'deny' },
     contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    secure(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="slotkeeper"');
@@ -140,7 +144,7 @@ export async function buildGateway({
         const body = request.body as Buffer | undefined;
         const caller = await authenticate(request.headers.authorization);
         const headers = forwardHeaders(request);
-        headers[IDENTITY_HEADER] = signIdentity(caller.principal, identityKey);
+        headers[IDENTITY_HEADER] = sign(caller.principal);
         if (caller.forwardAuthorization) headers.authorization = caller.forwardAuthorization;
         const response = await upstream
           .request({ method: request.method, url: request.url, headers, ...(body && { body }) })

@@ -30,6 +30,50 @@ export function signIdentity(principal: Principal, key: Buffer, now = Date.now()
   return `v1.${payload}.${mac(key, payload)}`;
 }
 
+/** How long a signed header is reused before a fresh one is signed: well inside its lifetime. */
+const REUSE_MS = 10_000;
+const CACHE_SIZE = 10_000;
+
+/** A bounded map that forgets its oldest entry when full. */
+function boundedSet<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= CACHE_SIZE) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+/**
+ * Signs identity headers for one key, reusing each principal's header for a few seconds: an
+ * HMAC per request was a visible share of the gateway's time, and a header is valid for a minute.
+ */
+export function identitySigner(key: Buffer): (principal: Principal) => string {
+  const signed = new Map<string, { header: string; until: number }>();
+  return (principal) => {
+    const now = Date.now();
+    const id = JSON.stringify(principal);
+    const cached = signed.get(id);
+    if (cached && cached.until > now) return cached.header;
+    const header = signIdentity(principal, key, now);
+    boundedSet(signed, id, { header, until: now + REUSE_MS });
+    return header;
+  };
+}
+
+/** Verifies identity headers for one key, remembering the ones already checked until they expire. */
+export function identityVerifier(key: Buffer): (header: string | undefined) => Principal | null {
+  const verified = new Map<string, { principal: Principal; exp: number }>();
+  return (header) => {
+    if (!header) return null;
+    const now = Date.now();
+    const cached = verified.get(header);
+    if (cached) return cached.exp >= now ? cached.principal : null;
+    const principal = verifyIdentity(header, key, now);
+    if (principal) boundedSet(verified, header, { principal, exp: expiryOf(header) });
+    return principal;
+  };
+}
+
+const expiryOf = (header: string): number =>
+  (JSON.parse(Buffer.from(header.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
+
 /** The principal a header vouches for, or null when it is missing, forged, or expired. */
 export function verifyIdentity(header: string | undefined, key: Buffer, now = Date.now()): Principal | null {
   const [version, payload, signature, ...rest] = header?.split('.') ?? [];

@@ -1,9 +1,11 @@
 import { ForbiddenError, UnauthorizedError } from '@slotkeeper/errors';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   assertOwner,
   bearerToken,
   cancelToken,
+  identitySigner,
+  identityVerifier,
   internalKeys,
   newApiKey,
   parseToken,
@@ -82,6 +84,33 @@ describe('the identity header', () => {
       expect(verifyIdentity(forged, keys.identity, now)).toBeNull();
     }
     expect(verifyIdentity(header, keys.identity, now + 61_000)).toBeNull();
+  });
+});
+
+describe('the signer and verifier the gateway and services keep', () => {
+  it('reuse a signed header for a while, accept it while it is valid, and refuse forgeries', () => {
+    const sign = identitySigner(keys.identity);
+    const verify = identityVerifier(keys.identity);
+    const header = sign({ kind: 'user', userId: USER });
+    expect(sign({ kind: 'user', userId: USER })).toBe(header);
+    expect(sign({ kind: 'anonymous' })).not.toBe(header);
+    expect(verify(header)).toEqual({ kind: 'user', userId: USER });
+    expect(verify(header)).toEqual({ kind: 'user', userId: USER });
+    expect(verify(signIdentity({ kind: 'user', userId: USER }, internalKeys('other').identity))).toBeNull();
+    expect(verify(undefined)).toBeNull();
+  });
+
+  it('refuse a remembered header once it has expired', () => {
+    vi.useFakeTimers({ now: Date.parse('2030-01-01T00:00:00Z') });
+    try {
+      const verify = identityVerifier(keys.identity);
+      const header = signIdentity({ kind: 'anonymous' }, keys.identity);
+      expect(verify(header)).toEqual({ kind: 'anonymous' });
+      vi.advanceTimersByTime(61_000);
+      expect(verify(header)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

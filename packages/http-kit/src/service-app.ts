@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { anonymous, IDENTITY_HEADER, requireUser, verifyIdentity, type Principal } from '@slotkeeper/auth';
+import { anonymous, identityVerifier, IDENTITY_HEADER, requireUser, type Principal } from '@slotkeeper/auth';
 import { UnauthorizedError } from '@slotkeeper/errors';
 import type { Logger } from '@slotkeeper/observability';
 import { toProblem } from './problems.js';
@@ -73,9 +73,10 @@ export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health, 
     request.principal = anonymous;
   });
   if (identityKey) {
+    const verify = identityVerifier(identityKey);
     app.addHook('onRequest', async (request) => {
       if (request.routeOptions.url === '/health') return;
-      const principal = verifyIdentity(request.headers[IDENTITY_HEADER] as string | undefined, identityKey);
+      const principal = verify(request.headers[IDENTITY_HEADER] as string | undefined);
       if (!principal) throw new UnauthorizedError('this service answers only requests that come through the gateway');
       request.principal = principal;
     });

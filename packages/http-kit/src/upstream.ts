@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { IDENTITY_HEADER, signIdentity, type Principal } from '@slotkeeper/auth';
+import { identitySigner, IDENTITY_HEADER, type Principal } from '@slotkeeper/auth';
 import { request as undiciRequest, Agent } from 'undici';
 
 export interface UpstreamRequest {
@@ -61,11 +61,9 @@ export function httpUpstream(baseUrl: string, timeoutMs = 10_000): Upstream {
 
 /** Every request through `upstream` carries the identity header of `principal`, signed with `key`. */
 export function signedUpstream(upstream: Upstream, key: Buffer, principal: Principal): Upstream {
+  const sign = identitySigner(key);
   return {
     request: (request) =>
-      upstream.request({
-        ...request,
-        headers: { ...request.headers, [IDENTITY_HEADER]: signIdentity(principal, key) },
-      }),
+      upstream.request({ ...request, headers: { ...request.headers, [IDENTITY_HEADER]: sign(principal) } }),
   };
 }

@@ -15,26 +15,35 @@ export class MemoryLedgerRepository implements LedgerRepository {
   private readonly eventsByKey = new Map<string, BookedEvent>();
   readonly outbox = new MemoryOutbox();
 
+  // Ledgers are stored deeply frozen and replaced, never changed, so reads can share them:
+  // cloning one on every booking was a visible cost.
   async saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void> {
     const existing = this.calendars.get(calendar.calendarId);
-    this.calendars.set(calendar.calendarId, { ...structuredClone(calendar), links: existing?.links ?? [] });
+    this.calendars.set(calendar.calendarId, frozen({ ...structuredClone(calendar), links: existing?.links ?? [] }));
   }
 
   async link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void> {
     const links = (this.calendars.get(calendar.calendarId)?.links ?? []).filter(
       (l) => l.schedule.id !== link.schedule.id,
     );
-    this.calendars.set(calendar.calendarId, { ...structuredClone(calendar), links: [...links, structuredClone(link)] });
+    this.calendars.set(
+      calendar.calendarId,
+      frozen({ ...structuredClone(calendar), links: [...links, structuredClone(link)] }),
+    );
   }
 
   async unlink(calendarId: string, scheduleId: string): Promise<void> {
     const calendar = this.calendars.get(calendarId);
-    if (calendar) calendar.links = calendar.links.filter((l) => l.schedule.id !== scheduleId);
+    if (calendar) {
+      this.calendars.set(
+        calendarId,
+        frozen({ ...calendar, links: calendar.links.filter((l) => l.schedule.id !== scheduleId) }),
+      );
+    }
   }
 
   async findCalendar(calendarId: string): Promise<CalendarLedger | null> {
-    const calendar = this.calendars.get(calendarId);
-    return calendar ? structuredClone(calendar) : null;
+    return this.calendars.get(calendarId) ?? null;
   }
 
   async eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]> {
@@ -89,4 +98,13 @@ export class MemoryLedgerRepository implements LedgerRepository {
     this.outbox.enqueue(event.calendarId, outbox);
     return structuredClone(event);
   }
+}
+
+/** Freezes a value and everything inside it (a frozen Date can still be set; nothing here sets one). */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
