@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { bearer, benchClient, type Timed } from './bench-client.js';
-import { startStack } from './stack.js';
+import { deleteStackTopology, startStack } from './stack.js';
 
 const CALENDARS = 200;
 const PHASE_MS = 5_000;
@@ -217,13 +217,6 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
   } finally {
     await close();
     await stack.stop();
-    const amqplib = (await import('amqplib')).default;
-    const connection = await amqplib.connect(amqpUrl);
-    const channel = await connection.createChannel();
-    for (const service of ['calendar', 'booking', 'notification']) {
-      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
-    }
-    await channel.deleteExchange(`${prefix}.events`);
-    await connection.close();
+    await deleteStackTopology(amqpUrl, prefix);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import amqplib from 'amqplib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -104,4 +105,15 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     },
     stop,
   };
+}
+
+/** Deletes the exchange and queues a stack with this prefix declared on the broker. */
+export async function deleteStackTopology(amqpUrl: string, prefix: string): Promise<void> {
+  const connection = await amqplib.connect(amqpUrl);
+  const channel = await connection.createChannel();
+  for (const service of ['calendar', 'booking', 'notification']) {
+    for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
+  }
+  await channel.deleteExchange(`${prefix}.events`);
+  await connection.close();
 }

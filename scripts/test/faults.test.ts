@@ -4,12 +4,12 @@
  * shared broker; notifications go to an in-process SMTP server, so every mail is counted.
  */
 import { randomUUID } from 'node:crypto';
-import { brokerTarget, mongoTarget, startMailCatcher, startTcpProxy, uniqueDbUrl } from '@slotkeeper/testing';
+import { brokerTarget, mongoTarget, proxyFor, startMailCatcher, uniqueDbUrl } from '@slotkeeper/testing';
 import type { MailCatcher, TcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../stack.js';
-import { deleteStackTopology, eventually, freePortBlock } from './support.js';
+import type { Stack } from '../stack.js';
+import { deleteStackTopology, eventually, startTestStack } from './support.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] fault tests: ${broker.reason}`);
@@ -122,18 +122,10 @@ describe.skipIf(!broker.url)('faults on separate processes over the local Rabbit
   let api: ReturnType<typeof client>;
 
   beforeAll(async () => {
-    const target = new URL(broker.url!);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
-    const proxied = new URL(broker.url!);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
+    const proxied = await proxyFor(broker.url!);
+    proxy = proxied.proxy;
     mail = await startMailCatcher();
-    const base = await freePortBlock();
-    stack = await startStack({
-      gatewayPort: base,
-      basePort: base,
-      env: { AMQP_URL: proxied.toString(), AMQP_PREFIX: prefix, SMTP_URL: mail.url, LOG_LEVEL: 'warn' },
-    });
+    stack = await startTestStack({ AMQP_URL: proxied.url, AMQP_PREFIX: prefix, SMTP_URL: mail.url, LOG_LEVEL: 'warn' });
     api = client(stack.gatewayUrl);
   }, 120_000);
 
@@ -147,6 +139,17 @@ describe.skipIf(!broker.url)('faults on separate processes over the local Rabbit
   /** The mails about one event, by the kind its Message-ID names. */
   const mailsAbout = (eventId: string, kind: 'booked' | 'canceled') =>
     mail.received.filter((m) => m.mail.messageId === `<${kind}.${eventId}@slotkeeper>`);
+
+  /** Every booking was answered 201, shows once in its calendar's detail, and was mailed once. */
+  async function expectEachBookedOnce(calendars: string[], answers: Array<{ status: number; body: Json }>) {
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    const booked = answers.map((a) => a.body);
+    await expectProjected(calendars, booked);
+    await eventually(async () => {
+      for (const event of booked) expect(mailsAbout(event.id, 'booked')).toHaveLength(1);
+    }, 30_000);
+    return booked;
+  }
 
   /** Every booked event shows once in its calendar's detail, and nothing else does. */
   async function expectProjected(calendars: string[], booked: Json[]) {
@@ -168,12 +171,7 @@ describe.skipIf(!broker.url)('faults on separate processes over the local Rabbit
       },
     });
     // The broker is not on the booking path: the outbox keeps the messages until it is back.
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
-    const booked = answers.map((a) => a.body);
-    await expectProjected(calendars, booked);
-    await eventually(async () => {
-      for (const event of booked) expect(mailsAbout(event.id, 'booked')).toHaveLength(1);
-    }, 30_000);
+    const booked = await expectEachBookedOnce(calendars, answers);
     // Nothing arrives late: a second look after the dust settled finds the same counts.
     await sleep(1_500);
     for (const event of booked) expect(mailsAbout(event.id, 'booked')).toHaveLength(1);
@@ -221,12 +219,7 @@ describe.skipIf(!broker.url)('faults on separate processes over the local Rabbit
         await channel.waitForConfirms();
       },
     });
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
-    const booked = answers.map((a) => a.body);
-    await expectProjected(calendars, booked);
-    await eventually(async () => {
-      for (const event of booked) expect(mailsAbout(event.id, 'booked')).toHaveLength(1);
-    }, 30_000);
+    await expectEachBookedOnce(calendars, answers);
     // The unreadable one is parked at once; the one that fails validation after its retries.
     await eventually(async () => {
       for (const service of ['calendar', 'notification']) {
@@ -246,17 +239,12 @@ describe.skipIf(!mongoLeg)('a booking process killed mid-request (MongoDB, so th
 
   beforeAll(async () => {
     mail = await startMailCatcher();
-    const base = await freePortBlock();
-    stack = await startStack({
-      gatewayPort: base,
-      basePort: base,
-      env: {
-        AMQP_URL: broker.url,
-        AMQP_PREFIX: prefix,
-        SMTP_URL: mail.url,
-        LOG_LEVEL: 'warn',
-        MONGODB_URL: uniqueDbUrl(mongo!.url!, prefix),
-      },
+    stack = await startTestStack({
+      AMQP_URL: broker.url,
+      AMQP_PREFIX: prefix,
+      SMTP_URL: mail.url,
+      LOG_LEVEL: 'warn',
+      MONGODB_URL: uniqueDbUrl(mongo!.url!, prefix),
     });
     api = client(stack.gatewayUrl);
   }, 180_000);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { brokerTarget, mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';
-import { startStack, type Stack } from '../stack.js';
-import { deleteStackTopology, eventually, freePortBlock } from './support.js';
+import type { Stack } from '../stack.js';
+import { deleteStackTopology, eventually, startTestStack } from './support.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] stack end-to-end: ${broker.reason}`);
@@ -28,18 +28,15 @@ describe.each(legs)('end to end: separate processes over the local RabbitMQ, $na
   let stack: Stack;
 
   beforeAll(async () => {
-    const base = await freePortBlock();
-    stack = await startStack({
-      gatewayPort: base,
-      basePort: base,
-      env: {
+    stack = await startTestStack(
+      {
         AMQP_URL: broker.url,
         AMQP_PREFIX: prefix,
         LOG_LEVEL: 'info',
         MONGODB_URL: mongoUrl ? uniqueDbUrl(mongoUrl, prefix) : undefined,
       },
-      output: (service, line) => lines.push(`${service} ${line}`),
-    });
+      (service, line) => lines.push(`${service} ${line}`),
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -1,5 +1,7 @@
 import net from 'node:net';
-import amqplib from 'amqplib';
+import { startStack, type Stack, type StackOptions } from '../stack.js';
+
+export { deleteStackTopology } from '../stack.js';
 
 /** A run of `count` free loopback ports. */
 export async function freePortBlock(count = 6): Promise<number> {
@@ -32,13 +34,8 @@ export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promi
   }
 }
 
-/** Deletes the exchange and queues a stack with this prefix declared on the broker. */
-export async function deleteStackTopology(amqpUrl: string, prefix: string): Promise<void> {
-  const connection = await amqplib.connect(amqpUrl);
-  const channel = await connection.createChannel();
-  for (const service of ['calendar', 'booking', 'notification']) {
-    for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
-  }
-  await channel.deleteExchange(`${prefix}.events`);
-  await connection.close();
+/** A stack on a free block of loopback ports, for a test. */
+export async function startTestStack(env: StackOptions['env'], output?: StackOptions['output']): Promise<Stack> {
+  const base = await freePortBlock();
+  return startStack({ gatewayPort: base, basePort: base, env, ...(output && { output }) });
 }

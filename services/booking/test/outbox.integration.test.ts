@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@slotkeeper/contracts';
 import { AmqpBus, type OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { brokerTarget, startTcpProxy, type TcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, proxyFor, type TcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
@@ -21,14 +21,11 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
   const received: Envelope[] = [];
 
   beforeAll(async () => {
-    const target = new URL(broker.url!);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
-    const proxied = new URL(broker.url!);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
+    const proxied = await proxyFor(broker.url!);
+    proxy = proxied.proxy;
     const options = { logger: silentLogger(), exchange: `${prefix}.events` };
     // The booking side reaches the broker through the proxy; the observer connects directly.
-    publisherBus = await AmqpBus.connect({ ...options, url: proxied.toString() });
+    publisherBus = await AmqpBus.connect({ ...options, url: proxied.url });
     consumerBus = await AmqpBus.connect({ ...options, url: broker.url! });
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
     const booking = await bookingWithCalendar(
