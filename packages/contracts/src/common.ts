@@ -30,15 +30,33 @@ export const zoneName = z
   .refine((zone) => IANAZone.isValidZone(zone), 'must be a known IANA time zone, e.g. Europe/Berlin')
   .meta({ example: 'Europe/Berlin' });
 
-function isRealInstant(value: string): boolean {
-  return DateTime.fromISO(value, { setZone: true }).isValid;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The instant of a string zod has already checked is `YYYY-MM-DDTHH:mm:ss[.s+](Z|±HH:mm)`, or
+ * null for a day the month does not have (which Date.parse would roll over into the next).
+ * Parsing every booking's two instants with luxon was a tenth of the booking service's time.
+ */
+function realInstant(value: string): number | null {
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days) return null;
+  const millis = Date.parse(value);
+  return Number.isNaN(millis) ? null : millis;
 }
 
 /** An ISO-8601 instant that carries an offset or `Z`; a bare local time is refused. */
 export const instantInput = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 instant with an offset or Z' })
-  .refine(isRealInstant, 'is not a real date and time')
-  .transform((value) => new Date(DateTime.fromISO(value, { setZone: true }).toMillis()));
+  .transform((value, context) => {
+    const millis = realInstant(value);
+    if (millis !== null) return new Date(millis);
+    context.addIssue({ code: 'custom', message: 'is not a real date and time', input: value });
+    return z.NEVER;
+  });
 
 /**
  * Instants in query strings: a `+` offset sent unencoded arrives as a space; read it back

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   availabilityQuery,
@@ -86,5 +87,32 @@ describe('request schemas', () => {
     expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:00Z')).toBe(true);
     expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:01Z')).toBe(false);
     expect(query('2030-06-02T00:00:00Z', '2030-06-01T00:00:00Z')).toBe(false);
+  });
+});
+
+describe('instants', () => {
+  it('reads every instant exactly as luxon does, refusing the days a month does not have', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const instant = fc
+      .tuple(
+        fc.integer({ min: 1900, max: 2400 }),
+        two(12).filter((m) => m !== '00'),
+        two(31).filter((d) => d !== '00'),
+        two(23),
+        two(59),
+        two(59),
+        fc.constantFrom('', '.5', '.123', '.123456'),
+        fc.constantFrom('Z', '+00:00', '+05:30', '-03:30', '+14:00', '-12:00', '+13:45'),
+      )
+      .map(([y, mo, d, h, mi, s, frac, off]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${off}`);
+    fc.assert(
+      fc.property(instant, (value) => {
+        const expected = DateTime.fromISO(value, { setZone: true });
+        const parsed = instantInput.safeParse(value);
+        expect(parsed.success).toBe(expected.isValid);
+        if (parsed.success) expect(parsed.data.getTime()).toBe(expected.toMillis());
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

@@ -7,12 +7,13 @@ export class MemoryOutbox implements OutboxStore {
 
   enqueue(aggregateId: string, messages: Envelope[]): void {
     if (messages.length === 0) return;
-    const added = messages.map((message) => ({ message: structuredClone(message), writtenAt: Date.now() }));
+    // Stored frozen and handed out as they are: nothing downstream changes a message.
+    const added = messages.map((message) => ({ message: deepFreeze(structuredClone(message)), writtenAt: Date.now() }));
     this.entries.set(aggregateId, [...(this.entries.get(aggregateId) ?? []), ...added]);
   }
 
   async pendingFor(aggregateId: string): Promise<Envelope[]> {
-    return (this.entries.get(aggregateId) ?? []).map((entry) => structuredClone(entry.message));
+    return (this.entries.get(aggregateId) ?? []).map((entry) => entry.message);
   }
 
   async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
@@ -27,4 +28,16 @@ export class MemoryOutbox implements OutboxStore {
     if (remaining.length > 0) this.entries.set(aggregateId, remaining);
     else this.entries.delete(aggregateId);
   }
+}
+
+/**
+ * Freezes a value and everything inside it, for in-memory stores that hand out what they hold
+ * instead of copies (a frozen Date can still be set; nothing here sets one).
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

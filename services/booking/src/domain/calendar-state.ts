@@ -1,13 +1,23 @@
-import { compileSchedule, type CalendarState } from '@slotkeeper/availability';
+import { compileSchedule, type CalendarState, type CompiledSchedule } from '@slotkeeper/availability';
+import type { ScheduleSnapshot } from '@slotkeeper/contracts';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger } from './ledger.js';
+
+/** Compiled schedules by snapshot: a store that shares its (immutable) snapshots is read once. */
+const compiled = new WeakMap<ScheduleSnapshot, CompiledSchedule>();
+
+function compiledOnce(schedule: ScheduleSnapshot): CompiledSchedule {
+  let result = compiled.get(schedule);
+  if (!result) compiled.set(schedule, (result = compileSchedule(schedule)));
+  return result;
+}
 
 /** The availability engine's view of a ledger and the events near the period in question. */
 export function toCalendarState(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
   const { rules } = ledger;
   return {
     links: ledger.links.map((link) => ({
-      schedule: compileSchedule(link.schedule),
+      schedule: compiledOnce(link.schedule),
       expiresOn: link.expiresOn?.getTime() ?? null,
     })),
     rules: {

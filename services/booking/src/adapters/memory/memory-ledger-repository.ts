@@ -1,5 +1,5 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { MemoryOutbox } from '@slotkeeper/messaging';
+import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
 import type { Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
@@ -15,11 +15,11 @@ export class MemoryLedgerRepository implements LedgerRepository {
   private readonly eventsByKey = new Map<string, BookedEvent>();
   readonly outbox = new MemoryOutbox();
 
-  // Ledgers are stored deeply frozen and replaced, never changed, so reads can share them:
-  // cloning one on every booking was a visible cost.
+  // Ledgers and events are stored deeply frozen and replaced, never changed, so reads can share
+  // them: cloning them on every booking was a visible cost.
   async saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void> {
     const existing = this.calendars.get(calendar.calendarId);
-    this.calendars.set(calendar.calendarId, frozen({ ...structuredClone(calendar), links: existing?.links ?? [] }));
+    this.calendars.set(calendar.calendarId, deepFreeze({ ...structuredClone(calendar), links: existing?.links ?? [] }));
   }
 
   async link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void> {
@@ -28,7 +28,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     );
     this.calendars.set(
       calendar.calendarId,
-      frozen({ ...structuredClone(calendar), links: [...links, structuredClone(link)] }),
+      deepFreeze({ ...structuredClone(calendar), links: [...links, structuredClone(link)] }),
     );
   }
 
@@ -37,7 +37,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     if (calendar) {
       this.calendars.set(
         calendarId,
-        frozen({ ...calendar, links: calendar.links.filter((l) => l.schedule.id !== scheduleId) }),
+        deepFreeze({ ...calendar, links: calendar.links.filter((l) => l.schedule.id !== scheduleId) }),
       );
     }
   }
@@ -47,7 +47,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
   }
 
   async eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]> {
-    return this.overlapping(calendarId, range).map((e) => structuredClone(e));
+    return this.overlapping(calendarId, range);
   }
 
   /** Confirmed events overlapping `range`: a binary search, then only the events inside it. */
@@ -68,7 +68,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
   async reserve(input: NewEvent, guard: Interval, outbox: Envelope[]): Promise<ReserveResult> {
     if (input.idempotencyKey && this.eventsByKey.has(input.idempotencyKey)) return { outcome: 'duplicate-key' };
     if (this.overlapping(input.calendarId, guard).length > 0) return { outcome: 'conflict' };
-    const event: BookedEvent = { ...structuredClone(input), status: 'confirmed' };
+    const event: BookedEvent = deepFreeze({ ...input, status: 'confirmed' });
     const events = this.confirmedByCalendar.get(event.calendarId) ?? [];
     const at = events.findLastIndex((e) => e.start.getTime() < event.start.getTime()) + 1;
     events.splice(at, 0, event);
@@ -76,35 +76,26 @@ export class MemoryLedgerRepository implements LedgerRepository {
     this.eventsById.set(event.id, event);
     if (event.idempotencyKey) this.eventsByKey.set(event.idempotencyKey, event);
     this.outbox.enqueue(event.calendarId, outbox);
-    return { outcome: 'reserved', event: structuredClone(event) };
+    return { outcome: 'reserved', event };
   }
 
   async findEvent(eventId: string): Promise<BookedEvent | null> {
-    const event = this.eventsById.get(eventId);
-    return event ? structuredClone(event) : null;
+    return this.eventsById.get(eventId) ?? null;
   }
 
   async findByIdempotencyKey(key: string): Promise<BookedEvent | null> {
-    const event = this.eventsByKey.get(key);
-    return event ? structuredClone(event) : null;
+    return this.eventsByKey.get(key) ?? null;
   }
 
   async cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null> {
     const event = this.eventsById.get(eventId);
     if (!event || event.status !== 'confirmed') return null;
-    event.status = 'canceled';
+    const canceled = deepFreeze({ ...event, status: 'canceled' as const });
+    this.eventsById.set(eventId, canceled);
+    if (event.idempotencyKey) this.eventsByKey.set(event.idempotencyKey, canceled);
     const events = this.confirmedByCalendar.get(event.calendarId)!;
     events.splice(events.indexOf(event), 1);
     this.outbox.enqueue(event.calendarId, outbox);
-    return structuredClone(event);
+    return canceled;
   }
-}
-
-/** Freezes a value and everything inside it (a frozen Date can still be set; nothing here sets one). */
-function frozen<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) frozen(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
