@@ -10,11 +10,8 @@ const userSchema = new mongoose.Schema(
     email: { type: String, required: true, unique: true },
     timezone: { type: String, required: true },
     created_at: { type: Date, required: true },
-    api_key: {
-      _id: false,
-      type: { salt: { type: String, required: true }, hash: { type: String, required: true } },
-      required: true,
-    },
+    // A nested path: the salt and the salted hash of the api key, never the key.
+    api_key: { salt: { type: String, required: true }, hash: { type: String, required: true } },
   },
   { ...schemaOptions, collection: 'users' },
 );
