@@ -23,6 +23,8 @@ export interface EmbeddedOptions {
   notifier?: Notifier;
   /** Requests per minute and client IP at the gateway. */
   rateLimitPerMinute?: number;
+  /** Proxies in front of the gateway whose X-Forwarded-For names the client. */
+  trustProxy?: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export async function buildEmbeddedSystem({
   clock = systemClock,
   notifier,
   rateLimitPerMinute,
+  trustProxy,
 }: EmbeddedOptions) {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
@@ -89,6 +92,7 @@ export async function buildEmbeddedSystem({
     logger: log('gateway'),
     identityKey,
     ...(rateLimitPerMinute !== undefined && { rateLimitPerMinute }),
+    ...(trustProxy && { trustProxy }),
     upstreams: {
       user: injectUpstream(userApp),
       schedule: injectUpstream(scheduleApp),

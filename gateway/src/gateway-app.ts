@@ -20,6 +20,8 @@ export interface GatewayDeps {
   bodyLimit?: number;
   /** Requests per minute and client IP (RATE_LIMIT_PER_MINUTE). */
   rateLimitPerMinute?: number;
+  /** Proxies in front whose X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy?: string[];
 }
 
 /**
@@ -62,8 +64,14 @@ export async function buildGateway({
   identityKey,
   bodyLimit = DEFAULT_BODY_LIMIT,
   rateLimitPerMinute = 1000,
+  trustProxy,
 }: GatewayDeps) {
-  const app = createHttpApp({ logger, bodyLimit, health: () => healthOf(upstreams) });
+  const app = createHttpApp({
+    logger,
+    bodyLimit,
+    health: () => healthOf(upstreams),
+    ...(trustProxy && { trustProxy }),
+  });
   const sign = identitySigner(identityKey);
   const authenticate = authenticator(
     signedUpstream(upstreams.user, identityKey, { kind: 'service', service: 'gateway' }),

@@ -14,6 +14,16 @@ const config = readConfig(
     /** Needed with the service URLs: the services trust only identities signed with it. */
     INTERNAL_AUTH_SECRET: internalSecret.optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1000),
+    /** Comma-separated addresses or CIDR ranges of proxies in front of the gateway. */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((value) =>
+        value
+          ?.split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      ),
   }),
 );
 const logger = createLogger({ service: 'gateway' });
@@ -26,7 +36,13 @@ const urls = [
 
 let gateway;
 if (urls.every((url) => url === undefined)) {
-  gateway = (await buildEmbeddedSystem({ logger, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE })).gateway;
+  gateway = (
+    await buildEmbeddedSystem({
+      logger,
+      rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
+    })
+  ).gateway;
 } else if (urls.every((url): url is string => url !== undefined)) {
   if (!config.INTERNAL_AUTH_SECRET) {
     console.error('configuration: INTERNAL_AUTH_SECRET: required with the service URLs');
@@ -38,6 +54,7 @@ if (urls.every((url) => url === undefined)) {
     upstreams: { user: user!, schedule: schedule!, calendar: calendar!, booking: booking! },
     identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
   });
 } else {
   console.error('configuration: set all of USER_, SCHEDULE_, CALENDAR_ and BOOKING_SERVICE_URL, or none (embedded)');

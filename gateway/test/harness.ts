@@ -43,13 +43,14 @@ const ID = /[0-9a-f]{24}/g;
  */
 export async function harness(
   now = '2030-06-01T00:00:00Z',
-  options: { rateLimitPerMinute?: number } = {},
+  options: { rateLimitPerMinute?: number; trustProxy?: string[] } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(now);
   const { gateway, bus } = await buildEmbeddedSystem({
     logger: silentLogger(),
     clock,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
+    ...(options.trustProxy && { trustProxy: options.trustProxy }),
   });
   const keyOf = new Map<string, string>();
 

@@ -116,6 +116,22 @@ describe('the edge', () => {
     await limited.gateway.close();
   });
 
+  it('counts per client address: X-Forwarded-For only from a trusted proxy', async () => {
+    const from = (h: Harness, client: string) =>
+      h.send('GET', '/api/calendar/compare', undefined, { 'x-forwarded-for': client });
+    const direct = await harness('2030-06-01T00:00:00Z', { rateLimitPerMinute: 2 });
+    const statuses = [await from(direct, '10.0.0.1'), await from(direct, '10.0.0.2'), await from(direct, '10.0.0.3')];
+    // Not trusted: a client cannot buy itself a fresh budget by naming another address.
+    expect(statuses.map((r) => r.status)).toEqual([400, 400, 429]);
+    await direct.gateway.close();
+
+    const proxied = await harness('2030-06-01T00:00:00Z', { rateLimitPerMinute: 2, trustProxy: ['127.0.0.1'] });
+    const a = [await from(proxied, '10.0.0.1'), await from(proxied, '10.0.0.1'), await from(proxied, '10.0.0.1')];
+    expect(a.map((r) => r.status)).toEqual([400, 400, 429]);
+    expect((await from(proxied, '10.0.0.2')).status).toBe(400);
+    await proxied.gateway.close();
+  });
+
   it('sends security headers, and no-store on API answers', async () => {
     const owner = await h.user();
     const response = await h.send('GET', `/api/user/users/${owner.id}`);

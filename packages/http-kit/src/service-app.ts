@@ -24,6 +24,11 @@ export interface HttpAppOptions {
    * valid one, or it is refused (401). The gateway itself leaves this out.
    */
   identityKey?: Buffer;
+  /**
+   * Which proxies in front may name the client in `X-Forwarded-For` (Fastify's `trustProxy`:
+   * addresses or CIDR ranges). Off by default: the socket's address is the client.
+   */
+  trustProxy?: string[];
 }
 
 declare module 'fastify' {
@@ -38,10 +43,17 @@ declare module 'fastify' {
  * serialization, problem+json errors, `x-request-id` in and out, trailing slashes ignored,
  * the body limit, and `GET /health`.
  */
-export function createHttpApp({ logger, bodyLimit = DEFAULT_BODY_LIMIT, health, identityKey }: HttpAppOptions) {
+export function createHttpApp({
+  logger,
+  bodyLimit = DEFAULT_BODY_LIMIT,
+  health,
+  identityKey,
+  trustProxy,
+}: HttpAppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit,
+    ...(trustProxy?.length && { trustProxy }),
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
