@@ -28,7 +28,8 @@ interface EventDoc {
   created_at: Date;
   idempotency_key?: string;
   request_hash?: string;
-  cancel_token: { salt: string; hash: string };
+  /** Absent on events booked before cancel tokens existed. */
+  cancel_token?: { salt: string; hash: string };
 }
 
 /**
@@ -101,7 +102,8 @@ const toEvent = (calendarId: string, e: EventDoc): BookedEvent => ({
   createdAt: e.created_at,
   idempotencyKey: e.idempotency_key ?? null,
   requestHash: e.request_hash ?? null,
-  cancelToken: { salt: e.cancel_token.salt, hash: e.cancel_token.hash },
+  // Events booked before cancel tokens existed have none: an empty hash that no token matches.
+  cancelToken: { salt: e.cancel_token?.salt ?? '', hash: e.cancel_token?.hash ?? '' },
 });
 
 const overlapping = (range: Interval) => ({

@@ -23,8 +23,8 @@ const toUser = (doc: UserDoc): User => ({
   email: doc.email,
   timezone: doc.timezone,
   createdAt: doc.created_at,
-  // Mongoose types a nested path as optional; the schema requires both of its fields.
-  apiKey: { salt: doc.api_key!.salt, hash: doc.api_key!.hash },
+  // Users stored before api keys existed have none: an empty hash that no key matches.
+  apiKey: { salt: doc.api_key?.salt ?? '', hash: doc.api_key?.hash ?? '' },
 });
 
 export class MongoUserRepository implements UserRepository {
