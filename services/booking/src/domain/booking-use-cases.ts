@@ -50,56 +50,65 @@ async function replay(key: string, hash: string, ledgers: LedgerRepository): Pro
  * idempotency key, a retry gets the original event, and the same token, back.
  */
 export async function bookEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
-  const event = await reserveEvent(input, idempotencyKey, deps);
-  return { event, cancelToken: cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token };
+  const { event, token } = await reserveEvent(input, idempotencyKey, deps);
+  // A replay derives the token of the first answer again from what the event stored.
+  return { event, cancelToken: token ?? cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token };
 }
 
-async function reserveEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
+async function reserveEvent(
+  input: CreateEventBody,
+  idempotencyKey: string | undefined,
+  deps: BookingDeps,
+): Promise<{ event: BookedEvent; token?: string }> {
   const hash = fingerprint(input);
   const original = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
-  if (original) return original;
-  const event = await deps.serializer.run(input.calendar_id, async () => {
-    // A concurrent retry may have booked while this one waited for the calendar's turn.
-    const replayed = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
-    if (replayed) return replayed;
-    const ledger = await findCalendar(input.calendar_id, deps);
-    const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
-    const guard = guardAround(ledger, candidate);
-    const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
-    const now = deps.clock.now();
-    const verdict = checkBookable(state, candidate, now.getTime());
-    if (verdict?.kind === 'conflict') throw new SlotTakenError();
-    if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
+  if (original) return { event: original };
+  const reserved = await deps.serializer.run(
+    input.calendar_id,
+    async (): Promise<{ event: BookedEvent; token?: string }> => {
+      // A concurrent retry may have booked while this one waited for the calendar's turn.
+      const replayed = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+      if (replayed) return { event: replayed };
+      const ledger = await findCalendar(input.calendar_id, deps);
+      const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
+      const guard = guardAround(ledger, candidate);
+      const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
+      const now = deps.clock.now();
+      const verdict = checkBookable(state, candidate, now.getTime());
+      if (verdict?.kind === 'conflict') throw new SlotTakenError();
+      if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
-    const id = generateId();
-    const candidateEvent: NewEvent = {
-      id,
-      calendarId: ledger.calendarId,
-      title: input.title,
-      start: input.start_time,
-      end: input.end_time,
-      bookedBy: input.booked_by,
-      guests: input.guests,
-      createdAt: now,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash: idempotencyKey ? hash : null,
-      cancelToken: cancelToken(id, deps.cancelTokenKey).stored,
-    };
-    const booked = { ...candidateEvent, status: 'confirmed' as const };
-    const message = createEnvelope('EventBooked', toEventMessage(booked), now);
-    const result = await deps.ledgers.reserve(candidateEvent, guard, [message]);
-    if (result.outcome === 'conflict') throw new SlotTakenError();
-    if (result.outcome === 'duplicate-key') {
-      const original = await replay(idempotencyKey!, hash, deps.ledgers);
-      if (original) return original;
-      throw new SlotTakenError();
-    }
-    return result.event;
-  });
+      const id = generateId();
+      const token = cancelToken(id, deps.cancelTokenKey);
+      const candidateEvent: NewEvent = {
+        id,
+        calendarId: ledger.calendarId,
+        title: input.title,
+        start: input.start_time,
+        end: input.end_time,
+        bookedBy: input.booked_by,
+        guests: input.guests,
+        createdAt: now,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash: idempotencyKey ? hash : null,
+        cancelToken: token.stored,
+      };
+      const booked = { ...candidateEvent, status: 'confirmed' as const };
+      const message = createEnvelope('EventBooked', toEventMessage(booked), now);
+      const result = await deps.ledgers.reserve(candidateEvent, guard, [message]);
+      if (result.outcome === 'conflict') throw new SlotTakenError();
+      if (result.outcome === 'duplicate-key') {
+        const original = await replay(idempotencyKey!, hash, deps.ledgers);
+        if (original) return { event: original };
+        throw new SlotTakenError();
+      }
+      return { event: result.event, token: token.token };
+    },
+  );
   // The message is stored with the event, so the answer need not wait for the broker's confirm:
   // the flush runs on (outside the calendar's turn), and the sweep retries what it could not send.
-  void deps.outbox.flush(event.calendarId);
-  return event;
+  void deps.outbox.flush(reserved.event.calendarId);
+  return reserved;
 }
 
 /** Who may read or cancel an event: the calendar's owner (or a service), or its cancel token. */

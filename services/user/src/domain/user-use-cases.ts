@@ -1,6 +1,6 @@
 import { assertOwner, newApiKey, parseToken, secretMatches, type Principal } from '@slotkeeper/auth';
 import { generateId, type CreateUserBody } from '@slotkeeper/contracts';
-import { NotFoundError, UnauthorizedError } from '@slotkeeper/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type { User, UserRepository } from './user.js';
 
@@ -32,8 +32,13 @@ export async function getUser(actor: Principal, id: string, { users }: Pick<User
   return user;
 }
 
-/** The user an api key belongs to; 401 for anything that is not a current key. */
-export async function authenticate(apiKey: string, { users }: Pick<UserDeps, 'users'>): Promise<User> {
+/** For the gateway only: the user an api key belongs to; 401 for anything that is not a key. */
+export async function authenticate(
+  actor: Principal,
+  apiKey: string,
+  { users }: Pick<UserDeps, 'users'>,
+): Promise<User> {
+  if (actor.kind !== 'service') throw new ForbiddenError('only the gateway checks api keys');
   const parsed = parseToken(apiKey);
   const user = parsed?.kind === 'api_key' ? await users.findById(parsed.id) : null;
   if (!user || !secretMatches(parsed!.secret, user.apiKey)) throw new UnauthorizedError('unknown api key');

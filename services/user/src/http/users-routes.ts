@@ -8,7 +8,6 @@ import {
   userParams,
   userResponse,
 } from '@slotkeeper/contracts';
-import { ForbiddenError } from '@slotkeeper/errors';
 import { renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { User } from '../domain/user.js';
 import { authenticate, createUser, getUser, type UserDeps } from '../domain/user-use-cases.js';
@@ -48,9 +47,6 @@ export function usersRoutes(app: HttpApp, deps: UserDeps): void {
   app.post(
     '/internal/authenticate',
     { schema: { hide: true, body: authenticateBody, response: { 200: authenticatedResponse, 401: problem } } },
-    async (request) => {
-      if (request.principal.kind !== 'service') throw new ForbiddenError('for the gateway only');
-      return { user_id: (await authenticate(request.body.api_key, deps)).id };
-    },
+    async (request) => ({ user_id: (await authenticate(request.principal, request.body.api_key, deps)).id }),
   );
 }
