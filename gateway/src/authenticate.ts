@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { anonymous, bearerToken, parseToken, type Principal } from '@slotkeeper/auth';
 import { authenticatedResponse } from '@slotkeeper/contracts';
 import { ServiceUnavailableError, UnauthorizedError } from '@slotkeeper/errors';
@@ -21,12 +22,12 @@ const CACHE_SIZE = 10_000;
  * by their SHA-256 (never the key itself), so owner routes do not cost a second hop each.
  */
 export function authenticator(userService: Upstream) {
-  const verified = new Map<string, { userId: string; until: number }>();
+  const verified = new LRUCache<string, string>({ max: CACHE_SIZE, ttl: CACHE_MS });
 
   async function userOf(apiKey: string): Promise<string> {
     const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
     const cached = verified.get(cacheKey);
-    if (cached && cached.until > Date.now()) return cached.userId;
+    if (cached !== undefined) return cached;
     const response = await userService.request({
       method: 'POST',
       url: '/internal/authenticate',
@@ -36,8 +37,7 @@ export function authenticator(userService: Upstream) {
     if (response.statusCode === 401) throw new UnauthorizedError('unknown api key');
     if (response.statusCode !== 200) throw new ServiceUnavailableError('the user service could not check the api key');
     const { user_id } = authenticatedResponse.parse(JSON.parse(response.body));
-    if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value!);
-    verified.set(cacheKey, { userId: user_id, until: Date.now() + CACHE_MS });
+    verified.set(cacheKey, user_id);
     return user_id;
   }
 

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from './principal.js';
 
 /**
@@ -34,39 +35,30 @@ export function signIdentity(principal: Principal, key: Buffer, now = Date.now()
 const REUSE_MS = 10_000;
 const CACHE_SIZE = 10_000;
 
-/** A bounded map that forgets its oldest entry when full. */
-function boundedSet<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= CACHE_SIZE) map.delete(map.keys().next().value!);
-  map.set(key, value);
-}
-
 /**
  * Signs identity headers for one key, reusing each principal's header for a few seconds: an
  * HMAC per request was a visible share of the gateway's time, and a header is valid for a minute.
  */
 export function identitySigner(key: Buffer): (principal: Principal) => string {
-  const signed = new Map<string, { header: string; until: number }>();
+  const signed = new LRUCache<string, string>({ max: CACHE_SIZE, ttl: REUSE_MS });
   return (principal) => {
-    const now = Date.now();
     const id = JSON.stringify(principal);
-    const cached = signed.get(id);
-    if (cached && cached.until > now) return cached.header;
-    const header = signIdentity(principal, key, now);
-    boundedSet(signed, id, { header, until: now + REUSE_MS });
+    let header = signed.get(id);
+    if (header === undefined) signed.set(id, (header = signIdentity(principal, key)));
     return header;
   };
 }
 
 /** Verifies identity headers for one key, remembering the ones already checked until they expire. */
 export function identityVerifier(key: Buffer): (header: string | undefined) => Principal | null {
-  const verified = new Map<string, { principal: Principal; exp: number }>();
+  const verified = new LRUCache<string, { principal: Principal; exp: number }>({ max: CACHE_SIZE });
   return (header) => {
     if (!header) return null;
     const now = Date.now();
     const cached = verified.get(header);
     if (cached) return cached.exp >= now ? cached.principal : null;
     const principal = verifyIdentity(header, key, now);
-    if (principal) boundedSet(verified, header, { principal, exp: expiryOf(header) });
+    if (principal) verified.set(header, { principal, exp: expiryOf(header) });
     return principal;
   };
 }

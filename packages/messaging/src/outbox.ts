@@ -84,7 +84,11 @@ export class OutboxRelay implements OutboxPublisher {
     const until = Date.now() + timeoutMs;
     while (this.flights.size > 0 && Date.now() < until) {
       const flights = [...this.flights.values()].map((flight) => flight.next ?? flight.current);
-      await Promise.race([Promise.all(flights), new Promise((resolve) => setTimeout(resolve, until - Date.now()))]);
+      // The deadline's timer must not keep a process that is shutting down alive.
+      await Promise.race([
+        Promise.all(flights),
+        new Promise((resolve) => setTimeout(resolve, until - Date.now()).unref()),
+      ]);
     }
   }
 
