@@ -27,10 +27,20 @@ describe('request ids in logs', () => {
       headers: { 'x-request-id': 'trace-42', authorization: `Bearer ${user.json().api_key}` },
       payload: { user_id: user.json().id, name: 'Work', time_slots: [] },
     });
+    // Creating a calendar linked to it makes the calendar service ask the user and schedule services.
+    const calendar = await gateway.inject({
+      method: 'POST',
+      url: '/api/calendar/calendars',
+      headers: { 'x-request-id': 'trace-43', authorization: `Bearer ${user.json().api_key}` },
+      payload: { user_id: user.json().id, name: 'Work', availability_schedule_ids: [schedule.json().id] },
+    });
     await gateway.close();
     expect(schedule.statusCode).toBe(201);
+    expect(calendar.statusCode).toBe(201);
     expect(schedule.headers['x-request-id']).toBe('trace-42');
-    const services = new Set(lines.filter((line) => line.reqId === 'trace-42').map((line) => line.service));
-    expect([...services].sort()).toEqual(['gateway', 'schedule', 'user']);
+    const servicesOf = (id: string) =>
+      [...new Set(lines.filter((line) => line.reqId === id).map((line) => line.service))].sort();
+    expect(servicesOf('trace-42')).toEqual(['gateway', 'schedule', 'user']);
+    expect(servicesOf('trace-43')).toEqual(['calendar', 'gateway', 'schedule', 'user']);
   });
 });

@@ -21,6 +21,8 @@ export async function buildCalendarApp(deps: CalendarAppDeps) {
   const app = createHttpApp({
     logger: deps.logger,
     identityKey: deps.identityKey,
+    // It asks the user and schedule services, under the request's id.
+    propagateRequestId: true,
     ...(deps.health ? { health: deps.health } : {}),
   });
   calendarsRoutes(app, deps);

@@ -14,6 +14,8 @@ export function buildScheduleApp(deps: ScheduleAppDeps) {
   const app = createHttpApp({
     logger: deps.logger,
     identityKey: deps.identityKey,
+    // It asks the user service, under the request's id.
+    propagateRequestId: true,
     ...(deps.health ? { health: deps.health } : {}),
   });
   schedulesRoutes(app, deps);
