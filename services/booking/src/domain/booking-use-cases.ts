@@ -38,9 +38,16 @@ export async function findCalendar(
 const fingerprint = (input: CreateEventBody): string =>
   createHash('sha256').update(JSON.stringify(input)).digest('hex');
 
-async function replay(key: string, hash: string, ledgers: LedgerRepository): Promise<BookedEvent | null> {
-  const original = await ledgers.findByIdempotencyKey(key);
-  if (original && original.requestHash !== hash) throw new IdempotencyKeyReusedError();
+/** An Idempotency-Key and the fingerprint of the request that came with it. */
+interface Keyed {
+  key: string;
+  hash: string;
+}
+
+async function replay(keyed: Keyed | null, ledgers: LedgerRepository): Promise<BookedEvent | null> {
+  if (!keyed) return null;
+  const original = await ledgers.findByIdempotencyKey(keyed.key);
+  if (original && original.requestHash !== keyed.hash) throw new IdempotencyKeyReusedError();
   return original;
 }
 
@@ -60,14 +67,15 @@ async function reserveEvent(
   idempotencyKey: string | undefined,
   deps: BookingDeps,
 ): Promise<{ event: BookedEvent; token?: string }> {
-  const hash = fingerprint(input);
-  const original = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+  // Only a request with a key is ever compared with another.
+  const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input) } : null;
+  const original = await replay(keyed, deps.ledgers);
   if (original) return { event: original };
   const reserved = await deps.serializer.run(
     input.calendar_id,
     async (): Promise<{ event: BookedEvent; token?: string }> => {
       // A concurrent retry may have booked while this one waited for the calendar's turn.
-      const replayed = idempotencyKey ? await replay(idempotencyKey, hash, deps.ledgers) : null;
+      const replayed = await replay(keyed, deps.ledgers);
       if (replayed) return { event: replayed };
       const ledger = await findCalendar(input.calendar_id, deps);
       const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
@@ -89,8 +97,8 @@ async function reserveEvent(
         bookedBy: input.booked_by,
         guests: input.guests,
         createdAt: now,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash: idempotencyKey ? hash : null,
+        idempotencyKey: keyed?.key ?? null,
+        requestHash: keyed?.hash ?? null,
         cancelToken: token.stored,
       };
       const booked = { ...candidateEvent, status: 'confirmed' as const };
@@ -98,7 +106,7 @@ async function reserveEvent(
       const result = await deps.ledgers.reserve(candidateEvent, guard, [message]);
       if (result.outcome === 'conflict') throw new SlotTakenError();
       if (result.outcome === 'duplicate-key') {
-        const original = await replay(idempotencyKey!, hash, deps.ledgers);
+        const original = await replay(keyed, deps.ledgers);
         if (original) return { event: original };
         throw new SlotTakenError();
       }
