@@ -3,19 +3,46 @@
  * broker (in-memory stores). Loopback only, every phase bounded in time.
  */
 import { randomUUID } from 'node:crypto';
-import { bearer, benchClient, type Timed } from './bench-client.js';
+import amqplib from 'amqplib';
+import { bearer, benchClient, type Rows, type Timed } from './bench-client.js';
+import { cpuPerRequest, cpuSnapshot, localBrokerPid } from './process-cpu.js';
 import { deleteStackTopology, startStack } from './stack.js';
 
 const CALENDARS = 200;
 const PHASE_MS = 5_000;
+const WARM_UP_MS = 1_000;
 const SLOT_MS = 15 * 60_000;
 const BASE = Date.parse('2030-01-07T00:00:00Z'); // a Monday
+
+/**
+ * Waits until the consumers' queues hold no message ready for delivery (what a consumer has
+ * taken but not yet acknowledged, at most its prefetch, is not counted) and says how long that
+ * took (ms). The queue names are the stack's: `<prefix>.<service>`.
+ */
+async function drained(amqpUrl: string, prefix: string): Promise<number> {
+  const started = performance.now();
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    const until = started + 60_000;
+    while (performance.now() < until) {
+      const depths = await Promise.all(
+        ['calendar', 'notification'].map((service) => channel.checkQueue(`${prefix}.${service}`)),
+      );
+      if (depths.every((queue) => queue.messageCount === 0)) return Math.round(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('the consumers did not catch up within 60 s');
+  } finally {
+    await connection.close();
+  }
+}
 
 function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-export async function benchBooking(): Promise<Array<Record<string, string | number>>> {
+export async function benchBooking(): Promise<Record<string, Rows>> {
   const amqpUrl = process.env.AMQP_URL;
   if (!amqpUrl) throw new Error('the booking benchmark needs AMQP_URL (the local RabbitMQ)');
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
@@ -28,12 +55,16 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
   });
   const { call, json, close } = benchClient(stack.gatewayUrl, 64);
 
-  /** Closed loop: `concurrency` clients send as fast as answers come, for PHASE_MS. */
-  async function closedLoop(concurrency: number, next: (i: number) => Promise<Timed>) {
+  // Where each request's CPU goes: the stack's processes, the local broker's, this one's.
+  const broker = localBrokerPid();
+  const processes = () => new Map([...stack.pids(), ...(broker ? [['RabbitMQ', broker] as const] : [])]);
+
+  /** `concurrency` clients send as fast as answers come, for `ms`; the answers' latencies. */
+  async function drive(concurrency: number, next: (i: number) => Promise<Timed>, ms: number) {
     const latencies: number[] = [];
     let counter = 0;
     let created = 0;
-    const until = performance.now() + PHASE_MS;
+    const until = performance.now() + ms;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < until) {
@@ -43,12 +74,23 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
         }
       }),
     );
-    latencies.sort((a, b) => a - b);
+    return { latencies: latencies.sort((a, b) => a - b), created };
+  }
+
+  /**
+   * A closed-loop phase: an untimed second first, so that what is measured runs compiled, not
+   * in the interpreter, then PHASE_MS measured, with the CPU each process spent meanwhile.
+   */
+  async function closedLoop(concurrency: number, next: (i: number) => Promise<Timed>) {
+    await drive(concurrency, next, WARM_UP_MS);
+    const before = cpuSnapshot(processes());
+    const { latencies, created } = await drive(concurrency, next, PHASE_MS);
     return {
       rate: Math.round((latencies.length / PHASE_MS) * 1000),
       ok: created,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
+      cpu: cpuPerRequest(before, cpuSnapshot(processes()), latencies.length),
     };
   }
 
@@ -109,6 +151,9 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
     const spread = await closedLoop(32, (i) => book(calendars[i % CALENDARS]!));
     // A calendar of its own: its thousands of events would swell the details the lag phase reads.
     const hot = await closedLoop(32, () => book(calendars[CALENDARS]!));
+    // The consumers lag behind a saturated booking service; the paced phase starts once they have
+    // caught up, and how long that took is a figure of its own.
+    const drainMs = await drained(amqpUrl, prefix);
 
     // Open loop at 500 bookings/s, sampling the lag from 201 to the calendar detail.
     const paced: number[] = [];
@@ -160,7 +205,8 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
     const raceMs = performance.now() - raceStart;
 
     const ratio = (rate: number) => `${((rate / ceiling.rate) * 100).toFixed(0)} %`;
-    return [
+    const cpuRow = (name: string, cpu: Record<string, number>) => ({ case: name, ...cpu });
+    const results: Rows = [
       {
         case: 'ceiling: GET a user through the gateway (32 clients)',
         'req/s': ceiling.rate,
@@ -210,10 +256,28 @@ export async function benchBooking(): Promise<Array<Record<string, string | numb
         'req/s': '',
         'of ceiling': '',
         p50_ms: '',
-        p99_ms: +raceMs.toFixed(1),
+        p99_ms: '',
+        took_ms: +raceMs.toFixed(1),
         created: race.filter((r) => r.status === 201).length,
       },
+      {
+        case: 'consumers caught up after the saturated phases',
+        'req/s': '',
+        'of ceiling': '',
+        p50_ms: '',
+        p99_ms: '',
+        took_ms: drainMs,
+      },
     ];
+    return {
+      'rates and latencies': results,
+      'CPU per request by process (µs), from /proc': [
+        cpuRow('ceiling', ceiling.cpu),
+        cpuRow('bare hop', bareHop.cpu),
+        cpuRow(`bookings over ${CALENDARS} calendars`, spread.cpu),
+        cpuRow('bookings on one hot calendar', hot.cpu),
+      ],
+    };
   } finally {
     await close();
     await stack.stop();

@@ -1,6 +1,9 @@
 /** A keep-alive JSON client for the benchmarks: timed raw calls, and calls that must succeed. */
 import { Pool } from 'undici';
 
+/** A benchmark's table: one row a case. */
+export type Rows = Array<Record<string, string | number>>;
+
 export interface Timed {
   status: number;
   ms: number;

@@ -1,8 +1,10 @@
 import { cpus } from 'node:os';
 import { benchAvailability } from './bench-availability.js';
 import { benchBooking } from './bench-booking.js';
+import type { Rows } from './bench-client.js';
 
-const suites: Record<string, () => Promise<Array<Record<string, string | number>>>> = {
+/** A suite gives one table, or several under their titles. */
+const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   availability: () => benchAvailability(),
   booking: () => benchBooking(),
 };
@@ -17,5 +19,12 @@ for (const name of names) {
     process.exit(2);
   }
   console.log(`\n${name}:`);
-  console.table(await suite());
+  const report = await suite();
+  if (Array.isArray(report)) console.table(report);
+  else {
+    for (const [title, rows] of Object.entries(report)) {
+      console.log(`${title}:`);
+      console.table(rows);
+    }
+  }
 }

@@ -28,6 +28,8 @@ export interface Stack {
   kill(service: ServiceName): Promise<void>;
   /** Starts a killed service again on its port and waits until it is healthy. */
   restart(service: ServiceName): Promise<void>;
+  /** The process id of each running process (the services and `gateway`). */
+  pids(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -60,7 +62,10 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
   const start = (name: string, entry: string, port: number) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    // STACK_CPU_PROF_DIR=<dir>: each process writes a V8 CPU profile to <dir>/<name> on exit.
+    const profile = process.env.STACK_CPU_PROF_DIR;
+    const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${name}`] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
       cwd: root,
       env: { ...process.env, ...given, ...serviceUrls, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,6 +108,12 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
       start(service, `services/${service}/src/main.ts`, basePort + i + 1);
       await healthy(url(i + 1), 60_000);
     },
+    pids: () =>
+      new Map(
+        [...children]
+          .filter(([, child]) => child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+          .map(([name, child]) => [name, child.pid!]),
+      ),
     stop,
   };
 }

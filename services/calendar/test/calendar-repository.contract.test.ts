@@ -86,6 +86,20 @@ await describeContract<CalendarRepository>(
       expect(confirmedEvents((await calendars().findById(id))!.events)).toEqual([]);
     });
 
+    it('when hundreds of events arrive out of order on two calendars, then each lists its own by start', async () => {
+      const [a, b] = [await calendars().create(calendar(), []), await calendars().create(calendar(), [])];
+      const hours = Array.from({ length: 300 }, (_, i) => (i * 7919) % 300); // every hour once, shuffled
+      const idOf = (calendarId: string, hour: number) => `${calendarId.slice(0, 12)}${String(hour).padStart(12, '0')}`;
+      for (const hour of hours) {
+        const start = new Date(Date.UTC(2030, 5, 24) + hour * 3_600_000).toISOString();
+        for (const { id } of [a, b]) await calendars().applyEvent(id, event(idOf(id, hour), start));
+      }
+      for (const { id } of [a, b]) {
+        const listed = confirmedEvents((await calendars().findById(id))!.events).map((e) => e.id);
+        expect(listed).toEqual([...hours].sort((x, y) => x - y).map((hour) => idOf(id, hour)));
+      }
+    });
+
     it('when a change is written, then its messages wait in the outbox; a refused change writes none', async () => {
       const draft = calendar();
       const created = createEnvelope(

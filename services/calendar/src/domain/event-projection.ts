@@ -2,18 +2,21 @@ import type { ProjectedEvent } from './calendar.js';
 
 /**
  * The rule both adapters apply to an incoming event: canceled is final, so a repeated or late
- * EventBooked never revives a canceled event. Returns the list to store.
+ * EventBooked never revives a canceled event. Returns the state to store, or null when the
+ * stored one stands.
  */
-export function mergeEvent(events: readonly ProjectedEvent[], incoming: ProjectedEvent): ProjectedEvent[] {
-  const existing = events.find((event) => event.id === incoming.id);
-  if (!existing) return [...events, incoming];
-  if (existing.status === 'canceled' || existing.status === incoming.status) return [...events];
-  return events.map((event) => (event.id === incoming.id ? incoming : event));
+export function mergeEvent(existing: ProjectedEvent | undefined, incoming: ProjectedEvent): ProjectedEvent | null {
+  if (!existing) return incoming;
+  if (existing.status === 'canceled' || existing.status === incoming.status) return null;
+  return incoming;
 }
 
 /** Confirmed events in start order: what the calendar detail shows. */
 export function confirmedEvents(events: readonly ProjectedEvent[]): ProjectedEvent[] {
+  // Each start read once, not once per comparison: a busy calendar holds thousands of events.
   return events
     .filter((event) => event.status === 'confirmed')
-    .sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time) || a.id.localeCompare(b.id));
+    .map((event) => ({ event, start: Date.parse(event.start_time) }))
+    .sort((a, b) => a.start - b.start || a.event.id.localeCompare(b.event.id))
+    .map(({ event }) => event);
 }

@@ -1,22 +1,27 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { MemoryOutbox } from '@slotkeeper/messaging';
+import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 import { mergeEvent } from '../../domain/event-projection.js';
 
 export class MemoryCalendarRepository implements CalendarRepository {
-  private readonly byId = new Map<string, Calendar>();
+  private readonly byId = new Map<string, NewCalendar>();
+  /**
+   * Each calendar's projected events by id, stored frozen and handed out as they are: applying
+   * one costs the same on a calendar with thousands of events as on an empty one.
+   */
+  private readonly eventsOf = new Map<string, Map<string, ProjectedEvent>>();
   readonly outbox = new MemoryOutbox();
 
   async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
-    const calendar: Calendar = { ...structuredClone(input), events: [] };
-    this.byId.set(calendar.id, calendar);
-    this.outbox.enqueue(calendar.id, outbox);
-    return structuredClone(calendar);
+    this.byId.set(input.id, structuredClone(input));
+    this.eventsOf.set(input.id, new Map());
+    this.outbox.enqueue(input.id, outbox);
+    return { ...structuredClone(input), events: [] };
   }
 
   async findById(id: string): Promise<Calendar | null> {
     const calendar = this.byId.get(id);
-    return calendar ? structuredClone(calendar) : null;
+    return calendar ? { ...structuredClone(calendar), events: [...this.eventsOf.get(id)!.values()] } : null;
   }
 
   async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
@@ -36,7 +41,8 @@ export class MemoryCalendarRepository implements CalendarRepository {
   }
 
   async applyEvent(calendarId: string, event: ProjectedEvent): Promise<void> {
-    const calendar = this.byId.get(calendarId);
-    if (calendar) calendar.events = mergeEvent(calendar.events, structuredClone(event));
+    const events = this.eventsOf.get(calendarId);
+    const merged = events && mergeEvent(events.get(event.id), event);
+    if (merged) events.set(event.id, deepFreeze(structuredClone(merged)));
   }
 }
