@@ -1,15 +1,23 @@
 import { cpus } from 'node:os';
 import { benchAvailability } from './bench-availability.js';
 import { benchBooking } from './bench-booking.js';
+import { benchBroker } from './bench-broker.js';
 import type { Rows } from './bench-client.js';
 
 /** A suite gives one table, or several under their titles. */
 const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   availability: () => benchAvailability(),
   booking: () => benchBooking(),
+  broker: () => benchBroker(),
 };
+/** Suites that drive the real broker: run with no suite named only when AMQP_URL is set. */
+const needBroker = new Set(['booking', 'broker']);
 const chosen = process.argv.slice(2).filter((name) => !name.startsWith('-'));
-const names = chosen.length > 0 ? chosen : Object.keys(suites);
+const names =
+  chosen.length > 0 ? chosen : Object.keys(suites).filter((name) => process.env.AMQP_URL || !needBroker.has(name));
+if (chosen.length === 0 && !process.env.AMQP_URL) {
+  console.log(`skipped without AMQP_URL (the local RabbitMQ): ${[...needBroker].join(', ')}`);
+}
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
 for (const name of names) {
