@@ -45,7 +45,8 @@ export async function benchBroker(): Promise<Rows> {
       ),
     );
     const broker = localBrokerPid();
-    const before = cpuSnapshot(new Map(broker ? [['RabbitMQ', broker]] : []));
+    const measured = new Map(broker ? [['RabbitMQ', broker]] : []);
+    const before = cpuSnapshot(measured);
     const started = performance.now();
     let sent = 0;
     await Promise.all(
@@ -61,7 +62,7 @@ export async function benchBroker(): Promise<Rows> {
     clearTimeout(timeout);
     const ms = performance.now() - started;
     if (received < 2 * MESSAGES) throw new Error(`only ${received} of ${2 * MESSAGES} deliveries within 60 s`);
-    const cpu = cpuPerRequest(before, cpuSnapshot(new Map(broker ? [['RabbitMQ', broker]] : [])), MESSAGES);
+    const cpu = cpuPerRequest(before, cpuSnapshot(measured), MESSAGES);
     return [
       {
         case: `EventBooked to two consumers, ${IN_FLIGHT} in flight (${MESSAGES} messages)`,
