@@ -3,6 +3,7 @@ import { benchAvailability } from './bench-availability.js';
 import { benchBooking } from './bench-booking.js';
 import { benchBroker } from './bench-broker.js';
 import type { Rows } from './bench-client.js';
+import { damonMonitors } from './host.js';
 
 /** A suite gives one table, or several under their titles. */
 const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
@@ -20,6 +21,9 @@ if (chosen.length === 0 && !process.env.AMQP_URL) {
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+for (const monitor of damonMonitors()) {
+  console.log(`kernel memory monitor (DAMON) on: ${monitor}; its scans stall every process now and then`);
+}
 for (const name of names) {
   const suite = suites[name];
   if (!suite) {
