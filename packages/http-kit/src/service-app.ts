@@ -9,6 +9,9 @@ import { toProblem } from './problems.js';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
+/** What a 503 asks clients to wait before they retry. */
+export const RETRY_AFTER_SECONDS = 2;
+
 const requestIds = new AsyncLocalStorage<string>();
 
 /** The id of the request being served, so calls to other services carry it on. */
@@ -105,7 +108,11 @@ export function createHttpApp({
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status === 503) {
+      // A dependency is down or too slow: the client may retry, after a pause.
+      request.log.warn({ err: error }, 'dependency unavailable');
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: problem.status, problem: problem.type }, 'request refused');
     return reply.code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   });

@@ -1,41 +1,81 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import mongoose from 'mongoose';
+import mongoose, { type ClientSession, type Connection } from 'mongoose';
+import { modelOn, schemaOptions } from './models.js';
 
-export interface OutboxEntryDoc {
-  id: string;
+/** One pending message: written in the transaction of the change it announces, deleted once published. */
+interface OutboxDoc {
+  _id: string;
+  aggregate_id: string;
   message: Envelope;
+  /** Write order within this process (microseconds since the epoch, strictly increasing). */
+  seq: number;
   written_at: Date;
 }
 
-/** The `outbox` path of a document whose writes carry the messages announcing them. */
-export const outboxPath = [
+const outboxSchema = new mongoose.Schema<OutboxDoc>(
   {
-    _id: false,
-    id: { type: String, required: true },
+    _id: { type: String, required: true },
+    aggregate_id: { type: String, required: true },
     message: { type: mongoose.Schema.Types.Mixed, required: true },
+    seq: { type: Number, required: true },
     written_at: { type: Date, required: true },
   },
-];
+  // `minimize: false`: an envelope's empty `data` object stays as written.
+  { ...schemaOptions, minimize: false },
+);
+outboxSchema.index({ aggregate_id: 1, seq: 1 }, { name: 'pending_by_aggregate' });
+outboxSchema.index({ written_at: 1 }, { name: 'pending_by_age' });
 
-export const outboxEntries = (messages: Envelope[]): OutboxEntryDoc[] =>
-  messages.map((message) => ({ id: message.id, message, written_at: new Date() }));
+let lastSeq = 0;
+const nextSeq = () => (lastSeq = Math.max(lastSeq + 1, Date.now() * 1_000));
 
-/** The OutboxStore methods over a model whose documents have an `outbox` path (see outboxPath). */
-export function mongoOutbox<T extends { _id: string; outbox: OutboxEntryDoc[] }>(model: mongoose.Model<T>) {
-  return {
-    async pendingFor(id: string): Promise<Envelope[]> {
-      const doc = await model.findById(id, { outbox: 1 }).lean<{ outbox?: OutboxEntryDoc[] }>();
-      return (doc?.outbox ?? []).map((entry) => entry.message);
-    },
-    async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
-      const docs = await model
-        .find({ 'outbox.written_at': { $lte: before } }, { _id: 1 })
-        .limit(limit)
-        .lean<Array<{ _id: string }>>();
-      return docs.map((doc) => doc._id);
-    },
-    async markPublished(id: string, messageIds: string[]): Promise<void> {
-      await model.updateOne({ _id: id }, { $pull: { outbox: { id: { $in: messageIds } } } } as mongoose.UpdateQuery<T>);
-    },
-  };
+/**
+ * A service's outbox collection: `add` writes messages inside the caller's transaction, the
+ * OutboxStore methods serve the relay. Pending messages are documents of their own, so no
+ * document grows with an aggregate's history.
+ */
+export class MongoOutbox {
+  private readonly model: mongoose.Model<OutboxDoc>;
+
+  constructor(connection: Connection, collection: string) {
+    this.model = modelOn(connection, `Outbox:${collection}`, outboxSchema, collection);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async add(aggregateId: string, messages: Envelope[], session: ClientSession): Promise<void> {
+    if (messages.length === 0) return;
+    const written_at = new Date();
+    const docs = messages.map((message) => ({
+      _id: message.id,
+      aggregate_id: aggregateId,
+      message,
+      seq: nextSeq(),
+      written_at,
+    }));
+    await this.model.insertMany(docs, { session });
+  }
+
+  async pendingFor(aggregateId: string): Promise<Envelope[]> {
+    const docs = await this.model
+      .find({ aggregate_id: aggregateId }, { message: 1 })
+      .sort({ seq: 1 })
+      .lean<Array<Pick<OutboxDoc, 'message'>>>();
+    return docs.map((doc) => doc.message);
+  }
+
+  async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
+    const docs = await this.model
+      .find({ written_at: { $lte: before } }, { aggregate_id: 1 })
+      .sort({ written_at: 1 })
+      .limit(limit)
+      .lean<Array<Pick<OutboxDoc, 'aggregate_id'>>>();
+    return [...new Set(docs.map((doc) => doc.aggregate_id))];
+  }
+
+  async markPublished(aggregateId: string, messageIds: string[]): Promise<void> {
+    await this.model.deleteMany({ aggregate_id: aggregateId, _id: { $in: messageIds } });
+  }
 }

@@ -68,3 +68,10 @@ export function clipIntervals(intervals: readonly Interval[], range: Interval): 
 export function findContaining(intervals: readonly Interval[], target: Interval): Interval | undefined {
   return intervals.find((i) => i.start <= target.start && target.end <= i.end);
 }
+
+/**
+ * The earliest and latest instants a JavaScript Date (and so a BSON date) can hold: the bounds
+ * of an open-ended range. `Number.MAX_SAFE_INTEGER` is no instant (`new Date()` of it is invalid).
+ */
+export const EARLIEST_INSTANT = -8.64e15;
+export const LATEST_INSTANT = 8.64e15;

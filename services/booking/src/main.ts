@@ -1,20 +1,19 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
-import { openStore } from '@slotkeeper/mongo';
+import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
-import { z } from 'zod';
 import { MemoryLedgerRepository } from './adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.js';
 import { buildBookingApp } from './app.js';
 import { CalendarSerializer } from './domain/calendar-serializer.js';
 import type { LedgerRepository } from './domain/ledger.js';
 
-const config = readConfig(serviceConfig.extend(busConfig.shape).extend({ MONGODB_URL: z.url().optional() }));
+const config = readConfig(serviceConfig.extend(busConfig.shape).extend(mongoConfig.shape));
 const logger = createLogger({ service: 'booking' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
-const db = await openStore<LedgerRepository>(config.MONGODB_URL, {
+const db = await openStore<LedgerRepository>(config, {
   mongo: (connection) => new MongoLedgerRepository(connection),
   memory: () => new MemoryLedgerRepository(),
 });
@@ -32,7 +31,7 @@ const app = await buildBookingApp({
   serializer: new CalendarSerializer(),
   logger,
   queue: queue('booking'),
-  health: async () => db.healthy() && (bus.isConnected?.() ?? true),
+  health: async () => (bus.isConnected?.() ?? true) && (await db.healthy()),
   identityKey: keys.identity,
   cancelTokenKey: keys.cancelTokens,
 });

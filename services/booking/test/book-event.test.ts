@@ -4,7 +4,7 @@ import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import type { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { bookEvent, cancelEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { bookEvent, cancelEvent, listEvents, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { bookingWithCalendar, CAL } from './fixtures.js';
 
 const request = (start: string, end: string) => ({
@@ -92,5 +92,31 @@ describe('bookEvent', () => {
     await expect(
       bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps),
     ).resolves.toBeDefined();
+  });
+
+  it('when the hours are unlinked between the check and the write, then the booking is checked again and refused', async () => {
+    const ledgers = deps.ledgers;
+    const reserve = ledgers.reserve.bind(ledgers);
+    // The unlink lands after bookEvent read the calendar and before its write.
+    vi.spyOn(ledgers, 'reserve').mockImplementationOnce(async (...args) => {
+      await ledgers.unlink(CAL, 'cccccccccccccccccccccccc');
+      return reserve(...args);
+    });
+    await expect(
+      bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps),
+    ).rejects.toMatchObject({ reason: 'outside_availability' });
+    expect(await ledgers.eventsBetween(CAL, { start: 0, end: Date.parse('2031-01-01T00:00:00Z') })).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('when the events are listed without bounds, then the range is open but every bound is a real instant', async () => {
+    await bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps);
+    const spy = vi.spyOn(deps.ledgers, 'eventsBetween');
+    const owner = { kind: 'user' as const, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb' };
+    expect(await listEvents(owner, CAL, {}, deps)).toHaveLength(1);
+    const [, range] = spy.mock.calls[0]!;
+    // MongoDB cannot store new Date(Number.MAX_SAFE_INTEGER): it is an Invalid Date.
+    expect(Number.isNaN(new Date(range.start).getTime())).toBe(false);
+    expect(Number.isNaN(new Date(range.end).getTime())).toBe(false);
   });
 });

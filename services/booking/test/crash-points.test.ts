@@ -7,6 +7,7 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay, parseMessage } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
@@ -70,7 +71,7 @@ describe('a booking process killed mid-request', () => {
       throw new Killed();
     });
     await expect(bookEvent(body, 'key-1', dying)).rejects.toBeInstanceOf(Killed);
-    expect(await database.findByIdempotencyKey('key-1')).toBeNull();
+    expect(await database.findByIdempotencyKey(CAL, 'key-1')).toBeNull();
     expect(await database.outbox.pendingFor(CAL)).toEqual([]);
 
     const after = await restarted();
@@ -86,7 +87,7 @@ describe('a booking process killed mid-request', () => {
       throw new Killed();
     });
     await expect(bookEvent(body, 'key-2', dying)).rejects.toBeInstanceOf(Killed);
-    const stored = await database.findByIdempotencyKey('key-2');
+    const stored = await database.findByIdempotencyKey(CAL, 'key-2');
     expect(stored?.status).toBe('confirmed');
     expect(delivered).toEqual([]);
 
@@ -95,7 +96,7 @@ describe('a booking process killed mid-request', () => {
     const { event: retried } = await bookEvent(body, 'key-2', after);
     expect(retried.id).toBe(stored!.id);
     expect(delivered).toHaveLength(1);
-    expect(await database.eventsBetween(CAL, { start: 0, end: Number.MAX_SAFE_INTEGER })).toHaveLength(1);
+    expect(await database.eventsBetween(CAL, { start: EARLIEST_INSTANT, end: LATEST_INSTANT })).toHaveLength(1);
   });
 
   it('when it dies after the broker confirmed the message, before clearing the outbox, then the message goes again with the same id', async () => {

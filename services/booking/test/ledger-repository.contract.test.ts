@@ -1,4 +1,5 @@
-import { createEnvelope, generateId } from '@slotkeeper/contracts';
+import { createEnvelope, generateId, type Envelope } from '@slotkeeper/contracts';
+import { EARLIEST_INSTANT, LATEST_INSTANT, type Interval } from '@slotkeeper/time';
 import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
@@ -36,6 +37,12 @@ const newEvent = (from: string, to: string, key: string | null = null): NewEvent
   requestHash: key ? `hash-of-${key}` : null,
 });
 
+/** Reserves against the calendar's version in force, as the use case does. */
+async function reserve(repo: LedgerRepository, event: NewEvent, guard: Interval, outbox: Envelope[]) {
+  const version = (await repo.findCalendar(event.calendarId))?.version ?? 0;
+  return repo.reserve(event, guard, outbox, version);
+}
+
 await describeContract<LedgerRepository>(
   'LedgerRepository',
   { memory: () => new MemoryLedgerRepository(), mongo: (c) => new MongoLedgerRepository(c) },
@@ -47,6 +54,7 @@ await describeContract<LedgerRepository>(
       expect(await ledgers().findCalendar(CAL)).toEqual({
         ...calendar,
         links: [{ ...link, expiresOn: new Date('2030-12-31T00:00:00Z') }],
+        version: expect.any(Number),
       });
       await ledgers().unlink(CAL, link.schedule.id);
       expect((await ledgers().findCalendar(CAL))!.links).toEqual([]);
@@ -54,15 +62,15 @@ await describeContract<LedgerRepository>(
 
     it('when a reservation overlaps the guard of a confirmed event, then it is refused; touching is fine', async () => {
       await ledgers().saveCalendar(calendar);
-      const first = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
+      const first = await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       expect(first.outcome).toBe('reserved');
-      expect((await ledgers().reserve(newEvent('10:15', '10:45'), span('10:15', '10:45'), [])).outcome).toBe(
+      expect((await reserve(ledgers(), newEvent('10:15', '10:45'), span('10:15', '10:45'), [])).outcome).toBe(
         'conflict',
       );
-      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:30', '11:00'), [])).outcome).toBe(
+      expect((await reserve(ledgers(), newEvent('10:30', '11:00'), span('10:30', '11:00'), [])).outcome).toBe(
         'reserved',
       );
-      expect((await ledgers().reserve(newEvent('10:30', '11:00'), span('10:20', '11:00'), [])).outcome).toBe(
+      expect((await reserve(ledgers(), newEvent('10:30', '11:00'), span('10:20', '11:00'), [])).outcome).toBe(
         'conflict',
       );
     });
@@ -70,7 +78,7 @@ await describeContract<LedgerRepository>(
     it('when many reservations race for one time, then exactly one is confirmed', async () => {
       await ledgers().saveCalendar(calendar);
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => ledgers().reserve(newEvent('10:00', '11:00'), span('10:00', '11:00'), [])),
+        Array.from({ length: 20 }, () => reserve(ledgers(), newEvent('10:00', '11:00'), span('10:00', '11:00'), [])),
       );
       expect(results.filter((r) => r.outcome === 'reserved')).toHaveLength(1);
       expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toHaveLength(1);
@@ -78,36 +86,36 @@ await describeContract<LedgerRepository>(
 
     it('when an event is canceled, then its time is free again and it reads back as canceled', async () => {
       await ledgers().saveCalendar(calendar);
-      const reserved = await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
+      const reserved = await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       if (reserved.outcome !== 'reserved') throw new Error('setup failed');
       expect((await ledgers().cancel(reserved.event.id, []))?.status).toBe('canceled');
       expect(await ledgers().cancel(reserved.event.id, [])).toBeNull();
       expect((await ledgers().findEvent(reserved.event.id))?.status).toBe('canceled');
       expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toEqual([]);
-      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), [])).outcome).toBe(
+      expect((await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), [])).outcome).toBe(
         'reserved',
       );
     });
 
     it('lists confirmed events overlapping a range, by start', async () => {
       await ledgers().saveCalendar(calendar);
-      await ledgers().reserve(newEvent('14:00', '15:00'), span('14:00', '15:00'), []);
-      await ledgers().reserve(newEvent('09:00', '10:00'), span('09:00', '10:00'), []);
-      await ledgers().reserve(newEvent('11:00', '12:00'), span('11:00', '12:00'), []);
+      await reserve(ledgers(), newEvent('14:00', '15:00'), span('14:00', '15:00'), []);
+      await reserve(ledgers(), newEvent('09:00', '10:00'), span('09:00', '10:00'), []);
+      await reserve(ledgers(), newEvent('11:00', '12:00'), span('11:00', '12:00'), []);
       const listed = await ledgers().eventsBetween(CAL, span('10:00', '14:30'));
       expect(listed.map((e) => e.start)).toEqual([at('11:00'), at('14:00')]);
     });
 
     it('when an idempotency key is reused, then the reservation reports it and the original is found by it', async () => {
       await ledgers().saveCalendar(calendar);
-      const first = await ledgers().reserve(newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'), []);
-      expect((await ledgers().reserve(newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'), [])).outcome).toBe(
+      const first = await reserve(ledgers(), newEvent('10:00', '10:30', 'key-1'), span('10:00', '10:30'), []);
+      expect((await reserve(ledgers(), newEvent('12:00', '12:30', 'key-1'), span('12:00', '12:30'), [])).outcome).toBe(
         'duplicate-key',
       );
-      expect(first.outcome === 'reserved' && (await ledgers().findByIdempotencyKey('key-1'))?.id).toBe(
+      expect(first.outcome === 'reserved' && (await ledgers().findByIdempotencyKey(CAL, 'key-1'))?.id).toBe(
         first.outcome === 'reserved' && first.event.id,
       );
-      expect(await ledgers().findByIdempotencyKey('other')).toBeNull();
+      expect(await ledgers().findByIdempotencyKey(CAL, 'other')).toBeNull();
     });
 
     it('when an event is reserved or canceled, then its messages wait in the outbox until published', async () => {
@@ -130,7 +138,7 @@ await describeContract<LedgerRepository>(
           new Date(),
         );
       const booked = message('EventBooked');
-      await ledgers().reserve(event, span('10:00', '10:30'), [booked]);
+      await reserve(ledgers(), event, span('10:00', '10:30'), [booked]);
       const canceled = message('EventCanceled');
       await ledgers().cancel(event.id, [canceled]);
       expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.id)).toEqual([booked.id, canceled.id]);
@@ -142,15 +150,76 @@ await describeContract<LedgerRepository>(
       expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);
     });
 
+    it('when the calendar changed since the version checked, then the reservation is refused as stale', async () => {
+      await ledgers().saveCalendar(calendar);
+      const checked = (await ledgers().findCalendar(CAL))!.version;
+      await ledgers().link(calendar, link);
+      const linked = (await ledgers().findCalendar(CAL))!.version;
+      expect(linked).toBeGreaterThan(checked);
+      const event = newEvent('10:00', '10:30');
+      expect((await ledgers().reserve(event, span('10:00', '10:30'), [], checked)).outcome).toBe('stale');
+      expect(await ledgers().findEvent(event.id)).toBeNull();
+      await ledgers().unlink(CAL, link.schedule.id);
+      expect((await ledgers().findCalendar(CAL))!.version).toBeGreaterThan(linked);
+      expect((await ledgers().reserve(event, span('10:00', '10:30'), [], linked)).outcome).toBe('stale');
+    });
+
+    it('when a link is delivered twice, then the calendar holds it once', async () => {
+      await ledgers().link(calendar, link);
+      await ledgers().link(calendar, link);
+      expect((await ledgers().findCalendar(CAL))!.links).toEqual([link]);
+    });
+
+    it('when one idempotency key is used on two calendars, then each calendar books with it', async () => {
+      const other = { ...calendar, calendarId: 'dddddddddddddddddddddddd' };
+      await ledgers().saveCalendar(calendar);
+      await ledgers().saveCalendar(other);
+      const mine = await reserve(ledgers(), newEvent('10:00', '10:30', 'shared'), span('10:00', '10:30'), []);
+      const theirs = await reserve(
+        ledgers(),
+        { ...newEvent('10:00', '10:30', 'shared'), calendarId: other.calendarId },
+        span('10:00', '10:30'),
+        [],
+      );
+      expect([mine.outcome, theirs.outcome]).toEqual(['reserved', 'reserved']);
+      expect((await ledgers().findByIdempotencyKey(other.calendarId, 'shared'))?.calendarId).toBe(other.calendarId);
+      expect((await ledgers().findByIdempotencyKey(CAL, 'shared'))?.calendarId).toBe(CAL);
+    });
+
+    it('when a range starts inside an event, then that event is listed; open-ended ranges list all', async () => {
+      await ledgers().saveCalendar(calendar);
+      await reserve(ledgers(), newEvent('08:00', '10:00'), span('08:00', '10:00'), []);
+      await reserve(ledgers(), newEvent('12:00', '13:00'), span('12:00', '13:00'), []);
+      expect((await ledgers().eventsBetween(CAL, span('09:00', '12:00'))).map((e) => e.start)).toEqual([at('08:00')]);
+      expect(await ledgers().eventsBetween(CAL, span('10:00', '12:00'))).toEqual([]);
+      const all = await ledgers().eventsBetween(CAL, { start: EARLIEST_INSTANT, end: LATEST_INSTANT });
+      expect(all.map((e) => e.start)).toEqual([at('08:00'), at('12:00')]);
+    });
+
+    it('when an earlier event is long, then a reservation inside it conflicts even past later events', async () => {
+      await ledgers().saveCalendar(calendar);
+      await reserve(ledgers(), newEvent('08:00', '12:00'), span('08:00', '12:00'), []);
+      await reserve(ledgers(), newEvent('13:00', '14:00'), span('13:00', '14:00'), []);
+      expect((await reserve(ledgers(), newEvent('11:00', '11:30'), span('11:00', '11:30'), [])).outcome).toBe(
+        'conflict',
+      );
+      expect((await reserve(ledgers(), newEvent('12:00', '13:00'), span('12:00', '13:00'), [])).outcome).toBe(
+        'reserved',
+      );
+      expect((await reserve(ledgers(), newEvent('12:30', '14:30'), span('12:30', '14:30'), [])).outcome).toBe(
+        'conflict',
+      );
+    });
+
     it('when a reservation is refused, then it leaves no message behind', async () => {
       await ledgers().saveCalendar(calendar);
-      await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
+      await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       const refused = createEnvelope(
         'ScheduleUnlinked',
         { calendar_id: CAL, availability_schedule_id: CAL },
         new Date(),
       );
-      expect((await ledgers().reserve(newEvent('10:00', '10:30'), span('10:00', '10:30'), [refused])).outcome).toBe(
+      expect((await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), [refused])).outcome).toBe(
         'conflict',
       );
       expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);

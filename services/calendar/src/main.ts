@@ -1,7 +1,7 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
-import { openStore } from '@slotkeeper/mongo';
+import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock } from '@slotkeeper/time';
@@ -14,13 +14,14 @@ import type { CalendarRepository } from './domain/calendar.js';
 const config = readConfig(
   serviceConfig
     .extend(busConfig.shape)
-    .extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
+    .extend(mongoConfig.shape)
+    .extend({ USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
 );
 const logger = createLogger({ service: 'calendar' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
 const signed = (url: string) =>
   signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'calendar' });
-const db = await openStore<CalendarRepository>(config.MONGODB_URL, {
+const db = await openStore<CalendarRepository>(config, {
   mongo: (connection) => new MongoCalendarRepository(connection),
   memory: () => new MemoryCalendarRepository(),
 });
@@ -39,7 +40,7 @@ const app = await buildCalendarApp({
   clock: systemClock,
   logger,
   queue: queue('calendar'),
-  health: async () => db.healthy() && (bus.isConnected?.() ?? true),
+  health: async () => (bus.isConnected?.() ?? true) && (await db.healthy()),
   identityKey: keys.identity,
 });
 await listenUntilSignal(app, config, async () => {

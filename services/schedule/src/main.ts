@@ -1,6 +1,6 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
-import { openStore } from '@slotkeeper/mongo';
+import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock } from '@slotkeeper/time';
@@ -10,11 +10,11 @@ import { MongoScheduleRepository } from './adapters/mongo/mongo-schedule-reposit
 import { buildScheduleApp } from './app.js';
 import type { ScheduleRepository } from './domain/schedule.js';
 
-const config = readConfig(serviceConfig.extend({ MONGODB_URL: z.url().optional(), USER_SERVICE_URL: z.url() }));
+const config = readConfig(serviceConfig.extend(mongoConfig.shape).extend({ USER_SERVICE_URL: z.url() }));
 const logger = createLogger({ service: 'schedule' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
 const asSchedule = { kind: 'service', service: 'schedule' } as const;
-const db = await openStore<ScheduleRepository>(config.MONGODB_URL, {
+const db = await openStore<ScheduleRepository>(config, {
   mongo: (connection) => new MongoScheduleRepository(connection),
   memory: () => new MemoryScheduleRepository(),
 });

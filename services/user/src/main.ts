@@ -1,17 +1,16 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
-import { openStore } from '@slotkeeper/mongo';
+import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
-import { z } from 'zod';
 import { MemoryUserRepository } from './adapters/memory/memory-user-repository.js';
 import { MongoUserRepository } from './adapters/mongo/mongo-user-repository.js';
 import { buildUserApp } from './app.js';
 import type { UserRepository } from './domain/user.js';
 
-const config = readConfig(serviceConfig.extend({ MONGODB_URL: z.url().optional() }));
+const config = readConfig(serviceConfig.extend(mongoConfig.shape));
 const logger = createLogger({ service: 'user' });
-const db = await openStore<UserRepository>(config.MONGODB_URL, {
+const db = await openStore<UserRepository>(config, {
   mongo: (connection) => new MongoUserRepository(connection),
   memory: () => new MemoryUserRepository(),
 });

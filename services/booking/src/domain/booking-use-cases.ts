@@ -7,11 +7,12 @@ import {
   IdempotencyKeyReusedError,
   NotBookableError,
   NotFoundError,
+  ServiceUnavailableError,
   SlotTakenError,
   UnauthorizedError,
 } from '@slotkeeper/errors';
 import type { OutboxPublisher } from '@slotkeeper/messaging';
-import type { Clock } from '@slotkeeper/time';
+import { EARLIEST_INSTANT, LATEST_INSTANT, type Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
 import { toEventMessage } from './event-message.js';
@@ -44,9 +45,9 @@ interface Keyed {
   hash: string;
 }
 
-async function replay(keyed: Keyed | null, ledgers: LedgerRepository): Promise<BookedEvent | null> {
+async function replay(calendarId: string, keyed: Keyed | null, ledgers: LedgerRepository): Promise<BookedEvent | null> {
   if (!keyed) return null;
-  const original = await ledgers.findByIdempotencyKey(keyed.key);
+  const original = await ledgers.findByIdempotencyKey(calendarId, keyed.key);
   if (original && original.requestHash !== keyed.hash) throw new IdempotencyKeyReusedError();
   return original;
 }
@@ -69,54 +70,74 @@ async function reserveEvent(
 ): Promise<{ event: BookedEvent; token?: string }> {
   // Only a request with a key is ever compared with another.
   const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input) } : null;
-  const original = await replay(keyed, deps.ledgers);
+  const original = await replay(input.calendar_id, keyed, deps.ledgers);
   if (original) return { event: original };
-  const reserved = await deps.serializer.run(
-    input.calendar_id,
-    async (): Promise<{ event: BookedEvent; token?: string }> => {
-      // A concurrent retry may have booked while this one waited for the calendar's turn.
-      const replayed = await replay(keyed, deps.ledgers);
-      if (replayed) return { event: replayed };
-      const ledger = await findCalendar(input.calendar_id, deps);
-      const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
-      const guard = guardAround(ledger, candidate);
-      const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
-      const now = deps.clock.now();
-      const verdict = checkBookable(state, candidate, now.getTime());
-      if (verdict?.kind === 'conflict') throw new SlotTakenError();
-      if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
-
-      const id = generateId();
-      const token = cancelToken(id, deps.cancelTokenKey);
-      const candidateEvent: NewEvent = {
-        id,
-        calendarId: ledger.calendarId,
-        title: input.title,
-        start: input.start_time,
-        end: input.end_time,
-        bookedBy: input.booked_by,
-        guests: input.guests,
-        createdAt: now,
-        idempotencyKey: keyed?.key ?? null,
-        requestHash: keyed?.hash ?? null,
-        cancelToken: token.stored,
-      };
-      const booked = { ...candidateEvent, status: 'confirmed' as const };
-      const message = createEnvelope('EventBooked', toEventMessage(booked), now);
-      const result = await deps.ledgers.reserve(candidateEvent, guard, [message]);
-      if (result.outcome === 'conflict') throw new SlotTakenError();
-      if (result.outcome === 'duplicate-key') {
-        const original = await replay(keyed, deps.ledgers);
-        if (original) return { event: original };
-        throw new SlotTakenError();
-      }
-      return { event: result.event, token: token.token };
-    },
-  );
+  const reserved = await deps.serializer.run(input.calendar_id, async () => {
+    // A concurrent retry may have booked while this one waited for the calendar's turn.
+    const replayed = await replay(input.calendar_id, keyed, deps.ledgers);
+    if (replayed) return { event: replayed };
+    // The calendar's rules or links may change between the check and the write; the write
+    // then refuses (stale) and the request is checked again against what is in force.
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const result = await attemptReservation(input, keyed, deps);
+      if (result) return result;
+    }
+    throw new ServiceUnavailableError('the calendar kept changing while this booking was checked; try again');
+  });
   // The message is stored with the event, so the answer need not wait for the broker's confirm:
   // the flush runs on (outside the calendar's turn), and the sweep retries what it could not send.
   void deps.outbox.flush(reserved.event.calendarId);
   return reserved;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** One check-and-write of a booking; null when the calendar changed in between. */
+async function attemptReservation(
+  input: CreateEventBody,
+  keyed: Keyed | null,
+  deps: BookingDeps,
+): Promise<{ event: BookedEvent; token?: string } | null> {
+  const ledger = await findCalendar(input.calendar_id, deps);
+  const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
+  const guard = guardAround(ledger, candidate);
+  const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
+  const now = deps.clock.now();
+  const verdict = checkBookable(state, candidate, now.getTime());
+  if (verdict?.kind === 'conflict') throw new SlotTakenError();
+  if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
+
+  const id = generateId();
+  const token = cancelToken(id, deps.cancelTokenKey);
+  const candidateEvent: NewEvent = {
+    id,
+    calendarId: ledger.calendarId,
+    title: input.title,
+    start: input.start_time,
+    end: input.end_time,
+    bookedBy: input.booked_by,
+    guests: input.guests,
+    createdAt: now,
+    idempotencyKey: keyed?.key ?? null,
+    requestHash: keyed?.hash ?? null,
+    cancelToken: token.stored,
+  };
+  const booked = { ...candidateEvent, status: 'confirmed' as const };
+  const message = createEnvelope('EventBooked', toEventMessage(booked), now);
+  const result = await deps.ledgers.reserve(candidateEvent, guard, [message], ledger.version);
+  switch (result.outcome) {
+    case 'reserved':
+      return { event: result.event, token: token.token };
+    case 'stale':
+      return null;
+    case 'conflict':
+      throw new SlotTakenError();
+    case 'duplicate-key': {
+      const original = await replay(input.calendar_id, keyed, deps.ledgers);
+      if (original) return { event: original };
+      throw new SlotTakenError();
+    }
+  }
 }
 
 /** Who may read or cancel an event: the calendar's owner (or a service), or its cancel token. */
@@ -163,7 +184,7 @@ export async function listEvents(
 ) {
   assertOwner(actor, (await findCalendar(calendarId, deps)).userId, 'calendar');
   return deps.ledgers.eventsBetween(calendarId, {
-    start: range.from?.getTime() ?? Number.MIN_SAFE_INTEGER,
-    end: range.to?.getTime() ?? Number.MAX_SAFE_INTEGER,
+    start: range.from?.getTime() ?? EARLIEST_INSTANT,
+    end: range.to?.getTime() ?? LATEST_INSTANT,
   });
 }

@@ -3,12 +3,21 @@ import type { ScheduleSnapshot } from '@slotkeeper/contracts';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger } from './ledger.js';
 
-/** Compiled schedules by snapshot: a store that shares its (immutable) snapshots is read once. */
-const compiled = new WeakMap<ScheduleSnapshot, CompiledSchedule>();
+/**
+ * Compiled schedules by calendar, version and schedule: a link's snapshot never changes within
+ * one version of its calendar, so a store that reads a fresh copy for every request (MongoDB)
+ * compiles each schedule once per version too. Bounded: emptied when full.
+ */
+const compiled = new Map<string, CompiledSchedule>();
+const MAX_COMPILED = 10_000;
 
-function compiledOnce(schedule: ScheduleSnapshot): CompiledSchedule {
-  let result = compiled.get(schedule);
-  if (!result) compiled.set(schedule, (result = compileSchedule(schedule)));
+export function compiledOnce(ledger: Pick<CalendarLedger, 'calendarId' | 'version'>, schedule: ScheduleSnapshot) {
+  const key = `${ledger.calendarId}/${ledger.version}/${schedule.id}`;
+  let result = compiled.get(key);
+  if (!result) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, (result = compileSchedule(schedule)));
+  }
   return result;
 }
 
@@ -17,7 +26,7 @@ export function toCalendarState(ledger: CalendarLedger, events: readonly BookedE
   const { rules } = ledger;
   return {
     links: ledger.links.map((link) => ({
-      schedule: compiledOnce(link.schedule),
+      schedule: compiledOnce(ledger, link.schedule),
       expiresOn: link.expiresOn?.getTime() ?? null,
     })),
     rules: {

@@ -13,6 +13,7 @@ export interface BookedEvent {
   guests: string[];
   status: 'confirmed' | 'canceled';
   createdAt: Date;
+  /** Unique per calendar. */
   idempotencyKey: string | null;
   /** Fingerprint of the request that created it, to tell a retry from a reused key. */
   requestHash: string | null;
@@ -22,42 +23,55 @@ export interface BookedEvent {
 
 export type NewEvent = Omit<BookedEvent, 'status'>;
 
+export type CalendarSettings = Omit<CalendarLedger, 'links' | 'version'>;
+export type Link = CalendarLedger['links'][number];
+
 /** What booking knows of a calendar, projected from CalendarCreated/ScheduleLinked/Unlinked. */
 export interface CalendarLedger {
   calendarId: string;
   userId: string;
   rules: BookingRules;
   links: Array<{ schedule: ScheduleSnapshot; expiresOn: Date | null }>;
+  /**
+   * Raised by every change of the rules or links. A reservation checked against one version
+   * commits only while that version is in force, so no booking lands on hours just unlinked.
+   */
+  version: number;
 }
 
 export type ReserveResult =
   | { outcome: 'reserved'; event: BookedEvent }
   | { outcome: 'conflict' }
   /** The idempotency key was used meanwhile (a concurrent retry, maybe in another process). */
-  | { outcome: 'duplicate-key' };
+  | { outcome: 'duplicate-key' }
+  /** The calendar's rules or links changed since the version the request was checked against. */
+  | { outcome: 'stale' };
 
 /**
- * The booking service's persistence port: one ledger per calendar holding its projection, its
- * events and its outbox (the aggregate id of the outbox is the calendar id). `reserve` is the
- * guarantee against double booking, whatever the callers do.
+ * The booking service's persistence port: per calendar its projection (rules and links), its
+ * events and its outbox (the outbox's aggregate id is the calendar id). `reserve` is the
+ * guarantee against double booking, whatever the callers do; because of it, the confirmed
+ * events of one calendar never overlap one another, which the range reads rely on.
  */
 export interface LedgerRepository {
   /** Messages written with the ledger's changes, by calendar id. */
   readonly outbox: OutboxStore;
-  saveCalendar(calendar: Omit<CalendarLedger, 'links'>): Promise<void>;
-  /** Adds the link, or replaces the link to the same schedule. Creates the ledger if needed. */
-  link(calendar: Omit<CalendarLedger, 'links'>, link: CalendarLedger['links'][number]): Promise<void>;
+  /** Creates the calendar or updates its rules (links kept). */
+  saveCalendar(calendar: CalendarSettings): Promise<void>;
+  /** Adds the link, or replaces the link to the same schedule, in one step. Creates the ledger if needed. */
+  link(calendar: CalendarSettings, link: Link): Promise<void>;
   unlink(calendarId: string, scheduleId: string): Promise<void>;
   findCalendar(calendarId: string): Promise<CalendarLedger | null>;
   /** Confirmed events overlapping `range`, by start. */
   eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]>;
   /**
-   * Stores the event as confirmed, with `outbox` messages, in one atomic step, only if no
-   * confirmed event of its calendar overlaps `guard` and its idempotency key (if any) is unused.
+   * Stores the event as confirmed, with `outbox` messages, in one atomic step, only if the
+   * calendar is still at `version`, no confirmed event of its calendar overlaps `guard`, and its
+   * idempotency key (if any) is unused on that calendar.
    */
-  reserve(event: NewEvent, guard: Interval, outbox: Envelope[]): Promise<ReserveResult>;
+  reserve(event: NewEvent, guard: Interval, outbox: Envelope[], version: number): Promise<ReserveResult>;
   findEvent(eventId: string): Promise<BookedEvent | null>;
-  findByIdempotencyKey(key: string): Promise<BookedEvent | null>;
+  findByIdempotencyKey(calendarId: string, key: string): Promise<BookedEvent | null>;
   /** Confirmed → canceled with `outbox` messages; the canceled event, or null if it was not confirmed. */
   cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null>;
 }

@@ -12,6 +12,6 @@ export async function consumeEvents(
 ): Promise<void> {
   await bus.subscribe(queue, ['EventBooked', 'EventCanceled'], async (message) => {
     const event = parseMessage(message.type as 'EventBooked', message);
-    await calendars.applyEvent(event.calendar_id, event);
+    await calendars.applyEvent(event);
   });
 }

@@ -3,7 +3,14 @@ import { createEnvelope, generateId, type CreateCalendarBody, type ScheduleLinkI
 import { ForbiddenError, NotFoundError, ValidationError } from '@slotkeeper/errors';
 import type { OutboxPublisher } from '@slotkeeper/messaging';
 import type { Clock } from '@slotkeeper/time';
-import type { Calendar, CalendarRepository, ScheduleDirectory, ScheduleLink, UserDirectory } from './calendar.js';
+import type {
+  Calendar,
+  CalendarDetail,
+  CalendarRepository,
+  ScheduleDirectory,
+  ScheduleLink,
+  UserDirectory,
+} from './calendar.js';
 
 export interface CalendarDeps {
   calendars: CalendarRepository;
@@ -50,7 +57,7 @@ export async function createCalendar(
   actor: Principal,
   input: CreateCalendarBody,
   deps: CalendarDeps,
-): Promise<Calendar> {
+): Promise<CalendarDetail> {
   assertOwner(actor, input.user_id, 'user');
   if (!(await deps.users.find(input.user_id))) throw new NotFoundError('user', input.user_id);
   const requested: ScheduleLinkInput[] = [
@@ -81,10 +88,10 @@ export async function createCalendar(
     ...links.map((link) => scheduleLinked(draft, link, deps)),
   ]);
   await deps.outbox.flush(calendar.id);
-  return calendar;
+  return { ...calendar, events: [] };
 }
 
-export async function getCalendar(
+async function ownedCalendar(
   actor: Principal,
   id: string,
   { calendars }: Pick<CalendarDeps, 'calendars'>,
@@ -95,13 +102,23 @@ export async function getCalendar(
   return calendar;
 }
 
+/** The calendar with its confirmed events that have not ended. */
+export async function getCalendar(
+  actor: Principal,
+  id: string,
+  deps: Pick<CalendarDeps, 'calendars' | 'clock'>,
+): Promise<CalendarDetail> {
+  const calendar = await ownedCalendar(actor, id, deps);
+  return { ...calendar, events: await deps.calendars.upcomingEvents(id, deps.clock.now()) };
+}
+
 export async function linkSchedule(
   actor: Principal,
   calendarId: string,
   input: ScheduleLinkInput,
   deps: CalendarDeps,
-): Promise<Calendar> {
-  const calendar = await getCalendar(actor, calendarId, deps);
+): Promise<CalendarDetail> {
+  const calendar = await ownedCalendar(actor, calendarId, deps);
   const link = await resolveLink(calendar.userId, input, deps);
   if (!(await deps.calendars.addLink(calendarId, link, [scheduleLinked(calendar, link, deps)]))) {
     throw new ValidationError(`schedule ${input.availability_schedule_id} is already linked to this calendar`, [
@@ -118,7 +135,7 @@ export async function unlinkSchedule(
   scheduleId: string,
   deps: CalendarDeps,
 ): Promise<void> {
-  await getCalendar(actor, calendarId, deps);
+  await ownedCalendar(actor, calendarId, deps);
   const unlinked = createEnvelope(
     'ScheduleUnlinked',
     { calendar_id: calendarId, availability_schedule_id: scheduleId },

@@ -17,10 +17,14 @@ export interface Calendar {
   rules: BookingRules;
   createdAt: Date;
   links: ScheduleLink[];
-  events: ProjectedEvent[];
 }
 
-export type NewCalendar = Omit<Calendar, 'events'>;
+export type NewCalendar = Calendar;
+
+/** What the detail route shows: the calendar and its confirmed events that have not ended, by start. */
+export interface CalendarDetail extends Calendar {
+  events: ProjectedEvent[];
+}
 
 /**
  * The calendar service's persistence port. Every change is written together with the messages
@@ -36,10 +40,13 @@ export interface CalendarRepository {
   /** False, and nothing written, when there was no such link. */
   removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean>;
   /**
-   * Records an event's latest known state, idempotently; a cancellation is never undone by a
-   * late or repeated booking message.
+   * Records an event's latest known state in one atomic step per message. Applications commute:
+   * any order or repetition of one event's booked and canceled messages ends in the same state,
+   * canceled as soon as a cancellation was applied.
    */
-  applyEvent(calendarId: string, event: ProjectedEvent): Promise<void>;
+  applyEvent(event: ProjectedEvent): Promise<void>;
+  /** The calendar's confirmed events that have not ended at `now`, by start. */
+  upcomingEvents(calendarId: string, now: Date): Promise<ProjectedEvent[]>;
 }
 
 export interface ScheduleDirectory {

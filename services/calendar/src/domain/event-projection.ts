@@ -11,11 +11,11 @@ export function mergeEvent(existing: ProjectedEvent | undefined, incoming: Proje
   return incoming;
 }
 
-/** Confirmed events in start order: what the calendar detail shows. */
-export function confirmedEvents(events: readonly ProjectedEvent[]): ProjectedEvent[] {
+/** Confirmed events that have not ended at `now`, in start order: what the calendar detail shows. */
+export function upcoming(events: Iterable<ProjectedEvent>, now: Date): ProjectedEvent[] {
   // Each start read once, not once per comparison: a busy calendar holds thousands of events.
-  return events
-    .filter((event) => event.status === 'confirmed')
+  return [...events]
+    .filter((event) => event.status === 'confirmed' && Date.parse(event.end_time) > now.getTime())
     .map((event) => ({ event, start: Date.parse(event.start_time) }))
     .sort((a, b) => a.start - b.start || a.event.id.localeCompare(b.event.id))
     .map(({ event }) => event);

@@ -10,8 +10,7 @@ import {
 } from '@slotkeeper/contracts';
 import { ownerOnly, renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import { z } from 'zod';
-import type { Calendar } from '../domain/calendar.js';
-import { confirmedEvents } from '../domain/event-projection.js';
+import type { CalendarDetail } from '../domain/calendar.js';
 import {
   createCalendar,
   getCalendar,
@@ -27,7 +26,7 @@ const renderEvent = (event: EventResponse, render: Render): EventResponse => ({
   created_at: render(new Date(event.created_at)),
 });
 
-export const toCalendarResponse = (calendar: Calendar, render: Render) => ({
+export const toCalendarResponse = (calendar: CalendarDetail, render: Render) => ({
   id: calendar.id,
   user_id: calendar.userId,
   name: calendar.name,
@@ -41,7 +40,7 @@ export const toCalendarResponse = (calendar: Calendar, render: Render) => ({
     date_overrides: schedule.date_overrides,
     expires_on: expiresOn ? render(expiresOn) : null,
   })),
-  events: confirmedEvents(calendar.events).map((event) => renderEvent(event, render)),
+  events: calendar.events.map((event) => renderEvent(event, render)),
 });
 
 const BASE = '/api/calendar/calendars';

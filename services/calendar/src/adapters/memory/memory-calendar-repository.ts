@@ -1,7 +1,7 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
-import { mergeEvent } from '../../domain/event-projection.js';
+import { mergeEvent, upcoming } from '../../domain/event-projection.js';
 
 export class MemoryCalendarRepository implements CalendarRepository {
   private readonly byId = new Map<string, NewCalendar>();
@@ -14,14 +14,13 @@ export class MemoryCalendarRepository implements CalendarRepository {
 
   async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
     this.byId.set(input.id, structuredClone(input));
-    this.eventsOf.set(input.id, new Map());
     this.outbox.enqueue(input.id, outbox);
-    return { ...structuredClone(input), events: [] };
+    return structuredClone(input);
   }
 
   async findById(id: string): Promise<Calendar | null> {
     const calendar = this.byId.get(id);
-    return calendar ? { ...structuredClone(calendar), events: [...this.eventsOf.get(id)!.values()] } : null;
+    return calendar ? structuredClone(calendar) : null;
   }
 
   async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
@@ -40,9 +39,15 @@ export class MemoryCalendarRepository implements CalendarRepository {
     return true;
   }
 
-  async applyEvent(calendarId: string, event: ProjectedEvent): Promise<void> {
-    const events = this.eventsOf.get(calendarId);
-    const merged = events && mergeEvent(events.get(event.id), event);
+  async applyEvent(event: ProjectedEvent): Promise<void> {
+    // Events may arrive before (or without) their calendar here: the projection keeps them anyway.
+    let events = this.eventsOf.get(event.calendar_id);
+    if (!events) this.eventsOf.set(event.calendar_id, (events = new Map()));
+    const merged = mergeEvent(events.get(event.id), event);
     if (merged) events.set(event.id, deepFreeze(structuredClone(merged)));
+  }
+
+  async upcomingEvents(calendarId: string, now: Date): Promise<ProjectedEvent[]> {
+    return upcoming(this.eventsOf.get(calendarId)?.values() ?? [], now);
   }
 }

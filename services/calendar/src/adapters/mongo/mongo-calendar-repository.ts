@@ -2,17 +2,15 @@ import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contr
 import {
   bookingRulesPaths,
   dateOverridesPath,
+  inTransaction,
+  isDuplicateKeyError,
   modelOn,
+  MongoOutbox,
   mongoose,
-  mongoOutbox,
-  outboxEntries,
-  type OutboxEntryDoc,
-  outboxPath,
   required,
   schemaOptions,
   wallRangePaths,
 } from '@slotkeeper/mongo';
-import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 
@@ -23,55 +21,68 @@ interface CalendarDoc {
   rules: BookingRules;
   created_at: Date;
   links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
-  events: ProjectedEvent[];
-  /** Messages announcing this calendar's changes, written with them. */
-  outbox: OutboxEntryDoc[];
 }
 
-const req = required;
+/** One projected event: a document of its own, so the calendar's document never grows with history. */
+interface EventDoc {
+  _id: string;
+  calendar_id: string;
+  title: string;
+  start_time: Date;
+  end_time: Date;
+  booked_by: string;
+  guests: string[];
+  status: 'confirmed' | 'canceled';
+  created_at: Date;
+}
 
 const calendarSchema = new mongoose.Schema<CalendarDoc>(
   {
-    _id: req(String),
-    user_id: req(String),
-    name: req(String),
+    _id: required(String),
+    user_id: required(String),
+    name: required(String),
     rules: bookingRulesPaths,
-    created_at: req(Date),
+    created_at: required(Date),
     links: [
       {
         _id: false,
         // The schedule as it was when linked: the detail route shows it without asking again.
         schedule: {
-          id: req(String),
-          user_id: req(String),
-          name: req(String),
-          timezone: req(String),
-          time_slots: [{ _id: false, id: req(String), day_of_week: req(String), ...wallRangePaths }],
+          id: required(String),
+          user_id: required(String),
+          name: required(String),
+          timezone: required(String),
+          time_slots: [{ _id: false, id: required(String), day_of_week: required(String), ...wallRangePaths }],
           date_overrides: dateOverridesPath,
-          created_at: req(String),
+          created_at: required(String),
         },
         expires_on: { type: Date, default: null },
       },
     ],
-    events: [
-      {
-        _id: false,
-        id: req(String),
-        calendar_id: req(String),
-        title: req(String),
-        start_time: req(String),
-        end_time: req(String),
-        booked_by: req(String),
-        guests: [String],
-        status: req(String),
-        created_at: req(String),
-      },
-    ],
-    outbox: outboxPath,
   },
   { ...schemaOptions, collection: 'calendars' },
 );
-calendarSchema.index({ 'outbox.written_at': 1 });
+
+const eventSchema = new mongoose.Schema<EventDoc>(
+  {
+    _id: required(String),
+    calendar_id: required(String),
+    title: required(String),
+    start_time: required(Date),
+    end_time: required(Date),
+    booked_by: required(String),
+    guests: [String],
+    status: required(String),
+    created_at: required(Date),
+  },
+  { ...schemaOptions, collection: 'calendar_events' },
+);
+// The detail's read: confirmed events of one calendar that end after now. Confirmed events never
+// overlap, so end order is start order.
+eventSchema.index(
+  { calendar_id: 1, end_time: 1 },
+  { name: 'confirmed_by_end', partialFilterExpression: { status: 'confirmed' } },
+);
 
 const toCalendar = (doc: CalendarDoc): Calendar => ({
   id: doc._id,
@@ -80,21 +91,44 @@ const toCalendar = (doc: CalendarDoc): Calendar => ({
   rules: doc.rules,
   createdAt: doc.created_at,
   links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
-  events: doc.events,
+});
+
+const toEventDoc = (e: ProjectedEvent): Omit<EventDoc, '_id'> => ({
+  calendar_id: e.calendar_id,
+  title: e.title,
+  start_time: new Date(e.start_time),
+  end_time: new Date(e.end_time),
+  booked_by: e.booked_by,
+  guests: e.guests,
+  status: e.status,
+  created_at: new Date(e.created_at),
+});
+
+const toProjected = (doc: EventDoc): ProjectedEvent => ({
+  id: doc._id,
+  calendar_id: doc.calendar_id,
+  title: doc.title,
+  start_time: doc.start_time.toISOString(),
+  end_time: doc.end_time.toISOString(),
+  booked_by: doc.booked_by,
+  guests: doc.guests,
+  status: doc.status,
+  created_at: doc.created_at.toISOString(),
 });
 
 export class MongoCalendarRepository implements CalendarRepository {
-  private readonly model: mongoose.Model<CalendarDoc>;
+  private readonly calendars: mongoose.Model<CalendarDoc>;
+  private readonly events: mongoose.Model<EventDoc>;
+  readonly outbox: MongoOutbox;
 
-  readonly outbox: OutboxStore;
-
-  constructor(connection: Connection) {
-    this.model = modelOn(connection, 'Calendar', calendarSchema);
-    this.outbox = mongoOutbox(this.model);
+  constructor(private readonly connection: Connection) {
+    this.calendars = modelOn(connection, 'Calendar', calendarSchema);
+    this.events = modelOn(connection, 'CalendarEvent', eventSchema);
+    this.outbox = new MongoOutbox(connection, 'calendar_outbox');
   }
 
   async init(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.calendars.init(), this.events.init(), this.outbox.init()]);
   }
 
   async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
@@ -105,48 +139,67 @@ export class MongoCalendarRepository implements CalendarRepository {
       rules: input.rules,
       created_at: input.createdAt,
       links: input.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
-      events: [],
-      outbox: outboxEntries(outbox),
     };
-    await this.model.create(doc);
+    await inTransaction(this.connection, async (session) => {
+      await this.calendars.create([doc], { session });
+      await this.outbox.add(input.id, outbox, session);
+    });
     return toCalendar(doc);
   }
 
   async findById(id: string): Promise<Calendar | null> {
-    const doc = await this.model.findById(id).lean<CalendarDoc>();
+    const doc = await this.calendars.findById(id).lean<CalendarDoc>();
     return doc ? toCalendar(doc) : null;
   }
 
   async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
-    const result = await this.model.updateOne(
-      { _id: calendarId, 'links.schedule.id': { $ne: link.schedule.id } },
-      {
-        $push: {
-          links: { schedule: link.schedule, expires_on: link.expiresOn },
-          outbox: { $each: outboxEntries(outbox) },
-        },
-      },
-    );
-    return result.modifiedCount === 1;
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.calendars.updateOne(
+        { _id: calendarId, 'links.schedule.id': { $ne: link.schedule.id } },
+        { $push: { links: { schedule: link.schedule, expires_on: link.expiresOn } } },
+        { session },
+      );
+      if (result.modifiedCount === 0) return false;
+      await this.outbox.add(calendarId, outbox, session);
+      return true;
+    });
   }
 
   async removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean> {
-    const result = await this.model.updateOne(
-      { _id: calendarId, 'links.schedule.id': scheduleId },
-      { $pull: { links: { 'schedule.id': scheduleId } }, $push: { outbox: { $each: outboxEntries(outbox) } } },
-    );
-    return result.modifiedCount === 1;
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.calendars.updateOne(
+        { _id: calendarId, 'links.schedule.id': scheduleId },
+        { $pull: { links: { 'schedule.id': scheduleId } } },
+        { session },
+      );
+      if (result.modifiedCount === 0) return false;
+      await this.outbox.add(calendarId, outbox, session);
+      return true;
+    });
   }
 
-  async applyEvent(calendarId: string, event: ProjectedEvent): Promise<void> {
-    // Same rule as mergeEvent, as two conditional writes: cancel in place, else add if absent.
-    if (event.status === 'canceled') {
-      const canceled = await this.model.updateOne(
-        { _id: calendarId, 'events.id': event.id },
-        { $set: { 'events.$.status': 'canceled' } },
-      );
-      if (canceled.matchedCount === 1) return;
+  /**
+   * One upsert per message, so deliveries in flight at once cannot interleave two writes: a
+   * booking inserts the event only where it is absent, a cancellation sets it canceled whether
+   * or not the booking came first. Canceled therefore wins in any order.
+   */
+  async applyEvent(event: ProjectedEvent): Promise<void> {
+    const fields = toEventDoc(event);
+    const update = event.status === 'canceled' ? { $set: fields } : { $setOnInsert: fields };
+    try {
+      await this.events.updateOne({ _id: event.id }, update, { upsert: true });
+    } catch (error) {
+      // Two first deliveries racing to insert: the loser's upsert now finds the winner's document.
+      if (!isDuplicateKeyError(error)) throw error;
+      await this.events.updateOne({ _id: event.id }, update, { upsert: true });
     }
-    await this.model.updateOne({ _id: calendarId, 'events.id': { $ne: event.id } }, { $push: { events: event } });
+  }
+
+  async upcomingEvents(calendarId: string, now: Date): Promise<ProjectedEvent[]> {
+    const docs = await this.events
+      .find({ calendar_id: calendarId, status: 'confirmed', end_time: { $gt: now } })
+      .sort({ end_time: 1 })
+      .lean<EventDoc[]>();
+    return docs.map(toProjected);
   }
 }

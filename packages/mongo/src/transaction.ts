@@ -1,0 +1,28 @@
+import { ServiceUnavailableError } from '@slotkeeper/errors';
+import type { ClientSession, Connection } from 'mongoose';
+
+/**
+ * Runs `work` in a multi-document transaction (snapshot reads, majority commit). The driver's
+ * `withTransaction` runs it again on a transient error, such as the write conflict two
+ * transactions on one calendar head provoke; past `deadlineMs` no new attempt starts, so a
+ * conflict storm or an outage ends in a 503 instead of the driver's two-minute retry loop.
+ */
+export async function inTransaction<T>(
+  connection: Connection,
+  work: (session: ClientSession) => Promise<T>,
+  deadlineMs = 5_000,
+): Promise<T> {
+  const session = await connection.startSession();
+  const until = Date.now() + deadlineMs;
+  try {
+    return await session.withTransaction(
+      async () => {
+        if (Date.now() > until) throw new ServiceUnavailableError('the database is too busy to commit this change now');
+        return work(session);
+      },
+      { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', journal: true } },
+    );
+  } finally {
+    await session.endSession();
+  }
+}
