@@ -12,7 +12,7 @@ const project = (root: string, name: string, tz: string) => ({
   },
 });
 
-const packages = ['contracts', 'auth', 'time', 'availability', 'messaging', 'http-kit'];
+const packages = ['contracts', 'auth', 'time', 'availability', 'messaging', 'http-kit', 'testing'];
 const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
 
 export default defineConfig({

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { benchAvailability } from './bench-availability.js';
 import { benchBooking } from './bench-booking.js';
 import { benchBroker } from './bench-broker.js';
+import { benchHistory } from './bench-history.js';
 import type { Rows } from './bench-client.js';
 import { damonMonitors } from './host.js';
 
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   availability: () => benchAvailability(),
   booking: () => benchBooking(),
   broker: () => benchBroker(),
+  history: () => benchHistory(),
 };
 /** Suites that drive the real broker: run with no suite named only when AMQP_URL is set. */
 const needBroker = new Set(['booking', 'broker']);

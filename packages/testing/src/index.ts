@@ -4,3 +4,4 @@ export * from './tcp-proxy.js';
 export * from './broker.js';
 export * from './fixtures.js';
 export * from './mail-catcher.js';
+export * from './mongo-recorder.js';

@@ -92,4 +92,22 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
     const events = await processes[1]!.ledgers.eventsBetween(CAL, { start: at(0).getTime(), end: at(600).getTime() });
     expect(events).toHaveLength(3);
   });
+
+  it('when both race one Idempotency-Key, then one event exists and every answer is it', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2030, 5, 24, 20, minutes));
+    const body = {
+      calendar_id: CAL,
+      title: 'keyed',
+      start_time: at(0),
+      end_time: at(30),
+      booked_by: 'a@b.co',
+      guests: [],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => bookEvent(body, 'two-process-key', processes[i % 2]!)),
+    );
+    expect(new Set(answers.map((a) => a.event.id)).size).toBe(1);
+    const events = await processes[0]!.ledgers.eventsBetween(CAL, { start: at(0).getTime(), end: at(30).getTime() });
+    expect(events).toHaveLength(1);
+  });
 });

@@ -37,7 +37,8 @@ const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
   },
   { ...schemaOptions, collection: 'availability_schedules' },
 );
-scheduleSchema.index({ user_id: 1, created_at: 1 });
+// Serves listByUser's filter and its whole sort (the `_id` tie-break included): no in-memory sort.
+scheduleSchema.index({ user_id: 1, created_at: 1, _id: 1 });
 
 const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   _id: id,

@@ -1,5 +1,5 @@
 import { DuplicateEmailError } from '@slotkeeper/errors';
-import { isDuplicateKeyError, modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { duplicateKeyIndex, modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewUser, User, UserRepository } from '../../domain/user.js';
 
@@ -7,7 +7,7 @@ const userSchema = new mongoose.Schema(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },
-    email: { type: String, required: true, unique: true },
+    email: { type: String, required: true },
     timezone: { type: String, required: true },
     created_at: { type: Date, required: true },
     // A nested path: the salt and the salted hash of the api key, never the key.
@@ -15,6 +15,9 @@ const userSchema = new mongoose.Schema(
   },
   { ...schemaOptions, collection: 'users' },
 );
+/** Named, so an E11000 on it (a taken email) is told apart from one on `_id_` (an id collision). */
+const EMAIL_INDEX = 'email_1';
+userSchema.index({ email: 1 }, { unique: true, name: EMAIL_INDEX });
 type UserDoc = mongoose.InferSchemaType<typeof userSchema>;
 
 const toUser = (doc: UserDoc): User => ({
@@ -51,7 +54,7 @@ export class MongoUserRepository implements UserRepository {
     try {
       await this.model.create(doc);
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw new DuplicateEmailError(input.email);
+      if (duplicateKeyIndex(error) === EMAIL_INDEX) throw new DuplicateEmailError(input.email);
       throw error;
     }
     return toUser(doc);

@@ -1,0 +1,351 @@
+/**
+ * The MongoDB ledger at the command level: every method runs against the recording layer under
+ * mongoose, and the tests assert what reaches the driver. They run everywhere; the contract
+ * suite runs the same adapter against a real server where one exists.
+ */
+import type { Envelope } from '@slotkeeper/contracts';
+import { createEnvelope } from '@slotkeeper/contracts';
+import {
+  duplicateKeyError,
+  mongoRecorder,
+  servedBy,
+  writeConflict,
+  type MongoRecorder,
+  type RecordedCommand,
+} from '@slotkeeper/testing';
+import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_INDEX, MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
+import type { NewEvent } from '../src/domain/ledger.js';
+import { CAL } from './fixtures.js';
+
+const EVENT_ID = '111111111111111111111111';
+const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
+const span = (from: string, to: string) => ({ start: at(from).getTime(), end: at(to).getTime() });
+const newEvent = (key: string | null = null): NewEvent => ({
+  id: EVENT_ID,
+  calendarId: CAL,
+  title: 'Call',
+  start: at('10:00'),
+  end: at('10:30'),
+  bookedBy: 'ann@example.com',
+  guests: ['bob@example.com'],
+  createdAt: at('08:00'),
+  idempotencyKey: key,
+  requestHash: key ? 'fingerprint' : null,
+  cancelToken: { salt: 'salt', hash: 'hash' },
+});
+const eventDoc = (from: string, to: string, id = EVENT_ID) => ({
+  _id: id,
+  calendar_id: CAL,
+  title: 'Call',
+  start_time: at(from),
+  end_time: at(to),
+  booked_by: 'ann@example.com',
+  guests: [],
+  status: 'confirmed',
+  created_at: at('08:00'),
+  cancel_token: { salt: 's', hash: 'h' },
+});
+const booked = (): Envelope =>
+  createEnvelope(
+    'EventBooked',
+    {
+      id: EVENT_ID,
+      calendar_id: CAL,
+      title: 'Call',
+      start_time: at('10:00').toISOString(),
+      end_time: at('10:30').toISOString(),
+      booked_by: 'ann@example.com',
+      guests: [],
+      status: 'confirmed',
+      created_at: at('08:00').toISOString(),
+    },
+    at('08:00'),
+  );
+
+let rec: MongoRecorder;
+let ledgers: MongoLedgerRepository;
+
+beforeEach(async () => {
+  rec = await mongoRecorder();
+  ledgers = new MongoLedgerRepository(rec.connection);
+  await ledgers.init();
+  rec.clear();
+});
+afterEach(() => rec.close());
+
+/** The commands that changed or read data, in order, as `collection.method`. */
+const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+const indexNamed = (name: string) => rec.indexes().find((index) => index.options.name === name);
+const isRealDate = (value: unknown) => value instanceof Date && !Number.isNaN(value.getTime());
+
+describe('indexes', () => {
+  it('declares the confirmed-events index and the per-calendar unique idempotency index', () => {
+    expect(indexNamed('confirmed_by_start')).toEqual({
+      collection: 'booking_events',
+      key: { calendar_id: 1, start_time: 1 },
+      options: expect.objectContaining({ partialFilterExpression: { status: 'confirmed' } }),
+    });
+    expect(indexNamed(IDEMPOTENCY_INDEX)).toEqual({
+      collection: 'booking_events',
+      key: { calendar_id: 1, idempotency_key: 1 },
+      options: expect.objectContaining({
+        unique: true,
+        partialFilterExpression: { idempotency_key: { $type: 'string' } },
+      }),
+    });
+    expect(indexNamed('pending_by_aggregate')).toMatchObject({
+      collection: 'booking_outbox',
+      key: { aggregate_id: 1, seq: 1 },
+    });
+  });
+});
+
+describe('calendar projection', () => {
+  const settings = {
+    calendarId: CAL,
+    userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+    rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 5, min_notice_minutes: 0 },
+  };
+  const link = {
+    schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [], date_overrides: [] },
+    expiresOn: new Date('2030-12-31T00:00:00Z'),
+  };
+
+  it('when a calendar is saved, then one upsert sets its rules and raises its version, keeping links', async () => {
+    await ledgers.saveCalendar(settings);
+    expect(rec.on('booking_calendars')).toEqual([
+      {
+        collection: 'booking_calendars',
+        method: 'updateOne',
+        args: [
+          { _id: CAL },
+          {
+            $set: { user_id: settings.userId, rules: settings.rules },
+            // mongoose adds the schema's default on insert.
+            $setOnInsert: { links: [], reservations: 0 },
+            $inc: { version: 1 },
+          },
+          expect.objectContaining({ upsert: true }),
+        ],
+      },
+    ]);
+  });
+
+  it('when a schedule is linked, then one pipeline update replaces any link to it, values as literals', async () => {
+    await ledgers.link(settings, link);
+    const commands = rec.on('booking_calendars');
+    // One write: no moment where the link is missing, no duplicate after a redelivery.
+    expect(commands).toHaveLength(1);
+    const [filter, pipeline, options] = commands[0]!.args as [object, Array<{ $set: Record<string, unknown> }>, object];
+    expect(filter).toEqual({ _id: CAL });
+    expect(options).toMatchObject({ upsert: true });
+    const set = pipeline[0]!.$set;
+    expect(set.links).toEqual({
+      $concatArrays: [
+        {
+          $filter: {
+            input: { $ifNull: ['$links', []] },
+            cond: { $ne: ['$$this.schedule.id', { $literal: link.schedule.id }] },
+          },
+        },
+        [{ $literal: { schedule: link.schedule, expires_on: link.expiresOn } }],
+      ],
+    });
+    expect(set.rules).toEqual({ $literal: settings.rules });
+    expect(set.user_id).toEqual({ $literal: settings.userId });
+    expect(set.version).toEqual({ $add: [{ $ifNull: ['$version', 0] }, 1] });
+  });
+
+  it('when a schedule id looks like a field path, then it still reaches the pipeline only as a literal', async () => {
+    await ledgers.link(settings, { ...link, schedule: { ...link.schedule, id: '$user_id' } });
+    const pipeline = rec.on('booking_calendars')[0]!.args[1] as Array<{ $set: { links: unknown } }>;
+    expect(JSON.stringify(pipeline[0]!.$set.links)).toContain('{"$literal":"$user_id"}');
+  });
+
+  it('when a schedule is unlinked, then one update pulls it and raises the version', async () => {
+    await ledgers.unlink(CAL, link.schedule.id);
+    expect(rec.on('booking_calendars')).toEqual([
+      {
+        collection: 'booking_calendars',
+        method: 'updateOne',
+        args: [
+          { _id: CAL },
+          { $pull: { links: { 'schedule.id': link.schedule.id } }, $inc: { version: 1 } },
+          expect.anything(),
+        ],
+      },
+    ]);
+  });
+
+  it('when a calendar is read, then it is found by id and mapped with its version', async () => {
+    rec.answer('booking_calendars', 'findOne', {
+      _id: CAL,
+      user_id: settings.userId,
+      rules: settings.rules,
+      links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
+      version: 7,
+    });
+    expect(await ledgers.findCalendar(CAL)).toEqual({ ...settings, links: [link], version: 7 });
+    expect(rec.on('booking_calendars', 'findOne')[0]!.args[0]).toEqual({ _id: CAL });
+  });
+});
+
+describe('range reads', () => {
+  it('when a range is read, then two index seeks run: the last event before it, and those starting in it', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('08:00', '09:30', '222222222222222222222222'));
+    rec.answer('booking_events', 'find', [eventDoc('10:00', '10:30')]);
+    const events = await ledgers.eventsBetween(CAL, span('09:00', '12:00'));
+    expect(events.map((e) => e.id)).toEqual(['222222222222222222222222', EVENT_ID]);
+
+    const [before] = rec.on('booking_events', 'findOne');
+    const [inside] = rec.on('booking_events', 'find');
+    expect(before!.args[0]).toEqual({ calendar_id: CAL, status: 'confirmed', start_time: { $lt: at('09:00') } });
+    expect(before!.args[1]).toMatchObject({ sort: { start_time: -1 } });
+    expect(inside!.args[0]).toEqual({
+      calendar_id: CAL,
+      status: 'confirmed',
+      start_time: { $gte: at('09:00'), $lt: at('12:00') },
+    });
+    expect(inside!.args[1]).toMatchObject({ sort: { start_time: 1 } });
+    for (const query of [before!, inside!])
+      expect(servedBy(query, rec.indexes())?.options.name).toBe('confirmed_by_start');
+  });
+
+  it('when the last event before the range ended before it, then it is not listed', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('08:00', '09:00', '222222222222222222222222'));
+    expect(await ledgers.eventsBetween(CAL, span('09:00', '12:00'))).toEqual([]);
+  });
+
+  it('when the range is open-ended, then every bound sent is a real date, not an Invalid Date', async () => {
+    await ledgers.eventsBetween(CAL, { start: EARLIEST_INSTANT, end: LATEST_INSTANT });
+    const bounds = rec.commands
+      .filter((c) => c.collection === 'booking_events')
+      .flatMap((c) => Object.values((c.args[0] as { start_time: Record<string, unknown> }).start_time));
+    expect(bounds).toHaveLength(3);
+    for (const bound of bounds) expect(isRealDate(bound)).toBe(true);
+  });
+});
+
+describe('reserve', () => {
+  const inTransaction = (commands: RecordedCommand[]) => commands.every((c) => c.session === 1 && c.inTransaction);
+
+  it('when nothing overlaps, then head, overlap check, event and message are written in one transaction', async () => {
+    const message = booked();
+    const result = await ledgers.reserve(newEvent(), span('09:55', '10:35'), [message], 3);
+    expect(result).toMatchObject({ outcome: 'reserved', event: { id: EVENT_ID, status: 'confirmed' } });
+    expect(trail()).toEqual([
+      'booking_calendars.updateOne',
+      'booking_events.findOne',
+      'booking_events.insertOne',
+      'booking_outbox.insertMany',
+    ]);
+    expect(inTransaction(rec.commands.filter((c) => c.collection !== '$session'))).toBe(true);
+    expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
+
+    const [head] = rec.on('booking_calendars', 'updateOne');
+    expect(head!.args.slice(0, 2)).toEqual([{ _id: CAL, version: 3 }, { $inc: { reservations: 1 } }]);
+    const [overlap] = rec.on('booking_events', 'findOne');
+    expect(overlap!.args[0]).toEqual({ calendar_id: CAL, status: 'confirmed', start_time: { $lt: at('10:35') } });
+    expect(overlap!.args[1]).toMatchObject({ sort: { start_time: -1 } });
+    expect(servedBy(overlap!, rec.indexes())?.options.name).toBe('confirmed_by_start');
+    const [insert] = rec.on('booking_events', 'insertOne');
+    expect(insert!.args[0]).toMatchObject({ _id: EVENT_ID, calendar_id: CAL, status: 'confirmed' });
+    expect(insert!.args[0]).not.toHaveProperty('idempotency_key');
+    const [outbox] = rec.on('booking_outbox', 'insertMany');
+    expect((outbox!.args[0] as unknown[])[0]).toMatchObject({ _id: message.id, aggregate_id: CAL, message });
+  });
+
+  it('when an idempotency key comes with it, then the event carries it for the unique index to claim', async () => {
+    await ledgers.reserve(newEvent('key-1'), span('10:00', '10:30'), [], 3);
+    expect(rec.on('booking_events', 'insertOne')[0]!.args[0]).toMatchObject({
+      idempotency_key: 'key-1',
+      request_hash: 'fingerprint',
+    });
+  });
+
+  it('when the calendar moved past the version checked, then nothing is written and the answer is stale', async () => {
+    rec.answer('booking_calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [booked()], 3)).toEqual({ outcome: 'stale' });
+    expect(trail()).toEqual(['booking_calendars.updateOne']);
+    expect(rec.sessionEvents.map((e) => e.event)).toContain('abortTransaction');
+  });
+
+  it('when the last event before the guard reaches into it, then nothing is written and the answer is conflict', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('09:00', '10:01', '222222222222222222222222'));
+    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [booked()], 3)).toEqual({
+      outcome: 'conflict',
+    });
+    expect(trail()).toEqual(['booking_calendars.updateOne', 'booking_events.findOne']);
+    expect(rec.sessionEvents.map((e) => e.event)).toContain('abortTransaction');
+  });
+
+  it('when the last event before the guard ends at its start, then the reservation goes ahead', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('09:00', '10:00', '222222222222222222222222'));
+    expect((await ledgers.reserve(newEvent(), span('10:00', '10:30'), [], 3)).outcome).toBe('reserved');
+  });
+
+  it('when a concurrent reservation conflicts on the head, then the whole transaction runs again', async () => {
+    rec.answer('booking_calendars', 'updateOne', writeConflict());
+    expect((await ledgers.reserve(newEvent(), span('10:00', '10:30'), [], 3)).outcome).toBe('reserved');
+    expect(trail()).toEqual([
+      'booking_calendars.updateOne',
+      'booking_calendars.updateOne',
+      'booking_events.findOne',
+      'booking_events.insertOne',
+    ]);
+  });
+
+  it('when the idempotency index refuses the event, then the answer is duplicate-key; another index rethrows', async () => {
+    rec.answer(
+      'booking_events',
+      'insertOne',
+      duplicateKeyError('test.booking_events', IDEMPOTENCY_INDEX, { calendar_id: CAL, idempotency_key: 'k' }),
+    );
+    expect(await ledgers.reserve(newEvent('k'), span('10:00', '10:30'), [], 3)).toEqual({
+      outcome: 'duplicate-key',
+    });
+    const collision = duplicateKeyError('test.booking_events', '_id_', { _id: EVENT_ID });
+    rec.answer('booking_events', 'insertOne', collision);
+    await expect(ledgers.reserve(newEvent(), span('10:00', '10:30'), [], 3)).rejects.toBe(collision);
+  });
+});
+
+describe('event reads and cancel', () => {
+  it('when an event is read, then it is found by its id', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    expect((await ledgers.findEvent(EVENT_ID))?.start).toEqual(at('10:00'));
+    expect(rec.on('booking_events', 'findOne')[0]!.args[0]).toEqual({ _id: EVENT_ID });
+  });
+
+  it('when a key is looked up, then the query names the calendar and the key as a plain value', async () => {
+    const hostile = '{"$ne":null}';
+    await ledgers.findByIdempotencyKey(CAL, hostile);
+    const [lookup] = rec.on('booking_events', 'findOne');
+    expect(lookup!.args[0]).toEqual({ calendar_id: CAL, idempotency_key: hostile });
+    expect(servedBy(lookup!, rec.indexes())?.options.name).toBe(IDEMPOTENCY_INDEX);
+  });
+
+  it('when a confirmed event is canceled, then its status and its message are written in one transaction', async () => {
+    rec.answer('booking_events', 'findOneAndUpdate', { ...eventDoc('10:00', '10:30'), status: 'canceled' });
+    const message = booked();
+    expect((await ledgers.cancel(EVENT_ID, [message]))?.status).toBe('canceled');
+    const [update] = rec.on('booking_events', 'findOneAndUpdate');
+    expect(update!.args.slice(0, 2)).toEqual([
+      { _id: EVENT_ID, status: 'confirmed' },
+      { $set: { status: 'canceled' } },
+    ]);
+    expect(update!.args[2]).toMatchObject({ returnDocument: 'after' });
+    expect((rec.on('booking_outbox', 'insertMany')[0]!.args[0] as unknown[])[0]).toMatchObject({
+      _id: message.id,
+      aggregate_id: CAL,
+    });
+    expect(rec.commands.filter((c) => c.collection !== '$session').every((c) => c.inTransaction)).toBe(true);
+  });
+
+  it('when the event was not confirmed, then nothing else is written', async () => {
+    expect(await ledgers.cancel(EVENT_ID, [booked()])).toBeNull();
+    expect(trail()).toEqual(['booking_events.findOneAndUpdate']);
+  });
+});

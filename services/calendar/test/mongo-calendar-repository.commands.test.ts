@@ -1,0 +1,171 @@
+/**
+ * The calendar service's MongoDB adapter at the command level, against the recording layer
+ * under mongoose: what each method sends to the driver. Runs everywhere.
+ */
+import { createEnvelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
+import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder } from '@slotkeeper/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
+import type { NewCalendar } from '../src/domain/calendar.js';
+
+const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const USER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+const SCHEDULE = 'cccccccccccccccccccccccc';
+const EVENT = '111111111111111111111111';
+
+const schedule: ScheduleResponse = {
+  id: SCHEDULE,
+  user_id: USER,
+  name: 'Work',
+  timezone: 'UTC',
+  time_slots: [{ id: 'dddddddddddddddddddddddd', day_of_week: 'monday', start_time: '09:00', end_time: '12:00' }],
+  date_overrides: [],
+  created_at: '2030-01-01T00:00:00.000Z',
+};
+const draft: NewCalendar = {
+  id: CAL,
+  userId: USER,
+  name: 'Intro calls',
+  rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+  links: [{ schedule, expiresOn: null }],
+};
+const event = (status: EventResponse['status']): EventResponse => ({
+  id: EVENT,
+  calendar_id: CAL,
+  title: 'Call',
+  start_time: '2030-06-24T10:00:00.000Z',
+  end_time: '2030-06-24T10:30:00.000Z',
+  booked_by: 'ann@example.com',
+  guests: ['bob@example.com'],
+  status,
+  created_at: '2030-06-01T08:00:00.000Z',
+});
+const stored = (status: EventResponse['status']) => ({
+  _id: EVENT,
+  calendar_id: CAL,
+  title: 'Call',
+  start_time: new Date('2030-06-24T10:00:00.000Z'),
+  end_time: new Date('2030-06-24T10:30:00.000Z'),
+  booked_by: 'ann@example.com',
+  guests: ['bob@example.com'],
+  status,
+  created_at: new Date('2030-06-01T08:00:00.000Z'),
+});
+const unlinked = () =>
+  createEnvelope('ScheduleUnlinked', { calendar_id: CAL, availability_schedule_id: SCHEDULE }, new Date());
+
+let rec: MongoRecorder;
+let calendars: MongoCalendarRepository;
+
+beforeEach(async () => {
+  rec = await mongoRecorder();
+  calendars = new MongoCalendarRepository(rec.connection);
+  await calendars.init();
+  rec.clear();
+});
+afterEach(() => rec.close());
+
+const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+const allInOneTransaction = () =>
+  rec.commands.filter((c) => c.collection !== '$session').every((c) => c.session === 1 && c.inTransaction);
+
+describe('calendar changes and their messages', () => {
+  it('when a calendar is created, then the calendar and its messages are inserted in one transaction', async () => {
+    const message = unlinked();
+    await calendars.create(draft, [message]);
+    expect(trail()).toEqual(['calendars.insertOne', 'calendar_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
+    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).toMatchObject({ _id: CAL, user_id: USER, name: draft.name });
+    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).not.toHaveProperty('events');
+    expect((rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as unknown[])[0]).toMatchObject({
+      _id: message.id,
+      aggregate_id: CAL,
+    });
+  });
+
+  it('when a schedule is linked, then one conditional push and its message commit together', async () => {
+    const link = { schedule: { ...schedule, id: 'eeeeeeeeeeeeeeeeeeeeeeee' }, expiresOn: null };
+    expect(await calendars.addLink(CAL, link, [unlinked()])).toBe(true);
+    expect(trail()).toEqual(['calendars.updateOne', 'calendar_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: CAL, 'links.schedule.id': { $ne: link.schedule.id } },
+      { $push: { links: { schedule: link.schedule, expires_on: null } } },
+    ]);
+  });
+
+  it('when the link exists already, then no message is written', async () => {
+    rec.answer('calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await calendars.addLink(CAL, { schedule, expiresOn: null }, [unlinked()])).toBe(false);
+    expect(trail()).toEqual(['calendars.updateOne']);
+  });
+
+  it('when a link is removed, then one conditional pull and its message commit together; none if absent', async () => {
+    expect(await calendars.removeLink(CAL, SCHEDULE, [unlinked()])).toBe(true);
+    expect(rec.on('calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: CAL, 'links.schedule.id': SCHEDULE },
+      { $pull: { links: { 'schedule.id': SCHEDULE } } },
+    ]);
+    expect(trail()).toEqual(['calendars.updateOne', 'calendar_outbox.insertMany']);
+    rec.clear();
+    rec.answer('calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await calendars.removeLink(CAL, SCHEDULE, [unlinked()])).toBe(false);
+    expect(trail()).toEqual(['calendars.updateOne']);
+  });
+
+  it('when a calendar is read, then it is found by id and carries no events', async () => {
+    rec.answer('calendars', 'findOne', {
+      _id: CAL,
+      user_id: USER,
+      name: draft.name,
+      rules: draft.rules,
+      created_at: draft.createdAt,
+      links: [{ schedule, expires_on: null }],
+    });
+    expect(await calendars.findById(CAL)).toEqual(draft);
+    expect(rec.on('calendars', 'findOne')[0]!.args[0]).toEqual({ _id: CAL });
+  });
+});
+
+describe('events projection', () => {
+  it('when a booking message is applied, then one upsert inserts the event only where it is absent', async () => {
+    await calendars.applyEvent(event('confirmed'));
+    expect(rec.on('calendar_events')).toEqual([
+      {
+        collection: 'calendar_events',
+        method: 'updateOne',
+        args: [
+          { _id: EVENT },
+          { $setOnInsert: (({ _id, ...fields }) => fields)(stored('confirmed')) },
+          expect.objectContaining({ upsert: true }),
+        ],
+      },
+    ]);
+  });
+
+  it('when a cancellation is applied, then one upsert sets the event canceled, present or not', async () => {
+    await calendars.applyEvent(event('canceled'));
+    const commands = rec.on('calendar_events');
+    expect(commands).toHaveLength(1);
+    expect(commands[0]!.args[1]).toEqual({ $set: (({ _id, ...fields }) => fields)(stored('canceled')) });
+    expect(commands[0]!.args[2]).toMatchObject({ upsert: true });
+  });
+
+  it('when two first deliveries race to insert, then the loser applies its upsert again', async () => {
+    rec.answer('calendar_events', 'updateOne', duplicateKeyError('test.calendar_events', '_id_', { _id: EVENT }));
+    await calendars.applyEvent(event('canceled'));
+    expect(rec.on('calendar_events', 'updateOne')).toHaveLength(2);
+  });
+
+  it('when the detail is read, then one index range gives the confirmed events that end after now', async () => {
+    rec.answer('calendar_events', 'find', [stored('confirmed')]);
+    const now = new Date('2030-06-24T10:15:00.000Z');
+    expect(await calendars.upcomingEvents(CAL, now)).toEqual([event('confirmed')]);
+    const [query] = rec.on('calendar_events', 'find');
+    expect(query!.args[0]).toEqual({ calendar_id: CAL, status: 'confirmed', end_time: { $gt: now } });
+    expect(query!.args[1]).toMatchObject({ sort: { end_time: 1 } });
+    expect(servedBy(query!, rec.indexes())?.options.name).toBe('confirmed_by_end');
+  });
+});

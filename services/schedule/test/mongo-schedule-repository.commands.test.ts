@@ -1,0 +1,160 @@
+import { mongoRecorder, servedBy, type MongoRecorder, type RecordedCommand } from '@slotkeeper/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MongoScheduleRepository } from '../src/adapters/mongo/mongo-schedule-repository.js';
+import type { NewSchedule } from '../src/domain/schedule.js';
+
+const USER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const SCHEDULE = 'dddddddddddddddddddddddd';
+const HOSTILE = '{"$gt":""}';
+
+const work: NewSchedule = {
+  userId: USER,
+  name: 'Work hours',
+  timezone: 'Europe/Berlin',
+  timeSlots: [{ id: 'bbbbbbbbbbbbbbbbbbbbbbbb', dayOfWeek: 'monday', startTime: '09:00', endTime: '12:00' }],
+  dateOverrides: [
+    { date: '2030-06-25', timeSlots: [{ startTime: '10:00', endTime: '11:00' }] },
+    { date: '2030-12-25', timeSlots: [] },
+  ],
+  createdAt: new Date('2030-01-01T00:00:00Z'),
+};
+
+/** The work schedule as availability_schedules holds it (snake_case, the contract's wire shape). */
+const workDoc = {
+  _id: SCHEDULE,
+  user_id: USER,
+  name: 'Work hours',
+  timezone: 'Europe/Berlin',
+  time_slots: [{ id: 'bbbbbbbbbbbbbbbbbbbbbbbb', day_of_week: 'monday', start_time: '09:00', end_time: '12:00' }],
+  date_overrides: [
+    { date: '2030-06-25', time_slots: [{ start_time: '10:00', end_time: '11:00' }] },
+    { date: '2030-12-25', time_slots: [] },
+  ],
+  created_at: new Date('2030-01-01T00:00:00Z'),
+};
+
+let rec: MongoRecorder;
+let schedules: MongoScheduleRepository;
+
+beforeEach(async () => {
+  rec = await mongoRecorder();
+  schedules = new MongoScheduleRepository(rec.connection);
+  await schedules.init();
+});
+afterEach(() => rec.close());
+
+const only = (commands: RecordedCommand[]): RecordedCommand => {
+  expect(commands).toHaveLength(1);
+  return commands[0]!;
+};
+
+describe('MongoScheduleRepository indexes', () => {
+  it('when the repository initialises, then availability_schedules gets one index: user_id, created_at, _id', () => {
+    expect(rec.on('$db', 'createCollection').map((c) => c.args[0])).toEqual(['availability_schedules']);
+    expect(rec.indexes()).toEqual([
+      {
+        collection: 'availability_schedules',
+        key: { user_id: 1, created_at: 1, _id: 1 },
+        options: { name: 'user_id_1_created_at_1__id_1' },
+      },
+    ]);
+  });
+});
+
+describe('MongoScheduleRepository.create', () => {
+  it('when a schedule is created, then one insertOne carries the wire-shaped document under a new 24-hex string _id', async () => {
+    const created = await schedules.create(work);
+
+    const insert = only(rec.on('availability_schedules'));
+    expect(insert).toEqual({
+      collection: 'availability_schedules',
+      method: 'insertOne',
+      args: [{ ...workDoc, _id: expect.stringMatching(/^[0-9a-f]{24}$/) }, {}],
+    });
+    const doc = insert.args[0] as typeof workDoc;
+    expect(doc.created_at).toBeInstanceOf(Date);
+    expect(created).toEqual({ ...work, id: doc._id });
+  });
+
+  it('when two schedules are created, then each gets its own _id', async () => {
+    await schedules.create(work);
+    await schedules.create(work);
+
+    const [first, second] = rec.on('availability_schedules', 'insertOne').map((c) => (c.args[0] as typeof workDoc)._id);
+    expect(first).not.toBe(second);
+  });
+});
+
+describe('MongoScheduleRepository.findById', () => {
+  it('when a schedule is looked up, then one findOne by the string _id is sent, served by the _id_ index', async () => {
+    await schedules.findById(SCHEDULE);
+
+    const find = only(rec.on('availability_schedules'));
+    expect(find).toEqual({
+      collection: 'availability_schedules',
+      method: 'findOne',
+      args: [{ _id: SCHEDULE }, {}],
+    });
+    expect(servedBy(find, rec.indexes())?.options.name).toBe('_id_');
+  });
+
+  it('when the id is a hostile string, then it is sent as the value of _id, never as an operator', async () => {
+    await schedules.findById(HOSTILE);
+
+    expect(only(rec.on('availability_schedules')).args[0]).toStrictEqual({ _id: HOSTILE });
+  });
+
+  it('when the driver returns the stored document, then it reads back whole, overrides and Date included', async () => {
+    rec.answer('availability_schedules', 'findOne', workDoc);
+
+    const found = await schedules.findById(SCHEDULE);
+
+    expect(found).toEqual({ ...work, id: SCHEDULE });
+    expect(found?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('when the driver finds nothing, then nothing is found', async () => {
+    expect(await schedules.findById(SCHEDULE)).toBeNull();
+  });
+});
+
+describe('MongoScheduleRepository.listByUser', () => {
+  it("when a user's schedules are listed, then one find by user_id sorted by created_at then _id is sent", async () => {
+    await schedules.listByUser(USER);
+
+    expect(only(rec.on('availability_schedules'))).toEqual({
+      collection: 'availability_schedules',
+      method: 'find',
+      args: [{ user_id: USER }, { sort: { created_at: 1, _id: 1 } }],
+    });
+  });
+
+  it('when the user id is a hostile string, then it is sent as the value of user_id, never as an operator', async () => {
+    await schedules.listByUser(HOSTILE);
+
+    expect(only(rec.on('availability_schedules')).args[0]).toStrictEqual({ user_id: HOSTILE });
+  });
+
+  // With the _id tie-break in the index, MongoDB never sorts a user's schedules in memory.
+  it('when the whole query is checked, then a declared index serves its filter and its whole sort', async () => {
+    await schedules.listByUser(USER);
+
+    expect(servedBy(rec.on('availability_schedules', 'find')[0]!, rec.indexes())).toBeDefined();
+  });
+
+  it('when the driver returns documents, then they read back as schedules in the order the driver gave', async () => {
+    const later = { ...workDoc, _id: 'eeeeeeeeeeeeeeeeeeeeeeee', created_at: new Date('2030-01-02T00:00:00Z') };
+    rec.answer('availability_schedules', 'find', [workDoc, later]);
+
+    const listed = await schedules.listByUser(USER);
+
+    expect(listed).toEqual([
+      { ...work, id: SCHEDULE },
+      { ...work, id: 'eeeeeeeeeeeeeeeeeeeeeeee', createdAt: new Date('2030-01-02T00:00:00Z') },
+    ]);
+  });
+
+  it('when the driver finds nothing, then the list is empty', async () => {
+    expect(await schedules.listByUser(USER)).toEqual([]);
+  });
+});
