@@ -1,7 +1,15 @@
+import { createRequire } from 'node:module';
 import type { Envelope } from '@slotkeeper/contracts';
+import type sortedBtree from 'sorted-btree';
 import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
 import { mergeEvent, upcoming } from '../../domain/event-projection.js';
+
+// A CommonJS module whose class is `exports.default`: required, so Node and vitest agree on it.
+const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof sortedBtree;
+
+/** Confirmed events by end, then id: the detail reads those that end after now, O(log n + k). */
+const byEnd = (event: ProjectedEvent) => `${new Date(event.end_time).toISOString()}|${event.id}`;
 
 export class MemoryCalendarRepository implements CalendarRepository {
   private readonly byId = new Map<string, NewCalendar>();
@@ -10,6 +18,7 @@ export class MemoryCalendarRepository implements CalendarRepository {
    * one costs the same on a calendar with thousands of events as on an empty one.
    */
   private readonly eventsOf = new Map<string, Map<string, ProjectedEvent>>();
+  private readonly confirmedOf = new Map<string, InstanceType<typeof BTree<string, ProjectedEvent>>>();
   readonly outbox = new MemoryOutbox();
 
   async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
@@ -42,12 +51,24 @@ export class MemoryCalendarRepository implements CalendarRepository {
   async applyEvent(event: ProjectedEvent): Promise<void> {
     // Events may arrive before (or without) their calendar here: the projection keeps them anyway.
     let events = this.eventsOf.get(event.calendar_id);
-    if (!events) this.eventsOf.set(event.calendar_id, (events = new Map()));
-    const merged = mergeEvent(events.get(event.id), event);
-    if (merged) events.set(event.id, deepFreeze(structuredClone(merged)));
+    let confirmed = this.confirmedOf.get(event.calendar_id);
+    if (!events || !confirmed) {
+      this.eventsOf.set(event.calendar_id, (events = new Map()));
+      this.confirmedOf.set(event.calendar_id, (confirmed = new BTree()));
+    }
+    const existing = events.get(event.id);
+    const merged = mergeEvent(existing, event);
+    if (!merged) return;
+    const stored = deepFreeze(structuredClone(merged));
+    events.set(event.id, stored);
+    if (existing?.status === 'confirmed') confirmed.delete(byEnd(existing));
+    if (stored.status === 'confirmed') confirmed.set(byEnd(stored), stored);
   }
 
   async upcomingEvents(calendarId: string, now: Date): Promise<ProjectedEvent[]> {
-    return upcoming(this.eventsOf.get(calendarId)?.values() ?? [], now);
+    const confirmed = this.confirmedOf.get(calendarId);
+    if (!confirmed) return [];
+    // Past every key of an event ending exactly now ('|' + id < '|' + U+FFFF).
+    return upcoming(confirmed.values(`${now.toISOString()}|\uffff`), now);
   }
 }
