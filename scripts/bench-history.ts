@@ -68,7 +68,14 @@ async function openCalendar(ledgers: LedgerRepository): Promise<string> {
     {
       calendarId,
       userId: generateId(),
-      rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+      rules: {
+        meeting_duration_minutes: 30,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        min_notice_minutes: 0,
+        slot_interval_minutes: null,
+        booking_horizon_days: null,
+      },
     },
     {
       schedule: {

@@ -16,6 +16,12 @@ export const bookingRulesInput = {
   buffer_before_minutes: minutes(24 * 60).default(0),
   buffer_after_minutes: minutes(24 * 60).default(0),
   min_notice_minutes: minutes(365 * 24 * 60).default(0),
+  /** How far apart listed slots start; default: the slot length. */
+  slot_interval_minutes: minutes(24 * 60)
+    .min(5)
+    .optional(),
+  /** How far ahead invitees may book, counted from now; default: no limit. */
+  booking_horizon_days: z.number().int('must be whole days').min(1).max(3_650).optional(),
 };
 
 export const createCalendarBody = z
@@ -50,6 +56,8 @@ export const bookingRules = z.object({
   buffer_before_minutes: z.number().int(),
   buffer_after_minutes: z.number().int(),
   min_notice_minutes: z.number().int(),
+  slot_interval_minutes: z.number().int().nullable(),
+  booking_horizon_days: z.number().int().nullable(),
 });
 export type BookingRules = z.infer<typeof bookingRules>;
 

@@ -9,19 +9,12 @@ export const objectId = z
   .regex(OBJECT_ID, 'must be a 24-character lower-case hex id')
   .meta({ example: '665f1c2b9d3e4a0012345678' });
 
-const processPart = randomBytes(5).toString('hex');
-let counter = randomBytes(3).readUIntBE(0, 3);
-
 /**
- * An id laid out like a MongoDB ObjectId (seconds, a per-process random part, a counter), so
- * ids from one process sort in creation order, for stores that assign their own.
+ * A new id: 96 random bits as 24 hex characters, so knowing one id tells nothing about another
+ * (ids from a counter led from one's own calendar to others' in a few dozen guesses).
  */
-export function generateId(now = Date.now()): string {
-  counter = (counter + 1) % 0x1000000;
-  const seconds = Math.floor(now / 1000)
-    .toString(16)
-    .padStart(8, '0');
-  return seconds + processPart + counter.toString(16).padStart(6, '0');
+export function generateId(): string {
+  return randomBytes(12).toString('hex');
 }
 
 export const zoneName = z

@@ -10,6 +10,8 @@ export const bookingRulesPaths = {
   buffer_before_minutes: required(Number),
   buffer_after_minutes: required(Number),
   min_notice_minutes: required(Number),
+  slot_interval_minutes: { type: Number, default: null },
+  booking_horizon_days: { type: Number, default: null },
 };
 
 /** A schedule's date overrides. */

@@ -66,6 +66,8 @@ const rules: fc.Arbitrary<BookingRules> = fc.record({
   buffer_before_minutes: fc.constantFrom(0, 5, 10, 30),
   buffer_after_minutes: fc.constantFrom(0, 5, 15),
   min_notice_minutes: fc.constantFrom(0, 60, 24 * 60),
+  slot_interval_minutes: fc.constant(null),
+  booking_horizon_days: fc.constant(null),
 });
 const scenario = fc.record({
   schedules: fc.tuple(

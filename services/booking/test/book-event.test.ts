@@ -26,7 +26,14 @@ describe('bookEvent', () => {
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
     deps = await bookingWithCalendar(
       bus,
-      { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 60 },
+      {
+        meeting_duration_minutes: 30,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        min_notice_minutes: 60,
+        slot_interval_minutes: null,
+        booking_horizon_days: null,
+      },
       ['09:00', '17:00'],
     );
   });

@@ -43,7 +43,14 @@ describe('a booking process killed mid-request', () => {
     await bus.subscribe('probe', ['EventBooked'], async (m) => void delivered.push(m));
     const deps = await bookingWithCalendar(
       bus,
-      { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+      {
+        meeting_duration_minutes: 30,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        min_notice_minutes: 0,
+        slot_interval_minutes: null,
+        booking_horizon_days: null,
+      },
       ['09:00', '17:00'],
     );
     database = deps.ledgers;

@@ -10,7 +10,14 @@ const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const calendar = {
   calendarId: CAL,
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-  rules: { meeting_duration_minutes: null, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+  rules: {
+    meeting_duration_minutes: null,
+    buffer_before_minutes: 0,
+    buffer_after_minutes: 0,
+    min_notice_minutes: 0,
+    slot_interval_minutes: null,
+    booking_horizon_days: null,
+  },
 };
 const link: CalendarLedger['links'][number] = {
   schedule: {

@@ -106,7 +106,14 @@ describe('calendar projection', () => {
   const settings = {
     calendarId: CAL,
     userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-    rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 5, min_notice_minutes: 0 },
+    rules: {
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 5,
+      min_notice_minutes: 0,
+      slot_interval_minutes: null,
+      booking_horizon_days: null,
+    },
   };
   const link = {
     schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [], date_overrides: [] },

@@ -30,7 +30,14 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
     const booking = await bookingWithCalendar(
       publisherBus,
-      { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+      {
+        meeting_duration_minutes: 30,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        min_notice_minutes: 0,
+        slot_interval_minutes: null,
+        booking_horizon_days: null,
+      },
       ['00:00', '24:00'],
       { sweepIntervalMs: 100, sweepAfterMs: 200 },
     );

@@ -48,6 +48,8 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
           buffer_before_minutes: 0,
           buffer_after_minutes: 0,
           min_notice_minutes: 0,
+          slot_interval_minutes: null,
+          booking_horizon_days: null,
         },
       },
       {

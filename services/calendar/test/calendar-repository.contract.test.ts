@@ -22,7 +22,14 @@ const calendar = (): NewCalendar => ({
   id: generateId(),
   userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
   name: 'Intro calls',
-  rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 10, min_notice_minutes: 60 },
+  rules: {
+    meeting_duration_minutes: 30,
+    buffer_before_minutes: 0,
+    buffer_after_minutes: 10,
+    min_notice_minutes: 60,
+    slot_interval_minutes: null,
+    booking_horizon_days: null,
+  },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
 });

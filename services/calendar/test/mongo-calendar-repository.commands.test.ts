@@ -26,7 +26,14 @@ const draft: NewCalendar = {
   id: CAL,
   userId: USER,
   name: 'Intro calls',
-  rules: { meeting_duration_minutes: 30, buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 },
+  rules: {
+    meeting_duration_minutes: 30,
+    buffer_before_minutes: 0,
+    buffer_after_minutes: 0,
+    min_notice_minutes: 0,
+    slot_interval_minutes: null,
+    booking_horizon_days: null,
+  },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule, expiresOn: null }],
 };

@@ -74,6 +74,8 @@ export async function createCalendar(
       buffer_before_minutes: input.buffer_before_minutes,
       buffer_after_minutes: input.buffer_after_minutes,
       min_notice_minutes: input.min_notice_minutes,
+      slot_interval_minutes: input.slot_interval_minutes ?? null,
+      booking_horizon_days: input.booking_horizon_days ?? null,
     },
     createdAt: deps.clock.now(),
     links,
