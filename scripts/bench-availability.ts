@@ -20,8 +20,8 @@ type Client = {
 };
 
 function client(url: string) {
-  const { json, close } = benchClient(url, 16);
-  return { call: json, close };
+  const { json, call, close } = benchClient(url, 16);
+  return { call: json, raw: call, close };
 }
 
 const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
@@ -94,17 +94,146 @@ async function seedCalendar(http: Client, n: number, events: number, inRange = e
 /** Untimed requests before each case: enough that the first case, too, runs compiled code. */
 const WARM_UP = 100;
 
-async function measure(http: Client, path: string, requests: number) {
-  for (let i = 0; i < WARM_UP; i++) await http.call('GET', path);
+async function measure(http: Client, path: string, requests: number, warmUp = WARM_UP) {
+  for (let i = 0; i < warmUp; i++) await http.call('GET', path);
   const times: number[] = [];
   for (let i = 0; i < requests; i++) {
     const start = process.hrtime.bigint();
     await http.call('GET', path);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
+  return summary(times);
+}
+
+function summary(times: number[]) {
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-  return { median_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2) };
+  return { median_ms: +at(0.5).toFixed(2), p99_ms: +at(0.99).toFixed(2), p90_ms: +at(0.9).toFixed(2) };
+}
+
+/** Ten zones, DST-heavy and odd offsets among them: each calendar links one schedule in each. */
+const HEAVY_ZONES = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+  'Asia/Tokyo',
+  'Europe/London',
+  'America/Los_Angeles',
+];
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const wall = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/** The standard UTC offset of each heavy zone in March, minutes: where its local day begins. */
+const HEAVY_OFFSETS = [60, -300, 330, 345, 660, 825, -180, 540, 0, -480];
+
+/**
+ * The most fragmented calendars the contract permits: 10 schedules (one in each zone) of 200
+ * weekly slots (29 a day, 26 on Sundays) every 5 minutes, each schedule in its own band of the UTC day so that
+ * no two merge: about 285 free intervals a day, 8,900 a month, per calendar. The first band is
+ * the same 3-minute slots in every calendar (all 20 free at once: 29 intervals a day that list
+ * all 20); in the other bands the slots last a minute and calendar c starts them c mod 5
+ * minutes late, so that at most 4 calendars are free at once there.
+ */
+async function seedHeaviestCalendars(http: Client, count: number): Promise<string[]> {
+  const user = await http.call('POST', '/api/user/users', {
+    name: 'Heavy',
+    email: `heavy-${Date.now()}@example.com`,
+    timezone: 'Europe/Berlin',
+  });
+  const owner = bearer(user.api_key);
+  const ids: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const schedules: string[] = [];
+    for (let j = 0; j < HEAVY_ZONES.length; j++) {
+      // 145 minutes from this band of the UTC day on, read on the zone's wall clock.
+      const band = Math.min(24 * 60 - 146, (((j * 144 + HEAVY_OFFSETS[j]!) % 1440) + 1440) % 1440);
+      const [shift, length] = j === 0 ? [0, 3] : [c % 5, 1];
+      const time_slots = DAYS.flatMap((day_of_week, d) =>
+        Array.from({ length: d === 6 ? 26 : 29 }, (_, k) => {
+          const start = band + k * 5 + shift;
+          return { day_of_week, start_time: wall(start), end_time: wall(start + length) };
+        }),
+      );
+      const created = await http.call(
+        'POST',
+        '/api/schedule/availability_schedules',
+        { user_id: user.id, name: `Heavy ${c}/${j}`, timezone: HEAVY_ZONES[j], time_slots },
+        owner,
+      );
+      schedules.push(created.id);
+    }
+    const calendar = await http.call(
+      'POST',
+      '/api/calendar/calendars',
+      { user_id: user.id, name: `Heavy ${c}`, availability_schedule_ids: schedules },
+      owner,
+    );
+    ids.push(calendar.id);
+  }
+  return ids;
+}
+
+/** `requests` sequential calls that must answer `status`, after `warmUp` untimed ones. */
+async function measureRaw(http: RawClient, path: string, status: number, requests: number, warmUp: number) {
+  const times: number[] = [];
+  for (let i = 0; i < warmUp + requests; i++) {
+    const answer = await http.raw('GET', path);
+    if (answer.status !== status) throw new Error(`${path} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+    if (i >= warmUp) times.push(answer.ms);
+  }
+  return summary(times);
+}
+
+type RawClient = Client & { raw: ReturnType<typeof benchClient>['call'] };
+
+/**
+ * The heaviest permitted public comparison (the calendars of `seedHeaviestCalendars`, a month
+ * and an hour, quorum 10: about 900 intervals that list all 20 calendars) alone, sequentially;
+ * the same with quorum 2, which finds more than the contract's 1,000 intervals and is refused;
+ * then four heaviest comparisons at once, back to back for 10 s, while `/health` is asked every
+ * 10 ms: how long each waits.
+ */
+export async function benchHeaviestCompare(http: RawClient, requests = 100) {
+  const ids = await seedHeaviestCalendars(http, 20);
+  const base =
+    `/api/calendar/compare?calendar_ids=${ids.join(',')}` + `&from=2030-03-01T00:00:00Z&to=2030-04-01T01:00:00Z`;
+  const path = `${base}&quorum=10`;
+  const answer = await http.raw('GET', path);
+  const overlaps = (JSON.parse(answer.body) as { overlaps: unknown[] }).overlaps.length;
+  const size = Math.round(answer.body.length / 1024);
+  const alone = await measureRaw(http, path, 200, requests, 10);
+  const refused = await measureRaw(http, `${base}&quorum=2`, 400, requests, 10);
+
+  const compareTimes: number[] = [];
+  const healthTimes: number[] = [];
+  const until = performance.now() + 10_000;
+  let running = true;
+  const compares = Array.from({ length: 4 }, async () => {
+    while (performance.now() < until) compareTimes.push((await http.raw('GET', path)).ms);
+  });
+  const health = (async () => {
+    while (running) {
+      const answer = await http.raw('GET', '/health');
+      if (answer.status !== 200) throw new Error(`/health answered ${answer.status}`);
+      healthTimes.push(answer.ms);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  await Promise.all(compares);
+  running = false;
+  await health;
+  const heaviest = '20 calendars × 10 schedules × 200 slots in 10 zones, 31 days + 1 h';
+  return [
+    { case: `heaviest compare, quorum 10 (${overlaps} intervals of 20, ${size} KiB): ${heaviest}`, ...alone },
+    { case: `the same, quorum 2: over 1,000 intervals, refused (400)`, ...refused },
+    { case: `heaviest compare, 4 at once for 10 s (${compareTimes.length} answered)`, ...summary(compareTimes) },
+    { case: `/health meanwhile, every 10 ms (${healthTimes.length} answered)`, ...summary(healthTimes) },
+  ];
 }
 
 export async function benchAvailability(requests = 300) {
@@ -130,6 +259,7 @@ export async function benchAvailability(requests = 300) {
         ...(await measure(http, `/api/calendar/calendars/${id}/availability?${range}`, requests)),
       });
     }
+    rows.push(...(await benchHeaviestCompare(http)));
     const calendars: string[] = [];
     for (let i = 0; i < 20; i++) calendars.push(await seedCalendar(http, 100 + i, 100));
     for (const n of [2, 5, 10, 20]) {

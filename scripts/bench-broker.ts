@@ -22,6 +22,8 @@ const event = (): EventResponse => ({
   start_time: '2030-01-07T09:00:00.000Z',
   end_time: '2030-01-07T09:15:00.000Z',
   booked_by: 'bench@example.com',
+  booker_name: null,
+  notes: null,
   guests: [],
   status: 'confirmed',
   created_at: '2030-01-01T00:00:00.000Z',

@@ -64,29 +64,30 @@ function bookingDeps(ledgers: LedgerRepository, clock: ManualClock): BenchDeps {
 /** A calendar open around the clock every day (UTC), of 30-minute meetings without buffers. */
 async function openCalendar(ledgers: LedgerRepository): Promise<string> {
   const calendarId = generateId();
-  await ledgers.link(
-    {
-      calendarId,
-      userId: generateId(),
-      rules: {
-        meeting_duration_minutes: 30,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 0,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
-      },
+  await ledgers.applyCalendar({
+    calendarId,
+    userId: generateId(),
+    rules: {
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 0,
+      slot_interval_minutes: null,
+      booking_horizon_days: null,
     },
-    {
-      schedule: {
-        id: generateId(),
-        timezone: 'UTC',
-        time_slots: DAYS.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
-        date_overrides: [],
+    links: [
+      {
+        schedule: {
+          id: generateId(),
+          timezone: 'UTC',
+          time_slots: DAYS.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
+          date_overrides: [],
+        },
+        expiresOn: null,
       },
-      expiresOn: null,
-    },
-  );
+    ],
+    version: 1,
+  });
   return calendarId;
 }
 

@@ -55,6 +55,8 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     SCHEDULE_SERVICE_URL: url(2),
     CALENDAR_SERVICE_URL: url(3),
     BOOKING_SERVICE_URL: url(4),
+    // Where notification emails link to: this stack's gateway.
+    PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${gatewayPort}`,
   };
   const children = new Map<string, ChildProcess>();
   const recent: string[] = [];

@@ -4,15 +4,15 @@ import {
   CalendarSerializer,
   MemoryLedgerRepository,
 } from '@slotkeeper/booking-service';
-import { buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
+import { BookingServiceSync, buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { randomBytes } from 'node:crypto';
 import { internalKeys } from '@slotkeeper/auth';
 import { injectUpstream, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
-import { buildNotificationApp, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
+import { buildNotificationApp, HttpOwnerDirectory, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
 import type { Logger } from '@slotkeeper/observability';
 import { buildScheduleApp, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
-import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
+import { CalendarServiceClient, ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock, type Clock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { buildGateway } from './gateway-app.js';
@@ -21,6 +21,8 @@ export interface EmbeddedOptions {
   logger: Logger;
   clock?: Clock;
   notifier?: Notifier;
+  /** The gateway's public address, which notification emails link to (`PUBLIC_BASE_URL`). */
+  publicBaseUrl?: string;
   /** Requests per minute and client IP at the gateway. */
   rateLimitPerMinute?: number;
   /** Proxies in front of the gateway whose X-Forwarded-For names the client. */
@@ -35,6 +37,7 @@ export async function buildEmbeddedSystem({
   logger,
   clock = systemClock,
   notifier,
+  publicBaseUrl = 'http://127.0.0.1:3000',
   rateLimitPerMinute,
   trustProxy,
 }: EmbeddedOptions) {
@@ -61,16 +64,6 @@ export async function buildEmbeddedSystem({
     (store) => new OutboxRelay(store, bus, { logger: log('outbox') }),
   );
   relays.forEach((relay) => relay.start());
-  const calendarApp = await buildCalendarApp({
-    calendars,
-    outbox: relays[0]!,
-    schedules: new ScheduleServiceClient(as('calendar', injectUpstream(scheduleApp))),
-    users: new UserServiceClient(as('calendar', injectUpstream(userApp))),
-    bus,
-    clock,
-    logger: log('calendar'),
-    identityKey,
-  });
   const bookingDeps: BookingAppDeps = {
     ledgers,
     outbox: relays[1]!,
@@ -82,9 +75,27 @@ export async function buildEmbeddedSystem({
     cancelTokenKey: keys.cancelTokens,
   };
   const bookingApp = await buildBookingApp(bookingDeps);
+  const calendarApp = await buildCalendarApp({
+    calendars,
+    outbox: relays[0]!,
+    schedules: new ScheduleServiceClient(as('calendar', injectUpstream(scheduleApp))),
+    users: new UserServiceClient(as('calendar', injectUpstream(userApp))),
+    // The in-process bus has delivered a change to the booking service by the time this asks.
+    bookings: new BookingServiceSync(as('calendar', injectUpstream(bookingApp))),
+    bus,
+    clock,
+    logger: log('calendar'),
+    identityKey,
+  });
   const notificationApp = await buildNotificationApp({
     bus,
-    notifier: notifier ?? new LogNotifier(log('notification')),
+    notifier: notifier ?? new LogNotifier(),
+    // Calendar owners, asked as the notification service would over HTTP.
+    owners: new HttpOwnerDirectory({
+      calendars: new CalendarServiceClient(as('notification', injectUpstream(calendarApp))),
+      users: new UserServiceClient(as('notification', injectUpstream(userApp))),
+    }),
+    publicBaseUrl,
     logger: log('notification'),
   });
 
@@ -103,6 +114,8 @@ export async function buildEmbeddedSystem({
   const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp];
   gateway.addHook('onClose', async () => {
     relays.forEach((relay) => relay.stop());
+    // Pending messages first, while the services their consumers ask (calendar owners) are open.
+    await Promise.all(relays.map((relay) => relay.drain()));
     await Promise.all(services.map((app) => app.close()));
     await Promise.all(relays.map((relay) => relay.drain()));
     await bus.close();

@@ -4,12 +4,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import { identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
 import { problem } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
-import { createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
+import { addHealthRoute, createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import type { Logger } from '@slotkeeper/observability';
 import type { FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { authenticator } from './authenticate.js';
+import { completeDocument, openapiDefinition } from './openapi.js';
 import { ROUTES, type GatewayRoute, type ServiceName } from './route-table.js';
 
 export interface GatewayDeps {
@@ -30,7 +32,9 @@ export interface GatewayDeps {
  */
 const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key', 'user-agent'];
 /** Response headers a client may see from a service. */
-const RETURNED_HEADERS = ['content-type', 'retry-after', 'location'];
+const RETURNED_HEADERS = ['content-type', 'retry-after', 'location', 'allow', 'link'];
+/** undici's codes for a service that took longer than the upstream's timeout. */
+const TIMEOUTS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
 
 function forwardHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': request.id };
@@ -66,12 +70,7 @@ export async function buildGateway({
   rateLimitPerMinute = 1000,
   trustProxy,
 }: GatewayDeps) {
-  const app = createHttpApp({
-    logger,
-    bodyLimit,
-    health: () => healthOf(upstreams),
-    ...(trustProxy && { trustProxy }),
-  });
+  const app = createHttpApp({ logger, bodyLimit, healthRoute: false, ...(trustProxy && { trustProxy }) });
   const sign = identitySigner(identityKey);
   const authenticate = authenticator(
     signedUpstream(upstreams.user, identityKey, { kind: 'service', service: 'gateway' }),
@@ -108,46 +107,19 @@ export async function buildGateway({
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Slotkeeper scheduling API',
-        version: '0.1.0',
-        description:
-          'Users, availability schedules, calendars and bookings that never overlap. Instants are ISO-8601 ' +
-          'with an offset; output is UTC unless `?tz=` names an IANA zone. Every path also works with a ' +
-          'trailing slash. Errors are RFC 9457 problem+json. Every response carries `x-request-id`. ' +
-          'Owner routes take `Authorization: Bearer <api_key>` (returned once by `POST /api/user/users`): ' +
-          "401 without valid credentials, 403 with another user's. A booking's `cancel_token` reads and " +
-          'cancels that one event. A malformed or unknown `Authorization` is 401 on public routes too. ' +
-          'Each client address may send `RATE_LIMIT_PER_MINUTE` requests a minute (default 1000), then 429 ' +
-          'with `Retry-After`.',
-      },
-      tags: ['users', 'schedules', 'calendars', 'events', 'availability'].map((name) => ({ name })),
-      components: {
-        securitySchemes: {
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'The `api_key` returned once by `POST /api/user/users`; owner routes need it.',
-          },
-          cancelToken: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'The `cancel_token` of a booking: reads and cancels that one event.',
-          },
-        },
-      },
-    },
+    openapi: openapiDefinition(bodyLimit),
     transform: jsonSchemaTransform,
+    transformObject: completeDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  addHealthRoute(app, () => healthOf(upstreams));
 
   for (const route of ROUTES) {
     const upstream = upstreams[route.service];
     app.route({
       method: route.method,
       url: route.url,
-      schema: { ...documented(route), summary: route.summary, tags: [route.tag] },
+      schema: documented(route),
       handler: async (request, reply) => {
         const body = request.body as Buffer | undefined;
         const caller = await authenticate(request.headers.authorization);
@@ -157,8 +129,14 @@ export async function buildGateway({
         const response = await upstream
           .request({ method: request.method, url: request.url, headers, ...(body && { body }) })
           .catch((error: unknown) => {
-            request.log.error({ err: error, service: route.service }, 'upstream unreachable');
-            throw new ServiceUnavailableError(`the ${route.service} service is unreachable`);
+            const late = TIMEOUTS.includes((error as { code?: string }).code ?? '');
+            request.log.error(
+              { err: error, service: route.service },
+              late ? 'upstream timed out' : 'upstream unreachable',
+            );
+            throw new ServiceUnavailableError(
+              `the ${route.service} service ${late ? 'did not answer in time' : 'is unreachable'}`,
+            );
           });
         for (const name of RETURNED_HEADERS) {
           const value = response.headers[name];
@@ -171,19 +149,49 @@ export async function buildGateway({
   return app;
 }
 
+const DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  400: 'Invalid request: `errors` lists every bad field',
+  401: 'Missing, malformed or unknown credentials',
+  403: "Another user's credentials",
+  404: 'Unknown id',
+  409: 'In conflict with what is stored (see `detail`)',
+  422: 'Well-formed, but not bookable (see `detail`)',
+};
+
+const SECURITY: Record<GatewayRoute['access'], Array<Record<string, string[]>>> = {
+  public: [],
+  owner: [{ apiKey: [] }],
+  'owner-or-cancel-token': [{ apiKey: [] }, { cancelToken: [] }],
+};
+
+/** One documented answer: a refusal is a problem document, a 204 has no body at all. */
+function answer(status: string, schema: z.ZodType) {
+  if (status === '204') return schema;
+  const description = DESCRIPTIONS[status] ?? (Number(status) >= 400 ? 'Refused' : 'OK');
+  if (Number(status) >= 400) return { description, content: { 'application/problem+json': { schema: problem } } };
+  return { description, content: { 'application/json': { schema } } };
+}
+
 /**
- * A route's schema for the docs, with its security and the answers credentials can get. Typed
- * loosely: the gateway relays whatever the service answered, it does not build the replies.
+ * A route's schema for the docs: its name, security, and every answer it gives (the 429, 503, 413
+ * and 415 that any route may give are added to the whole document, by `completeDocument`).
+ * Typed loosely: the gateway relays whatever the service answered, it does not build the replies.
  */
-function documented(route: GatewayRoute): GatewayRoute['schema'] & { security?: Array<Record<string, string[]>> } {
-  const unauthorized = { 401: problem.describe('Missing, malformed or unknown credentials') };
-  if (route.access === 'public') {
-    return { ...route.schema, response: { ...route.schema.response, ...unauthorized, 429: problem } };
-  }
-  const forbidden = { 403: problem.describe("Another user's credentials") };
+function documented(route: GatewayRoute) {
+  const { response, ...input } = route.schema;
+  const credentials = route.access === 'public' ? [401] : [401, 403];
+  const answers: Record<string, z.ZodType> = {
+    ...response,
+    ...Object.fromEntries(credentials.map((status) => [status, problem])),
+  };
   return {
-    ...route.schema,
-    security: route.access === 'owner' ? [{ apiKey: [] }] : [{ apiKey: [] }, { cancelToken: [] }],
-    response: { ...route.schema.response, ...unauthorized, ...forbidden, 429: problem },
+    ...input,
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: SECURITY[route.access],
+    response: Object.fromEntries(Object.entries(answers).map(([status, schema]) => [status, answer(status, schema)])),
   };
 }

@@ -14,6 +14,8 @@ const config = readConfig(
     /** Needed with the service URLs: the services trust only identities signed with it. */
     INTERNAL_AUTH_SECRET: internalSecret.optional(),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1000),
+    /** Where people reach the gateway: notification emails link to its booking pages. */
+    PUBLIC_BASE_URL: z.url().optional(),
     /** Comma-separated addresses or CIDR ranges of proxies in front of the gateway. */
     TRUST_PROXY: z
       .string()
@@ -26,7 +28,6 @@ const config = readConfig(
       ),
   }),
 );
-const logger = createLogger({ service: 'gateway' });
 const urls = [
   config.USER_SERVICE_URL,
   config.SCHEDULE_SERVICE_URL,
@@ -38,8 +39,10 @@ let gateway;
 if (urls.every((url) => url === undefined)) {
   gateway = (
     await buildEmbeddedSystem({
-      logger,
+      // Each service of the embedded system names itself on its own lines.
+      logger: createLogger({}),
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+      publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`,
       ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
     })
   ).gateway;
@@ -50,7 +53,7 @@ if (urls.every((url) => url === undefined)) {
   }
   const [user, schedule, calendar, booking] = urls.map((url) => httpUpstream(url));
   gateway = await buildGateway({
-    logger,
+    logger: createLogger({ service: 'gateway' }),
     upstreams: { user: user!, schedule: schedule!, calendar: calendar!, booking: booking! },
     identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

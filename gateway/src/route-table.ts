@@ -13,6 +13,8 @@ export interface GatewayRoute {
    * The owning service enforces it; the gateway documents it and adds the 401/403 answers.
    */
   access: 'public' | 'owner' | 'owner-or-cancel-token';
+  /** The operation's name in the OpenAPI document, and so in generated clients. */
+  operationId: string;
   summary: string;
   tag: string;
   schema: {
@@ -37,6 +39,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/user/users',
+    operationId: 'createUser',
     access: 'public',
     service: 'user',
     tag: 'users',
@@ -46,6 +49,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/user/users/:user_id',
+    operationId: 'getUser',
     access: 'owner',
     service: 'user',
     tag: 'users',
@@ -55,6 +59,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/schedule/availability_schedules',
+    operationId: 'createSchedule',
     access: 'owner',
     service: 'schedule',
     tag: 'schedules',
@@ -64,6 +69,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/schedule/availability_schedules/:schedule_id',
+    operationId: 'getSchedule',
     access: 'owner',
     service: 'schedule',
     tag: 'schedules',
@@ -73,6 +79,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/schedule/availability_schedules',
+    operationId: 'listSchedules',
     access: 'owner',
     service: 'schedule',
     tag: 'schedules',
@@ -85,6 +92,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/calendar/calendars',
+    operationId: 'createCalendar',
     access: 'owner',
     service: 'calendar',
     tag: 'calendars',
@@ -94,6 +102,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id',
+    operationId: 'getCalendar',
     access: 'owner',
     service: 'calendar',
     tag: 'calendars',
@@ -103,6 +112,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'POST',
     url: '/api/calendar/calendars/:calendar_id/availability_schedules',
+    operationId: 'linkSchedule',
     access: 'owner',
     service: 'calendar',
     tag: 'calendars',
@@ -116,6 +126,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'DELETE',
     url: '/api/calendar/calendars/:calendar_id/availability_schedules/:schedule_id',
+    operationId: 'unlinkSchedule',
     access: 'owner',
     service: 'calendar',
     tag: 'calendars',
@@ -125,6 +136,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id/events',
+    operationId: 'listCalendarEvents',
     access: 'owner',
     service: 'booking',
     tag: 'events',
@@ -138,28 +150,34 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/calendar/calendars/:calendar_id/availability',
+    operationId: 'getAvailability',
     access: 'public',
     service: 'booking',
     tag: 'availability',
-    summary: 'Free time and bookable slots in [from, to), at most 31 days',
+    summary:
+      'Free time and bookable slots in [from, to), at most 31 days and 1 hour; `explain=true` is for the owner only',
     schema: {
       params: c.calendarParams,
       querystring: c.availabilityQuery,
-      response: { 200: c.availabilityResponse, 400: p, 404: p },
+      response: { 200: c.availabilityResponse, 400: p, 401: p, 403: p, 404: p },
     },
   },
   {
     method: 'GET',
     url: '/api/calendar/compare',
+    operationId: 'compareCalendars',
     access: 'public',
     service: 'booking',
     tag: 'availability',
-    summary: 'Times when all of 2–20 calendars are free, for a date (in tz) or a from/to range',
+    summary:
+      'Times when all of 2–20 calendars are free, for a date (in tz) or a from/to range; with quorum=k, the ' +
+      'maximal intervals in which at least k are free throughout (at most 1,000, else 400)',
     schema: { querystring: c.compareQuery, response: { 200: c.compareResponse, 400: p, 404: p } },
   },
   {
     method: 'POST',
     url: '/api/event/events',
+    operationId: 'bookEvent',
     access: 'public',
     service: 'booking',
     tag: 'events',
@@ -173,6 +191,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'GET',
     url: '/api/event/events/:event_id',
+    operationId: 'getEvent',
     access: 'owner-or-cancel-token',
     service: 'booking',
     tag: 'events',
@@ -182,6 +201,7 @@ export const ROUTES: GatewayRoute[] = [
   {
     method: 'DELETE',
     url: '/api/event/events/:event_id',
+    operationId: 'cancelEvent',
     access: 'owner-or-cancel-token',
     service: 'booking',
     tag: 'events',

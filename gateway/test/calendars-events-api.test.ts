@@ -41,6 +41,37 @@ describe('calendars', () => {
     expect((await h.send('GET', `/api/calendar/calendars/${res.body.id}`)).body).toEqual(res.body);
   });
 
+  it('refuses a link that would expire in the past (400 naming expires_on), at creation and when linking', async () => {
+    const owner = await h.user();
+    const a = await h.schedule(owner.id);
+    const past = '2030-05-31T23:59:59Z'; // the harness's clock stands at 2030-06-01T00:00:00Z
+    const created = await h.send('POST', '/api/calendar/calendars', {
+      user_id: owner.id,
+      name: 'c',
+      availability_schedules: [{ availability_schedule_id: a.id, expires_on: past }],
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.errors).toEqual([{ path: 'expires_on', message: 'is already past' }]);
+    const cal = await h.calendar(owner.id, []);
+    const linked = await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, {
+      availability_schedule_id: a.id,
+      expires_on: past,
+    });
+    expect(linked.status).toBe(400);
+  });
+
+  it('refuses an eleventh link (400): a calendar links at most 10 schedules', async () => {
+    const owner = await h.user();
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push((await h.schedule(owner.id, { name: `s${i}` })).id);
+    const cal = await h.calendar(owner.id, ids.slice(0, 10));
+    const eleventh = await h.send('POST', `/api/calendar/calendars/${cal.id}/availability_schedules`, {
+      availability_schedule_id: ids[10],
+    });
+    expect(eleventh.status).toBe(400);
+    expect(eleventh.body.errors[0].path).toBe('availability_schedule_id');
+  });
+
   it("refuses a schedule linked twice (400), an unknown one (404) and another user's (403)", async () => {
     const owner = await h.user();
     const other = await h.user();

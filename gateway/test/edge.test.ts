@@ -16,6 +16,14 @@ describe('the gateway edge', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it.each(['x'.repeat(129), 'two words', '<script>alert(1)</script>', 'id\twith-tab'])(
+    'when the client x-request-id is not a sane token (%j), then the answer carries a fresh one',
+    async (id) => {
+      const res = await h.send('POST', '/api/user/users', { name: 'x' }, { 'x-request-id': id });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+
   it('refuses a body over 64 KiB with 413 problem+json, and stores nothing', async () => {
     const res = await h.send('POST', '/api/user/users', { name: 'x'.repeat(70_000), email: 'big@example.com' });
     expect(res.status).toBe(413);
@@ -29,12 +37,44 @@ describe('the gateway edge', () => {
     expect(res.body).toMatchObject({ status: 400, title: expect.any(String) });
   });
 
-  it("answers an over-long path parameter with 414 problem+json, not the router's own JSON", async () => {
-    const res = await h.send('GET', `/api/user/users/${'x'.repeat(500)}`);
-    expect(res.status).toBe(414);
+  it.each([101, 500, 5_000])(
+    'when an id has %i characters, then 400 problem+json names the parameter (not 414 from the router)',
+    async (length) => {
+      const res = await h.send(
+        'GET',
+        `/api/calendar/calendars/${'x'.repeat(length)}/availability?from=2030-06-03T00:00:00Z&to=2030-06-04T00:00:00Z`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.headers['x-request-id']).toBeTruthy();
+      expect(res.body.errors).toContainEqual({ path: 'params.calendar_id', message: expect.any(String) });
+    },
+  );
+
+  it('when a JSON body is sent as text/plain, then 415 problem+json names the media type', async () => {
+    const res = await h.send('POST', '/api/user/users', '{"name":"Ann","email":"ann@example.com"}', {
+      'content-type': 'text/plain',
+    });
+    expect(res.status).toBe(415);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.headers['x-request-id']).toBeTruthy();
+    expect(res.body.detail).toContain('text/plain');
   });
+
+  const paths = [...new Set(ROUTES.map((route) => route.url))];
+  it.each(paths.map((url) => [url, ROUTES.filter((route) => route.url === url).map((route) => route.method)] as const))(
+    'when %s is asked with a method it does not serve, then 405 problem+json with Allow: %s',
+    async (url, methods) => {
+      const path = url.replace(/:\w+/g, '0123456789abcdef01234567');
+      const served = [...methods, ...(methods.includes('GET') ? ['HEAD'] : [])];
+      for (const variant of [path, `${path}/`]) {
+        const res = await h.gateway.inject({ method: 'PATCH', url: variant, payload: {} });
+        expect(res.statusCode, variant).toBe(405);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.headers['x-request-id']).toBeTruthy();
+        expect(String(res.headers.allow).split(', ').sort()).toEqual(served.sort());
+      }
+    },
+  );
 
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await h.send('GET', '/api/nothing/here');

@@ -3,18 +3,22 @@ import { createLogger } from '@slotkeeper/observability';
 import { describe, expect, it } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
+/** A logger for the whole embedded system whose lines the test reads back, as written. */
+function recorded() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'info', destination: sink }) };
+}
+
 describe('request ids in logs', () => {
   it('when a request crosses services, then every service logs it under the same id', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        callback();
-      },
-    });
-    const { gateway } = await buildEmbeddedSystem({
-      logger: createLogger({ service: 'test', level: 'info', destination: sink }),
-    });
+    const { lines, logger } = recorded();
+    const { gateway } = await buildEmbeddedSystem({ logger });
     const user = await gateway.inject({
       method: 'POST',
       url: '/api/user/users',
@@ -38,9 +42,25 @@ describe('request ids in logs', () => {
     expect(schedule.statusCode).toBe(201);
     expect(calendar.statusCode).toBe(201);
     expect(schedule.headers['x-request-id']).toBe('trace-42');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const servicesOf = (id: string) =>
-      [...new Set(lines.filter((line) => line.reqId === id).map((line) => line.service))].sort();
+      [...new Set(entries.filter((entry) => entry.reqId === id).map((entry) => entry.service))].sort();
     expect(servicesOf('trace-42')).toEqual(['gateway', 'schedule', 'user']);
     expect(servicesOf('trace-43')).toEqual(['calendar', 'gateway', 'schedule', 'user']);
+  });
+
+  it('when the embedded system logs, then every line names its service exactly once', async () => {
+    const { lines, logger } = recorded();
+    const { gateway } = await buildEmbeddedSystem({ logger });
+    await gateway.inject({
+      method: 'POST',
+      url: '/api/user/users',
+      payload: { name: 'Ann', email: 'ann@example.com' },
+    });
+    await gateway.inject({ method: 'GET', url: '/nothing' });
+    await gateway.close();
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line.match(/"service":/g), line).toHaveLength(1);
+    expect(lines.map((line) => JSON.parse(line).service)).toEqual(expect.arrayContaining(['gateway', 'user']));
   });
 });

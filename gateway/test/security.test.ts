@@ -151,7 +151,7 @@ describe('the edge', () => {
       const path = route.url.replace(/:(\w+)/g, '{$1}');
       const operation = doc.paths[path][route.method.toLowerCase()];
       const expected = {
-        public: undefined,
+        public: [],
         owner: [{ apiKey: [] }],
         'owner-or-cancel-token': [{ apiKey: [] }, { cancelToken: [] }],
       }[route.access];

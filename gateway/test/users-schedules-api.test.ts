@@ -67,6 +67,8 @@ describe('availability schedules', () => {
   it("lists a user's schedules", async () => {
     const user = await h.user();
     const a = await h.schedule(user.id);
+    // Listed by creation time (then id, which is random): a later one comes after.
+    h.clock.advance(1);
     const b = await h.schedule(user.id, { name: 'Evenings', timezone: 'Asia/Tokyo' });
     const res = await h.send('GET', `/api/schedule/availability_schedules/?user_id=${user.id}`);
     expect(res.status).toBe(200);

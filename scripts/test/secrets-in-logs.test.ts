@@ -17,7 +17,7 @@ describe('secrets in logs', () => {
       },
     });
     const system = await buildEmbeddedSystem({
-      logger: createLogger({ service: 'test', level: 'trace', destination: sink }),
+      logger: createLogger({ level: 'trace', destination: sink }),
     });
     const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
     const report = await runDemo(url);

@@ -1,8 +1,10 @@
 import { intersectIntervals, mergeIntervals, subtractIntervals, type Interval } from '@slotkeeper/time';
-import { freeTime, openHours, tooSoon, widen, type CalendarState } from './free-time.js';
+import { blockedBy, freeTime, outsideWindow, type CalendarState } from './free-time.js';
 
+/** In precedence order: an unavailable instant gets the first that applies. */
 export const UNAVAILABLE_REASONS = [
   'min_notice',
+  'horizon',
   'event',
   'buffer',
   'link_expired',
@@ -17,17 +19,21 @@ export interface Unavailable extends Interval {
 
 /**
  * Why each part of `range` outside the free time is unavailable. Every instant gets one reason,
- * the first that applies in this order: before now + notice, an event, an event's buffer, an
- * expired link, a date override that closed it, outside the weekly hours.
+ * the first that applies in this order: before now + notice (the past included), after now +
+ * horizon, an event, the time an event keeps clear around it (`buffer`), an expired link, a
+ * date override that closed it, outside the weekly hours.
  */
 export function explainUnavailable(state: CalendarState, range: Interval, now: number): Unavailable[] {
-  const weekly = openHours(state.links, range, { ignoreExpiry: true, ignoreOverrides: true });
-  const unexpired = openHours(state.links, range, { ignoreExpiry: true });
+  const { hours, rules, events } = state;
+  const weekly = hours.between(range, 'weekly');
+  const unexpired = hours.between(range, 'ignoring_expiry');
+  const { tooSoon, tooLate } = outsideWindow(rules, now);
   const causes: Record<Exclude<UnavailableReason, 'outside_hours'>, Interval[]> = {
-    min_notice: [tooSoon(state, now)],
-    event: mergeIntervals([...state.events]),
-    buffer: mergeIntervals(state.events.map((event) => widen(event, state.rules))),
-    link_expired: subtractIntervals(unexpired, openHours(state.links, range)),
+    min_notice: [tooSoon],
+    horizon: tooLate ? [tooLate] : [],
+    event: mergeIntervals(events),
+    buffer: mergeIntervals(events.map((event) => blockedBy(event, rules))),
+    link_expired: subtractIntervals(unexpired, hours.between(range)),
     date_override: subtractIntervals(weekly, unexpired),
   };
   let remaining = subtractIntervals([range], freeTime(state, range, now));

@@ -1,112 +1,124 @@
-import { MINUTE, findContaining, mergeIntervals, overlaps, subtractIntervals, type Interval } from '@slotkeeper/time';
-import { scheduleWindows, type CompiledSchedule } from './schedule-windows.js';
-
-export interface ScheduleLink {
-  schedule: CompiledSchedule;
-  /** The link is in force before this instant; null never expires. */
-  expiresOn: number | null;
-}
+import { MINUTE, mergeIntervals, overlaps, type Interval } from '@slotkeeper/time';
+import type { OpenHours } from './open-hours.js';
+import { DAY } from './schedule-windows.js';
 
 export interface Rules {
   meetingDurationMinutes: number | null;
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
   minNoticeMinutes: number;
+  /** How far apart listed slots start; null: the slot length. */
+  slotIntervalMinutes: number | null;
+  /** Nothing ends later than now + this many days; null: no limit. */
+  bookingHorizonDays: number | null;
 }
 
 export interface CalendarState {
-  links: readonly ScheduleLink[];
+  /** The linked schedules' hours, shared by every request at one version of the calendar. */
+  hours: OpenHours;
   rules: Rules;
   /** Confirmed events: sorted by start and never overlapping; only those near the range matter. */
   events: readonly Interval[];
 }
 
-export interface OpenHoursOptions {
-  ignoreExpiry?: boolean;
-  ignoreOverrides?: boolean;
+/**
+ * Where an event keeps every new meeting away: a meeting lies with its own buffers, so it may
+ * not come closer than the event's buffer on one side plus the meeting's on the other:
+ * [start − before − after, end + after + before).
+ */
+export function blockedBy(event: Interval, rules: Rules): Interval {
+  const reach = (rules.bufferBeforeMinutes + rules.bufferAfterMinutes) * MINUTE;
+  return { start: event.start - reach, end: event.end + reach };
 }
 
-/** Union of the linked schedules' windows, each cut off at its link's expiry. */
-export function openHours(links: readonly ScheduleLink[], range: Interval, options: OpenHoursOptions = {}): Interval[] {
-  const windows: Interval[] = [];
-  for (const link of links) {
-    const end = options.ignoreExpiry || link.expiresOn === null ? range.end : Math.min(range.end, link.expiresOn);
-    if (end > range.start) {
-      windows.push(...scheduleWindows(link.schedule, { start: range.start, end }, options.ignoreOverrides));
-    }
-  }
-  return mergeIntervals(windows);
-}
-
-/** How far an event reaches once its buffers are added. */
-export function widen(event: Interval, rules: Rules): Interval {
-  return {
-    start: event.start - rules.bufferBeforeMinutes * MINUTE,
-    end: event.end + rules.bufferAfterMinutes * MINUTE,
-  };
-}
-
-/** Index of the first event that ends after `instant` (events are sorted and disjoint). */
-function firstEndingAfter(events: readonly Interval[], instant: number): number {
+/** Index of the first event whose blocked range ends after `instant` (events sorted, disjoint). */
+function firstBlockingAfter(events: readonly Interval[], instant: number, reach: number): number {
   let low = 0;
   let high = events.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (events[mid]!.end > instant) high = mid;
+    if (events[mid]!.end + reach > instant) high = mid;
     else low = mid + 1;
   }
   return low;
 }
 
-/**
- * The event `candidate` may not sit beside, if any: one it overlaps once the event is widened
- * by the buffers, or one its own buffers reach into. Logarithmic in the number of events.
- */
+/** The event a meeting at `candidate` would come too close to, if any; logarithmic in the events. */
 export function conflictingEvent(candidate: Interval, state: CalendarState): Interval | undefined {
   const { rules, events } = state;
-  const reach = Math.max(rules.bufferBeforeMinutes, rules.bufferAfterMinutes) * MINUTE;
-  for (let i = firstEndingAfter(events, candidate.start - reach); i < events.length; i++) {
+  const reach = (rules.bufferBeforeMinutes + rules.bufferAfterMinutes) * MINUTE;
+  for (let i = firstBlockingAfter(events, candidate.start, reach); i < events.length; i++) {
     const event = events[i]!;
-    if (event.start >= candidate.end + reach) break;
-    if (overlaps(widen(candidate, rules), event) || overlaps(candidate, widen(event, rules))) return event;
+    if (event.start - reach >= candidate.end) break;
+    if (overlaps(candidate, blockedBy(event, rules))) return event;
   }
   return undefined;
 }
 
-/** Everything before now + the minimum notice: never bookable. */
-export function tooSoon(state: CalendarState, now: number): Interval {
-  return { start: Number.MIN_SAFE_INTEGER, end: now + state.rules.minNoticeMinutes * MINUTE };
-}
+/** The earliest bookable start: now + the minimum notice (to the millisecond). */
+export const noticeEnd = (rules: Rules, now: number): number => now + rules.minNoticeMinutes * MINUTE;
 
-/** Free time in `range`: open hours, minus widened events, minus everything before now + notice. */
-export function freeTime(state: CalendarState, range: Interval, now: number): Interval[] {
-  const blocked = mergeIntervals([tooSoon(state, now), ...state.events.map((event) => widen(event, state.rules))]);
-  return subtractIntervals(openHours(state.links, range), blocked);
+/** The latest bookable end: now + the horizon, or none. */
+export const horizonEnd = (rules: Rules, now: number): number | null =>
+  rules.bookingHorizonDays === null ? null : now + rules.bookingHorizonDays * DAY;
+
+/** Everything before now + notice, and after now + horizon: never bookable. */
+export function outsideWindow(rules: Rules, now: number): { tooSoon: Interval; tooLate: Interval | null } {
+  const horizon = horizonEnd(rules, now);
+  return {
+    tooSoon: { start: Number.MIN_SAFE_INTEGER, end: noticeEnd(rules, now) },
+    tooLate: horizon === null ? null : { start: horizon, end: Number.MAX_SAFE_INTEGER },
+  };
 }
 
 /**
- * Bookable meetings of `durationMinutes`: from the start of each free interval, stepping by the
- * duration, keeping those that also pass the booking check (their own buffers clear of events).
+ * Free time in `range`: the open hours of the links in force, minus what events block, minus
+ * everything before now + notice and after now + horizon. `now` is read once per request.
  */
-export function slots(state: CalendarState, free: readonly Interval[], durationMinutes: number): Interval[] {
-  const length = durationMinutes * MINUTE;
+export function freeTime(state: CalendarState, range: Interval, now: number): readonly Interval[] {
+  const { tooSoon, tooLate } = outsideWindow(state.rules, now);
+  const blocked = state.events.map((event) => blockedBy(event, state.rules));
+  blocked.push(tooSoon);
+  if (tooLate) blocked.push(tooLate);
+  const cuts = mergeIntervals(blocked).filter((cut) => cut.end > range.start && cut.start < range.end);
+  const hours = state.hours.between(range);
+  return cuts.length === 0 ? hours : subtract(hours, cuts);
+}
+
+/**
+ * `base` minus `cuts`, both sorted and merged, in one pass; what no cut touches is passed on
+ * as it is rather than copied (a month of a busy calendar is thousands of intervals).
+ */
+function subtract(base: readonly Interval[], cuts: readonly Interval[]): Interval[] {
   const result: Interval[] = [];
-  for (const interval of free) {
-    for (let start = interval.start; start + length <= interval.end; start += length) {
-      const slot = { start, end: start + length };
-      if (!conflictingEvent(slot, state)) result.push(slot);
+  let j = 0;
+  for (const interval of base) {
+    while (j < cuts.length && cuts[j]!.end <= interval.start) j++;
+    if (j === cuts.length || cuts[j]!.start >= interval.end) {
+      result.push(interval);
+      continue;
     }
+    let cursor = interval.start;
+    for (let k = j; k < cuts.length && cuts[k]!.start < interval.end; k++) {
+      if (cuts[k]!.start > cursor) result.push({ start: cursor, end: cuts[k]!.start });
+      cursor = Math.max(cursor, cuts[k]!.end);
+    }
+    if (cursor < interval.end) result.push({ start: cursor, end: interval.end });
   }
   return result;
 }
 
 export type Unbookable =
-  | { kind: 'wrong_duration' | 'in_past' | 'min_notice' | 'outside_availability' | 'link_expired'; message: string }
+  | {
+      kind: 'wrong_duration' | 'in_past' | 'min_notice' | 'beyond_horizon' | 'outside_availability' | 'link_expired';
+      message: string;
+    }
   | { kind: 'conflict'; event: Interval };
 
 /**
- * The booking predicate. A candidate passes exactly when `slots`/`freeTime` would list it:
- * inside one free interval, clear of every event and its buffers.
+ * The booking predicate: a candidate passes exactly when it lies inside one interval `freeTime`
+ * gives for the same state and `now` (and lasts the calendar's meeting length, if it has one).
+ * So every slot `slots` lists passes until now + notice reaches its start.
  */
 export function checkBookable(state: CalendarState, candidate: Interval, now: number): Unbookable | null {
   const { rules } = state;
@@ -118,16 +130,27 @@ export function checkBookable(state: CalendarState, candidate: Interval, now: nu
     };
   }
   if (candidate.start < now) return { kind: 'in_past', message: 'the event starts in the past' };
-  if (candidate.start < tooSoon(state, now).end) {
+  if (candidate.start < noticeEnd(rules, now)) {
     return { kind: 'min_notice', message: `events must be booked at least ${rules.minNoticeMinutes} minutes ahead` };
+  }
+  const horizon = horizonEnd(rules, now);
+  if (horizon !== null && candidate.end > horizon) {
+    return {
+      kind: 'beyond_horizon',
+      message: `beyond the booking horizon: events may be booked at most ${rules.bookingHorizonDays} day${rules.bookingHorizonDays === 1 ? '' : 's'} ahead`,
+    };
   }
   const conflict = conflictingEvent(candidate, state);
   if (conflict) return { kind: 'conflict', event: conflict };
-  if (!findContaining(openHours(state.links, candidate), candidate)) {
-    if (findContaining(openHours(state.links, candidate, { ignoreExpiry: true }), candidate)) {
+  if (!covers(state.hours.between(candidate), candidate)) {
+    if (covers(state.hours.between(candidate, 'ignoring_expiry'), candidate)) {
       return { kind: 'link_expired', message: 'the schedule link covering this time has expired' };
     }
     return { kind: 'outside_availability', message: "the event is not inside the calendar's availability" };
   }
   return null;
 }
+
+/** Whether the merged hours of `candidate`'s own range cover all of it. */
+const covers = (hours: readonly Interval[], candidate: Interval) =>
+  hours.length === 1 && hours[0]!.start === candidate.start && hours[0]!.end === candidate.end;

@@ -2,32 +2,54 @@ import { z } from 'zod';
 import { instantOutput, instantQuery, intervalOutput, isoDate, objectId, zoneName } from './common.js';
 
 export const MAX_RANGE_DAYS = 31;
+/** A range spans at most 31 days and 1 hour, so a whole local month fits across a DST change. */
+export const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000 + 3_600_000;
 export const MAX_COMPARE_CALENDARS = 20;
+/**
+ * The shortest slot length a request may ask for, and the shortest step between listed slots
+ * (the smallest `slot_interval_minutes`): it bounds an answer to about 9,000 slots a month.
+ */
+export const MIN_SLOT_MINUTES = 5;
+/**
+ * The most intervals one quorum comparison answers; beyond it the request is a 400. Each lists
+ * up to 20 calendar ids, so this bounds the answer to about 600 KiB; without a limit, a month of
+ * 20 busy calendars at a low quorum finds hundreds of thousands of overlapping intervals.
+ */
+export const MAX_QUORUM_OVERLAPS = 1_000;
 
 const durationQuery = z.coerce
   .number()
   .int('must be whole minutes')
-  .min(1)
+  .min(MIN_SLOT_MINUTES)
   .max(24 * 60);
 
 export const availabilityQuery = z
   .object({
     from: instantQuery,
     to: instantQuery,
-    duration: durationQuery.optional(),
+    duration: durationQuery
+      .optional()
+      .describe(
+        `the slot length in minutes (at least ${MIN_SLOT_MINUTES}); default the calendar's meeting length, ` +
+          'and on a calendar with a meeting length any other value is a 400',
+      ),
     tz: zoneName.optional(),
     explain: z
       .stringbool()
       .optional()
-      .describe('true adds `unavailable`: every unavailable range of the period with its reason'),
+      .describe(
+        "true adds `unavailable`: every unavailable range of the period with its reason. Owner only: the calendar owner's api key (401 without credentials, 403 with another user's)",
+      ),
   })
   .superRefine(rangeRules);
 
 export const unavailableReason = z
-  .enum(['outside_hours', 'date_override', 'link_expired', 'event', 'buffer', 'min_notice'])
+  .enum(['min_notice', 'horizon', 'event', 'buffer', 'busy_source', 'link_expired', 'date_override', 'outside_hours'])
   .describe(
-    'first that applies, in this order: min_notice (before now + notice, the past included), event, buffer, ' +
-      'link_expired, date_override (a date override closed weekly hours), outside_hours',
+    'first that applies, in this order: min_notice (before now + notice, the past included), horizon (after ' +
+      'now + booking_horizon_days), event, buffer (where an event keeps new meetings away: its buffers plus ' +
+      "the new meeting's), busy_source, link_expired, date_override (a date override closed weekly hours), " +
+      'outside_hours',
   );
 
 export const availabilityResponse = z
@@ -65,8 +87,10 @@ export const compareQuery = z
       .max(MAX_COMPARE_CALENDARS)
       .optional()
       .describe(
-        'return the times when at least this many of the calendars are free; each interval then lists in ' +
-          '`calendar_ids` the calendars free throughout it, and is cut wherever that set changes',
+        'return the intervals in which at least this many of the calendars are free throughout and that cannot ' +
+          'be made longer without losing one of them; each lists in `calendar_ids` every calendar free throughout ' +
+          `it, and they may overlap one another. At most ${MAX_QUORUM_OVERLAPS} intervals: a comparison that ` +
+          'finds more is a 400 (narrow the range, or raise quorum or duration)',
       ),
   })
   .superRefine((query, ctx) => {
@@ -91,8 +115,12 @@ function rangeRules(range: { from: Date; to: Date }, ctx: z.RefinementCtx): void
   if (!(range.from instanceof Date && range.to instanceof Date)) return;
   const span = range.to.getTime() - range.from.getTime();
   if (span <= 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
-  else if (span > MAX_RANGE_DAYS * 86_400_000) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_RANGE_DAYS} days` });
+  else if (span > MAX_RANGE_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `the range may span at most ${MAX_RANGE_DAYS} days and 1 hour`,
+    });
   }
 }
 

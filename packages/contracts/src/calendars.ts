@@ -1,35 +1,47 @@
 import { z } from 'zod';
-import { instantInput, instantOutput, minutes, objectId } from './common.js';
+import {
+  inputWithDefault,
+  instantInput,
+  instantOutput,
+  minutes,
+  objectId,
+  optionalInput,
+  singleLineText,
+} from './common.js';
+import { MIN_SLOT_MINUTES } from './availability.js';
 import { eventResponse } from './events.js';
 import { dateOverrideOutput, timeSlotOutput } from './schedules.js';
 
+/** At most this many schedules per calendar, both link forms together. */
+export const MAX_SCHEDULES_PER_CALENDAR = 10;
+
 export const scheduleLinkInput = z.strictObject({
   availability_schedule_id: objectId,
-  expires_on: instantInput.optional(),
+  /**
+   * The link is in force before this instant; default: forever. One already past is a 400,
+   * which needs the clock, so the calendar use case checks it.
+   */
+  expires_on: optionalInput(instantInput),
 });
 export type ScheduleLinkInput = z.infer<typeof scheduleLinkInput>;
 
 export const bookingRulesInput = {
-  meeting_duration_minutes: minutes(24 * 60)
-    .min(1)
-    .optional(),
-  buffer_before_minutes: minutes(24 * 60).default(0),
-  buffer_after_minutes: minutes(24 * 60).default(0),
-  min_notice_minutes: minutes(365 * 24 * 60).default(0),
+  meeting_duration_minutes: optionalInput(minutes(24 * 60).min(MIN_SLOT_MINUTES)),
+  buffer_before_minutes: inputWithDefault(minutes(24 * 60), 0),
+  buffer_after_minutes: inputWithDefault(minutes(24 * 60), 0),
+  min_notice_minutes: inputWithDefault(minutes(365 * 24 * 60), 0),
   /** How far apart listed slots start; default: the slot length. */
-  slot_interval_minutes: minutes(24 * 60)
-    .min(5)
-    .optional(),
+  slot_interval_minutes: optionalInput(minutes(24 * 60).min(5)),
   /** How far ahead invitees may book, counted from now; default: no limit. */
-  booking_horizon_days: z.number().int('must be whole days').min(1).max(3_650).optional(),
+  booking_horizon_days: optionalInput(z.number().int('must be whole days').min(1).max(3_650)),
 };
 
 export const createCalendarBody = z
   .strictObject({
     user_id: objectId,
-    name: z.string().trim().min(1).max(200),
-    availability_schedule_ids: z.array(objectId).max(50).default([]),
-    availability_schedules: z.array(scheduleLinkInput).max(50).default([]),
+    name: singleLineText(1, 200),
+    availability_schedule_ids: inputWithDefault(z.array(objectId).max(MAX_SCHEDULES_PER_CALENDAR), []),
+    availability_schedules: inputWithDefault(z.array(scheduleLinkInput).max(MAX_SCHEDULES_PER_CALENDAR), []),
     ...bookingRulesInput,
   })
   .superRefine((body, ctx) => {
@@ -47,6 +59,13 @@ export const createCalendarBody = z
       body.availability_schedules.forEach((link, i) =>
         check(link?.availability_schedule_id, ['availability_schedules', i, 'availability_schedule_id']),
       );
+    }
+    if (seen.size > MAX_SCHEDULES_PER_CALENDAR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['availability_schedules'],
+        message: `a calendar links at most ${MAX_SCHEDULES_PER_CALENDAR} schedules (both forms together)`,
+      });
     }
   });
 export type CreateCalendarBody = z.infer<typeof createCalendarBody>;

@@ -1,33 +1,54 @@
 import { z } from 'zod';
-import { email, instantInput, instantOutput, instantQuery, objectId, zoneName } from './common.js';
+import {
+  email,
+  inputWithDefault,
+  instantInput,
+  instantOutput,
+  instantQuery,
+  multilineText,
+  objectId,
+  optionalInput,
+  singleLineText,
+  zoneName,
+} from './common.js';
 
-const MAX_GUESTS = 100;
+export const MAX_GUESTS = 10;
+export const MAX_EVENTS_PAGE = 500;
 
-/** An array of emails, or the seed's comma-separated string; de-duplicated, lower-cased. */
-export const guestsInput = z
-  .union([
-    z.array(email).max(MAX_GUESTS),
-    z
-      .string()
-      .max(MAX_GUESTS * 256)
-      .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(email).max(MAX_GUESTS)),
-  ])
-  .transform((guests) => [...new Set(guests)])
-  .default([]);
+const guestList = z.array(email);
+
+/**
+ * An array of at most 10 emails, or the seed's comma-separated string; de-duplicated and
+ * lower-cased. The string is split and the limit checked after the union, so a bad address is
+ * named by its index (`guests.2`) rather than as "invalid input" for the union, and both forms
+ * show in the OpenAPI document (a union branch that transforms is dropped from it).
+ */
+export const guestsInput = inputWithDefault(
+  z
+    .union([guestList.meta({ maxItems: MAX_GUESTS }), z.string().max(MAX_GUESTS * 256)])
+    .transform((guests) =>
+      typeof guests === 'string'
+        ? guests
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : guests,
+    )
+    .pipe(guestList.max(MAX_GUESTS, `at most ${MAX_GUESTS} guests`))
+    .transform((guests) => [...new Set(guests)])
+    .meta({ description: `At most ${MAX_GUESTS} emails; a comma-separated string is also accepted` }),
+  [],
+);
 
 export const createEventBody = z
   .strictObject({
     calendar_id: objectId,
-    title: z.string().trim().min(1).max(200),
+    title: singleLineText(1, 200),
     start_time: instantInput,
     end_time: instantInput,
     booked_by: email,
+    booker_name: optionalInput(singleLineText(1, 200)),
+    notes: optionalInput(multilineText(2_000)),
     guests: guestsInput,
   })
   .superRefine((body, ctx) => {
@@ -41,6 +62,10 @@ export type CreateEventBody = z.infer<typeof createEventBody>;
 
 export const eventStatus = z.enum(['confirmed', 'canceled']);
 
+/**
+ * `booker_name` and `notes` are null when not given. Their default only serves reading
+ * messages and stored events written before they existed; a reply must carry them.
+ */
 export const eventResponse = z
   .object({
     id: objectId,
@@ -49,6 +74,8 @@ export const eventResponse = z
     start_time: instantOutput,
     end_time: instantOutput,
     booked_by: z.string(),
+    booker_name: z.string().nullable().default(null),
+    notes: z.string().nullable().default(null),
     guests: z.array(z.string()),
     status: eventStatus,
     created_at: instantOutput,
@@ -64,6 +91,7 @@ export const bookedEventResponse = eventResponse
       .describe('Bearer secret that lets the booker read and cancel this one event; stored hashed'),
   })
   .meta({ id: 'BookedEvent' });
+export type BookedEventResponse = z.infer<typeof bookedEventResponse>;
 
 export const eventParams = z.object({ event_id: objectId });
 
@@ -71,8 +99,28 @@ export const idempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional(),
 });
 
-export const eventListQuery = z.object({
-  from: instantQuery.optional(),
-  to: instantQuery.optional(),
-  tz: zoneName.optional(),
-});
+export const eventListStatus = z.enum(['confirmed', 'canceled', 'all']);
+
+export const eventListQuery = z
+  .object({
+    from: instantQuery.optional(),
+    to: instantQuery.optional(),
+    tz: zoneName.optional(),
+    status: eventListStatus.default('confirmed'),
+    limit: z.coerce.number().int().min(1).max(MAX_EVENTS_PAGE).default(100),
+    cursor: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\w.~-]+$/, 'must be a cursor from a Link header')
+      .optional()
+      .describe('Opaque; the `cursor` of the `Link: <…>; rel="next"` of the previous page'),
+  })
+  .superRefine((query, ctx) => {
+    // Zod runs this even when the fields failed; compare only real dates.
+    if (!(query.from instanceof Date && query.to instanceof Date)) return;
+    if (query.from.getTime() > query.to.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+    }
+  });
+export type EventListQuery = z.infer<typeof eventListQuery>;

@@ -23,17 +23,28 @@ export const scheduleSnapshot = z.object({
 });
 export type ScheduleSnapshot = z.infer<typeof scheduleSnapshot>;
 
+/**
+ * What booking needs of a calendar, whole, at one `version` (raised by every change of the
+ * calendar). Every calendar message carries it, so a consumer keeps the state of the highest
+ * version it has seen: late, repeated or reordered messages never bring back an older state.
+ */
+export const calendarSnapshot = z.object({
+  calendar_id: objectId,
+  user_id: objectId,
+  version: z.number().int().min(1),
+  rules: bookingRules,
+  links: z.array(z.object({ schedule: scheduleSnapshot, expires_on: z.iso.datetime().nullable() })),
+});
+export type CalendarSnapshot = z.infer<typeof calendarSnapshot>;
+
 export const messageSchemas = {
   /** Added type: lets consumers know a calendar and its rules before any schedule is linked. */
-  CalendarCreated: z.object({ calendar_id: objectId, user_id: objectId, rules: bookingRules }),
-  ScheduleLinked: z.object({
-    calendar_id: objectId,
-    user_id: objectId,
+  CalendarCreated: calendarSnapshot,
+  ScheduleLinked: calendarSnapshot.extend({
     schedule: scheduleSnapshot,
     expires_on: z.iso.datetime().nullable(),
-    rules: bookingRules,
   }),
-  ScheduleUnlinked: z.object({ calendar_id: objectId, availability_schedule_id: objectId }),
+  ScheduleUnlinked: calendarSnapshot.extend({ availability_schedule_id: objectId }),
   EventBooked: eventResponse,
   EventCanceled: eventResponse,
 } as const;

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { dayOfWeek, instantOutput, isoDate, objectId, wallClock, zoneName } from './common.js';
+import {
+  dayOfWeek,
+  inputWithDefault,
+  instantOutput,
+  isoDate,
+  objectId,
+  optionalInput,
+  singleLineText,
+  wallClock,
+  zoneName,
+} from './common.js';
+
+export const MAX_WEEKLY_SLOTS = 200;
+export const MAX_DATE_OVERRIDES = 400;
 
 const toMinutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3));
 
@@ -27,10 +40,11 @@ export const dateOverrideInput = z.strictObject({
 export const createScheduleBody = z
   .strictObject({
     user_id: objectId,
-    name: z.string().trim().min(1).max(200),
-    timezone: zoneName.optional(),
-    time_slots: z.array(timeSlotInput).max(7 * 48),
-    date_overrides: z.array(dateOverrideInput).max(366).default([]),
+    name: singleLineText(1, 200),
+    /** Default: the user's timezone. */
+    timezone: optionalInput(zoneName),
+    time_slots: z.array(timeSlotInput).max(MAX_WEEKLY_SLOTS),
+    date_overrides: inputWithDefault(z.array(dateOverrideInput).max(MAX_DATE_OVERRIDES), []),
   })
   .superRefine((body, ctx) => {
     const seen = new Set<string>();

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { email, instantOutput, objectId, zoneName } from './common.js';
+import { email, inputWithDefault, instantOutput, objectId, singleLineText, zoneName } from './common.js';
 
 export const createUserBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: singleLineText(1, 200),
   email,
-  timezone: zoneName.default('UTC'),
+  timezone: inputWithDefault(zoneName, 'UTC'),
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 

@@ -82,10 +82,10 @@ describe('request schemas', () => {
     expect(parsed.from?.toISOString()).toBe('2030-06-24T07:00:00.000Z');
   });
 
-  it('limits availability to 31 days and requires to after from', () => {
+  it('limits availability to 31 days and 1 hour and requires to after from', () => {
     const query = (from: string, to: string) => availabilityQuery.safeParse({ from, to }).success;
-    expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:00Z')).toBe(true);
-    expect(query('2030-06-01T00:00:00Z', '2030-07-02T00:00:01Z')).toBe(false);
+    expect(query('2030-06-01T00:00:00Z', '2030-07-02T01:00:00Z')).toBe(true);
+    expect(query('2030-06-01T00:00:00Z', '2030-07-02T01:00:01Z')).toBe(false);
     expect(query('2030-06-02T00:00:00Z', '2030-06-01T00:00:00Z')).toBe(false);
   });
 });

@@ -80,7 +80,8 @@ export class NotBookableError extends DomainError {
   readonly code = ErrorCode.notBookable;
   readonly title = 'Not bookable';
   constructor(
-    readonly reason: 'outside_availability' | 'link_expired' | 'in_past' | 'min_notice' | 'wrong_duration',
+    readonly reason:
+      'outside_availability' | 'link_expired' | 'in_past' | 'min_notice' | 'beyond_horizon' | 'wrong_duration',
     message: string,
   ) {
     super(message);

@@ -3,3 +3,4 @@ export * from './service-app.js';
 export * from './upstream.js';
 export * from './render.js';
 export * from './run.js';
+export { MAX_HEADER_BYTES } from './edge.js';

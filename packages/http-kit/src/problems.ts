@@ -30,11 +30,18 @@ const FRAMEWORK_TITLES: Record<number, [string, string]> = {
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
   406: ['not-acceptable', 'Not acceptable'],
+  408: ['request-timeout', 'Request timeout'],
   413: ['payload-too-large', 'Request body too large'],
   414: ['uri-too-long', 'Request URI too long'],
   415: ['unsupported-media-type', 'Unsupported media type'],
   429: ['rate-limited', 'Too many requests'],
+  431: ['request-header-fields-too-large', 'Request header fields too large'],
 };
+
+/** An HTTP-level refusal (405, 431, ...) for `toProblem`, where no domain error fits. */
+export function httpError(statusCode: number, message: string): Error & { statusCode: number } {
+  return Object.assign(new Error(message), { statusCode });
+}
 
 function zodFieldErrors(error: FastifyLikeError): FieldError[] {
   const where = error.validationContext && error.validationContext !== 'body' ? `${error.validationContext}.` : '';

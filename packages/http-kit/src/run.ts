@@ -20,30 +20,48 @@ export const internalSecret = z.string().min(32, 'must be at least 32 characters
 /** What every service behind the gateway reads: where to listen, and the shared secret. */
 export const serviceConfig = listenConfig.extend({ INTERNAL_AUTH_SECRET: internalSecret });
 
+/** How long a shutdown may take before the process gives up on it and exits 1. */
+export const DRAIN_DEADLINE_MS = 10_000;
+
 /**
- * Listens, and on SIGINT/SIGTERM stops taking requests, lets in-flight ones finish (Fastify's
- * close), then runs `onClose` (consumers, connections).
+ * Listens, and on SIGINT/SIGTERM shuts down: requests that arrive from then on are answered 503,
+ * those in flight finish, the server stops listening (Fastify's `close` with the app's draining
+ * hooks), then `onClose` runs (consumers, connections) and the process exits 0; or 1 when that
+ * fails or takes longer than `deadlineMs`. A signal sent to the whole process group (Ctrl-C,
+ * systemd, `kill -- -PGID`) also reaches the process through its parent (pnpm, tsx), so more
+ * signals come while it drains: they are logged and ignored rather than killing it halfway.
  */
 export async function listenUntilSignal(
   app: Pick<FastifyInstance, 'listen' | 'close' | 'log'>,
   { PORT, HOST }: z.infer<typeof listenConfig>,
   onClose: () => Promise<void> = async () => {},
+  deadlineMs = DRAIN_DEADLINE_MS,
 ): Promise<string> {
   const address = await app.listen({ port: PORT, host: HOST });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down');
-      app
-        .close()
-        .then(onClose)
-        .then(
-          () => process.exit(0),
-          (error: unknown) => {
-            app.log.error({ err: error }, 'unclean shutdown');
-            process.exit(1);
-          },
-        );
-    });
-  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return app.log.info({ signal }, 'already shutting down; signal ignored');
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: finishing the requests in flight, answering new ones 503');
+    setTimeout(() => {
+      app.log.error({ deadlineMs }, 'shutdown did not finish in time');
+      process.exit(1);
+    }, deadlineMs);
+    app
+      .close()
+      .then(onClose)
+      .then(
+        () => {
+          app.log.info('shut down');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          app.log.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return address;
 }

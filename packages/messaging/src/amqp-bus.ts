@@ -7,7 +7,7 @@ import amqplib, {
   type RecoveringChannelModel,
 } from 'amqplib';
 import { Duplex } from 'node:stream';
-import type { MessageBus, MessageHandler } from './bus.js';
+import { REQUEST_ID_HEADER, saneRequestId, type MessageBus, type MessageHandler, type PublishOptions } from './bus.js';
 
 export interface AmqpBusOptions {
   url: string;
@@ -27,6 +27,12 @@ interface Consumer {
   handler: MessageHandler;
   /** Ids handled lately: a broker restart or a retry after a lost ack delivers duplicates. */
   seen: Set<string>;
+  /**
+   * Ids being handled now. A copy can arrive while the first is still handled: redelivered
+   * after a reconnect (the first's ack was lost with the old channel), or published twice by an
+   * outbox whose confirm was lost. It waits for the first instead of running alongside it.
+   */
+  running: Map<string, Promise<void>>;
 }
 
 const SEEN_IDS_KEPT = 100_000;
@@ -78,24 +84,32 @@ export class AmqpBus implements MessageBus {
     return this.connected;
   }
 
-  async publish(message: Envelope): Promise<void> {
+  async publish(message: Envelope, options: PublishOptions = {}): Promise<void> {
     const channel = this.publisher;
     if (!channel) throw new Error('not connected to the broker');
     const content = Buffer.from(JSON.stringify(message));
+    // Beside the envelope, as a header: retries and parking copy the headers along.
+    const headers = options.requestId ? { [REQUEST_ID_HEADER]: options.requestId } : undefined;
     // Each publish awaits its own confirm, so concurrent publishes are pipelined.
     await new Promise<void>((resolve, reject) => {
       channel.publish(
         this.exchange,
         message.type,
         content,
-        { persistent: true, messageId: message.id, type: message.type, contentType: 'application/json' },
+        {
+          persistent: true,
+          messageId: message.id,
+          type: message.type,
+          contentType: 'application/json',
+          ...(headers && { headers }),
+        },
         (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
       );
     });
   }
 
   async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
-    const consumer: Consumer = { types, handler, seen: new Set() };
+    const consumer: Consumer = { types, handler, seen: new Set(), running: new Map() };
     this.consumers.set(queue, consumer);
     if (this.connected && this.model) await this.startConsumer(queue, consumer, this.model);
   }
@@ -137,30 +151,61 @@ export class AmqpBus implements MessageBus {
       if (!delivery) return;
       // A channel that closed mid-delivery (shutdown, lost connection) cannot take the ack; the
       // broker delivers the message again, and the handler is idempotent.
-      this.deliver(channel, queue, consumer, delivery).catch((error: unknown) =>
-        this.options.logger.warn({ err: error, queue }, 'delivery left unacknowledged; it will be redelivered'),
-      );
+      this.deliver(channel, queue, consumer, delivery).catch((error: unknown) => {
+        const reqId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
+        this.options.logger.warn(
+          { ...(reqId && { reqId }), err: error, queue },
+          'delivery left unacknowledged; it will be redelivered',
+        );
+      });
     });
   }
 
   private async deliver(channel: ConfirmChannel, queue: string, consumer: Consumer, delivery: ConsumeMessage) {
+    const requestId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
     const log = this.options.logger;
+    // Spread into the rare lines below; a child logger per delivery would cost every message.
+    const traced = requestId ? { reqId: requestId } : {};
     let message: Envelope;
     try {
       message = envelope.parse(JSON.parse(delivery.content.toString('utf8'))) as Envelope;
     } catch (error) {
-      log.error({ queue, err: error }, 'unreadable message parked');
+      log.error({ ...traced, queue, err: error }, 'unreadable message parked');
       return this.moveAndAck(channel, delivery, `${queue}.dead`, { 'x-error': 'not a message envelope' });
     }
+    // Copies of one message are handled one after another; a copy of a handled one is only acked.
+    for (let first = consumer.running.get(message.id); first; first = consumer.running.get(message.id)) {
+      await first.catch(() => undefined);
+    }
     if (consumer.seen.has(message.id)) return channel.ack(delivery);
+    const handled = this.handle(channel, queue, consumer, delivery, message, requestId);
+    consumer.running.set(message.id, handled);
     try {
-      await consumer.handler(message);
+      await handled;
+    } finally {
+      if (consumer.running.get(message.id) === handled) consumer.running.delete(message.id);
+    }
+  }
+
+  /** Runs the handler; acknowledges on success, else moves the message to `.retry` or `.dead`. */
+  private async handle(
+    channel: ConfirmChannel,
+    queue: string,
+    consumer: Consumer,
+    delivery: ConsumeMessage,
+    message: Envelope,
+    requestId: string | undefined,
+  ): Promise<void> {
+    const log = this.options.logger;
+    const traced = requestId ? { reqId: requestId } : {};
+    const attempt = Number(delivery.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    try {
+      await consumer.handler(message, requestId ? { requestId, attempt } : { attempt });
     } catch (error) {
-      const attempt = Number(delivery.properties.headers?.[ATTEMPT_HEADER] ?? 1);
       const reason = error instanceof Error ? error.message : String(error);
       const parked = attempt >= (this.options.maxAttempts ?? 5);
       log.warn(
-        { queue, messageId: message.id, type: message.type, attempt, err: error },
+        { ...traced, queue, messageId: message.id, type: message.type, attempt, err: error },
         parked ? 'message parked' : 'message will be retried',
       );
       await this.moveAndAck(channel, delivery, parked ? `${queue}.dead` : `${queue}.retry`, {

@@ -1,13 +1,42 @@
 import type { Envelope, MessageType } from '@slotkeeper/contracts';
 
-export type MessageHandler = (message: Envelope) => Promise<void>;
+/**
+ * What travels beside a message, never inside its envelope (the contract fixes the envelope as
+ * `{ id, type, occurred_at, data }`): on RabbitMQ, message headers.
+ */
+export interface PublishOptions {
+  /** The id of the request that caused the message, so its handling logs under that id. */
+  requestId?: string | undefined;
+}
+
+/** What a consumer learns of one delivery besides the message. */
+export interface Delivery {
+  /** The causing request's id, when the publisher gave a sane one. */
+  requestId?: string;
+  /** 1 on the first delivery, then one more on each retry. */
+  attempt: number;
+}
+
+export type MessageHandler = (message: Envelope, delivery: Delivery) => Promise<void>;
 
 /**
  * The messaging port. Adapters: the in-process bus (embedded mode) and amqplib (distributed).
  * A queue is one consuming service; it receives every published message whose type it binds.
  */
 export interface MessageBus {
-  publish(message: Envelope): Promise<void>;
+  publish(message: Envelope, options?: PublishOptions): Promise<void>;
   subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The AMQP header that carries `PublishOptions.requestId`. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * A request id as a publisher handed it over, kept only when it is a sane token: the rule the
+ * HTTP apps apply to `x-request-id` (letters, digits, `._:-`, at most 128 characters). Anything
+ * else is dropped rather than written into log lines.
+ */
+export function saneRequestId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
 }

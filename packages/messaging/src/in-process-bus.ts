@@ -1,6 +1,6 @@
 import type { Envelope, MessageType } from '@slotkeeper/contracts';
 import type { Logger } from '@slotkeeper/observability';
-import type { MessageBus, MessageHandler } from './bus.js';
+import { saneRequestId, type MessageBus, type MessageHandler, type PublishOptions } from './bus.js';
 
 const SEEN_IDS_KEPT = 100_000;
 
@@ -32,14 +32,16 @@ export class InProcessBus implements MessageBus {
     this.maxAttempts = options.maxAttempts ?? 3;
   }
 
-  async publish(message: Envelope): Promise<void> {
+  async publish(message: Envelope, options: PublishOptions = {}): Promise<void> {
     // Copy as a broker would: consumers must not share objects with the publisher.
     const wire = JSON.stringify(message);
+    // Checked as a broker's consumer checks a header: it came from another service.
+    const requestId = saneRequestId(options.requestId);
     const deliveries = [...this.queues.entries()]
       .filter(([, queue]) => queue.types.has(message.type))
       .map(
         ([name, queue]) =>
-          (queue.tail = queue.tail.then(() => this.deliver(name, queue, JSON.parse(wire) as Envelope))),
+          (queue.tail = queue.tail.then(() => this.deliver(name, queue, JSON.parse(wire) as Envelope, requestId))),
       );
     await Promise.all(deliveries);
   }
@@ -52,12 +54,12 @@ export class InProcessBus implements MessageBus {
     this.queues.clear();
   }
 
-  private async deliver(name: string, queue: Queue, message: Envelope): Promise<void> {
+  private async deliver(name: string, queue: Queue, message: Envelope, requestId?: string): Promise<void> {
     if (queue.seen.has(message.id)) return;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await queue.handler(message);
+        await queue.handler(message, requestId ? { requestId, attempt } : { attempt });
         queue.seen.add(message.id);
         // Duplicates arrive close together; remembering the latest ids bounds the memory.
         if (queue.seen.size > SEEN_IDS_KEPT) queue.seen.delete(queue.seen.values().next().value!);
@@ -69,7 +71,13 @@ export class InProcessBus implements MessageBus {
     const reason = lastError instanceof Error ? lastError.message : String(lastError);
     this.deadLetters.push({ queue: name, message, error: reason });
     this.options.logger.error(
-      { queue: name, messageId: message.id, type: message.type, err: lastError },
+      {
+        ...(requestId && { reqId: requestId }),
+        queue: name,
+        messageId: message.id,
+        type: message.type,
+        err: lastError,
+      },
       'message dead-lettered',
     );
   }

@@ -1,19 +1,23 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import type { OutboxStore } from './outbox.js';
+import type { OutboxStore, PendingMessage } from './outbox.js';
 
 /** The outbox of an in-memory store: the owning adapter enqueues in the same step as its write. */
 export class MemoryOutbox implements OutboxStore {
-  private readonly entries = new Map<string, Array<{ message: Envelope; writtenAt: number }>>();
+  private readonly entries = new Map<string, Array<{ pending: PendingMessage; writtenAt: number }>>();
 
-  enqueue(aggregateId: string, messages: Envelope[]): void {
+  /** `requestId`: the request whose write these messages announce. */
+  enqueue(aggregateId: string, messages: Envelope[], requestId?: string): void {
     if (messages.length === 0) return;
     // Stored frozen and handed out as they are: nothing downstream changes a message.
-    const added = messages.map((message) => ({ message: deepFreeze(structuredClone(message)), writtenAt: Date.now() }));
+    const added = messages.map((message) => ({
+      pending: deepFreeze({ message: structuredClone(message), ...(requestId && { requestId }) }),
+      writtenAt: Date.now(),
+    }));
     this.entries.set(aggregateId, [...(this.entries.get(aggregateId) ?? []), ...added]);
   }
 
-  async pendingFor(aggregateId: string): Promise<Envelope[]> {
-    return (this.entries.get(aggregateId) ?? []).map((entry) => entry.message);
+  async pendingFor(aggregateId: string): Promise<PendingMessage[]> {
+    return (this.entries.get(aggregateId) ?? []).map((entry) => entry.pending);
   }
 
   async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {
@@ -24,7 +28,9 @@ export class MemoryOutbox implements OutboxStore {
   }
 
   async markPublished(aggregateId: string, messageIds: string[]): Promise<void> {
-    const remaining = (this.entries.get(aggregateId) ?? []).filter((entry) => !messageIds.includes(entry.message.id));
+    const remaining = (this.entries.get(aggregateId) ?? []).filter(
+      (entry) => !messageIds.includes(entry.pending.message.id),
+    );
     if (remaining.length > 0) this.entries.set(aggregateId, remaining);
     else this.entries.delete(aggregateId);
   }

@@ -2,12 +2,18 @@ import type { Envelope } from '@slotkeeper/contracts';
 import type { Logger } from '@slotkeeper/observability';
 import type { MessageBus } from './bus.js';
 
+/** A pending message and, beside it (never in the envelope), the id of the request that caused it. */
+export interface PendingMessage {
+  message: Envelope;
+  requestId?: string;
+}
+
 /**
  * Messages written in the same atomic write as the state change they announce, grouped by the
  * document (aggregate) that holds them, oldest first.
  */
 export interface OutboxStore {
-  pendingFor(aggregateId: string): Promise<Envelope[]>;
+  pendingFor(aggregateId: string): Promise<PendingMessage[]>;
   /** Aggregates holding messages written at or before `before`: left behind by a crash or an outage. */
   aggregatesWithPending(before: Date, limit: number): Promise<string[]>;
   markPublished(aggregateId: string, messageIds: string[]): Promise<void>;
@@ -69,10 +75,10 @@ export class OutboxRelay implements OutboxPublisher {
       const pending = await this.store.pendingFor(aggregateId);
       if (pending.length === 0) return;
       // Sent in the order written and confirmed together: the bus keeps each queue in order.
-      await Promise.all(pending.map((message) => this.bus.publish(message)));
+      await Promise.all(pending.map(({ message, requestId }) => this.bus.publish(message, { requestId })));
       await this.store.markPublished(
         aggregateId,
-        pending.map((m) => m.id),
+        pending.map((m) => m.message.id),
       );
     } catch (error) {
       this.options.logger.warn({ err: error, aggregateId }, 'outbox not flushed; the sweep will retry');

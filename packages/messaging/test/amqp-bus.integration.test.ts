@@ -4,7 +4,7 @@ import { createLogger, silentLogger } from '@slotkeeper/observability';
 import { brokerTarget, sampleEvent, startTcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AmqpBus } from '../src/index.js';
+import { AmqpBus, type Delivery } from '../src/index.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] AmqpBus integration: ${broker.reason}`);
@@ -96,6 +96,43 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
     await eventually(() => expect(attempts).toBe(3));
   });
 
+  it('carries the request id beside the envelope, as a header, through retries to the handler', async () => {
+    const b = await bus();
+    const name = queue('traced');
+    const deliveries: Delivery[] = [];
+    await b.subscribe(name, ['EventBooked'], async (_message, delivery) => {
+      deliveries.push(delivery);
+      if (delivery.attempt < 2) throw new Error('not yet');
+    });
+    // A second queue, read raw: the body is the contract's envelope and nothing else.
+    const raw = `${queue('raw')}`;
+    await adminChannel.assertQueue(raw, { autoDelete: true });
+    await adminChannel.bindQueue(raw, exchange, 'EventBooked');
+    const message = booked();
+    await b.publish(message, { requestId: 'trace-me-123' });
+    await eventually(() =>
+      expect(deliveries).toEqual([
+        { requestId: 'trace-me-123', attempt: 1 },
+        { requestId: 'trace-me-123', attempt: 2 },
+      ]),
+    );
+    const copy = await adminChannel.get(raw, { noAck: true });
+    if (!copy) throw new Error('no copy on the raw queue');
+    expect(JSON.parse(copy.content.toString('utf8'))).toEqual(message);
+    expect(copy.properties.headers).toMatchObject({ 'x-request-id': 'trace-me-123' });
+  });
+
+  it('delivers no request id when the publisher gave none, or a header that is not a sane token', async () => {
+    const b = await bus();
+    const deliveries: Delivery[] = [];
+    await b.subscribe(queue('untraced'), ['EventBooked'], async (_message, delivery) => void deliveries.push(delivery));
+    await b.publish(booked());
+    adminChannel.publish(exchange, 'EventBooked', Buffer.from(JSON.stringify(booked())), {
+      headers: { 'x-request-id': 'has spaces and\nnewlines' },
+    });
+    await eventually(() => expect(deliveries).toEqual([{ attempt: 1 }, { attempt: 1 }]));
+  });
+
   it('parks a message that keeps failing, and keeps delivering the others', async () => {
     const b = await bus();
     const name = queue('poison');
@@ -135,6 +172,26 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
     await eventually(() => expect(handled).toHaveLength(2));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handled.filter((id) => id === message.id)).toHaveLength(1);
+  });
+
+  it('when copies of a message arrive while the first is still being handled, then it is handled once', async () => {
+    const b = await bus();
+    const name = queue('slow-dupes');
+    let running = 0;
+    let overlapped = false;
+    const handled: string[] = [];
+    await b.subscribe(name, ['EventBooked'], async (m) => {
+      overlapped ||= ++running > 1;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      running--;
+      handled.push(m.id);
+    });
+    const message = booked();
+    await Promise.all([b.publish(message), b.publish(message), b.publish(message)]);
+    await eventually(async () => expect((await adminChannel.checkQueue(name)).messageCount).toBe(0));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(handled).toEqual([message.id]);
+    expect(overlapped).toBe(false);
   });
 
   it('after the connection drops, reconnects and declares its topology again', async () => {

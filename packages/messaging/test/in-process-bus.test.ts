@@ -1,9 +1,9 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { silentLogger } from '@slotkeeper/observability';
+import { createLogger, silentLogger } from '@slotkeeper/observability';
 import { sampleEvent } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { createEnvelope } from '@slotkeeper/contracts';
-import { InProcessBus } from '../src/index.js';
+import { deliveryLogger, InProcessBus, type Delivery } from '../src/index.js';
 
 const event = sampleEvent;
 
@@ -48,5 +48,51 @@ describe('the in-process bus', () => {
     expect(attempts).toBe(3);
     expect(healthy).toEqual([message.id]);
     expect(bus.deadLetters).toMatchObject([{ queue: 'broken', error: 'poison', message: { id: message.id } }]);
+  });
+
+  it('hands the handler the request id the publisher gave, on every attempt, and logs a parked message under it', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      service: 'bus',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+    const bus = new InProcessBus({ logger, maxAttempts: 2 });
+    const deliveries: Delivery[] = [];
+    await bus.subscribe('q', ['EventBooked'], async (_message, delivery) => {
+      deliveries.push(delivery);
+      throw new Error('down');
+    });
+    const message = createEnvelope('EventBooked', event, new Date());
+    await bus.publish(message, { requestId: 'trace-me-123' });
+    expect(deliveries).toEqual([
+      { requestId: 'trace-me-123', attempt: 1 },
+      { requestId: 'trace-me-123', attempt: 2 },
+    ]);
+    expect(lines).toMatchObject([{ reqId: 'trace-me-123', messageId: message.id, msg: 'message dead-lettered' }]);
+  });
+
+  it('delivers without a request id when none was given or it is not a sane token', async () => {
+    const bus = new InProcessBus({ logger: silentLogger() });
+    const deliveries: Delivery[] = [];
+    await bus.subscribe('q', ['EventBooked'], async (_message, delivery) => void deliveries.push(delivery));
+    await bus.publish(createEnvelope('EventBooked', event, new Date()));
+    await bus.publish(createEnvelope('EventBooked', event, new Date()), { requestId: 'two words\n' });
+    await bus.publish(createEnvelope('EventBooked', event, new Date()), { requestId: 'x'.repeat(129) });
+    expect(deliveries).toEqual([{ attempt: 1 }, { attempt: 1 }, { attempt: 1 }]);
+  });
+});
+
+describe('deliveryLogger', () => {
+  it("binds the request id under Fastify's key, reqId, and the message id", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      service: 'svc',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    });
+    const message = createEnvelope('EventBooked', event, new Date());
+    deliveryLogger(logger, message, { requestId: 'trace-1', attempt: 1 }).info('handled');
+    deliveryLogger(logger, message, { attempt: 1 }).info('handled');
+    expect(lines[0]).toMatchObject({ service: 'svc', reqId: 'trace-1', messageId: message.id, msg: 'handled' });
+    expect(lines[1]).not.toHaveProperty('reqId');
   });
 });

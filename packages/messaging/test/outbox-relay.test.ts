@@ -39,6 +39,25 @@ describe('the outbox relay', () => {
     expect(await outbox.pendingFor('calendar-1')).toEqual([]);
   });
 
+  it('when messages were written for a request, then they are published with its id, from a flush or the sweep', async () => {
+    const outbox = new MemoryOutbox();
+    const inner = new InProcessBus({ logger: silentLogger() });
+    const received: Array<[string, string | undefined]> = [];
+    await inner.subscribe('q', ['EventBooked'], async (m, delivery) => void received.push([m.id, delivery.requestId]));
+    const relay = new OutboxRelay(outbox, inner, { logger: silentLogger(), sweepAfterMs: 0 });
+    const [traced, untraced, swept] = [booked(), booked(), booked()];
+    outbox.enqueue('calendar-1', [traced], 'trace-1');
+    outbox.enqueue('calendar-1', [untraced]);
+    await relay.flush('calendar-1');
+    outbox.enqueue('calendar-2', [swept], 'trace-2');
+    await relay.sweep();
+    expect(received).toEqual([
+      [traced.id, 'trace-1'],
+      [untraced.id, undefined],
+      [swept.id, 'trace-2'],
+    ]);
+  });
+
   it('when publishing fails, then the messages stay for the sweep, which publishes them later', async () => {
     const outbox = new MemoryOutbox();
     let brokerUp = false;

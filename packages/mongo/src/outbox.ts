@@ -7,6 +7,8 @@ interface OutboxDoc {
   _id: string;
   aggregate_id: string;
   message: Envelope;
+  /** The request whose write this message announces (absent when none is known). */
+  request_id?: string;
   /** Write order within this process (microseconds since the epoch, strictly increasing). */
   seq: number;
   written_at: Date;
@@ -17,6 +19,7 @@ const outboxSchema = new mongoose.Schema<OutboxDoc>(
     _id: { type: String, required: true },
     aggregate_id: { type: String, required: true },
     message: { type: mongoose.Schema.Types.Mixed, required: true },
+    request_id: { type: String },
     seq: { type: Number, required: true },
     written_at: { type: Date, required: true },
   },
@@ -45,25 +48,26 @@ export class MongoOutbox {
     await this.model.init();
   }
 
-  async add(aggregateId: string, messages: Envelope[], session: ClientSession): Promise<void> {
+  async add(aggregateId: string, messages: Envelope[], session: ClientSession, requestId?: string): Promise<void> {
     if (messages.length === 0) return;
     const written_at = new Date();
     const docs = messages.map((message) => ({
       _id: message.id,
       aggregate_id: aggregateId,
       message,
+      ...(requestId && { request_id: requestId }),
       seq: nextSeq(),
       written_at,
     }));
     await this.model.insertMany(docs, { session });
   }
 
-  async pendingFor(aggregateId: string): Promise<Envelope[]> {
+  async pendingFor(aggregateId: string): Promise<Array<{ message: Envelope; requestId?: string }>> {
     const docs = await this.model
-      .find({ aggregate_id: aggregateId }, { message: 1 })
+      .find({ aggregate_id: aggregateId }, { message: 1, request_id: 1 })
       .sort({ seq: 1 })
-      .lean<Array<Pick<OutboxDoc, 'message'>>>();
-    return docs.map((doc) => doc.message);
+      .lean<Array<Pick<OutboxDoc, 'message' | 'request_id'>>>();
+    return docs.map((doc) => ({ message: doc.message, ...(doc.request_id && { requestId: doc.request_id }) }));
   }
 
   async aggregatesWithPending(before: Date, limit: number): Promise<string[]> {

@@ -15,7 +15,12 @@ export const REDACTED_PATHS = [
 ];
 
 export interface LoggerConfig {
-  service: string;
+  /**
+   * The service every line names. A process that hosts several (the embedded system) leaves it
+   * out and gives each its own `logger.child({ service })`: pino does not merge bindings, so a
+   * service bound twice would print the key twice on every line.
+   */
+  service?: string;
   level?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read them back. */
   destination?: pino.DestinationStream;
@@ -23,10 +28,10 @@ export interface LoggerConfig {
 
 export function createLogger({ service, level, destination }: LoggerConfig): Logger {
   const options: LoggerOptions = {
-    name: service,
     level: level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: { service },
+    // No pid or hostname: the service names the process, and the platform knows where it runs.
+    base: service === undefined ? {} : { service },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,4 +1,11 @@
-import { scheduleResponse, userResponse, type ScheduleResponse, type UserResponse } from '@slotkeeper/contracts';
+import {
+  calendarResponse,
+  scheduleResponse,
+  userResponse,
+  type CalendarResponse,
+  type ScheduleResponse,
+  type UserResponse,
+} from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { currentRequestId, type Upstream } from '@slotkeeper/http-kit';
 import type { z } from 'zod';
@@ -12,14 +19,27 @@ export const requestIdHeaders: CallHeaders = () => {
   return id ? { 'x-request-id': id } : {};
 };
 
+/**
+ * Per call: the id of the request the call is made for, when the caller knows it explicitly (a
+ * message handler, which runs outside any HTTP request). It wins over `CallHeaders`.
+ */
+export interface CallOptions {
+  requestId?: string | undefined;
+}
+
 async function fetchOne<S extends z.ZodType>(
   upstream: Upstream,
   url: string,
   schema: S,
   headers: CallHeaders,
   service: string,
+  { requestId }: CallOptions = {},
 ): Promise<z.infer<S> | null> {
-  const response = await upstream.request({ method: 'GET', url, headers: headers() });
+  const response = await upstream.request({
+    method: 'GET',
+    url,
+    headers: { ...headers(), ...(requestId && { 'x-request-id': requestId }) },
+  });
   if (response.statusCode === 404) return null;
   if (response.statusCode !== 200)
     throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
@@ -33,8 +53,9 @@ export class UserServiceClient {
     private readonly headers: CallHeaders = requestIdHeaders,
   ) {}
 
-  find(userId: string): Promise<UserResponse | null> {
-    return fetchOne(this.upstream, `/api/user/users/${encodeURIComponent(userId)}`, userResponse, this.headers, 'user');
+  find(userId: string, options?: CallOptions): Promise<UserResponse | null> {
+    const url = `/api/user/users/${encodeURIComponent(userId)}`;
+    return fetchOne(this.upstream, url, userResponse, this.headers, 'user', options);
   }
 }
 
@@ -45,8 +66,25 @@ export class ScheduleServiceClient {
     private readonly headers: CallHeaders = requestIdHeaders,
   ) {}
 
-  find(scheduleId: string): Promise<ScheduleResponse | null> {
+  find(scheduleId: string, options?: CallOptions): Promise<ScheduleResponse | null> {
     const url = `/api/schedule/availability_schedules/${encodeURIComponent(scheduleId)}`;
-    return fetchOne(this.upstream, url, scheduleResponse, this.headers, 'schedule');
+    return fetchOne(this.upstream, url, scheduleResponse, this.headers, 'schedule', options);
+  }
+}
+
+/** A calendar as another service needs it: who owns it and what it is called. */
+export type CalendarSummary = Pick<CalendarResponse, 'id' | 'user_id' | 'name'>;
+const calendarSummary = calendarResponse.pick({ id: true, user_id: true, name: true });
+
+/** Reads calendars through the calendar service's API (a service principal passes as owner). */
+export class CalendarServiceClient {
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly headers: CallHeaders = requestIdHeaders,
+  ) {}
+
+  find(calendarId: string, options?: CallOptions): Promise<CalendarSummary | null> {
+    const url = `/api/calendar/calendars/${encodeURIComponent(calendarId)}`;
+    return fetchOne(this.upstream, url, calendarSummary, this.headers, 'calendar', options);
   }
 }

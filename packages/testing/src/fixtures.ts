@@ -8,6 +8,8 @@ export const sampleEvent: EventResponse = {
   start_time: '2030-06-24T07:00:00.000Z',
   end_time: '2030-06-24T07:30:00.000Z',
   booked_by: 'ann@example.com',
+  booker_name: null,
+  notes: null,
   guests: ['bob@example.com', 'cy@example.com'],
   status: 'confirmed',
   created_at: '2030-06-01T00:00:00.000Z',

@@ -2,7 +2,8 @@
  * The shared MongoDB plumbing of `@slotkeeper/mongo` at the command level (the outbox collection,
  * transactions, the replica-set check, the health ping) and its error translation.
  */
-import { createEnvelope } from '@slotkeeper/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Envelope } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import {
   assertReplicaSet,
@@ -27,8 +28,8 @@ import {
 } from '../src/mongo-recorder.js';
 
 const AGGREGATE = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-const message = () =>
-  createEnvelope('ScheduleUnlinked', { calendar_id: AGGREGATE, availability_schedule_id: AGGREGATE }, new Date());
+/** Any envelope: the outbox stores messages whatever their type. */
+const message = (): Envelope => ({ id: randomUUID(), type: 'Probe', occurred_at: new Date().toISOString(), data: {} });
 
 let rec: MongoRecorder;
 beforeEach(async () => {
@@ -58,6 +59,13 @@ describe('the outbox collection', () => {
     expect(docs[0]!.written_at).toBeInstanceOf(Date);
   });
 
+  it('when messages are added for a request, then its id is stored beside each envelope', async () => {
+    const first = message();
+    await inTransaction(rec.connection, (session) => outbox.add(AGGREGATE, [first], session, 'trace-1'));
+    const [insert] = rec.on('things_outbox', 'insertMany');
+    expect(insert!.args[0]).toMatchObject([{ _id: first.id, message: first, request_id: 'trace-1' }]);
+  });
+
   it('when nothing is to be announced, then nothing is written', async () => {
     await inTransaction(rec.connection, (session) => outbox.add(AGGREGATE, [], session));
     expect(rec.on('things_outbox')).toEqual([]);
@@ -65,8 +73,11 @@ describe('the outbox collection', () => {
 
   it('when the relay reads, sweeps and marks, then each query is served by a declared index', async () => {
     const pending = message();
-    rec.answer('things_outbox', 'find', [{ message: pending }]);
-    expect(await outbox.pendingFor(AGGREGATE)).toEqual([pending]);
+    rec.answer('things_outbox', 'find', [{ message: pending, request_id: 'trace-1' }, { message: pending }]);
+    expect(await outbox.pendingFor(AGGREGATE)).toEqual([
+      { message: pending, requestId: 'trace-1' },
+      { message: pending },
+    ]);
     rec.answer('things_outbox', 'find', [{ aggregate_id: 'x' }, { aggregate_id: 'x' }, { aggregate_id: 'y' }]);
     const before = new Date('2030-01-01T00:00:00Z');
     expect(await outbox.aggregatesWithPending(before, 100)).toEqual(['x', 'y']);

@@ -59,3 +59,33 @@ describe('wall-clock times to instants, with the DST policy', () => {
     expect(new Date(2030, 0, 1).getTimezoneOffset()).toBe(expected);
   });
 });
+
+describe('zones by the names the API stores (canonical spelling, links kept as links)', () => {
+  it('renders links and Etc zones with their own offsets', () => {
+    const instant = at('2030-06-24T13:00:00Z');
+    expect(formatInstant(instant, 'UTC')).toBe('2030-06-24T13:00:00.000Z');
+    expect(formatInstant(instant, 'Etc/UTC')).toBe('2030-06-24T13:00:00.000+00:00');
+    // POSIX signs: Etc/GMT+1 is one hour behind UTC.
+    expect(formatInstant(instant, 'Etc/GMT+1')).toBe('2030-06-24T12:00:00.000-01:00');
+    expect(formatInstant(instant, 'Asia/Calcutta')).toBe('2030-06-24T18:30:00.000+05:30');
+    expect(formatInstant(instant, 'Asia/Kolkata')).toBe('2030-06-24T18:30:00.000+05:30');
+    expect(formatInstant(instant, 'US/Eastern')).toBe('2030-06-24T09:00:00.000-04:00');
+  });
+
+  it('reads wall-clock times in a link exactly as in the zone it links to, DST days included', () => {
+    const links = [
+      ['US/Eastern', 'America/New_York'],
+      ['Asia/Calcutta', 'Asia/Kolkata'],
+      ['Europe/Kiev', 'Europe/Kyiv'],
+    ] as const;
+    for (const [link, zone] of links) {
+      for (const iso of ['2030-03-10', '2030-03-31', '2030-11-03']) {
+        const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+        expect(localTimeToInstant({ year, month, day }, hm(2, 30), link)).toBe(
+          localTimeToInstant({ year, month, day }, hm(2, 30), zone),
+        );
+        expect(dayRange(iso, link)).toEqual(dayRange(iso, zone));
+      }
+    }
+  });
+});

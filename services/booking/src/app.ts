@@ -5,6 +5,7 @@ import { consumeCalendarChanges } from './consumers/calendar-consumer.js';
 import type { BookingDeps } from './domain/booking-use-cases.js';
 import { availabilityRoutes } from './http/availability-routes.js';
 import { eventsRoutes } from './http/events-routes.js';
+import { syncRoutes } from './http/sync-routes.js';
 
 export interface BookingAppDeps extends BookingDeps {
   /** Where the calendar projections come from. */
@@ -26,6 +27,7 @@ export async function buildBookingApp(deps: BookingAppDeps) {
   });
   eventsRoutes(app, deps);
   availabilityRoutes(app, deps);
+  syncRoutes(app, deps);
   await consumeCalendarChanges(deps.bus, deps.ledgers, deps.queue);
   return app;
 }

@@ -1,5 +1,7 @@
+import { blockedBy, QUARTER_HOUR, type Rules } from '@slotkeeper/availability';
 import type { BookingRules, DayOfWeek, ScheduleSnapshot } from '@slotkeeper/contracts';
-import { DAYS_OF_WEEK } from '@slotkeeper/contracts';
+import { DAYS_OF_WEEK, generateId, MIN_SLOT_MINUTES } from '@slotkeeper/contracts';
+import { NotBookableError, SlotTakenError } from '@slotkeeper/errors';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, MINUTE, overlaps, type Interval } from '@slotkeeper/time';
@@ -18,6 +20,7 @@ const ZONES = [
   'America/New_York',
   'Australia/Lord_Howe',
   'Asia/Kolkata',
+  'Asia/Kathmandu',
   'Pacific/Chatham',
   'America/Santiago',
   'America/St_Johns',
@@ -37,15 +40,17 @@ const PERIOD_STARTS = [
   '2030-06-21',
   '2031-01-10',
 ];
+const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 
 const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+// Wall ranges on a 5-minute grid, so free intervals begin at odd times too.
 const wallRange = fc
-  .tuple(fc.integer({ min: 0, max: 95 }), fc.integer({ min: 1, max: 40 }))
-  .map(([start, length]) => ({ start_time: hhmm(start * 15), end_time: hhmm(Math.min(96, start + length) * 15) }));
-const schedule = (id: string): fc.Arbitrary<ScheduleSnapshot> =>
+  .tuple(fc.integer({ min: 0, max: 287 }), fc.integer({ min: 1, max: 120 }))
+  .map(([start, length]) => ({ start_time: hhmm(start * 5), end_time: hhmm(Math.min(288, start + length) * 5) }));
+const schedule = (): fc.Arbitrary<ScheduleSnapshot> =>
   fc.record({
-    id: fc.constant(id),
+    id: fc.constant(generateId()),
     timezone: fc.constantFrom(...ZONES),
     time_slots: fc.array(
       fc
@@ -62,39 +67,46 @@ const schedule = (id: string): fc.Arbitrary<ScheduleSnapshot> =>
     ),
   });
 const rules: fc.Arbitrary<BookingRules> = fc.record({
-  meeting_duration_minutes: fc.constantFrom(15, 30, 45, 60),
+  meeting_duration_minutes: fc.constantFrom(null, 15, 25, 30, 45, 60),
   buffer_before_minutes: fc.constantFrom(0, 5, 10, 30),
   buffer_after_minutes: fc.constantFrom(0, 5, 15),
-  min_notice_minutes: fc.constantFrom(0, 60, 24 * 60),
-  slot_interval_minutes: fc.constant(null),
-  booking_horizon_days: fc.constant(null),
+  min_notice_minutes: fc.constantFrom(0, 7, 60, 24 * 60),
+  slot_interval_minutes: fc.constantFrom(null, 5, 10, 15, 20, 60),
+  booking_horizon_days: fc.constantFrom(null, 1, 2, 5),
 });
 const scenario = fc.record({
-  schedules: fc.tuple(
-    schedule('aaaaaaaaaaaaaaaaaaaaaaa1'),
-    fc.option(schedule('aaaaaaaaaaaaaaaaaaaaaaa2'), { nil: undefined }),
-  ),
+  schedules: fc.tuple(schedule(), fc.option(schedule(), { nil: undefined })),
+  // Hours after the period's start when the second link expires.
+  expiresAfterHours: fc.option(fc.integer({ min: 0, max: 24 * 7 }), { nil: null }),
   rules,
+  // The slot length asked for when the calendar has no meeting length.
+  duration: fc.constantFrom(20, 30, 45),
   start: fc.constantFrom(...PERIOD_STARTS),
   days: fc.integer({ min: 1, max: 7 }),
-  nowOffsetHours: fc.integer({ min: -48, max: 30 }),
-  picks: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+  // Now, to the millisecond, somewhere around the period.
+  nowOffsetMs: fc.integer({ min: -48 * 3_600_000, max: 30 * 3_600_000 }),
+  picks: fc.array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 4 }),
+  // Candidates that were not listed: a listed slot moved by whole steps, or by up to an hour to
+  // the millisecond, or any instant of the period.
+  probes: fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constant('grid' as const), pick: fc.nat(), steps: fc.integer({ min: -20, max: 20 }) }),
+      fc.record({
+        kind: fc.constant('near' as const),
+        pick: fc.nat(),
+        shiftMs: fc.integer({ min: -3_600_000, max: 3_600_000 }),
+      }),
+      fc.record({ kind: fc.constant('anywhere' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    ),
+    { maxLength: 6 },
+  ),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
-
-async function calendarFor(s: Scenario, calendarId: string, deps: BookingDeps) {
-  for (const snapshot of s.schedules.filter((x): x is ScheduleSnapshot => x !== undefined)) {
-    await deps.ledgers.link(
-      { calendarId, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules: s.rules },
-      { schedule: snapshot, expiresOn: null },
-    );
-  }
-}
 
 function setup(s: Scenario) {
   const periodStart = Date.parse(`${s.start}T00:00:00Z`);
   const period = { start: periodStart, end: periodStart + s.days * 86_400_000 };
-  const clock = new ManualClock(new Date(periodStart + s.nowOffsetHours * 3_600_000));
+  const clock = new ManualClock(new Date(periodStart + s.nowOffsetMs));
   const ledgers = new MemoryLedgerRepository();
   const deps: BookingDeps = {
     ledgers,
@@ -103,50 +115,141 @@ function setup(s: Scenario) {
     serializer: new CalendarSerializer(),
     cancelTokenKey,
   };
-  return { period, deps };
+  return { period, deps, clock };
 }
 
-const CAL = 'cccccccccccccccccccccccc';
-const booking = (slot: Interval) => ({
-  calendar_id: CAL,
+/** A calendar of the scenario under a fresh id (compiled hours are kept by id and version). */
+async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Promise<string> {
+  const calendarId = generateId();
+  const [first, second] = s.schedules;
+  const expiresOn = s.expiresAfterHours === null ? null : new Date(period.start + s.expiresAfterHours * 3_600_000);
+  await deps.ledgers.applyCalendar({
+    calendarId,
+    userId: OWNER,
+    rules: s.rules,
+    links: [{ schedule: first, expiresOn: null }, ...(second ? [{ schedule: second, expiresOn }] : [])],
+    version: 1,
+  });
+  return calendarId;
+}
+
+const booking = (calendarId: string, slot: Interval) => ({
+  calendar_id: calendarId,
   title: 'p',
   start_time: new Date(slot.start),
   end_time: new Date(slot.end),
   booked_by: 'a@b.co',
   guests: [],
 });
-const widened = (event: Interval, r: BookingRules) => ({
-  start: event.start - r.buffer_before_minutes * MINUTE,
-  end: event.end + r.buffer_after_minutes * MINUTE,
+
+const engineRules = (r: BookingRules): Rules => ({
+  meetingDurationMinutes: r.meeting_duration_minutes,
+  bufferBeforeMinutes: r.buffer_before_minutes,
+  bufferAfterMinutes: r.buffer_after_minutes,
+  minNoticeMinutes: r.min_notice_minutes,
+  slotIntervalMinutes: r.slot_interval_minutes,
+  bookingHorizonDays: r.booking_horizon_days,
 });
 
-describe('availability properties (random schedules, zones, rules and bookings)', () => {
-  it('every listed slot is bookable; a booked slot leaves availability; free time never touches an event', async () => {
+/** The slots the contract describes for this free time, written out independently. */
+function expectedSlots(free: readonly Interval[], r: BookingRules, length: number, now: number): number[] {
+  const cut = now + r.min_notice_minutes * MINUTE;
+  const step = Math.max(r.slot_interval_minutes ?? length, MIN_SLOT_MINUTES) * MINUTE;
+  const starts: number[] = [];
+  for (const f of free) {
+    const first = f.start === cut ? Math.ceil(cut / QUARTER_HOUR) * QUARTER_HOUR : f.start;
+    for (let t = first; t + length * MINUTE <= f.end; t += step) starts.push(t);
+  }
+  return starts;
+}
+
+const inside = (free: readonly Interval[], candidate: Interval) =>
+  free.some((f) => f.start <= candidate.start && candidate.end <= f.end);
+
+describe('availability properties (random schedules, zones, rules, clocks and bookings)', () => {
+  it('lists exactly the slots the rules describe; every one books, until now + notice reaches it; what is not free is refused', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const { period, deps } = setup(s);
-        await calendarFor(s, CAL, deps);
+        const { period, deps, clock } = setup(s);
+        const calendarId = await calendarFor(s, deps, period);
+        const length = s.rules.meeting_duration_minutes ?? s.duration;
+        const ask = s.rules.meeting_duration_minutes === null ? { durationMinutes: s.duration } : {};
+        const owner = { kind: 'user' as const, userId: OWNER };
         const booked: Interval[] = [];
-        for (const pick of s.picks) {
-          const { slots = [], free } = await getAvailability(CAL, period, {}, deps);
+
+        for (const [pick, wait] of s.picks) {
+          const now = clock.now().getTime();
+          const { slots = [], free } = await getAvailability(calendarId, period, ask, deps);
+          const notice = now + s.rules.min_notice_minutes * MINUTE;
+          const horizon =
+            s.rules.booking_horizon_days === null ? null : now + s.rules.booking_horizon_days * 86_400_000;
           for (const interval of free) {
-            expect(interval.start).toBeGreaterThanOrEqual(
-              deps.clock.now().getTime() + s.rules.min_notice_minutes * MINUTE,
-            );
-            for (const event of booked) expect(overlaps(interval, widened(event, s.rules))).toBe(false);
+            expect(interval.start).toBeGreaterThanOrEqual(Math.max(notice, period.start));
+            if (horizon !== null) expect(interval.end).toBeLessThanOrEqual(horizon);
+            for (const event of booked) expect(overlaps(interval, blockedBy(event, engineRules(s.rules)))).toBe(false);
           }
-          if (slots.length === 0) return;
-          const slot = slots[pick % slots.length]!;
-          await expect(bookEvent(booking(slot), undefined, deps)).resolves.toMatchObject({
+          expect(slots.map((slot) => slot.start)).toEqual(expectedSlots(free, s.rules, length, now));
+
+          // Unlisted candidates: bookable exactly when inside one free interval; 409 when only an
+          // event or its buffers (with the candidate's own) stand in the way.
+          for (const probe of s.probes) {
+            const step = Math.max(s.rules.slot_interval_minutes ?? length, MIN_SLOT_MINUTES) * MINUTE;
+            const listed = (pick: number) => slots[pick % slots.length]?.start ?? period.start;
+            const start =
+              probe.kind === 'grid'
+                ? listed(probe.pick) + probe.steps * step
+                : probe.kind === 'near'
+                  ? listed(probe.pick) + probe.shiftMs
+                  : Math.floor(period.start + probe.at * (period.end - period.start));
+            const candidate = { start, end: start + length * MINUTE };
+            if (slots.some((slot) => slot.start === start)) continue;
+            // Free time beyond the period counts too: a candidate may reach past it.
+            const wide = { start: period.start - 2 * 86_400_000, end: period.end + 2 * 86_400_000 };
+            const around = await getAvailability(calendarId, wide, ask, deps);
+            const attempt = bookEvent(booking(calendarId, candidate), undefined, deps);
+            if (inside(around.free, candidate)) {
+              await expect(attempt).resolves.toMatchObject({ event: { status: 'confirmed' } });
+              booked.push(candidate);
+              break; // The free time changed: ask again.
+            }
+            const refusal = await attempt.then(
+              () => null,
+              (error: unknown) => error,
+            );
+            expect(refusal).toSatisfy((e) => e instanceof NotBookableError || e instanceof SlotTakenError);
+            const { unavailable = [] } = await getAvailability(
+              calendarId,
+              period,
+              { ...ask, explain: true, actor: owner },
+              deps,
+            );
+            const inTheWay = unavailable.filter((u) => overlaps(u, candidate));
+            if (
+              candidate.start >= period.start &&
+              candidate.end <= period.end &&
+              inTheWay.length > 0 &&
+              inTheWay.every((u) => u.reason === 'event' || u.reason === 'buffer')
+            ) {
+              expect(refusal).toBeInstanceOf(SlotTakenError);
+            }
+          }
+
+          const current = await getAvailability(calendarId, period, ask, deps);
+          if (!current.slots?.length) return;
+          const slot = current.slots[pick % current.slots.length]!;
+          // A listed slot stays bookable until now + notice passes its start.
+          const latest = slot.start - (clock.now().getTime() + s.rules.min_notice_minutes * MINUTE);
+          clock.set(new Date(clock.now().getTime() + Math.floor(wait * latest)));
+          await expect(bookEvent(booking(calendarId, slot), undefined, deps)).resolves.toMatchObject({
             event: { status: 'confirmed' },
           });
           booked.push(slot);
-          const after = await getAvailability(CAL, period, {}, deps);
+          const after = await getAvailability(calendarId, period, ask, deps);
           expect(after.slots?.some((x) => x.start === slot.start)).toBe(false);
           for (const interval of after.free) expect(overlaps(interval, slot)).toBe(false);
         }
       }),
-      { numRuns: 120 },
+      { numRuns: 150 },
     );
   });
 
@@ -154,14 +257,12 @@ describe('availability properties (random schedules, zones, rules and bookings)'
     await fc.assert(
       fc.asyncProperty(scenario, scenario, async (first, second) => {
         const { period, deps } = setup(first);
-        await calendarFor(first, CAL, deps);
-        await calendarFor({ ...second, start: first.start }, 'dddddddddddddddddddddddd', deps);
-        const common = await compareCalendars([CAL, 'dddddddddddddddddddddddd'], period, {}, deps);
-        for (const id of [CAL, 'dddddddddddddddddddddddd']) {
+        const a = await calendarFor(first, deps, period);
+        const b = await calendarFor({ ...second, start: first.start }, deps, period);
+        const common = await compareCalendars([a, b], period, {}, deps);
+        for (const id of [a, b]) {
           const { free } = await getAvailability(id, period, {}, deps);
-          for (const interval of common) {
-            expect(free.some((f) => f.start <= interval.start && interval.end <= f.end)).toBe(true);
-          }
+          for (const interval of common) expect(inside(free, interval)).toBe(true);
         }
       }),
       { numRuns: 60 },
@@ -177,11 +278,14 @@ describe('availability properties (random schedules, zones, rules and bookings)'
           fc.constantFrom('Pacific/Kiritimati', 'America/Adak', 'Asia/Kathmandu'),
           async (s, processZone) => {
             const { period, deps } = setup(s);
-            await calendarFor(s, CAL, deps);
+            const calendarId = await calendarFor(s, deps, period);
+            const options = { durationMinutes: 30, explain: true, actor: { kind: 'user' as const, userId: OWNER } };
+            const ask =
+              s.rules.meeting_duration_minutes === null ? options : { ...options, durationMinutes: undefined };
             process.env.TZ = 'UTC';
-            const inUtc = await getAvailability(CAL, period, { explain: true }, deps);
+            const inUtc = await getAvailability(calendarId, period, ask, deps);
             process.env.TZ = processZone;
-            const elsewhere = await getAvailability(CAL, period, { explain: true }, deps);
+            const elsewhere = await getAvailability(calendarId, period, ask, deps);
             expect(new Date(2030, 0, 1).getTimezoneOffset()).not.toBe(0);
             expect(elsewhere).toEqual(inUtc);
           },

@@ -106,7 +106,8 @@ describe('bookEvent', () => {
     const reserve = ledgers.reserve.bind(ledgers);
     // The unlink lands after bookEvent read the calendar and before its write.
     vi.spyOn(ledgers, 'reserve').mockImplementationOnce(async (...args) => {
-      await ledgers.unlink(CAL, 'cccccccccccccccccccccccc');
+      const calendar = (await ledgers.findCalendar(CAL))!;
+      await ledgers.applyCalendar({ ...calendar, links: [], version: calendar.version + 1 });
       return reserve(...args);
     });
     await expect(
@@ -125,5 +126,14 @@ describe('bookEvent', () => {
     // MongoDB cannot store new Date(Number.MAX_SAFE_INTEGER): it is an Invalid Date.
     expect(Number.isNaN(new Date(range.start).getTime())).toBe(false);
     expect(Number.isNaN(new Date(range.end).getTime())).toBe(false);
+  });
+
+  it('when a booking is replayed with its key after it was canceled, then the original answer comes back', async () => {
+    const body = request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z');
+    const first = await bookEvent(body, 'replay-after-cancel', deps);
+    await cancelEvent(first.event.id, { actor: anonymous, token: first.cancelToken }, deps);
+    const replay = await bookEvent(body, 'replay-after-cancel', deps);
+    expect(replay).toEqual(first);
+    expect(replay.event.status).toBe('confirmed');
   });
 });

@@ -9,6 +9,15 @@ import type { BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 
 export const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+export const SCHEDULE = 'cccccccccccccccccccccccc';
+
+/** A schedule open on Mondays (UTC) from `open[0]` to `open[1]`. */
+export const OPEN_SCHEDULE = (open: [string, string]) => ({
+  id: SCHEDULE,
+  timezone: 'UTC',
+  time_slots: [{ day_of_week: 'monday' as const, start_time: open[0], end_time: open[1] }],
+  date_overrides: [],
+});
 
 /** The key cancel tokens are derived with in these tests. */
 export const cancelTokenKey = internalKeys('the internal secret of the booking tests').cancelTokens;
@@ -25,18 +34,13 @@ export async function bookingWithCalendar(
 ): Promise<BookingDeps & { ledgers: MemoryLedgerRepository; relay: OutboxRelay }> {
   const ledgers = new MemoryLedgerRepository();
   const outbox = new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger(), ...relay });
-  await ledgers.link(
-    { calendarId: CAL, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb', rules },
-    {
-      schedule: {
-        id: 'cccccccccccccccccccccccc',
-        timezone: 'UTC',
-        time_slots: [{ day_of_week: 'monday', start_time: open[0], end_time: open[1] }],
-        date_overrides: [],
-      },
-      expiresOn: null,
-    },
-  );
+  await ledgers.applyCalendar({
+    calendarId: CAL,
+    userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+    rules,
+    links: [{ schedule: OPEN_SCHEDULE(open), expiresOn: null }],
+    version: 1,
+  });
   return {
     ledgers,
     outbox,

@@ -29,6 +29,8 @@ const newEvent = (key: string | null = null): NewEvent => ({
   start: at('10:00'),
   end: at('10:30'),
   bookedBy: 'ann@example.com',
+  bookerName: null,
+  notes: null,
   guests: ['bob@example.com'],
   createdAt: at('08:00'),
   idempotencyKey: key,
@@ -42,6 +44,8 @@ const eventDoc = (from: string, to: string, id = EVENT_ID) => ({
   start_time: at(from),
   end_time: at(to),
   booked_by: 'ann@example.com',
+  booker_name: null,
+  notes: null,
   guests: [],
   status: 'confirmed',
   created_at: at('08:00'),
@@ -57,6 +61,8 @@ const booked = (): Envelope =>
       start_time: at('10:00').toISOString(),
       end_time: at('10:30').toISOString(),
       booked_by: 'ann@example.com',
+      booker_name: null,
+      notes: null,
       guests: [],
       status: 'confirmed',
       created_at: at('08:00').toISOString(),
@@ -120,19 +126,23 @@ describe('calendar projection', () => {
     expiresOn: new Date('2030-12-31T00:00:00Z'),
   };
 
-  it('when a calendar is saved, then one upsert sets its rules and raises its version, keeping links', async () => {
-    await ledgers.saveCalendar(settings);
+  it('when a calendar state arrives, then one upsert writes it only over an older version', async () => {
+    expect(await ledgers.applyCalendar({ ...settings, links: [link], version: 4 })).toBe(true);
     expect(rec.on('booking_calendars')).toEqual([
       {
         collection: 'booking_calendars',
         method: 'updateOne',
         args: [
-          { _id: CAL },
+          { _id: CAL, version: { $lt: 4 } },
           {
-            $set: { user_id: settings.userId, rules: settings.rules },
+            $set: {
+              user_id: settings.userId,
+              rules: settings.rules,
+              links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
+              version: 4,
+            },
             // mongoose adds the schema's default on insert.
-            $setOnInsert: { links: [], reservations: 0 },
-            $inc: { version: 1 },
+            $setOnInsert: { reservations: 0 },
           },
           expect.objectContaining({ upsert: true }),
         ],
@@ -140,50 +150,11 @@ describe('calendar projection', () => {
     ]);
   });
 
-  it('when a schedule is linked, then one pipeline update replaces any link to it, values as literals', async () => {
-    await ledgers.link(settings, link);
-    const commands = rec.on('booking_calendars');
-    // One write: no moment where the link is missing, no duplicate after a redelivery.
-    expect(commands).toHaveLength(1);
-    const [filter, pipeline, options] = commands[0]!.args as [object, Array<{ $set: Record<string, unknown> }>, object];
-    expect(filter).toEqual({ _id: CAL });
-    expect(options).toMatchObject({ upsert: true });
-    const set = pipeline[0]!.$set;
-    expect(set.links).toEqual({
-      $concatArrays: [
-        {
-          $filter: {
-            input: { $ifNull: ['$links', []] },
-            cond: { $ne: ['$$this.schedule.id', { $literal: link.schedule.id }] },
-          },
-        },
-        [{ $literal: { schedule: link.schedule, expires_on: link.expiresOn } }],
-      ],
-    });
-    expect(set.rules).toEqual({ $literal: settings.rules });
-    expect(set.user_id).toEqual({ $literal: settings.userId });
-    expect(set.version).toEqual({ $add: [{ $ifNull: ['$version', 0] }, 1] });
-  });
-
-  it('when a schedule id looks like a field path, then it still reaches the pipeline only as a literal', async () => {
-    await ledgers.link(settings, { ...link, schedule: { ...link.schedule, id: '$user_id' } });
-    const pipeline = rec.on('booking_calendars')[0]!.args[1] as Array<{ $set: { links: unknown } }>;
-    expect(JSON.stringify(pipeline[0]!.$set.links)).toContain('{"$literal":"$user_id"}');
-  });
-
-  it('when a schedule is unlinked, then one update pulls it and raises the version', async () => {
-    await ledgers.unlink(CAL, link.schedule.id);
-    expect(rec.on('booking_calendars')).toEqual([
-      {
-        collection: 'booking_calendars',
-        method: 'updateOne',
-        args: [
-          { _id: CAL },
-          { $pull: { links: { 'schedule.id': link.schedule.id } }, $inc: { version: 1 } },
-          expect.anything(),
-        ],
-      },
-    ]);
+  it('when the stored version is as new or newer, then the upsert collides on _id and nothing changes', async () => {
+    rec.answer('booking_calendars', 'updateOne', duplicateKeyError('test.booking_calendars', '_id_', { _id: CAL }));
+    expect(await ledgers.applyCalendar({ ...settings, links: [], version: 2 })).toBe(false);
+    rec.answer('booking_calendars', 'updateOne', duplicateKeyError('test.booking_calendars', 'other', { x: 1 }));
+    await expect(ledgers.applyCalendar({ ...settings, links: [], version: 3 })).rejects.toMatchObject({ code: 11000 });
   });
 
   it('when a calendar is read, then it is found by id and mapped with its version', async () => {

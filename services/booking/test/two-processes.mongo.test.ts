@@ -9,7 +9,7 @@ import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js'
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { OutboxRelay } from '@slotkeeper/messaging';
 import { ManualClock } from '@slotkeeper/time';
-import { CAL, cancelTokenKey } from './fixtures.js';
+import { CAL, cancelTokenKey, OPEN_SCHEDULE } from './fixtures.js';
 
 const mongo = await mongoTarget();
 if ('reason' in mongo) console.warn(`[skip] two booking processes on one MongoDB: ${mongo.reason}`);
@@ -39,29 +39,20 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
         cancelTokenKey,
       });
     }
-    await processes[0]!.ledgers.link(
-      {
-        calendarId: CAL,
-        userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-        rules: {
-          meeting_duration_minutes: null,
-          buffer_before_minutes: 0,
-          buffer_after_minutes: 0,
-          min_notice_minutes: 0,
-          slot_interval_minutes: null,
-          booking_horizon_days: null,
-        },
+    await processes[0]!.ledgers.applyCalendar({
+      calendarId: CAL,
+      userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+      rules: {
+        meeting_duration_minutes: null,
+        buffer_before_minutes: 0,
+        buffer_after_minutes: 0,
+        min_notice_minutes: 0,
+        slot_interval_minutes: null,
+        booking_horizon_days: null,
       },
-      {
-        schedule: {
-          id: 'cccccccccccccccccccccccc',
-          timezone: 'UTC',
-          time_slots: [{ day_of_week: 'monday', start_time: '00:00', end_time: '24:00' }],
-          date_overrides: [],
-        },
-        expiresOn: null,
-      },
-    );
+      links: [{ schedule: OPEN_SCHEDULE(['00:00', '24:00']), expiresOn: null }],
+      version: 1,
+    });
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-cl
 import { systemClock } from '@slotkeeper/time';
 import { z } from 'zod';
 import { MemoryCalendarRepository } from './adapters/memory/memory-calendar-repository.js';
+import { BookingServiceSync } from './adapters/booking-sync.js';
 import { MongoCalendarRepository } from './adapters/mongo/mongo-calendar-repository.js';
 import { buildCalendarApp } from './app.js';
 import type { CalendarRepository } from './domain/calendar.js';
@@ -15,7 +16,7 @@ const config = readConfig(
   serviceConfig
     .extend(busConfig.shape)
     .extend(mongoConfig.shape)
-    .extend({ USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url() }),
+    .extend({ USER_SERVICE_URL: z.url(), SCHEDULE_SERVICE_URL: z.url(), BOOKING_SERVICE_URL: z.url() }),
 );
 const logger = createLogger({ service: 'calendar' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
@@ -36,6 +37,7 @@ const app = await buildCalendarApp({
   outbox,
   schedules: new ScheduleServiceClient(signed(config.SCHEDULE_SERVICE_URL)),
   users: new UserServiceClient(signed(config.USER_SERVICE_URL)),
+  bookings: new BookingServiceSync(signed(config.BOOKING_SERVICE_URL)),
   bus,
   clock: systemClock,
   logger,

@@ -1,4 +1,5 @@
-import { createEnvelope, generateId, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
+import { randomUUID } from 'node:crypto';
+import { generateId, type Envelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
 import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
@@ -32,9 +33,10 @@ const calendar = (): NewCalendar => ({
   },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
+  version: 1,
 });
-const unlinked = (calendarId: string) =>
-  createEnvelope('ScheduleUnlinked', { calendar_id: calendarId, availability_schedule_id: S1 }, new Date());
+/** Any envelope: the outbox stores messages whatever their type. */
+const probe = (): Envelope => ({ id: randomUUID(), type: 'Probe', occurred_at: new Date().toISOString(), data: {} });
 
 const NOW = new Date('2030-06-01T00:00:00.000Z');
 const event = (
@@ -49,6 +51,8 @@ const event = (
   start_time: start,
   end_time: start.replace(':00:00', ':30:00'),
   booked_by: 'ann@example.com',
+  booker_name: null,
+  notes: null,
   guests: ['bob@example.com'],
   status,
   created_at: '2030-01-01T00:00:00.000Z',
@@ -66,18 +70,23 @@ await describeContract<CalendarRepository>(
       expect(await calendars().findById(created.id)).toEqual(draft);
     });
 
-    it('when a schedule is linked twice, then the second link is refused', async () => {
-      const { id } = await calendars().create(calendar(), []);
-      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null }, [])).toBe(true);
-      expect(await calendars().addLink(id, { schedule: schedule(S2), expiresOn: null }, [])).toBe(false);
-      expect((await calendars().findById(id))!.links.map((l) => l.schedule.id)).toEqual([S1, S2]);
+    it('when a calendar is saved at the version it was read at, then it is replaced one version up', async () => {
+      const draft = await calendars().create(calendar(), []);
+      const linked = { ...draft, links: [...draft.links, { schedule: schedule(S2), expiresOn: null }], version: 2 };
+      expect(await calendars().save(linked, 1, [])).toBe(true);
+      expect(await calendars().findById(draft.id)).toEqual(linked);
+      const renamed = { ...linked, name: 'Renamed', links: [], version: 3 };
+      expect(await calendars().save(renamed, 2, [])).toBe(true);
+      expect(await calendars().findById(draft.id)).toEqual(renamed);
     });
 
-    it('when a link is removed, then it is gone, and removing it again reports nothing removed', async () => {
-      const { id } = await calendars().create(calendar(), []);
-      expect(await calendars().removeLink(id, S1, [])).toBe(true);
-      expect(await calendars().removeLink(id, S1, [])).toBe(false);
-      expect((await calendars().findById(id))!.links).toEqual([]);
+    it('when a concurrent change won, then a save at the old version writes nothing', async () => {
+      const draft = await calendars().create(calendar(), []);
+      expect(await calendars().save({ ...draft, name: 'First', version: 2 }, 1, [probe()])).toBe(true);
+      expect(await calendars().save({ ...draft, name: 'Second', version: 2 }, 1, [probe()])).toBe(false);
+      expect((await calendars().findById(draft.id))!.name).toBe('First');
+      expect(await calendars().outbox.pendingFor(draft.id)).toHaveLength(1);
+      expect(await calendars().save({ ...draft, id: generateId(), version: 2 }, 1, [])).toBe(false);
     });
 
     it('when event messages repeat or arrive late, then a cancellation stays final', async () => {
@@ -143,18 +152,16 @@ await describeContract<CalendarRepository>(
 
     it('when a change is written, then its messages wait in the outbox; a refused change writes none', async () => {
       const draft = calendar();
-      const created = createEnvelope(
-        'CalendarCreated',
-        { calendar_id: draft.id, user_id: draft.userId, rules: draft.rules },
-        new Date(),
-      );
+      const [created, changed] = [probe(), probe()];
       await calendars().create(draft, [created]);
-      const first = unlinked(draft.id);
-      expect(await calendars().removeLink(draft.id, S1, [first])).toBe(true);
-      expect(await calendars().removeLink(draft.id, S1, [unlinked(draft.id)])).toBe(false);
-      expect((await calendars().outbox.pendingFor(draft.id)).map((m) => m.id)).toEqual([created.id, first.id]);
+      expect(await calendars().save({ ...draft, links: [], version: 2 }, 1, [changed])).toBe(true);
+      expect(await calendars().save({ ...draft, links: [], version: 2 }, 1, [probe()])).toBe(false);
+      expect((await calendars().outbox.pendingFor(draft.id)).map((m) => m.message.id)).toEqual([
+        created.id,
+        changed.id,
+      ]);
       expect(await calendars().outbox.aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([draft.id]);
-      await calendars().outbox.markPublished(draft.id, [created.id, first.id]);
+      await calendars().outbox.markPublished(draft.id, [created.id, changed.id]);
       expect(await calendars().outbox.pendingFor(draft.id)).toEqual([]);
     });
   },

@@ -2,7 +2,8 @@
  * The calendar service's MongoDB adapter at the command level, against the recording layer
  * under mongoose: what each method sends to the driver. Runs everywhere.
  */
-import { createEnvelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
 import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
@@ -36,6 +37,7 @@ const draft: NewCalendar = {
   },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule, expiresOn: null }],
+  version: 1,
 };
 const event = (status: EventResponse['status']): EventResponse => ({
   id: EVENT,
@@ -44,6 +46,8 @@ const event = (status: EventResponse['status']): EventResponse => ({
   start_time: '2030-06-24T10:00:00.000Z',
   end_time: '2030-06-24T10:30:00.000Z',
   booked_by: 'ann@example.com',
+  booker_name: null,
+  notes: null,
   guests: ['bob@example.com'],
   status,
   created_at: '2030-06-01T08:00:00.000Z',
@@ -55,12 +59,19 @@ const stored = (status: EventResponse['status']) => ({
   start_time: new Date('2030-06-24T10:00:00.000Z'),
   end_time: new Date('2030-06-24T10:30:00.000Z'),
   booked_by: 'ann@example.com',
+  booker_name: null,
+  notes: null,
   guests: ['bob@example.com'],
   status,
   created_at: new Date('2030-06-01T08:00:00.000Z'),
 });
-const unlinked = () =>
-  createEnvelope('ScheduleUnlinked', { calendar_id: CAL, availability_schedule_id: SCHEDULE }, new Date());
+/** Any envelope: the outbox stores messages whatever their type. */
+const unlinked = (): Envelope => ({
+  id: randomUUID(),
+  type: 'ScheduleUnlinked',
+  occurred_at: new Date().toISOString(),
+  data: {},
+});
 
 let rec: MongoRecorder;
 let calendars: MongoCalendarRepository;
@@ -92,33 +103,28 @@ describe('calendar changes and their messages', () => {
     });
   });
 
-  it('when a schedule is linked, then one conditional push and its message commit together', async () => {
+  it('when a calendar is saved, then one update conditional on the version read and its message commit together', async () => {
     const link = { schedule: { ...schedule, id: 'eeeeeeeeeeeeeeeeeeeeeeee' }, expiresOn: null };
-    expect(await calendars.addLink(CAL, link, [unlinked()])).toBe(true);
+    const next = { ...draft, links: [...draft.links, link], version: 2 };
+    expect(await calendars.save(next, 1, [unlinked()])).toBe(true);
     expect(trail()).toEqual(['calendars.updateOne', 'calendar_outbox.insertMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.on('calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
-      { _id: CAL, 'links.schedule.id': { $ne: link.schedule.id } },
-      { $push: { links: { schedule: link.schedule, expires_on: null } } },
+      { _id: CAL, version: 1 },
+      {
+        $set: {
+          name: draft.name,
+          rules: draft.rules,
+          links: next.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+          version: 2,
+        },
+      },
     ]);
   });
 
-  it('when the link exists already, then no message is written', async () => {
+  it('when the calendar moved on meanwhile, then nothing is written and no message either', async () => {
     rec.answer('calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
-    expect(await calendars.addLink(CAL, { schedule, expiresOn: null }, [unlinked()])).toBe(false);
-    expect(trail()).toEqual(['calendars.updateOne']);
-  });
-
-  it('when a link is removed, then one conditional pull and its message commit together; none if absent', async () => {
-    expect(await calendars.removeLink(CAL, SCHEDULE, [unlinked()])).toBe(true);
-    expect(rec.on('calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
-      { _id: CAL, 'links.schedule.id': SCHEDULE },
-      { $pull: { links: { 'schedule.id': SCHEDULE } } },
-    ]);
-    expect(trail()).toEqual(['calendars.updateOne', 'calendar_outbox.insertMany']);
-    rec.clear();
-    rec.answer('calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
-    expect(await calendars.removeLink(CAL, SCHEDULE, [unlinked()])).toBe(false);
+    expect(await calendars.save({ ...draft, version: 2 }, 1, [unlinked()])).toBe(false);
     expect(trail()).toEqual(['calendars.updateOne']);
   });
 
@@ -130,6 +136,7 @@ describe('calendar changes and their messages', () => {
       rules: draft.rules,
       created_at: draft.createdAt,
       links: [{ schedule, expires_on: null }],
+      version: 1,
     });
     expect(await calendars.findById(CAL)).toEqual(draft);
     expect(rec.on('calendars', 'findOne')[0]!.args[0]).toEqual({ _id: CAL });

@@ -2,11 +2,15 @@ import { createHttpApp } from '@slotkeeper/http-kit';
 import type { MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
 import { consumeEvents } from './consumers/event-consumer.js';
-import type { Notifier } from './domain/notification.js';
+import type { Notifier, OwnerDirectory } from './domain/ports.js';
 
 export interface NotificationAppDeps {
   bus: MessageBus;
   notifier: Notifier;
+  /** Who owns each calendar (the calendar and user services, asked over their APIs). */
+  owners: OwnerDirectory;
+  /** Where the booking pages are served (`PUBLIC_BASE_URL`): the gateway's public address. */
+  publicBaseUrl: string;
   logger: Logger;
   /** The consuming queue's name (namespaced by AMQP_PREFIX in the distributed mode). */
   queue?: string;
@@ -16,6 +20,16 @@ export interface NotificationAppDeps {
 /** The notification consumer, with an HTTP app for `/health` only. */
 export async function buildNotificationApp(deps: NotificationAppDeps) {
   const app = createHttpApp({ logger: deps.logger, ...(deps.health ? { health: deps.health } : {}) });
-  await consumeEvents(deps.bus, deps.notifier, deps.queue);
+  const base = deps.publicBaseUrl.replace(/\/+$/, '');
+  await consumeEvents(
+    deps.bus,
+    {
+      owners: deps.owners,
+      notifier: deps.notifier,
+      logger: deps.logger,
+      bookingPage: (eventId) => `${base}/booking/${encodeURIComponent(eventId)}`,
+    },
+    deps.queue,
+  );
   return app;
 }

@@ -1,31 +1,33 @@
+import type { CalendarSnapshot } from '@slotkeeper/contracts';
 import { parseMessage, type MessageBus } from '@slotkeeper/messaging';
-import type { LedgerRepository } from '../domain/ledger.js';
+import type { CalendarLedger, LedgerRepository } from '../domain/ledger.js';
 
 export const BOOKING_QUEUE = 'booking';
 
-/** Projects calendars and their schedule links into the booking ledgers. */
+const toLedger = (data: CalendarSnapshot): CalendarLedger => ({
+  calendarId: data.calendar_id,
+  userId: data.user_id,
+  rules: data.rules,
+  links: data.links.map((link) => ({
+    schedule: link.schedule,
+    expiresOn: link.expires_on ? new Date(link.expires_on) : null,
+  })),
+  version: data.version,
+});
+
+/**
+ * Projects calendars into the booking ledgers. Every calendar message carries the calendar's
+ * whole state at its version, and the ledger keeps the highest version: applying them is
+ * idempotent and commutes, whatever the broker's order or repetitions.
+ */
 export async function consumeCalendarChanges(
   bus: MessageBus,
   ledgers: LedgerRepository,
   queue = BOOKING_QUEUE,
 ): Promise<void> {
-  await bus.subscribe(queue, ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'], async (message) => {
-    switch (message.type) {
-      case 'CalendarCreated': {
-        const data = parseMessage('CalendarCreated', message);
-        return ledgers.saveCalendar({ calendarId: data.calendar_id, userId: data.user_id, rules: data.rules });
-      }
-      case 'ScheduleLinked': {
-        const data = parseMessage('ScheduleLinked', message);
-        return ledgers.link(
-          { calendarId: data.calendar_id, userId: data.user_id, rules: data.rules },
-          { schedule: data.schedule, expiresOn: data.expires_on ? new Date(data.expires_on) : null },
-        );
-      }
-      case 'ScheduleUnlinked': {
-        const data = parseMessage('ScheduleUnlinked', message);
-        return ledgers.unlink(data.calendar_id, data.availability_schedule_id);
-      }
-    }
+  const types = ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'] as const;
+  await bus.subscribe(queue, types, async (message) => {
+    const type = types.find((t) => t === message.type);
+    if (type) await ledgers.applyCalendar(toLedger(parseMessage(type, message)));
   });
 }

@@ -1,43 +1,90 @@
+import { setImmediate as otherWorkFirst } from 'node:timers/promises';
+import { anonymous, assertOwner, requireUser, type Principal } from '@slotkeeper/auth';
 import {
   commonFreeTime,
   explainUnavailable,
   freeTime,
-  quorumFreeTime,
+  OpenHours,
+  quorumSweep,
   slots,
+  type HoursVariant,
   type Unavailable,
 } from '@slotkeeper/availability';
+import { MAX_QUORUM_OVERLAPS, type BookingRules } from '@slotkeeper/contracts';
+import { ValidationError } from '@slotkeeper/errors';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import { findCalendar, type BookingDeps } from './booking-use-cases.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
 
 export interface Availability {
-  free: Interval[];
+  free: readonly Interval[];
   slots?: Interval[];
   unavailable?: Unavailable[];
 }
 
 type ReadDeps = Pick<BookingDeps, 'ledgers' | 'clock'>;
 
-async function freeOf(calendarId: string, period: Interval, deps: ReadDeps) {
+/*
+ * Bounded cost without holding the process: the work that is the same for many requests (a
+ * calendar's open hours per day) is done once and kept (`openHoursOnce`), and what a request
+ * still has to compute runs in turns, with a pause (`setImmediate`) between calendars, between
+ * a few uncached days, and every thousand steps of a quorum sweep, so `/health` and other
+ * requests are served in between.
+ */
+const COLD_DAYS_PER_TURN = 2;
+const SWEEP_STEPS_PER_TURN = 1_000;
+
+async function load(calendarId: string, period: Interval, deps: ReadDeps) {
   const ledger = await findCalendar(calendarId, deps);
   const events = await deps.ledgers.eventsBetween(calendarId, guardAround(ledger, period));
-  const state = toCalendarState(ledger, events);
-  return { ledger, state, free: freeTime(state, period, deps.clock.now().getTime()) };
+  return { ledger, state: toCalendarState(ledger, events) };
 }
 
-/** Free time and bookable slots of one calendar: the same predicate `bookEvent` applies. */
+/** Computes the days of `period` not yet known, a few at a time. */
+async function prepare(hours: OpenHours, period: Interval, variants: HoursVariant[]): Promise<void> {
+  let computed = 0;
+  for (const variant of variants) {
+    for (const day of OpenHours.daysOf(period)) {
+      if (!hours.isMissing(day, variant)) continue;
+      hours.day(day, variant);
+      if (++computed % COLD_DAYS_PER_TURN === 0) await otherWorkFirst();
+    }
+  }
+}
+
+/** The slot length: `duration` if asked for, else the meeting length; a different one is refused. */
+function slotLength(rules: BookingRules, requested: number | undefined): number | undefined {
+  const meeting = rules.meeting_duration_minutes;
+  if (requested !== undefined && meeting !== null && requested !== meeting) {
+    throw new ValidationError(`meetings on this calendar last ${meeting} minutes`, [
+      { path: 'duration', message: `must be ${meeting}, this calendar's meeting length, or left out` },
+    ]);
+  }
+  return requested ?? meeting ?? undefined;
+}
+
+/**
+ * Free time and bookable slots of one calendar: the same predicate `bookEvent` applies, at one
+ * reading of the clock. `explain` shows when the owner's meetings are, so it is the owner's.
+ */
 export async function getAvailability(
   calendarId: string,
   period: Interval,
-  options: { durationMinutes?: number | undefined; explain?: boolean | undefined },
+  options: { durationMinutes?: number | undefined; explain?: boolean | undefined; actor?: Principal },
   deps: ReadDeps,
 ): Promise<Availability> {
-  const { ledger, state, free } = await freeOf(calendarId, period, deps);
-  const duration = options.durationMinutes ?? ledger.rules.meeting_duration_minutes ?? undefined;
+  const actor = options.actor ?? anonymous;
+  if (options.explain) requireUser(actor);
+  const now = deps.clock.now().getTime();
+  const { ledger, state } = await load(calendarId, period, deps);
+  if (options.explain) assertOwner(actor, ledger.userId, 'calendar');
+  const duration = slotLength(ledger.rules, options.durationMinutes);
+  await prepare(state.hours, period, options.explain ? ['in_force', 'ignoring_expiry', 'weekly'] : ['in_force']);
+  const free = freeTime(state, period, now);
   return {
     free,
-    ...(duration !== undefined && { slots: slots(state, free, duration) }),
-    ...(options.explain && { unavailable: explainUnavailable(state, period, deps.clock.now().getTime()) }),
+    ...(duration !== undefined && { slots: slots(state, free, duration, now) }),
+    ...(options.explain && { unavailable: explainUnavailable(state, period, now) }),
   };
 }
 
@@ -47,8 +94,8 @@ export interface CommonTime extends Interval {
 }
 
 /**
- * The times when every calendar is free, or with `quorum` when at least that many are;
- * intervals shorter than `durationMinutes` are dropped.
+ * The times when every calendar is free, or with `quorum` the longest intervals in which at
+ * least that many are (see `quorumSweep`); intervals shorter than `durationMinutes` are dropped.
  */
 export async function compareCalendars(
   calendarIds: readonly string[],
@@ -56,10 +103,33 @@ export async function compareCalendars(
   options: { durationMinutes?: number | undefined; quorum?: number | undefined },
   deps: ReadDeps,
 ): Promise<CommonTime[]> {
-  const frees = (await Promise.all(calendarIds.map((id) => freeOf(id, period, deps)))).map(({ free }) => free);
+  const now = deps.clock.now().getTime();
+  const calendars = await Promise.all(calendarIds.map((id) => load(id, period, deps)));
+  const frees: (readonly Interval[])[] = [];
+  for (const { state } of calendars) {
+    await prepare(state.hours, period, ['in_force']);
+    frees.push(freeTime(state, period, now));
+    await otherWorkFirst();
+  }
   const minimum = (options.durationMinutes ?? 0) * MINUTE;
   if (options.quorum === undefined) return commonFreeTime(frees, period, minimum);
-  return quorumFreeTime(frees, options.quorum, minimum).map(({ start, end, free }) => ({
+
+  const sweep = quorumSweep(frees, options.quorum, {
+    minimum,
+    limit: MAX_QUORUM_OVERLAPS,
+    chunk: SWEEP_STEPS_PER_TURN,
+  });
+  let step = sweep.next();
+  while (!step.done) {
+    await otherWorkFirst();
+    step = sweep.next();
+  }
+  if (!step.value.complete) {
+    throw new ValidationError(`the comparison has more than ${MAX_QUORUM_OVERLAPS} intervals`, [
+      { path: 'quorum', message: 'too many intervals: narrow the range, or raise quorum or duration' },
+    ]);
+  }
+  return step.value.intervals.map(({ start, end, free }) => ({
     start,
     end,
     calendarIds: free.map((index) => calendarIds[index]!),

@@ -27,6 +27,11 @@ export interface BookingDeps {
   cancelTokenKey: Buffer;
 }
 
+/** The request a use case serves: its id is stored with the messages it writes. */
+export interface RequestContext {
+  requestId?: string;
+}
+
 export async function findCalendar(
   calendarId: string,
   { ledgers }: Pick<BookingDeps, 'ledgers'>,
@@ -57,16 +62,27 @@ async function replay(calendarId: string, keyed: Keyed | null, ledgers: LedgerRe
  * this process; the ledger's atomic `reserve` refuses overlaps across processes. With an
  * idempotency key, a retry gets the original event, and the same token, back.
  */
-export async function bookEvent(input: CreateEventBody, idempotencyKey: string | undefined, deps: BookingDeps) {
-  const { event, token } = await reserveEvent(input, idempotencyKey, deps);
-  // A replay derives the token of the first answer again from what the event stored.
-  return { event, cancelToken: token ?? cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token };
+export async function bookEvent(
+  input: CreateEventBody,
+  idempotencyKey: string | undefined,
+  deps: BookingDeps,
+  context: RequestContext = {},
+) {
+  const { event, token } = await reserveEvent(input, idempotencyKey, deps, context);
+  if (token) return { event, cancelToken: token };
+  // A replay answers what the first answer said, even if the event changed since (it was
+  // confirmed then), and derives the same token again from what the event stored.
+  return {
+    event: { ...event, status: 'confirmed' as const },
+    cancelToken: cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token,
+  };
 }
 
 async function reserveEvent(
   input: CreateEventBody,
   idempotencyKey: string | undefined,
   deps: BookingDeps,
+  context: RequestContext,
 ): Promise<{ event: BookedEvent; token?: string }> {
   // Only a request with a key is ever compared with another.
   const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input) } : null;
@@ -79,7 +95,7 @@ async function reserveEvent(
     // The calendar's rules or links may change between the check and the write; the write
     // then refuses (stale) and the request is checked again against what is in force.
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const result = await attemptReservation(input, keyed, deps);
+      const result = await attemptReservation(input, keyed, deps, context);
       if (result) return result;
     }
     throw new ServiceUnavailableError('the calendar kept changing while this booking was checked; try again');
@@ -97,6 +113,7 @@ async function attemptReservation(
   input: CreateEventBody,
   keyed: Keyed | null,
   deps: BookingDeps,
+  context: RequestContext,
 ): Promise<{ event: BookedEvent; token?: string } | null> {
   const ledger = await findCalendar(input.calendar_id, deps);
   const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
@@ -116,6 +133,8 @@ async function attemptReservation(
     start: input.start_time,
     end: input.end_time,
     bookedBy: input.booked_by,
+    bookerName: input.booker_name ?? null,
+    notes: input.notes ?? null,
     guests: input.guests,
     createdAt: now,
     idempotencyKey: keyed?.key ?? null,
@@ -124,7 +143,7 @@ async function attemptReservation(
   };
   const booked = { ...candidateEvent, status: 'confirmed' as const };
   const message = createEnvelope('EventBooked', toEventMessage(booked), now);
-  const result = await deps.ledgers.reserve(candidateEvent, guard, [message], ledger.version);
+  const result = await deps.ledgers.reserve(candidateEvent, guard, [message], ledger.version, context.requestId);
   switch (result.outcome) {
     case 'reserved':
       return { event: result.event, token: token.token };
@@ -169,10 +188,17 @@ export async function getEvent(
 }
 
 /** Cancels a confirmed event and frees its time; canceling again changes nothing. */
-export async function cancelEvent(eventId: string, access: EventAccess, deps: BookingDeps): Promise<void> {
+export async function cancelEvent(
+  eventId: string,
+  access: EventAccess,
+  deps: BookingDeps,
+  context: RequestContext = {},
+): Promise<void> {
   const event = await getEvent(eventId, access, deps);
   const message = createEnvelope('EventCanceled', toEventMessage({ ...event, status: 'canceled' }), deps.clock.now());
-  const canceled = await deps.serializer.run(event.calendarId, () => deps.ledgers.cancel(eventId, [message]));
+  const canceled = await deps.serializer.run(event.calendarId, () =>
+    deps.ledgers.cancel(eventId, [message], context.requestId),
+  );
   if (canceled) void deps.outbox.flush(event.calendarId);
 }
 
@@ -187,4 +213,17 @@ export async function listEvents(
     start: range.from?.getTime() ?? EARLIEST_INSTANT,
     end: range.to?.getTime() ?? LATEST_INSTANT,
   });
+}
+
+/**
+ * Which version of a calendar booking has applied (0: none yet). Services only: the calendar
+ * service asks it before answering a change, so the change is in force when it answers.
+ */
+export async function appliedVersion(
+  actor: Principal,
+  calendarId: string,
+  { ledgers }: Pick<BookingDeps, 'ledgers'>,
+): Promise<number> {
+  if (actor.kind !== 'service') throw new ForbiddenError('only the system’s services may ask this');
+  return (await ledgers.findCalendar(calendarId))?.version ?? 0;
 }

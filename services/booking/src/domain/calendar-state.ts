@@ -1,4 +1,4 @@
-import { compileSchedule, type CalendarState, type CompiledSchedule } from '@slotkeeper/availability';
+import { compileSchedule, OpenHours, type CalendarState, type CompiledSchedule } from '@slotkeeper/availability';
 import type { ScheduleSnapshot } from '@slotkeeper/contracts';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import type { BookedEvent, CalendarLedger } from './ledger.js';
@@ -21,29 +21,68 @@ export function compiledOnce(ledger: Pick<CalendarLedger, 'calendarId' | 'versio
   return result;
 }
 
+/**
+ * Open hours by calendar version, each computed once per UTC day and shared by every request
+ * (availability, compare, booking) at that version. The key names the links and expiries too,
+ * though a version pins them: ids are random and never reused, but tests reuse fixed ids.
+ * Least recently used first out, within a budget of intervals held (about 40 bytes each).
+ */
+const hoursByVersion = new Map<string, OpenHours>();
+const MAX_CALENDARS = 2_000;
+const MAX_HELD_INTERVALS = 1_500_000;
+
+export function openHoursOnce(ledger: CalendarLedger): OpenHours {
+  const links = ledger.links.map((link) => `${link.schedule.id}@${link.expiresOn?.getTime() ?? ''}`).join();
+  const key = `${ledger.calendarId}/${ledger.version}/${links}`;
+  let hours = hoursByVersion.get(key);
+  if (hours) hoursByVersion.delete(key);
+  else {
+    hours = new OpenHours(
+      ledger.links.map((link) => ({
+        schedule: compiledOnce(ledger, link.schedule),
+        expiresOn: link.expiresOn?.getTime() ?? null,
+      })),
+    );
+  }
+  hoursByVersion.set(key, hours);
+  trim(hours);
+  return hours;
+}
+
+function trim(keep: OpenHours): void {
+  let held = 0;
+  for (const hours of hoursByVersion.values()) held += hours.size;
+  for (const [key, hours] of hoursByVersion) {
+    if (held <= MAX_HELD_INTERVALS && hoursByVersion.size <= MAX_CALENDARS) break;
+    if (hours === keep) continue;
+    held -= hours.size;
+    hoursByVersion.delete(key);
+  }
+}
+
 /** The availability engine's view of a ledger and the events near the period in question. */
 export function toCalendarState(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
   const { rules } = ledger;
   return {
-    links: ledger.links.map((link) => ({
-      schedule: compiledOnce(ledger, link.schedule),
-      expiresOn: link.expiresOn?.getTime() ?? null,
-    })),
+    hours: openHoursOnce(ledger),
     rules: {
       meetingDurationMinutes: rules.meeting_duration_minutes,
       bufferBeforeMinutes: rules.buffer_before_minutes,
       bufferAfterMinutes: rules.buffer_after_minutes,
       minNoticeMinutes: rules.min_notice_minutes,
+      // Ledgers stored before these rules existed lack them.
+      slotIntervalMinutes: rules.slot_interval_minutes ?? null,
+      bookingHorizonDays: rules.booking_horizon_days ?? null,
     },
     events: events.map((event) => ({ start: event.start.getTime(), end: event.end.getTime() })),
   };
 }
 
 /**
- * How far around a period events still matter: an event this close can push its buffers, or
- * have a candidate's buffers reach it, into the period.
+ * How far around a period events still matter, and what a reservation must find empty: an
+ * event blocks its buffer plus a new meeting's on either side (`blockedBy`).
  */
 export function guardAround(ledger: CalendarLedger, period: Interval): Interval {
-  const reach = Math.max(ledger.rules.buffer_before_minutes, ledger.rules.buffer_after_minutes) * MINUTE;
+  const reach = (ledger.rules.buffer_before_minutes + ledger.rules.buffer_after_minutes) * MINUTE;
   return { start: period.start - reach, end: period.end + reach };
 }

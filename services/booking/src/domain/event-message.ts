@@ -10,6 +10,8 @@ export function toEventMessage(event: BookedEvent): EventResponse {
     start_time: event.start.toISOString(),
     end_time: event.end.toISOString(),
     booked_by: event.bookedBy,
+    booker_name: event.bookerName,
+    notes: event.notes,
     guests: event.guests,
     status: event.status,
     created_at: event.createdAt.toISOString(),

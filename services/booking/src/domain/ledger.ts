@@ -10,6 +10,8 @@ export interface BookedEvent {
   start: Date;
   end: Date;
   bookedBy: string;
+  bookerName: string | null;
+  notes: string | null;
   guests: string[];
   status: 'confirmed' | 'canceled';
   createdAt: Date;
@@ -23,18 +25,21 @@ export interface BookedEvent {
 
 export type NewEvent = Omit<BookedEvent, 'status'>;
 
-export type CalendarSettings = Omit<CalendarLedger, 'links' | 'version'>;
 export type Link = CalendarLedger['links'][number];
 
-/** What booking knows of a calendar, projected from CalendarCreated/ScheduleLinked/Unlinked. */
+/**
+ * What booking knows of a calendar: the state the calendar service's messages carry whole
+ * (CalendarCreated, ScheduleLinked, ScheduleUnlinked), at the calendar's version.
+ */
 export interface CalendarLedger {
   calendarId: string;
   userId: string;
   rules: BookingRules;
   links: Array<{ schedule: ScheduleSnapshot; expiresOn: Date | null }>;
   /**
-   * Raised by every change of the rules or links. A reservation checked against one version
-   * commits only while that version is in force, so no booking lands on hours just unlinked.
+   * The calendar service's version of the calendar, raised by every change of its rules or
+   * links. A reservation checked against one version commits only while that version is in
+   * force, so no booking lands on hours just unlinked.
    */
   version: number;
 }
@@ -56,11 +61,11 @@ export type ReserveResult =
 export interface LedgerRepository {
   /** Messages written with the ledger's changes, by calendar id. */
   readonly outbox: OutboxStore;
-  /** Creates the calendar or updates its rules (links kept). */
-  saveCalendar(calendar: CalendarSettings): Promise<void>;
-  /** Adds the link, or replaces the link to the same schedule, in one step. Creates the ledger if needed. */
-  link(calendar: CalendarSettings, link: Link): Promise<void>;
-  unlink(calendarId: string, scheduleId: string): Promise<void>;
+  /**
+   * Stores the calendar's state if its version is newer than the stored one, in one atomic
+   * step; false (and nothing changed) for a late, repeated or reordered older state.
+   */
+  applyCalendar(calendar: CalendarLedger): Promise<boolean>;
   findCalendar(calendarId: string): Promise<CalendarLedger | null>;
   /** Confirmed events overlapping `range`, by start. */
   eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]>;
@@ -69,9 +74,15 @@ export interface LedgerRepository {
    * calendar is still at `version`, no confirmed event of its calendar overlaps `guard`, and its
    * idempotency key (if any) is unused on that calendar.
    */
-  reserve(event: NewEvent, guard: Interval, outbox: Envelope[], version: number): Promise<ReserveResult>;
+  reserve(
+    event: NewEvent,
+    guard: Interval,
+    outbox: Envelope[],
+    version: number,
+    requestId?: string,
+  ): Promise<ReserveResult>;
   findEvent(eventId: string): Promise<BookedEvent | null>;
   findByIdempotencyKey(calendarId: string, key: string): Promise<BookedEvent | null>;
   /** Confirmed → canceled with `outbox` messages; the canceled event, or null if it was not confirmed. */
-  cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null>;
+  cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null>;
 }

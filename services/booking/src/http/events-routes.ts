@@ -41,7 +41,9 @@ export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
       },
     },
     async (request, reply) => {
-      const { event, cancelToken } = await bookEvent(request.body, request.headers['idempotency-key'], deps);
+      const { event, cancelToken } = await bookEvent(request.body, request.headers['idempotency-key'], deps, {
+        requestId: request.id,
+      });
       return reply.code(201).send({ ...toEventResponse(event, renderIn()), cancel_token: cancelToken });
     },
   );
@@ -63,7 +65,7 @@ export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
     '/api/event/events/:event_id',
     { schema: { params: eventParams, response: { 204: z.null(), 401: problem, 403: problem, 404: problem } } },
     async (request, reply) => {
-      await cancelEvent(request.params.event_id, accessOf(request), deps);
+      await cancelEvent(request.params.event_id, accessOf(request), deps, { requestId: request.id });
       return reply.code(204).send(null);
     },
   );

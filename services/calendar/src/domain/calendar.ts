@@ -17,6 +17,8 @@ export interface Calendar {
   rules: BookingRules;
   createdAt: Date;
   links: ScheduleLink[];
+  /** 1 when created, raised by every change; every message about the calendar carries it. */
+  version: number;
 }
 
 export type NewCalendar = Calendar;
@@ -33,12 +35,15 @@ export interface CalendarDetail extends Calendar {
 export interface CalendarRepository {
   /** Messages written with the calendars' changes, by calendar id. */
   readonly outbox: OutboxStore;
-  create(calendar: NewCalendar, outbox: Envelope[]): Promise<Calendar>;
+  /** `requestId`: the request that caused the change, published with its messages. */
+  create(calendar: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar>;
   findById(id: string): Promise<Calendar | null>;
-  /** False, and nothing written, when the calendar is unknown or the schedule is linked already. */
-  addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean>;
-  /** False, and nothing written, when there was no such link. */
-  removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean>;
+  /**
+   * Replaces the calendar by `next` (whose version is `expectedVersion + 1`) with its messages,
+   * in one atomic step, only if the stored calendar is still at `expectedVersion`; false, and
+   * nothing written, otherwise (a concurrent change won, or the calendar is gone).
+   */
+  save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean>;
   /**
    * Records an event's latest known state in one atomic step per message. Applications commute:
    * any order or repetition of one event's booked and canceled messages ends in the same state,
@@ -55,4 +60,13 @@ export interface ScheduleDirectory {
 
 export interface UserDirectory {
   find(userId: string): Promise<{ id: string } | null>;
+}
+
+/** The booking service's view of calendars: when it has applied a version of one. */
+export interface BookingSync {
+  /**
+   * Resolves once the booking service has applied `version` of the calendar (or a newer one);
+   * throws ServiceUnavailableError if that does not happen within a bounded time.
+   */
+  awaitApplied(calendarId: string, version: number): Promise<void>;
 }

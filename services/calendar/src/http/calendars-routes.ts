@@ -54,7 +54,14 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
       schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } },
     },
     async (request, reply) =>
-      reply.code(201).send(toCalendarResponse(await createCalendar(request.principal, request.body, deps), renderIn())),
+      reply
+        .code(201)
+        .send(
+          toCalendarResponse(
+            await createCalendar(request.principal, request.body, deps, { requestId: request.id }),
+            renderIn(),
+          ),
+        ),
   );
 
   app.get(
@@ -77,7 +84,9 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
       schema: { params: calendarParams, body: scheduleLinkInput, response: { 201: calendarResponse, ...refusals } },
     },
     async (request, reply) => {
-      const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps);
+      const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps, {
+        requestId: request.id,
+      });
       return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
     },
   );
@@ -86,7 +95,9 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
     `${BASE}/:calendar_id/availability_schedules/:schedule_id`,
     { preValidation: ownerOnly, schema: { params: calendarScheduleParams, response: { 204: z.null(), ...refusals } } },
     async (request, reply) => {
-      await unlinkSchedule(request.principal, request.params.calendar_id, request.params.schedule_id, deps);
+      await unlinkSchedule(request.principal, request.params.calendar_id, request.params.schedule_id, deps, {
+        requestId: request.id,
+      });
       return reply.code(204).send(null);
     },
   );

@@ -1,27 +1,153 @@
 import type { EventResponse } from '@slotkeeper/contracts';
 
-export interface Notification {
-  to: string[];
-  subject: string;
-  text: string;
-  kind: 'booked' | 'canceled';
+/**
+ * The changes people are told of, and how each reads. A reschedule (EventRescheduled) is one
+ * more entry: `{ verb: 'Rescheduled', cancels: false, repeats: true }`, with the previous times in
+ * its text.
+ */
+export const CHANGES = {
+  booked: { verb: 'Booked', cancels: false, repeats: false },
+  canceled: { verb: 'Canceled', cancels: true, repeats: false },
+} as const satisfies Record<string, { verb: string; cancels: boolean; repeats: boolean }>;
+
+export type ChangeKind = keyof typeof CHANGES;
+
+export interface Change {
+  kind: ChangeKind;
   /** The event as the message carried it, instants in UTC. */
   event: EventResponse;
 }
 
-/** Where notifications go: SMTP in production (issue 4), a log line in the embedded mode. */
-export interface Notifier {
-  send(notification: Notification): Promise<void>;
+/** The calendar's owner, as the user service knows them. */
+export interface Owner {
+  name: string;
+  email: string;
+  timezone: string;
 }
 
-/** One notification to the booker and every guest, each address once. */
-export function notificationFor(kind: Notification['kind'], event: EventResponse): Notification {
-  const verb = kind === 'booked' ? 'Booked' : 'Canceled';
-  return {
-    to: [...new Set([event.booked_by, ...event.guests])],
-    subject: `${verb}: ${event.title}`,
-    text: `${verb}: "${event.title}" from ${event.start_time} to ${event.end_time} (UTC).`,
+/** One mail about one change. */
+export interface Notification {
+  kind: ChangeKind;
+  /** The booker and the guests get one mail together; the calendar's owner gets their own. */
+  audience: 'attendees' | 'owner';
+  to: string[];
+  subject: string;
+  text: string;
+  event: EventResponse;
+  /** The invite's ORGANIZER: the calendar's owner; null when the calendar or its owner is gone. */
+  organizer: { name: string; email: string } | null;
+  /** The invite's ATTENDEEs: the booker first, then the guests, each address once. */
+  attendees: string[];
+  /** The invite's SEQUENCE: 0 for the booking, raised by every later change. */
+  sequence: number;
+  /** The booking's page (without the cancel token, which no message carries). */
+  url: string;
+}
+
+/**
+ * SEQUENCE of a change's invite. Event messages are gaining the event's `version` (raised by
+ * every change), and then it is that version; until they carry it, a cancellation is 1. Read
+ * without a type so this compiles before and after that field exists.
+ */
+export function sequenceOf({ kind, event }: Change): number {
+  if (kind === 'booked') return 0;
+  const version = (event as { version?: unknown }).version;
+  return typeof version === 'number' && version > 0 ? version : 1;
+}
+
+/**
+ * The mails of one change: one to the booker and the guests, and one to the calendar's owner
+ * (each address gets one mail: an owner who booked, or is a guest, gets the owner's).
+ */
+export function notificationsFor(change: Change, owner: Owner | null, url: string): Notification[] {
+  const { kind, event } = change;
+  const attendees = [...new Set([event.booked_by, ...event.guests])];
+  const common = {
     kind,
     event,
+    organizer: owner && { name: owner.name, email: owner.email },
+    attendees,
+    sequence: sequenceOf(change),
+    url,
   };
+  const verb = CHANGES[kind].verb;
+  const mails: Notification[] = [];
+  const toAttendees = attendees.filter((address) => address !== owner?.email);
+  if (toAttendees.length > 0) {
+    mails.push({
+      ...common,
+      audience: 'attendees',
+      to: toAttendees,
+      subject: `${verb}: ${event.title}`,
+      text: [
+        `${verb}: "${event.title}"${owner ? ` with ${owner.name}` : ''}.`,
+        `When: ${when(event, 'UTC')}`,
+        ...participants(event),
+        '',
+        `The booking's page: ${url}`,
+        ...(CHANGES[kind].cancels
+          ? []
+          : [`${event.booked_by} can reschedule or cancel it there with the link from their booking confirmation.`]),
+      ].join('\n'),
+    });
+  }
+  if (owner) {
+    mails.push({
+      ...common,
+      audience: 'owner',
+      to: [owner.email],
+      subject: `${verb}: ${event.title} (${event.booked_by})`,
+      text: [
+        `${verb} on your calendar: "${event.title}".`,
+        `When: ${when(event, owner.timezone)}`,
+        ...participants(event),
+        '',
+        `The booking's page: ${url}`,
+      ].join('\n'),
+    });
+  }
+  return mails;
+}
+
+function participants(event: EventResponse): string[] {
+  const name = bookerNameOf(event);
+  return [
+    `Booked by: ${name ? `${name} <${event.booked_by}>` : event.booked_by}`,
+    ...(event.guests.length > 0 ? [`Guests: ${event.guests.join(', ')}`] : []),
+  ];
+}
+
+/** The booker's name, when the event carries one (events are gaining `booker_name`). */
+export function bookerNameOf(event: EventResponse): string | undefined {
+  const name = (event as { booker_name?: unknown }).booker_name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+const formats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formatsOf(zone: string) {
+  let format = formats.get(zone);
+  if (!format) {
+    format = {
+      day: new Intl.DateTimeFormat('en-GB', { timeZone: zone, dateStyle: 'full' }),
+      time: new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeStyle: 'short', hourCycle: 'h23' }),
+    };
+    if (formats.size < 1_000) formats.set(zone, format);
+  }
+  return format;
+}
+
+/** "Monday 24 June 2030, 09:00–09:30 (Europe/Berlin)": the meeting on one zone's wall clock. */
+function when(event: EventResponse, zone: string): string {
+  let format;
+  try {
+    format = formatsOf(zone);
+  } catch {
+    // A zone this runtime does not know: UTC, and the text says so.
+    return when(event, 'UTC');
+  }
+  const [start, end] = [new Date(event.start_time), new Date(event.end_time)];
+  const [startDay, endDay] = [format.day.format(start), format.day.format(end)];
+  const until = endDay === startDay ? format.time.format(end) : `${endDay}, ${format.time.format(end)}`;
+  return `${startDay}, ${format.time.format(start)}–${until} (${zone})`;
 }

@@ -7,15 +7,7 @@ import type sortedBtree from 'sorted-btree';
 // A CommonJS module whose class is `exports.default`: required, so Node and vitest agree on it.
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof sortedBtree;
 type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
-import type {
-  BookedEvent,
-  CalendarLedger,
-  CalendarSettings,
-  LedgerRepository,
-  Link,
-  NewEvent,
-  ReserveResult,
-} from '../../domain/ledger.js';
+import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
 const keyOf = (calendarId: string, key: string) => `${calendarId} ${key}`;
 
@@ -38,32 +30,11 @@ export class MemoryLedgerRepository implements LedgerRepository {
 
   // Ledgers and events are stored deeply frozen and replaced, never changed, so reads can share
   // them: cloning them on every booking was a visible cost.
-  private store(settings: CalendarSettings, links: (existing: Link[]) => Link[]): void {
-    const existing = this.calendars.get(settings.calendarId);
-    this.calendars.set(
-      settings.calendarId,
-      deepFreeze({
-        ...structuredClone(settings),
-        links: links(existing?.links ?? []),
-        version: (existing?.version ?? 0) + 1,
-      }),
-    );
-  }
-
-  async saveCalendar(calendar: CalendarSettings): Promise<void> {
-    this.store(calendar, (links) => links);
-  }
-
-  async link(calendar: CalendarSettings, link: Link): Promise<void> {
-    this.store(calendar, (links) => [
-      ...links.filter((l) => l.schedule.id !== link.schedule.id),
-      structuredClone(link),
-    ]);
-  }
-
-  async unlink(calendarId: string, scheduleId: string): Promise<void> {
-    const calendar = this.calendars.get(calendarId);
-    if (calendar) this.store(calendar, (links) => links.filter((l) => l.schedule.id !== scheduleId));
+  async applyCalendar(calendar: CalendarLedger): Promise<boolean> {
+    const stored = this.calendars.get(calendar.calendarId);
+    if (stored && stored.version >= calendar.version) return false;
+    this.calendars.set(calendar.calendarId, deepFreeze(structuredClone(calendar)));
+    return true;
   }
 
   async findCalendar(calendarId: string): Promise<CalendarLedger | null> {
@@ -83,7 +54,13 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return found;
   }
 
-  async reserve(input: NewEvent, guard: Interval, outbox: Envelope[], version: number): Promise<ReserveResult> {
+  async reserve(
+    input: NewEvent,
+    guard: Interval,
+    outbox: Envelope[],
+    version: number,
+    requestId?: string,
+  ): Promise<ReserveResult> {
     if (this.calendars.get(input.calendarId)?.version !== version) return { outcome: 'stale' };
     if (input.idempotencyKey && this.eventsByKey.has(keyOf(input.calendarId, input.idempotencyKey)))
       return { outcome: 'duplicate-key' };
@@ -96,7 +73,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     events.set(event.start.getTime(), event);
     this.eventsById.set(event.id, event);
     if (event.idempotencyKey) this.eventsByKey.set(keyOf(event.calendarId, event.idempotencyKey), event);
-    this.outbox.enqueue(event.calendarId, outbox);
+    this.outbox.enqueue(event.calendarId, outbox, requestId);
     return { outcome: 'reserved', event };
   }
 
@@ -108,14 +85,14 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return this.eventsByKey.get(keyOf(calendarId, key)) ?? null;
   }
 
-  async cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null> {
+  async cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null> {
     const event = this.eventsById.get(eventId);
     if (!event || event.status !== 'confirmed') return null;
     const canceled = deepFreeze({ ...event, status: 'canceled' as const });
     this.eventsById.set(eventId, canceled);
     if (event.idempotencyKey) this.eventsByKey.set(keyOf(event.calendarId, event.idempotencyKey), canceled);
     this.confirmedByCalendar.get(event.calendarId)!.delete(event.start.getTime());
-    this.outbox.enqueue(event.calendarId, outbox);
+    this.outbox.enqueue(event.calendarId, outbox, requestId);
     return canceled;
   }
 }

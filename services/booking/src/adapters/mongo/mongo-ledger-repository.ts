@@ -13,15 +13,7 @@ import {
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { ClientSession, Connection } from 'mongoose';
-import type {
-  BookedEvent,
-  CalendarLedger,
-  CalendarSettings,
-  LedgerRepository,
-  Link,
-  NewEvent,
-  ReserveResult,
-} from '../../domain/ledger.js';
+import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
 
 /**
  * A calendar as booking knows it, and the head its reservations serialize on: every
@@ -45,6 +37,8 @@ interface EventDoc {
   start_time: Date;
   end_time: Date;
   booked_by: string;
+  booker_name?: string | null;
+  notes?: string | null;
   guests: string[];
   status: 'confirmed' | 'canceled';
   created_at: Date;
@@ -84,6 +78,8 @@ const eventSchema = new mongoose.Schema<EventDoc>(
     start_time: required(Date),
     end_time: required(Date),
     booked_by: required(String),
+    booker_name: { type: String, default: null },
+    notes: { type: String, default: null },
     guests: [String],
     status: required(String),
     created_at: required(Date),
@@ -113,6 +109,8 @@ const toEvent = (e: EventDoc): BookedEvent => ({
   start: e.start_time,
   end: e.end_time,
   bookedBy: e.booked_by,
+  bookerName: e.booker_name ?? null,
+  notes: e.notes ?? null,
   guests: e.guests,
   status: e.status,
   createdAt: e.created_at,
@@ -151,49 +149,29 @@ export class MongoLedgerRepository implements LedgerRepository {
     await Promise.all([this.calendars.init(), this.events.init(), this.outbox.init()]);
   }
 
-  async saveCalendar(c: CalendarSettings): Promise<void> {
-    await this.calendars.updateOne(
-      { _id: c.calendarId },
-      { $set: { user_id: c.userId, rules: c.rules }, $setOnInsert: { links: [] }, $inc: { version: 1 } },
-      { upsert: true },
-    );
-  }
-
-  /** One pipeline update: the link replaces any link to the same schedule, never two writes. */
-  async link(c: CalendarSettings, link: Link): Promise<void> {
-    const stored = { schedule: link.schedule, expires_on: link.expiresOn };
-    await this.calendars.updateOne(
-      { _id: c.calendarId },
-      [
-        {
-          $set: {
-            // $literal: values are data, never expressions or field paths.
-            user_id: { $literal: c.userId },
-            rules: { $literal: c.rules },
-            links: {
-              $concatArrays: [
-                {
-                  $filter: {
-                    input: { $ifNull: ['$links', []] },
-                    cond: { $ne: ['$$this.schedule.id', { $literal: link.schedule.id }] },
-                  },
-                },
-                [{ $literal: stored }],
-              ],
-            },
-            version: { $add: [{ $ifNull: ['$version', 0] }, 1] },
-          },
-        },
-      ],
-      { upsert: true, updatePipeline: true },
-    );
-  }
-
-  async unlink(calendarId: string, scheduleId: string): Promise<void> {
-    await this.calendars.updateOne(
-      { _id: calendarId },
-      { $pull: { links: { 'schedule.id': scheduleId } }, $inc: { version: 1 } },
-    );
+  /**
+   * One conditional upsert: the state is written only over an older version. Where the stored
+   * version is as new or newer, the filter matches nothing, the upsert's insert collides on
+   * `_id`, and nothing changes.
+   */
+  async applyCalendar(c: CalendarLedger): Promise<boolean> {
+    const state = {
+      user_id: c.userId,
+      rules: c.rules,
+      links: c.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+      version: c.version,
+    };
+    try {
+      const result = await this.calendars.updateOne(
+        { _id: c.calendarId, version: { $lt: c.version } },
+        { $set: state },
+        { upsert: true },
+      );
+      return result.modifiedCount + result.upsertedCount > 0;
+    } catch (error) {
+      if (duplicateKeyIndex(error) === '_id_') return false;
+      throw error;
+    }
   }
 
   async findCalendar(calendarId: string): Promise<CalendarLedger | null> {
@@ -227,7 +205,13 @@ export class MongoLedgerRepository implements LedgerRepository {
     return overlapping.map(toEvent);
   }
 
-  async reserve(input: NewEvent, guard: Interval, outbox: Envelope[], version: number): Promise<ReserveResult> {
+  async reserve(
+    input: NewEvent,
+    guard: Interval,
+    outbox: Envelope[],
+    version: number,
+    requestId?: string,
+  ): Promise<ReserveResult> {
     const doc: EventDoc = {
       _id: input.id,
       calendar_id: input.calendarId,
@@ -235,6 +219,8 @@ export class MongoLedgerRepository implements LedgerRepository {
       start_time: input.start,
       end_time: input.end,
       booked_by: input.bookedBy,
+      booker_name: input.bookerName,
+      notes: input.notes,
       guests: input.guests,
       status: 'confirmed',
       created_at: input.createdAt,
@@ -255,7 +241,7 @@ export class MongoLedgerRepository implements LedgerRepository {
         const latest = await this.latestBefore(input.calendarId, guard.end, session);
         if (latest && latest.end_time.getTime() > guard.start) throw new Refused('conflict');
         await this.events.create([doc], { session });
-        await this.outbox.add(input.calendarId, outbox, session);
+        await this.outbox.add(input.calendarId, outbox, session, requestId);
       });
     } catch (error) {
       if (error instanceof Refused) return { outcome: error.outcome };
@@ -275,7 +261,7 @@ export class MongoLedgerRepository implements LedgerRepository {
     return doc ? toEvent(doc) : null;
   }
 
-  async cancel(eventId: string, outbox: Envelope[]): Promise<BookedEvent | null> {
+  async cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null> {
     return inTransaction(this.connection, async (session) => {
       const canceled = await this.events
         .findOneAndUpdate(
@@ -285,7 +271,7 @@ export class MongoLedgerRepository implements LedgerRepository {
         )
         .lean<EventDoc>();
       if (!canceled) return null;
-      await this.outbox.add(canceled.calendar_id, outbox, session);
+      await this.outbox.add(canceled.calendar_id, outbox, session, requestId);
       return toEvent(canceled);
     });
   }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Envelope } from '@slotkeeper/contracts';
 import type sortedBtree from 'sorted-btree';
 import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
-import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
+import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
 import { mergeEvent, upcoming } from '../../domain/event-projection.js';
 
 // A CommonJS module whose class is `exports.default`: required, so Node and vitest agree on it.
@@ -21,9 +21,9 @@ export class MemoryCalendarRepository implements CalendarRepository {
   private readonly confirmedOf = new Map<string, InstanceType<typeof BTree<string, ProjectedEvent>>>();
   readonly outbox = new MemoryOutbox();
 
-  async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
+  async create(input: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar> {
     this.byId.set(input.id, structuredClone(input));
-    this.outbox.enqueue(input.id, outbox);
+    this.outbox.enqueue(input.id, outbox, requestId);
     return structuredClone(input);
   }
 
@@ -32,19 +32,10 @@ export class MemoryCalendarRepository implements CalendarRepository {
     return calendar ? structuredClone(calendar) : null;
   }
 
-  async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
-    const calendar = this.byId.get(calendarId);
-    if (!calendar || calendar.links.some((l) => l.schedule.id === link.schedule.id)) return false;
-    calendar.links.push(structuredClone(link));
-    this.outbox.enqueue(calendarId, outbox);
-    return true;
-  }
-
-  async removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean> {
-    const calendar = this.byId.get(calendarId);
-    if (!calendar?.links.some((l) => l.schedule.id === scheduleId)) return false;
-    calendar.links = calendar.links.filter((l) => l.schedule.id !== scheduleId);
-    this.outbox.enqueue(calendarId, outbox);
+  async save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean> {
+    if (this.byId.get(next.id)?.version !== expectedVersion) return false;
+    this.byId.set(next.id, structuredClone(next));
+    this.outbox.enqueue(next.id, outbox, requestId);
     return true;
   }
 

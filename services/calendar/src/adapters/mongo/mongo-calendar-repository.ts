@@ -12,7 +12,7 @@ import {
   wallRangePaths,
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent, ScheduleLink } from '../../domain/calendar.js';
+import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
 
 interface CalendarDoc {
   _id: string;
@@ -21,6 +21,7 @@ interface CalendarDoc {
   rules: BookingRules;
   created_at: Date;
   links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
+  version: number;
 }
 
 /** One projected event: a document of its own, so the calendar's document never grows with history. */
@@ -31,6 +32,8 @@ interface EventDoc {
   start_time: Date;
   end_time: Date;
   booked_by: string;
+  booker_name: string | null;
+  notes: string | null;
   guests: string[];
   status: 'confirmed' | 'canceled';
   created_at: Date;
@@ -59,6 +62,7 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
         expires_on: { type: Date, default: null },
       },
     ],
+    version: required(Number),
   },
   { ...schemaOptions, collection: 'calendars' },
 );
@@ -71,6 +75,8 @@ const eventSchema = new mongoose.Schema<EventDoc>(
     start_time: required(Date),
     end_time: required(Date),
     booked_by: required(String),
+    booker_name: { type: String, default: null },
+    notes: { type: String, default: null },
     guests: [String],
     status: required(String),
     created_at: required(Date),
@@ -91,6 +97,7 @@ const toCalendar = (doc: CalendarDoc): Calendar => ({
   rules: doc.rules,
   createdAt: doc.created_at,
   links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
+  version: doc.version,
 });
 
 const toEventDoc = (e: ProjectedEvent): Omit<EventDoc, '_id'> => ({
@@ -99,6 +106,8 @@ const toEventDoc = (e: ProjectedEvent): Omit<EventDoc, '_id'> => ({
   start_time: new Date(e.start_time),
   end_time: new Date(e.end_time),
   booked_by: e.booked_by,
+  booker_name: e.booker_name,
+  notes: e.notes,
   guests: e.guests,
   status: e.status,
   created_at: new Date(e.created_at),
@@ -111,6 +120,8 @@ const toProjected = (doc: EventDoc): ProjectedEvent => ({
   start_time: doc.start_time.toISOString(),
   end_time: doc.end_time.toISOString(),
   booked_by: doc.booked_by,
+  booker_name: doc.booker_name ?? null,
+  notes: doc.notes ?? null,
   guests: doc.guests,
   status: doc.status,
   created_at: doc.created_at.toISOString(),
@@ -131,7 +142,7 @@ export class MongoCalendarRepository implements CalendarRepository {
     await Promise.all([this.calendars.init(), this.events.init(), this.outbox.init()]);
   }
 
-  async create(input: NewCalendar, outbox: Envelope[]): Promise<Calendar> {
+  async create(input: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar> {
     const doc: CalendarDoc = {
       _id: input.id,
       user_id: input.userId,
@@ -139,10 +150,11 @@ export class MongoCalendarRepository implements CalendarRepository {
       rules: input.rules,
       created_at: input.createdAt,
       links: input.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+      version: input.version,
     };
     await inTransaction(this.connection, async (session) => {
       await this.calendars.create([doc], { session });
-      await this.outbox.add(input.id, outbox, session);
+      await this.outbox.add(input.id, outbox, session, requestId);
     });
     return toCalendar(doc);
   }
@@ -152,28 +164,22 @@ export class MongoCalendarRepository implements CalendarRepository {
     return doc ? toCalendar(doc) : null;
   }
 
-  async addLink(calendarId: string, link: ScheduleLink, outbox: Envelope[]): Promise<boolean> {
+  async save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean> {
     return inTransaction(this.connection, async (session) => {
       const result = await this.calendars.updateOne(
-        { _id: calendarId, 'links.schedule.id': { $ne: link.schedule.id } },
-        { $push: { links: { schedule: link.schedule, expires_on: link.expiresOn } } },
+        { _id: next.id, version: expectedVersion },
+        {
+          $set: {
+            name: next.name,
+            rules: next.rules,
+            links: next.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+            version: next.version,
+          },
+        },
         { session },
       );
       if (result.modifiedCount === 0) return false;
-      await this.outbox.add(calendarId, outbox, session);
-      return true;
-    });
-  }
-
-  async removeLink(calendarId: string, scheduleId: string, outbox: Envelope[]): Promise<boolean> {
-    return inTransaction(this.connection, async (session) => {
-      const result = await this.calendars.updateOne(
-        { _id: calendarId, 'links.schedule.id': scheduleId },
-        { $pull: { links: { 'schedule.id': scheduleId } } },
-        { session },
-      );
-      if (result.modifiedCount === 0) return false;
-      await this.outbox.add(calendarId, outbox, session);
+      await this.outbox.add(next.id, outbox, session, requestId);
       return true;
     });
   }

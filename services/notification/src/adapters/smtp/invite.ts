@@ -1,24 +1,42 @@
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import type { Notification } from '../../domain/notification.js';
+import ical, { ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { bookerNameOf, CHANGES, type Notification } from '../../domain/notification.js';
+
+export interface Mailbox {
+  name: string;
+  email: string;
+}
 
 /**
- * The iCalendar invite of a notification: `METHOD:REQUEST` when booked, `METHOD:CANCEL` with the
- * same UID and a higher SEQUENCE when canceled, so calendar clients update the same entry.
+ * The iCalendar invite of a notification: `UID` the event id and `ORGANIZER` the calendar's
+ * owner in every mail of one event, so calendar clients keep one entry; `METHOD:REQUEST` while
+ * it stands, `METHOD:CANCEL` with `STATUS:CANCELLED` when canceled, `SEQUENCE` raised by each
+ * change. `fallbackOrganizer` (the sender) stands in when the owner is gone.
  */
-export function inviteFor({ kind, event }: Notification): { method: 'REQUEST' | 'CANCEL'; content: string } {
-  const booked = kind === 'booked';
+export function inviteFor(
+  notification: Notification,
+  fallbackOrganizer: Mailbox,
+): { method: 'REQUEST' | 'CANCEL'; content: string } {
+  const { kind, event, attendees } = notification;
+  const cancels = CHANGES[kind].cancels;
   const calendar = ical({ prodId: { company: 'slotkeeper', product: 'scheduling', language: 'EN' } });
-  calendar.method(booked ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL);
+  calendar.method(cancels ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
   calendar.createEvent({
-    id: `${event.id}@slotkeeper`,
-    sequence: booked ? 0 : 1,
-    status: booked ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
+    id: event.id,
+    sequence: notification.sequence,
+    status: cancels ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     start: new Date(event.start_time),
     end: new Date(event.end_time),
-    stamp: new Date(event.created_at),
+    stamp: new Date(),
     summary: event.title,
-    organizer: { name: event.booked_by, email: event.booked_by },
-    attendees: event.guests.map((email) => ({ email, rsvp: true })),
+    url: notification.url,
+    description: notification.text,
+    organizer: notification.organizer ?? fallbackOrganizer,
+    // The booker chose the time, so has accepted; guests are asked.
+    attendees: attendees.map((email) =>
+      email === event.booked_by
+        ? { email, name: bookerNameOf(event) ?? null, status: ICalAttendeeStatus.ACCEPTED }
+        : { email, status: ICalAttendeeStatus.NEEDSACTION, rsvp: true },
+    ),
   });
-  return { method: booked ? 'REQUEST' : 'CANCEL', content: calendar.toString() };
+  return { method: cancels ? 'CANCEL' : 'REQUEST', content: calendar.toString() };
 }

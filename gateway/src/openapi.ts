@@ -1,0 +1,141 @@
+import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
+import { envelope, messageSchemas } from '@slotkeeper/contracts';
+import { RETRY_AFTER_SECONDS } from '@slotkeeper/http-kit';
+import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/**
+ * The OpenAPI document the gateway serves at `/docs/json`: the routes come from the route table
+ * (through @fastify/swagger and fastify-type-provider-zod), the named schemas from the zod
+ * registry, and the messages from `messageSchemas`, so nothing here restates a schema.
+ */
+
+// Each message's envelope, with its own `type`, registered as the component `<Type>Message`.
+for (const [type, data] of Object.entries(messageSchemas)) {
+  envelope
+    .extend({ type: z.literal(type), data })
+    .meta({ id: `${type}Message`, description: `On \`<AMQP_PREFIX>.events\` with routing key \`${type}\`` });
+}
+
+const ref = (kind: 'schemas' | 'responses', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const problemContent = { 'application/problem+json': { schema: ref('schemas', 'Problem') } };
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } },
+};
+
+const DESCRIPTION = `Users, availability schedules, calendars and bookings that never overlap.
+
+Instants are ISO-8601 with an offset; output is UTC unless \`?tz=\` names an IANA zone. Every path
+also works with a trailing slash. Every response carries \`x-request-id\` (the request's own when it
+is a token of at most 128 characters of \`A-Za-z0-9._:-\`, a fresh one otherwise).
+
+**Errors** are RFC 9457 \`application/problem+json\` documents, whoever answers: a service, the
+gateway, the HTTP parser (431 when the request line and headers exceed 16 KiB), the router (405 with
+\`Allow\` for a method a path does not serve, 404 for an unknown path), a proxy error or a shutdown
+(503). Every 503 and 429 carries \`Retry-After\`.
+
+**Credentials**: owner routes take \`Authorization: Bearer <api_key>\` (returned once by
+\`POST /api/user/users\`): 401 without valid credentials, 403 with another user's. A booking's
+\`cancel_token\` reads and cancels that one event. A malformed or unknown \`Authorization\` is 401
+on public routes too. Each client address may send \`RATE_LIMIT_PER_MINUTE\` requests a minute
+(default 1000), then 429.
+
+**Messages**: the services publish the messages listed under \`x-messages\` (schemas
+\`<Type>Message\`) on the durable topic exchange \`<AMQP_PREFIX>.events\`, routing key = type.`;
+
+const TAGS = {
+  users: 'Users and their api keys',
+  schedules: 'Weekly availability schedules with date overrides',
+  calendars: 'Calendars, the schedules they link, and their booking rules',
+  events: 'Bookings: never two on overlapping times of one calendar',
+  availability: 'Free time and bookable slots, of one calendar or several at once',
+  operations: 'Whether the system can serve',
+};
+
+/** The `openapi` options of @fastify/swagger: everything but the paths and the schemas. */
+export function openapiDefinition(bodyLimit: number): NonNullable<FastifyDynamicSwaggerOptions['openapi']> {
+  const definition: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
+    openapi: '3.1.0',
+    info: { title: 'Slotkeeper scheduling API', version: '0.1.0', description: DESCRIPTION },
+    servers: [{ url: '/', description: 'This gateway' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The `api_key` returned once by `POST /api/user/users`; owner routes need it.',
+        },
+        cancelToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The `cancel_token` of a booking: reads and cancels that one event.',
+        },
+      },
+      responses: {
+        PayloadTooLarge: { description: `The body is larger than ${bodyLimit / 1024} KiB`, content: problemContent },
+        UnsupportedMediaType: { description: 'The body is not `application/json`', content: problemContent },
+        TooManyRequests: {
+          description: 'More requests from this address than the rate limit allows',
+          headers: retryAfter,
+          content: problemContent,
+        },
+        ServiceUnavailable: {
+          description: `A database, the broker or another service is unavailable, or the process is shutting down; retry after \`Retry-After\` seconds (${RETRY_AFTER_SECONDS})`,
+          headers: retryAfter,
+          content: problemContent,
+        },
+      },
+    },
+  };
+  // An extension (OpenAPI describes no message queues); @fastify/swagger copies `x-` keys as they are.
+  const messages = Object.keys(messageSchemas).map((type) => [
+    type,
+    { exchange: '<AMQP_PREFIX>.events', 'routing-key': type, payload: ref('schemas', `${type}Message`) },
+  ]);
+  return Object.assign(definition, { 'x-messages': Object.fromEntries(messages) });
+}
+
+interface Operation {
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+}
+interface Document {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+const refsIn = (value: unknown): string[] =>
+  [...JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+
+/**
+ * Completes the document @fastify/swagger built: the named zod schemas become its components
+ * (fastify-type-provider-zod's `jsonSchemaTransformObject`), the answers every route may give
+ * (429, 503; 413 and 415 where it takes a body) are added, and components no one refers to (the
+ * `…Input` twins of output schemas) are left out.
+ */
+export const completeDocument: SwaggerTransformObject = (input) => {
+  const doc = jsonSchemaTransformObject(input) as Document;
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const responses = (operation.responses ??= {});
+      responses['429'] ??= ref('responses', 'TooManyRequests');
+      responses['503'] ??= ref('responses', 'ServiceUnavailable');
+      if (operation.requestBody) {
+        responses['413'] ??= ref('responses', 'PayloadTooLarge');
+        responses['415'] ??= ref('responses', 'UnsupportedMediaType');
+      }
+    }
+  }
+  const schemas = doc.components?.schemas ?? {};
+  const used = new Set(refsIn({ ...doc, components: { ...doc.components, schemas: {} } }));
+  // A Set's iteration visits what is added during it: the schemas the used ones refer to.
+  for (const name of used) refsIn(schemas[name] ?? {}).forEach((inner) => used.add(inner));
+  return {
+    ...doc,
+    components: {
+      ...doc.components,
+      schemas: Object.fromEntries(Object.entries(schemas).filter(([n]) => used.has(n))),
+    },
+  } as ReturnType<typeof jsonSchemaTransformObject>;
+};

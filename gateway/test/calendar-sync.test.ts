@@ -1,0 +1,80 @@
+/**
+ * The calendar service's wait for the booking service (read your writes), against the real
+ * booking service: it answers which version of a calendar it has applied, to services only.
+ */
+import { anonymous, internalKeys, IDENTITY_HEADER, signIdentity } from '@slotkeeper/auth';
+import { BookingServiceSync } from '@slotkeeper/calendar-service';
+import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
+import { ServiceUnavailableError } from '@slotkeeper/errors';
+import { injectUpstream, signedUpstream } from '@slotkeeper/http-kit';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { ManualClock } from '@slotkeeper/time';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const keys = internalKeys('the internal secret of the calendar sync tests');
+const state = (version: number) => ({
+  calendarId: CAL,
+  userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+  rules: {
+    meeting_duration_minutes: null,
+    buffer_before_minutes: 0,
+    buffer_after_minutes: 0,
+    min_notice_minutes: 0,
+    slot_interval_minutes: null,
+    booking_horizon_days: null,
+  },
+  links: [],
+  version,
+});
+
+describe('waiting for the booking service to apply a calendar change', () => {
+  let ledgers: MemoryLedgerRepository;
+  let app: Awaited<ReturnType<typeof buildBookingApp>>;
+  let sync: BookingServiceSync;
+
+  beforeEach(async () => {
+    ledgers = new MemoryLedgerRepository();
+    const bus = new InProcessBus({ logger: silentLogger() });
+    app = await buildBookingApp({
+      ledgers,
+      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
+      bus,
+      clock: new ManualClock('2030-06-01T00:00:00Z'),
+      serializer: new CalendarSerializer(),
+      logger: silentLogger(),
+      identityKey: keys.identity,
+      cancelTokenKey: keys.cancelTokens,
+    });
+    const asCalendar = signedUpstream(injectUpstream(app), keys.identity, { kind: 'service', service: 'calendar' });
+    sync = new BookingServiceSync(asCalendar, 300);
+  });
+
+  it('when the version is applied already, then the wait ends at once', async () => {
+    await ledgers.applyCalendar(state(1));
+    await expect(sync.awaitApplied(CAL, 1)).resolves.toBeUndefined();
+  });
+
+  it('when the version arrives a little later, then the wait ends when it does', async () => {
+    await ledgers.applyCalendar(state(1));
+    const arrival = new Promise((resolve) => setTimeout(resolve, 40)).then(() => ledgers.applyCalendar(state(2)));
+    await sync.awaitApplied(CAL, 2);
+    expect((await ledgers.findCalendar(CAL))?.version).toBe(2);
+    await arrival;
+  });
+
+  it('when the version never arrives, then the wait ends in 503 within its bound', async () => {
+    await ledgers.applyCalendar(state(1));
+    await expect(sync.awaitApplied(CAL, 2)).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it('when anyone but a service asks, then the booking service refuses', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/internal/calendars/${CAL}/version`,
+      headers: { [IDENTITY_HEADER]: signIdentity(anonymous, keys.identity) },
+    });
+    expect(response.statusCode).toBe(403);
+  });
+});

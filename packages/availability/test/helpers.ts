@@ -1,0 +1,45 @@
+import type { ScheduleSnapshot } from '@slotkeeper/contracts';
+import { compileSchedule, OpenHours, type CalendarState, type Rules, type ScheduleLink } from '../src/index.js';
+
+export const at = (iso: string) => Date.parse(iso);
+export const range = (from: string, to: string) => ({ start: at(from), end: at(to) });
+export const iso = (intervals: ReadonlyArray<{ start: number; end: number }>) =>
+  intervals.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
+export const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+export const noRules: Rules = {
+  meetingDurationMinutes: null,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 0,
+  slotIntervalMinutes: null,
+  bookingHorizonDays: null,
+};
+export const LONG_AGO = at('2000-01-01T00:00:00Z');
+
+export function schedule(
+  timezone: string,
+  slots: ScheduleSnapshot['time_slots'],
+  overrides: ScheduleSnapshot['date_overrides'] = [],
+) {
+  return compileSchedule({ timezone, time_slots: slots, date_overrides: overrides });
+}
+
+/** A calendar state from its links (each a fresh memo of open hours), rules and events. */
+export function state(
+  links: ScheduleLink[],
+  partial: { rules?: Partial<Rules>; events?: CalendarState['events'] } = {},
+): CalendarState {
+  return { hours: new OpenHours(links), rules: { ...noRules, ...partial.rules }, events: partial.events ?? [] };
+}
+
+export const monday = (start_time: string, end_time: string) => ({
+  day_of_week: 'monday' as const,
+  start_time,
+  end_time,
+});
+export const sunday = (start_time: string, end_time: string) => ({
+  day_of_week: 'sunday' as const,
+  start_time,
+  end_time,
+});

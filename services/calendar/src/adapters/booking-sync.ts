@@ -1,0 +1,46 @@
+import { ServiceUnavailableError } from '@slotkeeper/errors';
+import type { Upstream } from '@slotkeeper/http-kit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BookingSync } from '../domain/calendar.js';
+
+/**
+ * Asks the booking service (with this service's identity) which version of a calendar it has
+ * applied, until it has the one just written. The change itself travels over the broker; this
+ * only waits for its arrival, at most `timeoutMs`. Works with any number of instances of both
+ * services: whichever booking instance answers reads the shared store.
+ */
+export class BookingServiceSync implements BookingSync {
+  constructor(
+    private readonly booking: Upstream,
+    private readonly timeoutMs = 5_000,
+  ) {}
+
+  async awaitApplied(calendarId: string, version: number): Promise<void> {
+    const until = Date.now() + this.timeoutMs;
+    for (let delay = 2; ; delay = Math.min(2 * delay, 100)) {
+      if ((await this.appliedVersion(calendarId)) >= version) return;
+      if (Date.now() + delay > until) {
+        throw new ServiceUnavailableError(
+          `calendar ${calendarId} is saved, but bookings do not see this change yet; ` +
+            'it comes into force when the booking service catches up',
+        );
+      }
+      await sleep(delay);
+    }
+  }
+
+  private async appliedVersion(calendarId: string): Promise<number> {
+    try {
+      const response = await this.booking.request({
+        method: 'GET',
+        url: `/internal/calendars/${encodeURIComponent(calendarId)}/version`,
+        headers: {},
+      });
+      if (response.statusCode !== 200) return 0;
+      return (JSON.parse(response.body) as { version: number }).version;
+    } catch {
+      // The booking service is restarting or unreachable: ask again until the deadline.
+      return 0;
+    }
+  }
+}

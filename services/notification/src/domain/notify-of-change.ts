@@ -1,0 +1,28 @@
+import { notificationsFor, type Change } from './notification.js';
+import type { Notifier, NotifyContext, OwnerDirectory } from './ports.js';
+
+export interface NotifyDeps {
+  owners: OwnerDirectory;
+  notifier: Notifier;
+  /** The booking's page on the public base URL. */
+  bookingPage: (eventId: string) => string;
+}
+
+/**
+ * Tells the booker, the guests and the calendar's owner of one change. The owner is looked up
+ * before anything is sent: when that fails, the error reaches the bus, which delivers the
+ * message again later, and no mail of it has gone out half-addressed.
+ */
+export async function notifyOfChange(change: Change, deps: NotifyDeps, context: NotifyContext): Promise<void> {
+  const { event } = change;
+  const owner = await deps.owners.ownerOf(event.calendar_id, { requestId: context.requestId });
+  if (!owner) {
+    context.log.warn(
+      { calendarId: event.calendar_id, eventId: event.id },
+      'the calendar or its owner no longer exists; telling the booker and guests only',
+    );
+  }
+  for (const notification of notificationsFor(change, owner, deps.bookingPage(event.id))) {
+    await deps.notifier.send(notification, context.log);
+  }
+}
