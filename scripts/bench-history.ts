@@ -9,7 +9,7 @@ import { generateId } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo } from '@slotkeeper/mongo';
 import { silentLogger } from '@slotkeeper/observability';
-import { uniqueDbUrl } from '@slotkeeper/testing';
+import { uniqueDbUrl, calendarRules } from '@slotkeeper/testing';
 import { ManualClock, MINUTE, type Interval } from '@slotkeeper/time';
 import { MemoryLedgerRepository } from '../services/booking/src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../services/booking/src/adapters/mongo/mongo-ledger-repository.js';
@@ -67,14 +67,7 @@ async function openCalendar(ledgers: LedgerRepository): Promise<string> {
   await ledgers.applyCalendar({
     calendarId,
     userId: generateId(),
-    rules: {
-      meeting_duration_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 0,
-      slot_interval_minutes: null,
-      booking_horizon_days: null,
-    },
+    rules: calendarRules({ meeting_duration_minutes: 30 }),
     links: [
       {
         schedule: {

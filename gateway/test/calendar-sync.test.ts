@@ -1,3 +1,4 @@
+import { calendarRules } from '@slotkeeper/testing';
 /**
  * The calendar service's wait for the booking service (read your writes), against the real
  * booking service: it answers which version of a calendar it has applied, to services only.
@@ -17,14 +18,7 @@ const keys = internalKeys('the internal secret of the calendar sync tests');
 const state = (version: number) => ({
   calendarId: CAL,
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-  rules: {
-    meeting_duration_minutes: null,
-    buffer_before_minutes: 0,
-    buffer_after_minutes: 0,
-    min_notice_minutes: 0,
-    slot_interval_minutes: null,
-    booking_horizon_days: null,
-  },
+  rules: calendarRules(),
   links: [],
   version,
 });

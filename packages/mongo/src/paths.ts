@@ -18,3 +18,17 @@ export const bookingRulesPaths = {
 export const dateOverridesPath = [
   { _id: false, date: required(String), time_slots: [{ _id: false, ...wallRangePaths }] },
 ];
+
+/** An event's fields, as the booking service's events and the calendar service's projection store them. */
+export const eventPaths = {
+  calendar_id: required(String),
+  title: required(String),
+  start_time: required(Date),
+  end_time: required(Date),
+  booked_by: required(String),
+  booker_name: { type: String, default: null },
+  notes: { type: String, default: null },
+  guests: [String],
+  status: required(String),
+  created_at: required(Date),
+};

@@ -1,4 +1,4 @@
-import type { EventResponse } from '@slotkeeper/contracts';
+import type { BookingRules, EventResponse } from '@slotkeeper/contracts';
 
 /** An event as EventBooked carries it, for tests of consumers and buses. */
 export const sampleEvent: EventResponse = {
@@ -14,3 +14,14 @@ export const sampleEvent: EventResponse = {
   status: 'confirmed',
   created_at: '2030-06-01T00:00:00.000Z',
 };
+
+/** A calendar's booking rules: the defaults a new calendar gets, with `overrides`. */
+export const calendarRules = (overrides: Partial<BookingRules> = {}): BookingRules => ({
+  meeting_duration_minutes: null,
+  buffer_before_minutes: 0,
+  buffer_after_minutes: 0,
+  min_notice_minutes: 0,
+  slot_interval_minutes: null,
+  booking_horizon_days: null,
+  ...overrides,
+});

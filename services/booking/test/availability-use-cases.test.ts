@@ -1,3 +1,4 @@
+import { calendarRules } from '@slotkeeper/testing';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BookingRules, ScheduleSnapshot } from '@slotkeeper/contracts';
 import { generateId, MAX_QUORUM_OVERLAPS } from '@slotkeeper/contracts';
@@ -21,14 +22,7 @@ import { cancelTokenKey } from './fixtures.js';
 
 const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const owner = { kind: 'user' as const, userId: OWNER };
-const RULES: BookingRules = {
-  meeting_duration_minutes: 30,
-  buffer_before_minutes: 0,
-  buffer_after_minutes: 0,
-  min_notice_minutes: 0,
-  slot_interval_minutes: null,
-  booking_horizon_days: null,
-};
+const RULES: BookingRules = calendarRules({ meeting_duration_minutes: 30 });
 const at = (iso: string) => Date.parse(iso);
 const MONDAY = { start: at('2030-06-24T00:00:00Z'), end: at('2030-06-25T00:00:00Z') };
 const hm = (ms: number) => new Date(ms).toISOString().slice(11, 16);

@@ -1,3 +1,4 @@
+import { calendarRules } from '@slotkeeper/testing';
 import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
 import { anonymous } from '@slotkeeper/auth';
 import { InProcessBus } from '@slotkeeper/messaging';
@@ -24,18 +25,10 @@ describe('bookEvent', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     published = [];
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
-    deps = await bookingWithCalendar(
-      bus,
-      {
-        meeting_duration_minutes: 30,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 60,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
-      },
-      ['09:00', '17:00'],
-    );
+    deps = await bookingWithCalendar(bus, calendarRules({ meeting_duration_minutes: 30, min_notice_minutes: 60 }), [
+      '09:00',
+      '17:00',
+    ]);
   });
 
   it('when 50 clients race for overlapping times, then exactly one booking is confirmed', async () => {

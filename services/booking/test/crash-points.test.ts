@@ -1,3 +1,4 @@
+import { calendarRules } from '@slotkeeper/testing';
 /**
  * A booking process that dies mid-request, at each point of the booking path. The store (here
  * the in-memory ledger, standing for the database) outlives the process; the relay, the bus and
@@ -41,18 +42,7 @@ describe('a booking process killed mid-request', () => {
     const publish = bus.publish.bind(bus);
     bus.publish = (message) => (published.push(message.id), publish(message));
     await bus.subscribe('probe', ['EventBooked'], async (m) => void delivered.push(m));
-    const deps = await bookingWithCalendar(
-      bus,
-      {
-        meeting_duration_minutes: 30,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 0,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
-      },
-      ['09:00', '17:00'],
-    );
+    const deps = await bookingWithCalendar(bus, calendarRules({ meeting_duration_minutes: 30 }), ['09:00', '17:00']);
     database = deps.ledgers;
     base = deps;
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, generateId, type Envelope } from '@slotkeeper/contracts';
 import { EARLIEST_INSTANT, LATEST_INSTANT, type Interval } from '@slotkeeper/time';
-import { describeContract } from '@slotkeeper/testing';
+import { describeContract, calendarRules } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
@@ -13,14 +13,7 @@ const calendar: CalendarLedger = {
   links: [],
   version: 1,
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-  rules: {
-    meeting_duration_minutes: null,
-    buffer_before_minutes: 0,
-    buffer_after_minutes: 0,
-    min_notice_minutes: 0,
-    slot_interval_minutes: null,
-    booking_horizon_days: null,
-  },
+  rules: calendarRules(),
 };
 const link: CalendarLedger['links'][number] = {
   schedule: {

@@ -12,6 +12,7 @@ import {
   writeConflict,
   type MongoRecorder,
   type RecordedCommand,
+  calendarRules,
 } from '@slotkeeper/testing';
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,14 +113,7 @@ describe('calendar projection', () => {
   const settings = {
     calendarId: CAL,
     userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-    rules: {
-      meeting_duration_minutes: 30,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 5,
-      min_notice_minutes: 0,
-      slot_interval_minutes: null,
-      booking_horizon_days: null,
-    },
+    rules: calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 5 }),
   };
   const link = {
     schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [], date_overrides: [] },

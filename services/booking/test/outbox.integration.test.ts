@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@slotkeeper/contracts';
 import { AmqpBus, type OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { brokerTarget, proxyFor, type TcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, proxyFor, type TcpProxy, calendarRules } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
@@ -30,14 +30,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
     const booking = await bookingWithCalendar(
       publisherBus,
-      {
-        meeting_duration_minutes: 30,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 0,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
-      },
+      calendarRules({ meeting_duration_minutes: 30 }),
       ['00:00', '24:00'],
       { sweepIntervalMs: 100, sweepAfterMs: 200 },
     );

@@ -1,7 +1,7 @@
 import { connectMongo } from '@slotkeeper/mongo';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
+import { mongoTarget, uniqueDbUrl, calendarRules } from '@slotkeeper/testing';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
@@ -42,14 +42,7 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
     await processes[0]!.ledgers.applyCalendar({
       calendarId: CAL,
       userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-      rules: {
-        meeting_duration_minutes: null,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 0,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
-      },
+      rules: calendarRules(),
       links: [{ schedule: OPEN_SCHEDULE(['00:00', '24:00']), expiresOn: null }],
       version: 1,
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateId, type Envelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
-import { describeContract } from '@slotkeeper/testing';
+import { describeContract, calendarRules } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
@@ -23,14 +23,7 @@ const calendar = (): NewCalendar => ({
   id: generateId(),
   userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
   name: 'Intro calls',
-  rules: {
-    meeting_duration_minutes: 30,
-    buffer_before_minutes: 0,
-    buffer_after_minutes: 10,
-    min_notice_minutes: 60,
-    slot_interval_minutes: null,
-    booking_horizon_days: null,
-  },
+  rules: calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 10, min_notice_minutes: 60 }),
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
   version: 1,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
-import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder } from '@slotkeeper/testing';
+import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder, calendarRules } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
 import type { NewCalendar } from '../src/domain/calendar.js';
@@ -27,14 +27,7 @@ const draft: NewCalendar = {
   id: CAL,
   userId: USER,
   name: 'Intro calls',
-  rules: {
-    meeting_duration_minutes: 30,
-    buffer_before_minutes: 0,
-    buffer_after_minutes: 0,
-    min_notice_minutes: 0,
-    slot_interval_minutes: null,
-    booking_horizon_days: null,
-  },
+  rules: calendarRules({ meeting_duration_minutes: 30 }),
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule, expiresOn: null }],
   version: 1,

@@ -2,6 +2,7 @@ import type { Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
   dateOverridesPath,
+  eventPaths,
   duplicateKeyIndex,
   inTransaction,
   modelOn,
@@ -73,16 +74,7 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
 const eventSchema = new mongoose.Schema<EventDoc>(
   {
     _id: required(String),
-    calendar_id: required(String),
-    title: required(String),
-    start_time: required(Date),
-    end_time: required(Date),
-    booked_by: required(String),
-    booker_name: { type: String, default: null },
-    notes: { type: String, default: null },
-    guests: [String],
-    status: required(String),
-    created_at: required(Date),
+    ...eventPaths,
     idempotency_key: String,
     request_hash: String,
     cancel_token: { salt: required(String), hash: required(String) },

@@ -2,6 +2,7 @@ import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contr
 import {
   bookingRulesPaths,
   dateOverridesPath,
+  eventPaths,
   inTransaction,
   isDuplicateKeyError,
   modelOn,
@@ -70,16 +71,7 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
 const eventSchema = new mongoose.Schema<EventDoc>(
   {
     _id: required(String),
-    calendar_id: required(String),
-    title: required(String),
-    start_time: required(Date),
-    end_time: required(Date),
-    booked_by: required(String),
-    booker_name: { type: String, default: null },
-    notes: { type: String, default: null },
-    guests: [String],
-    status: required(String),
-    created_at: required(Date),
+    ...eventPaths,
   },
   { ...schemaOptions, collection: 'calendar_events' },
 );
