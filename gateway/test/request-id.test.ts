@@ -31,7 +31,8 @@ describe('request ids in logs', () => {
       headers: { 'x-request-id': 'trace-42', authorization: `Bearer ${user.json().api_key}` },
       payload: { user_id: user.json().id, name: 'Work', time_slots: [] },
     });
-    // Creating a calendar linked to it makes the calendar service ask the user and schedule services.
+    // Creating a calendar linked to it makes the calendar service ask the user and schedule
+    // services, and the booking service whether the calendar is in force.
     const calendar = await gateway.inject({
       method: 'POST',
       url: '/api/calendar/calendars',
@@ -46,7 +47,7 @@ describe('request ids in logs', () => {
     const servicesOf = (id: string) =>
       [...new Set(entries.filter((entry) => entry.reqId === id).map((entry) => entry.service))].sort();
     expect(servicesOf('trace-42')).toEqual(['gateway', 'schedule', 'user']);
-    expect(servicesOf('trace-43')).toEqual(['calendar', 'gateway', 'schedule', 'user']);
+    expect(servicesOf('trace-43')).toEqual(['booking', 'calendar', 'gateway', 'schedule', 'user']);
   });
 
   it('when the embedded system logs, then every line names its service exactly once', async () => {

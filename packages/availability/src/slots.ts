@@ -12,8 +12,8 @@ export const QUARTER_HOUR = 15 * MINUTE;
 /**
  * Bookable meetings of `durationMinutes` in the free time `free` (as `freeTime` gave it for the
  * same state and `now`). In each free interval they start at its beginning and step by the
- * calendar's slot interval (default: the slot length), never by less than MIN_SLOT_MINUTES (a
- * meeting length may be shorter; the floor bounds the answer), except that in the interval that
+ * calendar's slot interval (default: the slot length), never by less than MIN_SLOT_MINUTES (the
+ * routes refuse shorter lengths; the floor keeps any caller's answer bounded), except that in the interval that
  * begins at now + notice, to the millisecond, they start at the next whole quarter hour: a first
  * slot at 06:28:07.211 would be in the past by the time anyone booked it.
  */

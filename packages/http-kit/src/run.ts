@@ -20,8 +20,11 @@ export const internalSecret = z.string().min(32, 'must be at least 32 characters
 /** What every service behind the gateway reads: where to listen, and the shared secret. */
 export const serviceConfig = listenConfig.extend({ INTERNAL_AUTH_SECRET: internalSecret });
 
-/** How long a shutdown may take before the process gives up on it and exits 1. */
-export const DRAIN_DEADLINE_MS = 10_000;
+/**
+ * How long a shutdown may take before the process gives up on it and exits 1: more than the 2 s
+ * grace, a request's bounded waits (5 s), the outbox drain (5 s) and the broker's close (3 s).
+ */
+export const DRAIN_DEADLINE_MS = 20_000;
 
 /**
  * Listens, and on SIGINT/SIGTERM shuts down: requests that arrive from then on are answered 503,

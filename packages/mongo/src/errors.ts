@@ -31,15 +31,17 @@ export function isUnavailableError(error: unknown): boolean {
     error instanceof mongo.MongoNetworkError ||
     error instanceof mongo.MongoNotConnectedError ||
     error instanceof mongo.MongoTopologyClosedError ||
-    error instanceof mongo.MongoWriteConcernError
+    error instanceof mongo.MongoWriteConcernError ||
+    error instanceof mongo.MongoOperationTimeoutError
   )
     return true;
   if (error instanceof mongo.MongoError) {
     // Retried transient errors that still failed: no primary, a write conflict storm, a step-down.
     if (error.hasErrorLabel('TransientTransactionError') || error.hasErrorLabel('RetryableWriteError')) return true;
     // MaxTimeMSExpired, WriteConcernTimeout (wtimeout), NotWritablePrimary, PrimarySteppedDown,
-    // NotPrimaryNoSecondaryOk, InterruptedDueToReplStateChange, ExceededTimeLimit.
-    return [50, 64, 10107, 189, 13435, 11602, 262].includes(Number(error.code));
+    // NotPrimaryNoSecondaryOk, InterruptedDueToReplStateChange, ExceededTimeLimit,
+    // ShutdownInProgress, InterruptedAtShutdown, NotPrimaryOrSecondary.
+    return [50, 64, 10107, 189, 13435, 11602, 262, 91, 11600, 13436].includes(Number(error.code));
   }
   // mongoose's own refusal while disconnected (bufferCommands is off).
   return error instanceof mongoose.Error && /initial connection|not connected/i.test(error.message);

@@ -129,4 +129,15 @@ describe('bookEvent', () => {
     expect(replay).toEqual(first);
     expect(replay.event.status).toBe('confirmed');
   });
+
+  it('when a concurrent retry with the same key booked the slot first, then the original answers, not 409', async () => {
+    const body = request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z');
+    const first = await bookEvent(body, 'raced-key', deps);
+    // As another process sees it: its own look-ups ran before the first one committed.
+    const lookups = vi.spyOn(deps.ledgers, 'findByIdempotencyKey');
+    lookups.mockResolvedValueOnce(null).mockResolvedValueOnce(null);
+    const retry = await bookEvent(body, 'raced-key', deps);
+    expect(retry.event.id).toBe(first.event.id);
+    expect(retry.cancelToken).toBe(first.cancelToken);
+  });
 });

@@ -144,9 +144,16 @@ describe('calendar projection', () => {
     ]);
   });
 
-  it('when the stored version is as new or newer, then the upsert collides on _id and nothing changes', async () => {
+  it('when the upsert collides on _id, then the update runs again without it: a concurrent first delivery never drops a newer version', async () => {
     rec.answer('booking_calendars', 'updateOne', duplicateKeyError('test.booking_calendars', '_id_', { _id: CAL }));
+    rec.answer('booking_calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
     expect(await ledgers.applyCalendar({ ...settings, links: [], version: 2 })).toBe(false);
+    const [, again] = rec.on('booking_calendars', 'updateOne');
+    expect(again!.args[0]).toEqual({ _id: CAL, version: { $lt: 2 } });
+    expect(again!.args[2]).not.toHaveProperty('upsert');
+    // The concurrent delivery was older: the second update applies this newer one.
+    rec.answer('booking_calendars', 'updateOne', duplicateKeyError('test.booking_calendars', '_id_', { _id: CAL }));
+    expect(await ledgers.applyCalendar({ ...settings, links: [], version: 4 })).toBe(true);
     rec.answer('booking_calendars', 'updateOne', duplicateKeyError('test.booking_calendars', 'other', { x: 1 }));
     await expect(ledgers.applyCalendar({ ...settings, links: [], version: 3 })).rejects.toMatchObject({ code: 11000 });
   });

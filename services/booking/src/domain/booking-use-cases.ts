@@ -121,7 +121,7 @@ async function attemptReservation(
   const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
   const now = deps.clock.now();
   const verdict = checkBookable(state, candidate, now.getTime());
-  if (verdict?.kind === 'conflict') throw new SlotTakenError();
+  if (verdict?.kind === 'conflict') return originalOrTaken(input.calendar_id, keyed, deps.ledgers);
   if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
   const id = generateId();
@@ -150,13 +150,20 @@ async function attemptReservation(
     case 'stale':
       return null;
     case 'conflict':
-      throw new SlotTakenError();
-    case 'duplicate-key': {
-      const original = await replay(input.calendar_id, keyed, deps.ledgers);
-      if (original) return { event: original };
-      throw new SlotTakenError();
-    }
+    case 'duplicate-key':
+      return originalOrTaken(input.calendar_id, keyed, deps.ledgers);
   }
+}
+
+/**
+ * A slot found taken, or a key found claimed: by this very request's earlier try, when a
+ * concurrent retry with the same key committed first (in another process, say). Then the
+ * original answers; otherwise 409.
+ */
+async function originalOrTaken(calendarId: string, keyed: Keyed | null, ledgers: LedgerRepository) {
+  const original = await replay(calendarId, keyed, ledgers);
+  if (original) return { event: original };
+  throw new SlotTakenError();
 }
 
 /** Who may read or cancel an event: the calendar's owner (or a service), or its cancel token. */

@@ -1,5 +1,6 @@
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import type { Upstream } from '@slotkeeper/http-kit';
+import { requestIdHeaders } from '@slotkeeper/service-clients';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BookingSync } from '../domain/calendar.js';
 
@@ -18,7 +19,7 @@ export class BookingServiceSync implements BookingSync {
   async awaitApplied(calendarId: string, version: number): Promise<void> {
     const until = Date.now() + this.timeoutMs;
     for (let delay = 2; ; delay = Math.min(2 * delay, 100)) {
-      if ((await this.appliedVersion(calendarId)) >= version) return;
+      if ((await this.appliedVersion(calendarId, until)) >= version) return;
       if (Date.now() + delay > until) {
         throw new ServiceUnavailableError(
           `calendar ${calendarId} is saved, but bookings do not see this change yet; ` +
@@ -29,18 +30,25 @@ export class BookingServiceSync implements BookingSync {
     }
   }
 
-  private async appliedVersion(calendarId: string): Promise<number> {
-    try {
-      const response = await this.booking.request({
+  /** The version applied, 0 when the booking service cannot say by `until`. */
+  private async appliedVersion(calendarId: string, until: number): Promise<number> {
+    const asked = this.booking
+      .request({
         method: 'GET',
         url: `/internal/calendars/${encodeURIComponent(calendarId)}/version`,
-        headers: {},
-      });
-      if (response.statusCode !== 200) return 0;
-      return (JSON.parse(response.body) as { version: number }).version;
-    } catch {
+        headers: requestIdHeaders(),
+      })
+      .then((response) =>
+        response.statusCode === 200 ? (JSON.parse(response.body) as { version: number }).version : 0,
+      )
       // The booking service is restarting or unreachable: ask again until the deadline.
-      return 0;
+      .catch(() => 0);
+    const late = new AbortController();
+    const deadline = sleep(Math.max(0, until - Date.now()), 0, { signal: late.signal }).catch(() => 0);
+    try {
+      return await Promise.race([asked, deadline]);
+    } finally {
+      late.abort();
     }
   }
 }

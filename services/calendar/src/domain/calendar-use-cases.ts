@@ -85,7 +85,8 @@ const scheduleLinked = (calendar: Calendar, link: ScheduleLink, now: Date) =>
  * the very next booking or availability request sees the change (read your writes).
  */
 async function inForce(calendar: Calendar, deps: CalendarDeps): Promise<void> {
-  await deps.outbox.flush(calendar.id);
+  // Not awaited: a broker that holds its confirms must not hold the answer past the bounded wait.
+  void deps.outbox.flush(calendar.id);
   await deps.bookings.awaitApplied(calendar.id, calendar.version);
 }
 

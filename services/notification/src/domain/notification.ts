@@ -45,14 +45,11 @@ export interface Notification {
 }
 
 /**
- * SEQUENCE of a change's invite. Event messages are gaining the event's `version` (raised by
- * every change), and then it is that version; until they carry it, a cancellation is 1. Read
- * without a type so this compiles before and after that field exists.
+ * SEQUENCE of a change's invite: 0 for the booking, 1 for a cancellation. When event messages
+ * carry the event's version (with reschedules), SEQUENCE becomes that version.
  */
-export function sequenceOf({ kind, event }: Change): number {
-  if (kind === 'booked') return 0;
-  const version = (event as { version?: unknown }).version;
-  return typeof version === 'number' && version > 0 ? version : 1;
+export function sequenceOf({ kind }: Change): number {
+  return kind === 'booked' ? 0 : 1;
 }
 
 /**
@@ -117,10 +114,9 @@ function participants(event: EventResponse): string[] {
   ];
 }
 
-/** The booker's name, when the event carries one (events are gaining `booker_name`). */
+/** The booker's name, when the booking gave one. */
 export function bookerNameOf(event: EventResponse): string | undefined {
-  const name = (event as { booker_name?: unknown }).booker_name;
-  return typeof name === 'string' && name !== '' ? name : undefined;
+  return event.booker_name ?? undefined;
 }
 
 const formats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();

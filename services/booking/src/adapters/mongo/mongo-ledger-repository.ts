@@ -153,16 +153,16 @@ export class MongoLedgerRepository implements LedgerRepository {
       links: c.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
       version: c.version,
     };
+    const newer = { _id: c.calendarId, version: { $lt: c.version } };
     try {
-      const result = await this.calendars.updateOne(
-        { _id: c.calendarId, version: { $lt: c.version } },
-        { $set: state },
-        { upsert: true },
-      );
+      const result = await this.calendars.updateOne(newer, { $set: state }, { upsert: true });
       return result.modifiedCount + result.upsertedCount > 0;
     } catch (error) {
-      if (duplicateKeyIndex(error) === '_id_') return false;
-      throw error;
+      if (duplicateKeyIndex(error) !== '_id_') throw error;
+      // Stored meanwhile: by a concurrent first delivery (whose version may be older than this
+      // one) or by a newer version. Without the insert, the update settles which.
+      const result = await this.calendars.updateOne(newer, { $set: state });
+      return result.modifiedCount > 0;
     }
   }
 

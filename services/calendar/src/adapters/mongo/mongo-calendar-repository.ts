@@ -14,6 +14,7 @@ import {
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
+import { upcoming } from '../../domain/event-projection.js';
 
 interface CalendarDoc {
   _id: string;
@@ -75,8 +76,7 @@ const eventSchema = new mongoose.Schema<EventDoc>(
   },
   { ...schemaOptions, collection: 'calendar_events' },
 );
-// The detail's read: confirmed events of one calendar that end after now. Confirmed events never
-// overlap, so end order is start order.
+// The detail's read: confirmed events of one calendar that end after now.
 eventSchema.index(
   { calendar_id: 1, end_time: 1 },
   { name: 'confirmed_by_end', partialFilterExpression: { status: 'confirmed' } },
@@ -198,6 +198,8 @@ export class MongoCalendarRepository implements CalendarRepository {
       .find({ calendar_id: calendarId, status: 'confirmed', end_time: { $gt: now } })
       .sort({ end_time: 1 })
       .lean<EventDoc[]>();
-    return docs.map(toProjected);
+    // End order is start order only while confirmed events do not overlap; a cancel arriving
+    // after the booking that reused its time breaks that for a moment, so sort by start here.
+    return upcoming(docs.map(toProjected), now);
   }
 }
