@@ -46,6 +46,34 @@ async function healthy(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
 }
 
+/**
+ * The embedded system as `pnpm start` runs it, in a process of its own on `port`: a benchmark's
+ * load generator then does not share (and stall) the event loop it measures.
+ */
+export async function startEmbeddedProcess(port: number, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+    cwd: root,
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.endsWith('_SERVICE_URL'))),
+      LOG_LEVEL: 'warn',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await healthy(url, 60_000);
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 export async function startStack({ gatewayPort, basePort, env, output }: StackOptions): Promise<Stack> {
   const url = (i: number) => `http://127.0.0.1:${basePort + i}`;
   const serviceUrls = {
