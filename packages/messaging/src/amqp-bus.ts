@@ -9,6 +9,9 @@ import amqplib, {
 import { Duplex } from 'node:stream';
 import { REQUEST_ID_HEADER, saneRequestId, type MessageBus, type MessageHandler, type PublishOptions } from './bus.js';
 
+/** How long a publish waits for the broker's confirm. */
+const CONFIRM_TIMEOUT_MS = 10_000;
+
 export interface AmqpBusOptions {
   url: string;
   logger: Logger;
@@ -90,8 +93,12 @@ export class AmqpBus implements MessageBus {
     const content = Buffer.from(JSON.stringify(message));
     // Beside the envelope, as a header: retries and parking copy the headers along.
     const headers = options.requestId ? { [REQUEST_ID_HEADER]: options.requestId } : undefined;
-    // Each publish awaits its own confirm, so concurrent publishes are pipelined.
+    // Each publish awaits its own confirm, so concurrent publishes are pipelined. A broker that
+    // blocks (a memory or disk alarm) sends no confirm: past the limit the publish fails, the
+    // message stays in the outbox for the sweep, and nothing waits on it for ever.
+    let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('the broker did not confirm the message in time')), CONFIRM_TIMEOUT_MS);
       channel.publish(
         this.exchange,
         message.type,
@@ -105,7 +112,7 @@ export class AmqpBus implements MessageBus {
         },
         (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
       );
-    });
+    }).finally(() => clearTimeout(timer));
   }
 
   async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
