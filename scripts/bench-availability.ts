@@ -200,7 +200,7 @@ type RawClient = Client & { raw: ReturnType<typeof benchClient>['call'] };
  * then four heaviest comparisons at once, back to back for 10 s, while `/health` is asked every
  * 10 ms: how long each waits.
  */
-export async function benchHeaviestCompare(http: RawClient, requests = 100) {
+export async function benchHeaviestCompare(http: RawClient, requests = 300) {
   const ids = await seedHeaviestCalendars(http, 20);
   const base =
     `/api/calendar/compare?calendar_ids=${ids.join(',')}` + `&from=2030-03-01T00:00:00Z&to=2030-04-01T01:00:00Z`;
