@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError } from 'fastify';
-import type { Logger } from '@slotkeeper/observability';
+import { saneRequestId, type Logger } from '@slotkeeper/observability';
 import { httpError, toProblem } from './problems.js';
 
 // What happens to a request before Fastify routes it: the parser's limit and refusals, its id.
@@ -13,12 +13,9 @@ import { httpError, toProblem } from './problems.js';
  */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** The client's `x-request-id` when it is a sane token, otherwise a fresh one. */
 export function requestIdOf(request: IncomingMessage): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+  return saneRequestId(request.headers['x-request-id']) ?? randomUUID();
 }
 
 const REFUSALS: Record<string, [number, string]> = {

@@ -32,11 +32,4 @@ export interface MessageBus {
 /** The AMQP header that carries `PublishOptions.requestId`. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/**
- * A request id as a publisher handed it over, kept only when it is a sane token: the rule the
- * HTTP apps apply to `x-request-id` (letters, digits, `._:-`, at most 128 characters). Anything
- * else is dropped rather than written into log lines.
- */
-export function saneRequestId(value: unknown): string | undefined {
-  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
-}
+export { saneRequestId } from '@slotkeeper/observability';

@@ -38,3 +38,12 @@ export function createLogger({ service, level, destination }: LoggerConfig): Log
 
 /** A logger that drops everything, for tests that do not read logs. */
 export const silentLogger = (): Logger => pino({ level: 'silent' });
+
+/**
+ * A request id as a client or publisher handed it over, kept only when it is a sane token
+ * (letters, digits, `._:-`, at most 128 characters): anything else is dropped rather than
+ * written into log lines. One rule for HTTP requests and messages alike.
+ */
+export function saneRequestId(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : undefined;
+}
