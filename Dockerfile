@@ -18,5 +18,6 @@ WORKDIR /app
 COPY --from=install --chown=node:node /app /app
 USER node
 EXPOSE 8080
-# Sources run through tsx (no separate build step, as in development); override per container.
-CMD ["node", "--import", "tsx", "gateway/src/main.ts"]
+# Sources run through tsx (no separate build step, as in development). Alone, the image runs the
+# embedded system; compose runs the gateway and each service with a command of their own.
+CMD ["node", "--import", "tsx", "packages/embedded/src/main.ts"]

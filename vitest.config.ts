@@ -21,6 +21,7 @@ export default defineConfig({
       ...packages.map((name) => project(`packages/${name}`, name, 'Asia/Kolkata')),
       ...services.map((name) => project(`services/${name}`, name, 'Asia/Kolkata')),
       project('gateway', 'gateway', 'Asia/Kolkata'),
+      project('packages/embedded', 'embedded', 'Asia/Kolkata'),
       project('scripts', 'e2e', 'Asia/Kolkata'),
       // The pure date maths runs again under UTC, so both zones are covered.
       project('packages/time', 'time', 'UTC'),

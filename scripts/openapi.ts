@@ -3,7 +3,7 @@
  * linters and client generators: `pnpm openapi openapi.json`.
  */
 import { writeFile } from 'node:fs/promises';
-import { buildEmbeddedSystem } from '@slotkeeper/gateway';
+import { buildEmbeddedSystem } from '@slotkeeper/embedded';
 import { silentLogger } from '@slotkeeper/observability';
 
 const [file] = process.argv.slice(2);

@@ -51,7 +51,7 @@ async function healthy(url: string, timeoutMs: number): Promise<void> {
  * load generator then does not share (and stall) the event loop it measures.
  */
 export async function startEmbeddedProcess(port: number, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/embedded/src/main.ts'], {
     cwd: root,
     env: {
       ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.endsWith('_SERVICE_URL'))),

@@ -1,3 +1,3 @@
 export { buildGateway, type GatewayDeps } from './gateway-app.js';
-export { buildEmbeddedSystem, type EmbeddedOptions } from './embedded.js';
 export { ROUTES } from './route-table.js';
+export { gatewayConfig } from './config.js';

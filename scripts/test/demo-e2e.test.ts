@@ -1,4 +1,4 @@
-import { buildEmbeddedSystem } from '@slotkeeper/gateway';
+import { buildEmbeddedSystem } from '@slotkeeper/embedded';
 import { silentLogger } from '@slotkeeper/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';

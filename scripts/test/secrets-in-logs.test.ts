@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { buildEmbeddedSystem } from '@slotkeeper/gateway';
+import { buildEmbeddedSystem } from '@slotkeeper/embedded';
 import { createLogger } from '@slotkeeper/observability';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../demo-flow.js';

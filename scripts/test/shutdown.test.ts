@@ -59,7 +59,7 @@ async function startEmbedded(): Promise<Running> {
   };
   // None of the service URLs: the embedded system, as `pnpm start` runs it.
   for (const name of ['USER', 'SCHEDULE', 'CALENDAR', 'BOOKING']) delete env[`${name}_SERVICE_URL`];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/embedded/src/main.ts'], {
     cwd: root,
     env,
     detached: true,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../src/route-table.js';
+import { ROUTES } from '@slotkeeper/gateway';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;

@@ -7,7 +7,7 @@ import {
 import { BookingServiceSync, buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { randomBytes } from 'node:crypto';
 import { internalKeys } from '@slotkeeper/auth';
-import { injectUpstream, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
+import { injectUpstream, signedUpstream, type HttpApp, type Upstream } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { buildNotificationApp, HttpOwnerDirectory, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
 import type { Logger } from '@slotkeeper/observability';
@@ -15,7 +15,7 @@ import { buildScheduleApp, MemoryScheduleRepository } from '@slotkeeper/schedule
 import { CalendarServiceClient, ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock, type Clock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
-import { buildGateway } from './gateway-app.js';
+import { buildGateway } from '@slotkeeper/gateway';
 
 export interface EmbeddedOptions {
   logger: Logger;
@@ -29,6 +29,12 @@ export interface EmbeddedOptions {
   trustProxy?: string[];
 }
 
+export interface EmbeddedSystem {
+  /** The only part that listens. */
+  gateway: HttpApp;
+  bus: InProcessBus;
+}
+
 /**
  * The whole system in one process: every service on in-memory stores, talking through the
  * in-process bus, reached by the gateway without sockets. The default of `pnpm start`.
@@ -40,7 +46,7 @@ export async function buildEmbeddedSystem({
   publicBaseUrl = 'http://127.0.0.1:3000',
   rateLimitPerMinute,
   trustProxy,
-}: EmbeddedOptions) {
+}: EmbeddedOptions): Promise<EmbeddedSystem> {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
   // One process: its own secret, never written anywhere.

@@ -9,7 +9,7 @@ import {
   scheduleLinkInput,
   timeSlotInput,
 } from '@slotkeeper/contracts';
-import { ROUTES } from '../src/route-table.js';
+import { ROUTES } from '@slotkeeper/gateway';
 import { harness, type Harness, type Json } from './harness.js';
 
 /** Every field name of the request schemas, to mix with hostile values. */

@@ -6,7 +6,7 @@ import { silentLogger } from '@slotkeeper/observability';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { ManualClock } from '@slotkeeper/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../src/route-table.js';
+import { ROUTES } from '@slotkeeper/gateway';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import { messageSchemas } from '@slotkeeper/contracts';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../src/route-table.js';
+import { ROUTES } from '@slotkeeper/gateway';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;

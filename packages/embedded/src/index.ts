@@ -1,0 +1,1 @@
+export { buildEmbeddedSystem, type EmbeddedOptions, type EmbeddedSystem } from './embedded.js';

@@ -1,0 +1,17 @@
+import { gatewayConfig } from '@slotkeeper/gateway';
+import { listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { createLogger } from '@slotkeeper/observability';
+import { buildEmbeddedSystem } from './embedded.js';
+
+/** `pnpm start`: the whole system in this process, on in-memory stores and the in-process bus. */
+const config = readConfig(gatewayConfig);
+const { gateway } = await buildEmbeddedSystem({
+  // Each service of the embedded system names itself on its own lines.
+  logger: createLogger({}),
+  rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`,
+  ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
+});
+const address = await listenUntilSignal(gateway, config);
+console.log(`Slotkeeper (embedded: in-memory stores, in-process bus) listening on ${address}`);
+console.log(`API reference: ${address}/docs`);
