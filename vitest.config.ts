@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-const project = (root: string, name: string, tz: string) => ({
+const project = (root: string, name: string, tz: string, include = ['test/**/*.test.ts']) => ({
   test: {
     name: `${name} (${tz})`,
     root,
-    include: ['test/**/*.test.ts'],
+    include,
     // Local-time bugs hide under UTC: every suite runs in a zone with a half-hour offset.
     env: { TZ: tz },
     testTimeout: 20_000,
@@ -22,7 +22,9 @@ export default defineConfig({
       ...services.map((name) => project(`services/${name}`, name, 'Asia/Kolkata')),
       project('gateway', 'gateway', 'Asia/Kolkata'),
       project('packages/embedded', 'embedded', 'Asia/Kolkata'),
-      project('scripts', 'e2e', 'Asia/Kolkata'),
+      // The scripts' own checks (host probes, the API client's types), and the end-to-end tests.
+      project('scripts', 'scripts', 'Asia/Kolkata', ['{bench,demo,openapi,stack}/**/*.test.ts']),
+      project('scripts/e2e', 'e2e', 'Asia/Kolkata', ['*.test.ts']),
       // The pure date maths runs again under UTC, so both zones are covered.
       project('packages/time', 'time', 'UTC'),
       project('packages/availability', 'availability', 'UTC'),

@@ -2,17 +2,15 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
-import { problem } from '@slotkeeper/contracts';
+import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { addHealthRoute, createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
 import type { Logger } from '@slotkeeper/observability';
 import type { FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
 import { authenticator } from './authenticate.js';
-import { completeDocument, openapiDefinition } from './openapi.js';
-import { ROUTES, type GatewayRoute, type ServiceName } from './route-table.js';
+import { completeDocument, documented, openapiDefinition } from './openapi.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -114,11 +112,11 @@ export async function buildGateway({
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   addHealthRoute(app, () => healthOf(upstreams));
 
-  for (const route of ROUTES) {
+  for (const route of API_ROUTES) {
     const upstream = upstreams[route.service];
     app.route({
       method: route.method,
-      url: route.url,
+      url: route.path,
       schema: documented(route),
       handler: async (request, reply) => {
         const body = request.body as Buffer | undefined;
@@ -147,51 +145,4 @@ export async function buildGateway({
     });
   }
   return app;
-}
-
-const DESCRIPTIONS: Record<string, string> = {
-  200: 'OK',
-  201: 'Created',
-  400: 'Invalid request: `errors` lists every bad field',
-  401: 'Missing, malformed or unknown credentials',
-  403: "Another user's credentials",
-  404: 'Unknown id',
-  409: 'In conflict with what is stored (see `detail`)',
-  422: 'Well-formed, but not bookable (see `detail`)',
-};
-
-const SECURITY: Record<GatewayRoute['access'], Array<Record<string, string[]>>> = {
-  public: [],
-  owner: [{ apiKey: [] }],
-  'owner-or-cancel-token': [{ apiKey: [] }, { cancelToken: [] }],
-};
-
-/** One documented answer: a refusal is a problem document, a 204 has no body at all. */
-function answer(status: string, schema: z.ZodType) {
-  if (status === '204') return schema;
-  const description = DESCRIPTIONS[status] ?? (Number(status) >= 400 ? 'Refused' : 'OK');
-  if (Number(status) >= 400) return { description, content: { 'application/problem+json': { schema: problem } } };
-  return { description, content: { 'application/json': { schema } } };
-}
-
-/**
- * A route's schema for the docs: its name, security, and every answer it gives (the 429, 503, 413
- * and 415 that any route may give are added to the whole document, by `completeDocument`).
- * Typed loosely: the gateway relays whatever the service answered, it does not build the replies.
- */
-function documented(route: GatewayRoute) {
-  const { response, ...input } = route.schema;
-  const credentials = route.access === 'public' ? [401] : [401, 403];
-  const answers: Record<string, z.ZodType> = {
-    ...response,
-    ...Object.fromEntries(credentials.map((status) => [status, problem])),
-  };
-  return {
-    ...input,
-    operationId: route.operationId,
-    summary: route.summary,
-    tags: [route.tag],
-    security: SECURITY[route.access],
-    response: Object.fromEntries(Object.entries(answers).map(([status, schema]) => [status, answer(status, schema)])),
-  };
 }

@@ -1,3 +1,2 @@
 export { buildGateway, type GatewayDeps } from './gateway-app.js';
-export { ROUTES } from './route-table.js';
 export { gatewayConfig } from './config.js';

@@ -1,13 +1,14 @@
 import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
-import { envelope, messageSchemas } from '@slotkeeper/contracts';
+import { envelope, messageSchemas, type Access, type RouteDeclaration } from '@slotkeeper/contracts';
 import { RETRY_AFTER_SECONDS } from '@slotkeeper/http-kit';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 /**
- * The OpenAPI document the gateway serves at `/docs/json`: the routes come from the route table
- * (through @fastify/swagger and fastify-type-provider-zod), the named schemas from the zod
- * registry, and the messages from `messageSchemas`, so nothing here restates a schema.
+ * The OpenAPI document the gateway serves at `/docs/json`: the routes come from their declarations
+ * in contracts (`apiRoutes`, through @fastify/swagger and fastify-type-provider-zod), the named
+ * schemas from the zod registry, and the messages from `messageSchemas`, so nothing here restates
+ * a schema or a status.
  */
 
 // Each message's envelope, with its own `type`, registered as the component `<Type>Message`.
@@ -96,6 +97,56 @@ export function openapiDefinition(bodyLimit: number): NonNullable<FastifyDynamic
   return Object.assign(definition, { 'x-messages': Object.fromEntries(messages) });
 }
 
+const DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  400: 'Invalid request: `errors` lists every bad field',
+  401: 'Missing, malformed or unknown credentials',
+  403: "Another user's credentials",
+  404: 'Unknown id',
+  409: 'In conflict with what is stored (see `detail`)',
+  422: 'Well-formed, but not bookable (see `detail`)',
+};
+
+/** Answers any route may give, described once under `components.responses`. */
+const SHARED_RESPONSES: Record<string, string> = {
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
+
+const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
+  public: [],
+  owner: [{ apiKey: [] }],
+  'owner-or-cancel-token': [{ apiKey: [] }, { cancelToken: [] }],
+};
+
+/** One documented answer: a refusal is a problem document, a 204 has no body at all. */
+function answer(status: string, schema: z.ZodType) {
+  if (status === '204') return schema;
+  const refused = Number(status) >= 400;
+  const description = DESCRIPTIONS[status] ?? (refused ? 'Refused' : 'OK');
+  return { description, content: { [refused ? 'application/problem+json' : 'application/json']: { schema } } };
+}
+
+/**
+ * A declared route's schema for the docs: its input, name, security, and every answer its
+ * declaration lists. Typed loosely: the gateway relays whatever the service answered, it does
+ * not build the replies.
+ */
+export function documented(route: RouteDeclaration) {
+  const { response, ...input } = route.schema;
+  return {
+    ...input,
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: SECURITY[route.access],
+    response: Object.fromEntries(Object.entries(response).map(([status, schema]) => [status, answer(status, schema)])),
+  };
+}
+
 interface Operation {
   requestBody?: unknown;
   responses?: Record<string, unknown>;
@@ -110,8 +161,9 @@ const refsIn = (value: unknown): string[] =>
 
 /**
  * Completes the document @fastify/swagger built: the named zod schemas become its components
- * (fastify-type-provider-zod's `jsonSchemaTransformObject`), the answers every route may give
- * (429, 503; 413 and 415 where it takes a body) are added, and components no one refers to (the
+ * (fastify-type-provider-zod's `jsonSchemaTransformObject`), the answers any route may give (413,
+ * 415, 429, 503) refer to their one description, the 429 and 503 of the gateway itself are added
+ * to its own routes (`/health`), which no declaration lists, and components no one refers to (the
  * `…Input` twins of output schemas) are left out.
  */
 export const completeDocument: SwaggerTransformObject = (input) => {
@@ -119,11 +171,9 @@ export const completeDocument: SwaggerTransformObject = (input) => {
   for (const operations of Object.values(doc.paths ?? {})) {
     for (const operation of Object.values(operations)) {
       const responses = (operation.responses ??= {});
-      responses['429'] ??= ref('responses', 'TooManyRequests');
-      responses['503'] ??= ref('responses', 'ServiceUnavailable');
-      if (operation.requestBody) {
-        responses['413'] ??= ref('responses', 'PayloadTooLarge');
-        responses['415'] ??= ref('responses', 'UnsupportedMediaType');
+      for (const status of new Set([...Object.keys(responses), '429', '503'])) {
+        const shared = SHARED_RESPONSES[status];
+        if (shared) responses[status] = ref('responses', shared);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Principal } from './principal.js';
+import type { Principal } from '@slotkeeper/errors';
 
 /**
  * The header that carries the gateway's word on who a request acts for, to the services behind

@@ -60,6 +60,34 @@ export function cancelToken(eventId: string, serverKey: Buffer, stored?: StoredS
   return { token: `ct_${eventId}_${secret}`, stored: { salt, hash: digest(salt, secret) } };
 }
 
+/** Reads the tokens of one kind: the id each names, and whether its secret is the one stored. */
+function tokensOf(kind: ParsedToken['kind']) {
+  const parse = (token: string) => {
+    const parsed = parseToken(token);
+    return parsed?.kind === kind ? parsed : null;
+  };
+  return {
+    /** The user (api key) or event (cancel token) the token names; null for any other token. */
+    idOf: (token: string): string | null => parse(token)?.id ?? null,
+    matches(token: string, stored: StoredSecret): boolean {
+      const parsed = parse(token);
+      return parsed !== null && secretMatches(parsed.secret, stored);
+    },
+  };
+}
+
+/** The user service's api keys, as its domain's port asks for them. */
+export const apiKeys = { issue: newApiKey, ...tokensOf('api_key') };
+
+/** The booking service's cancel tokens, derived with `serverKey`, as its domain's port asks for them. */
+export function cancelTokens(serverKey: Buffer) {
+  return {
+    issue: (eventId: string) => cancelToken(eventId, serverKey),
+    reissue: (eventId: string, stored: StoredSecret) => cancelToken(eventId, serverKey, stored).token,
+    ...tokensOf('cancel_token'),
+  };
+}
+
 /** Reads `Authorization`: the bearer token, `missing`, or `malformed` for any other shape. */
 export function bearerToken(header: string | undefined): string | 'missing' | 'malformed' {
   if (header === undefined || header === '') return 'missing';

@@ -1,9 +1,11 @@
 import { ForbiddenError, UnauthorizedError } from '@slotkeeper/errors';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  apiKeys,
   assertOwner,
   bearerToken,
   cancelToken,
+  cancelTokens,
   identitySigner,
   identityVerifier,
   internalKeys,
@@ -53,6 +55,36 @@ describe('cancel tokens', () => {
     const otherServer = internalKeys('another secret');
     expect(cancelToken(USER, otherServer.cancelTokens, first.stored).token).not.toBe(first.token);
     expect(cancelToken(USER, keys.cancelTokens).token).not.toBe(first.token);
+  });
+});
+
+describe('the secrets as the domains’ ports take them', () => {
+  const tokens = cancelTokens(keys.cancelTokens);
+
+  it('when a key or token is issued, then it names its user or event, matches only what was stored of it, and is derived again from that', () => {
+    const key = apiKeys.issue(USER);
+    expect(apiKeys.idOf(key.token)).toBe(USER);
+    expect(apiKeys.matches(key.token, key.stored)).toBe(true);
+    expect(apiKeys.matches(apiKeys.issue(USER).token, key.stored)).toBe(false);
+    const token = tokens.issue(USER);
+    expect(tokens.idOf(token.token)).toBe(USER);
+    expect(tokens.matches(token.token, token.stored)).toBe(true);
+    expect(tokens.reissue(USER, token.stored)).toBe(token.token);
+    expect(cancelTokens(internalKeys('another secret').cancelTokens).reissue(USER, token.stored)).not.toBe(token.token);
+  });
+
+  it('when given the other kind of secret, or anything else, then it names nobody and matches nothing', () => {
+    const key = apiKeys.issue(USER);
+    const token = tokens.issue(USER);
+    expect(tokens.idOf(key.token)).toBeNull();
+    expect(tokens.matches(key.token, key.stored)).toBe(false);
+    expect(apiKeys.idOf(token.token)).toBeNull();
+    expect(apiKeys.matches(token.token, token.stored)).toBe(false);
+    for (const junk of ['', 'sk_', `ct_${USER}`, `Bearer ${token.token}`]) {
+      expect(apiKeys.idOf(junk)).toBeNull();
+      expect(tokens.idOf(junk)).toBeNull();
+      expect(tokens.matches(junk, token.stored)).toBe(false);
+    }
   });
 });
 

@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './calendars.js';
 export * from './availability.js';
 export * from './messages.js';
+export * from './routes.js';

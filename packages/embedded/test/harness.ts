@@ -1,4 +1,13 @@
 import { silentLogger } from '@slotkeeper/observability';
+import {
+  apiSetup,
+  booking,
+  inProcessClient,
+  type ApiResult,
+  type NewBooking,
+  type NewCalendar,
+  type NewSchedule,
+} from '@slotkeeper/testing/api';
 import { ManualClock } from '@slotkeeper/time';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
@@ -35,11 +44,14 @@ export interface Harness {
 const ID = /[0-9a-f]{24}/g;
 
 /**
- * The embedded system behind its gateway, a clock that stands still, and request helpers.
+ * The embedded system behind its gateway, a clock that stands still, and request helpers: the
+ * setup ones (`user`, `schedule`, `calendar`, `bookable`, `book`) are `@slotkeeper/testing/api`'s
+ * typed client over `inject`; `send` is a raw request, for tests of what the API makes of
+ * anything a client may send.
  *
- * `send` acts as the owner: it remembers each user's api key and which key created which
- * resource, and sends the key of the first id it knows in the URL or the body's `user_id` /
- * `calendar_id`. A test that is about credentials sets `authorization` itself ('' for none).
+ * Every helper acts as the owner: the harness remembers each user's api key and which key
+ * created which resource, and sends the key of the first id it knows in the URL or the body's
+ * `user_id` / `calendar_id`. A test that is about credentials sets `authorization` itself ('' for none).
  */
 export async function harness(
   now = '2030-06-01T00:00:00Z',
@@ -52,6 +64,7 @@ export async function harness(
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     ...(options.trustProxy && { trustProxy: options.trustProxy }),
   });
+  const api = apiSetup(inProcessClient(gateway));
   const keyOf = new Map<string, string>();
 
   const ownerKey = (url: string, body: unknown): string | undefined => {
@@ -59,6 +72,15 @@ export async function harness(
     const ids = [...(url.match(ID) ?? []), fields.user_id, fields.calendar_id].filter((id) => typeof id === 'string');
     return ids.map((id) => keyOf.get(id)).find((key) => key !== undefined);
   };
+  /** A created resource belongs to the key that created it; a new user to its own. */
+  const remember = (reply: Reply, key: string | undefined) => {
+    if (reply.status === 201 && typeof reply.body?.id === 'string') {
+      const created = reply.body.api_key ?? key;
+      if (created) keyOf.set(reply.body.id, created);
+    }
+  };
+  /** The owner of `userId` as the setup requests need it: its id and its key. */
+  const owner = (userId: string) => ({ id: userId, api_key: keyOf.get(userId) ?? '' });
 
   const send = async (
     method: Method,
@@ -79,10 +101,7 @@ export async function harness(
       headers: response.headers,
       body: response.body ? response.json() : undefined,
     };
-    if (reply.status === 201 && typeof reply.body?.id === 'string') {
-      const created = reply.body.api_key ?? key;
-      if (created) keyOf.set(reply.body.id, created);
-    }
+    remember(reply, key);
     return reply;
   };
 
@@ -93,28 +112,22 @@ export async function harness(
     return response.body as Json;
   }
 
+  /** Keeps the key a setup request was made with for the resource it made. */
+  const kept = <T extends { id: string }>(resource: T, key: string): T & Json => {
+    remember({ status: 201, headers: {}, body: resource }, key);
+    return resource as T & Json;
+  };
+
   let emails = 0;
-  const user = (timezone = 'Europe/Berlin') =>
-    created('/api/user/users', { name: 'Ann', email: `ann${++emails}@example.com`, timezone });
+  const user = async (timezone = 'Europe/Berlin') =>
+    kept(await api.user({ email: `ann${++emails}@example.com`, timezone }), '');
 
-  const schedule = (userId: string, extra: Record<string, unknown> = {}) =>
-    created('/api/schedule/availability_schedules', {
-      user_id: userId,
-      name: 'Work hours',
-      time_slots: [
-        { day_of_week: 'monday', start_time: '09:00', end_time: '12:00' },
-        { day_of_week: 'monday', start_time: '13:00', end_time: '17:00' },
-      ],
-      ...extra,
-    });
+  // The tests' extras may be anything a client sends: the API, not the type, judges them.
+  const schedule = async (userId: string, extra: Record<string, unknown> = {}) =>
+    kept(await api.schedule(owner(userId), extra as Partial<NewSchedule>), owner(userId).api_key);
 
-  const calendar = (userId: string, scheduleIds: string[], extra: Record<string, unknown> = {}) =>
-    created('/api/calendar/calendars', {
-      user_id: userId,
-      name: 'Intro calls',
-      availability_schedule_ids: scheduleIds,
-      ...extra,
-    });
+  const calendar = async (userId: string, scheduleIds: string[], extra: Record<string, unknown> = {}) =>
+    kept(await api.calendar(owner(userId), scheduleIds, extra as Partial<NewCalendar>), owner(userId).api_key);
 
   /** A user in Berlin with Monday 09–12 and 13–17 hours and a calendar of 30-minute meetings. */
   async function bookable(rules: Record<string, unknown> = { meeting_duration_minutes: 30 }) {
@@ -124,20 +137,23 @@ export async function harness(
     return { owner, hours, cal };
   }
 
-  const book = (calendarId: string, start: string, end: string, extra: Record<string, unknown> = {}, headers = {}) =>
-    send(
-      'POST',
-      '/api/event/events',
-      {
-        calendar_id: calendarId,
-        title: 'Intro call',
-        start_time: start,
-        end_time: end,
-        booked_by: 'bob@example.com',
-        ...extra,
-      },
-      headers,
-    );
+  async function book(
+    calendarId: string,
+    start: string,
+    end: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
+    const key = 'authorization' in headers ? undefined : keyOf.get(calendarId);
+    const body = booking(calendarId, start, end, extra as Partial<NewBooking>);
+    const reply = toReply(await api.tryBook(body, { ...(key && { authorization: `Bearer ${key}` }), ...headers }));
+    remember(reply, key);
+    return reply;
+  }
 
   return { gateway, bus, clock, send, created, user, schedule, calendar, bookable, book };
+}
+
+function toReply({ data, error, response }: ApiResult<unknown>): Reply {
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: data ?? error };
 }

@@ -1,34 +1,36 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createCalendarBody,
-  createEventBody,
-  createScheduleBody,
-  createUserBody,
-  dateOverrideInput,
-  scheduleLinkInput,
-  timeSlotInput,
-} from '@slotkeeper/contracts';
-import { ROUTES } from '@slotkeeper/gateway';
+import { API_ROUTES, type RouteDeclaration } from '@slotkeeper/contracts';
+import { z } from 'zod';
 import { harness, type Harness, type Json } from './harness.js';
 
-/** Every field name of the request schemas, to mix with hostile values. */
-const FIELDS = [
-  '__proto__',
-  'constructor',
-  ...new Set(
-    [
-      createUserBody,
-      createScheduleBody,
-      createCalendarBody,
-      scheduleLinkInput,
-      createEventBody,
-      timeSlotInput,
-      dateOverrideInput,
-    ].flatMap((schema) => Object.keys(schema.shape)),
-  ),
-];
-const QUERY = ['tz', 'from', 'to', 'duration', 'date', 'calendar_ids', 'user_id', 'quorum', 'explain'];
+/** Every property name a schema takes as input, nested objects included. */
+function fieldNames(schema: z.ZodType | undefined): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && value && typeof value === 'object') Object.keys(value).forEach((n) => names.add(n));
+      visit(value);
+    }
+  };
+  if (schema) visit(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+  return [...names];
+}
+
+/** A route's body and query field names, from its declaration, to mix with hostile values. */
+const fieldsOf = (route: RouteDeclaration) => ({
+  body: ['__proto__', 'constructor', ...fieldNames(route.schema.body)],
+  query: fieldNames(route.schema.querystring),
+});
+const ALL_BODY_FIELDS = [...new Set(API_ROUTES.flatMap((route) => fieldsOf(route).body))];
+const ALL_QUERY_FIELDS = [...new Set(API_ROUTES.flatMap((route) => fieldsOf(route).query))];
+
+/** Mostly a route's own names, sometimes another route's (which it must refuse or ignore). */
+const nameFrom = (own: string[], all: string[]) =>
+  own.length === 0
+    ? fc.constantFrom(...all)
+    : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own) }, { weight: 1, arbitrary: fc.constantFrom(...all) });
 
 /** Deeply nested arrays and objects, for parsers and validators that recurse. */
 const deep = fc.integer({ min: 20, max: 400 }).map((depth) => {
@@ -84,64 +86,68 @@ describe('hostile input never hurts', () => {
     fc.constant({ $ne: null }),
     fc.array(hostileString(), { maxLength: 5 }),
   );
-  const body = fc.oneof(
-    fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 8 }).map((b) => JSON.stringify(b)),
-    fc.jsonValue().map((v) => JSON.stringify(v)),
-    deep.map((v) => JSON.stringify(v)),
-    fc.constantFrom(
-      '{"name": "a", "name": {"$gt": ""}}',
-      '{"a":',
-      '[',
-      'null',
-      '',
-      '\u0000',
-      '{"__proto__": {"admin": true}}',
-    ),
-    fc.string({ maxLength: 200 }),
-  );
-  const request = fc.record({
-    route: fc.constantFrom(...ROUTES),
-    param: hostileString(),
-    query: fc.array(fc.tuple(fc.constantFrom(...QUERY), hostileString()), { maxLength: 4 }),
-    body,
-    contentType: fc.constantFrom(
-      'application/json',
-      'application/json; charset=utf-8',
-      'text/plain',
-      'application/x-www-form-urlencoded',
-    ),
-    // Mostly the owner's key, so that owner routes judge the input rather than refuse at the door.
-    authorization: fc.oneof(
-      { weight: 6, arbitrary: fc.constant(() => `Bearer ${String(valid.user.api_key)}`).map((f) => f()) },
-      { weight: 1, arbitrary: fc.constant('') },
-      { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e ]{0,120}$/) },
-      {
-        weight: 1,
-        arbitrary: fc
-          .tuple(fc.constantFrom('sk_', 'ct_', ''), fc.stringMatching(/^[\w-]{0,60}$/))
-          .map(([prefix, junk]) => `Bearer ${prefix}${junk}`),
-      },
-    ),
+  const body = (fields: string[]) =>
+    fc.oneof(
+      fc.dictionary(nameFrom(fields, ALL_BODY_FIELDS), hostileValue, { maxKeys: 8 }).map((b) => JSON.stringify(b)),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      deep.map((v) => JSON.stringify(v)),
+      fc.constantFrom(
+        '{"name": "a", "name": {"$gt": ""}}',
+        '{"a":',
+        '[',
+        'null',
+        '',
+        '\u0000',
+        '{"__proto__": {"admin": true}}',
+      ),
+      fc.string({ maxLength: 200 }),
+    );
+  const request = fc.constantFrom(...API_ROUTES).chain((route) => {
+    const fields = fieldsOf(route);
+    return fc.record({
+      route: fc.constant(route),
+      param: hostileString(),
+      query: fc.array(fc.tuple(nameFrom(fields.query, ALL_QUERY_FIELDS), hostileString()), { maxLength: 4 }),
+      body: body(fields.body),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+      ),
+      // Mostly the owner's key, so that owner routes judge the input rather than refuse at the door.
+      authorization: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(() => `Bearer ${String(valid.user.api_key)}`).map((f) => f()) },
+        { weight: 1, arbitrary: fc.constant('') },
+        { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e ]{0,120}$/) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(fc.constantFrom('sk_', 'ct_', ''), fc.stringMatching(/^[\w-]{0,60}$/))
+            .map(([prefix, junk]) => `Bearer ${prefix}${junk}`),
+        },
+      ),
+    });
   });
 
   it('when thousands of random and malformed requests hit every route, then none gets a 5xx', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ route, param, query, body, contentType, authorization }) => {
-        const path = route.url.replace(/:\w+/g, () => encodeURIComponent(param.slice(0, 2_000)));
+        const path = route.path.replace(/:\w+/g, () => encodeURIComponent(param.slice(0, 2_000)));
         const search = query.map(([k, v]) => `${k}=${encodeURIComponent(v.slice(0, 2_000))}`).join('&');
         const response = await h.gateway.inject({
           method: route.method,
           url: search ? `${path}?${search}` : path,
           headers: { 'content-type': contentType, authorization },
-          ...(route.method === 'POST' ? { payload: body } : {}),
+          ...(route.schema.body ? { payload: body } : {}),
         });
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         expect(response.statusCode, `${route.method} ${path}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
         if (response.statusCode >= 400) {
           expect(response.headers['content-type']).toContain('application/problem+json');
         }
-        if (route.url === '/api/event/events' && response.statusCode === 201) booked.add(response.json().id);
+        if (route.operationId === 'bookEvent' && response.statusCode === 201) booked.add(response.json().id);
       }),
       { numRuns: 3_000 },
     );

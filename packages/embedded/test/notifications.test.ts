@@ -1,6 +1,7 @@
 import { createEnvelope, type EventResponse } from '@slotkeeper/contracts';
 import { LogNotifier, type Notification, type Notifier, type NotifyLog } from '@slotkeeper/notification-service';
 import { createLogger } from '@slotkeeper/observability';
+import { apiSetup, bearer, booking, inProcessClient, weekly } from '@slotkeeper/testing/api';
 import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
@@ -43,80 +44,34 @@ async function system() {
     notifier,
     publicBaseUrl: 'https://slots.example/',
   });
-  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, headers = {}) => {
-    const response = await gateway.inject({
-      method,
-      url,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-    return { status: response.statusCode, body: response.body ? response.json() : undefined };
-  };
-  const owner = (
-    await call('POST', '/api/user/users', {
-      name: 'Alice Owner',
-      email: 'alice@example.com',
-      timezone: 'Europe/Berlin',
-    })
-  ).body as { id: string; api_key: string };
-  const asOwner = { authorization: `Bearer ${owner.api_key}` };
-  const hours = (
-    await call(
-      'POST',
-      '/api/schedule/availability_schedules',
-      {
-        user_id: owner.id,
-        name: 'Work',
-        time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
-      },
-      asOwner,
-    )
-  ).body as { id: string };
-  const calendar = (
-    await call(
-      'POST',
-      '/api/calendar/calendars',
-      { user_id: owner.id, name: 'Intro calls', availability_schedule_ids: [hours.id], meeting_duration_minutes: 30 },
-      asOwner,
-    )
-  ).body as { id: string };
+  const api = apiSetup(inProcessClient(gateway));
+  const owner = await api.user({ name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' });
+  const hours = await api.schedule(owner, { name: 'Work', time_slots: weekly(['monday'], ['09:00', '17:00']) });
+  const calendar = await api.calendar(owner, [hours.id], { meeting_duration_minutes: 30 });
   /** Another calendar of the same owner, whose owner nothing has looked up yet. */
-  const newCalendar = async () =>
-    (
-      await call(
-        'POST',
-        '/api/calendar/calendars',
-        { user_id: owner.id, name: 'Demos', availability_schedule_ids: [hours.id] },
-        asOwner,
-      )
-    ).body as { id: string };
+  const newCalendar = () => api.calendar(owner, [hours.id], { name: 'Demos' });
   const book = (headers: Record<string, string> = {}) =>
-    call(
-      'POST',
-      '/api/event/events',
-      {
-        calendar_id: calendar.id,
-        title: 'Intro call',
-        start_time: '2030-06-03T09:00:00+02:00',
-        end_time: '2030-06-03T09:30:00+02:00',
+    api.tryBook(
+      booking(calendar.id, '2030-06-03T09:00:00+02:00', '2030-06-03T09:30:00+02:00', {
         booked_by: 'ann@example.com',
         guests: ['bob@example.com'],
-      },
+      }),
       headers,
     );
-  return { gateway, bus, call, book, newCalendar, notifier, lines, calendar };
+  return { gateway, bus, client: api.client, book, newCalendar, notifier, lines, calendar };
 }
 
 describe('notifications in the embedded system', () => {
   it('when an event is booked and then canceled, then the booker, the guest and the calendar’s owner are told of both', async () => {
-    const { gateway, call, book, notifier, calendar } = await system();
+    const { gateway, client, book, notifier, calendar } = await system();
     const booked = await book();
-    expect(booked.status).toBe(201);
-    const event = booked.body as EventResponse & { cancel_token: string };
-    const canceled = await call('DELETE', `/api/event/events/${event.id}`, undefined, {
-      authorization: `Bearer ${event.cancel_token}`,
+    expect(booked.response.status).toBe(201);
+    const event = booked.data!;
+    const canceled = await client.DELETE('/api/event/events/{event_id}', {
+      params: { path: { event_id: event.id } },
+      headers: bearer(event.cancel_token),
     });
-    expect(canceled.status).toBe(204);
+    expect(canceled.response.status).toBe(204);
     await eventually(() => expect(notifier.sent).toHaveLength(4));
     await gateway.close();
 
@@ -136,7 +91,7 @@ describe('notifications in the embedded system', () => {
 
   it('when a message comes with a request id, then the notification’s lines and the owner lookups it causes carry it', async () => {
     const { gateway, bus, book, newCalendar, notifier, lines } = await system();
-    const { cancel_token: _token, ...booked } = (await book()).body as EventResponse & { cancel_token: string };
+    const { cancel_token: _token, ...booked } = (await book()).data!;
     await eventually(() => expect(notifier.sent).toHaveLength(2));
     const calendar = await newCalendar();
     // An event as the booking service announces it, published as its outbox relay will: with the
@@ -160,7 +115,7 @@ describe('notifications in the embedded system', () => {
   it('when a booking is made with x-request-id, then the notification’s lines for its mails, and the lookups they cause, carry that id', async () => {
     const { gateway, book, notifier, lines } = await system();
     const booked = await book({ 'x-request-id': 'trace-me-123' });
-    expect(booked.status).toBe(201);
+    expect(booked.response.status).toBe(201);
     await eventually(() => expect(notifier.sent).toHaveLength(2));
     await gateway.close();
     const traced = lines.filter((line) => line.reqId === 'trace-me-123');

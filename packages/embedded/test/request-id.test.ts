@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@slotkeeper/observability';
+import { apiSetup, bearer, inProcessClient } from '@slotkeeper/testing/api';
 import { describe, expect, it } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
@@ -19,30 +20,23 @@ describe('request ids in logs', () => {
   it('when a request crosses services, then every service logs it under the same id', async () => {
     const { lines, logger } = recorded();
     const { gateway } = await buildEmbeddedSystem({ logger });
-    const user = await gateway.inject({
-      method: 'POST',
-      url: '/api/user/users',
-      payload: { name: 'Ann', email: 'ann@example.com' },
-    });
+    const api = apiSetup(inProcessClient(gateway));
+    const user = await api.user({ name: 'Ann', email: 'ann@example.com' });
     // Creating a schedule makes the schedule service ask the user service.
-    const schedule = await gateway.inject({
-      method: 'POST',
-      url: '/api/schedule/availability_schedules',
-      headers: { 'x-request-id': 'trace-42', authorization: `Bearer ${user.json().api_key}` },
-      payload: { user_id: user.json().id, name: 'Work', time_slots: [] },
+    const schedule = await api.client.POST('/api/schedule/availability_schedules', {
+      headers: { 'x-request-id': 'trace-42', ...bearer(user.api_key) },
+      body: { user_id: user.id, name: 'Work', time_slots: [] },
     });
     // Creating a calendar linked to it makes the calendar service ask the user and schedule
     // services, and the booking service whether the calendar is in force.
-    const calendar = await gateway.inject({
-      method: 'POST',
-      url: '/api/calendar/calendars',
-      headers: { 'x-request-id': 'trace-43', authorization: `Bearer ${user.json().api_key}` },
-      payload: { user_id: user.json().id, name: 'Work', availability_schedule_ids: [schedule.json().id] },
+    const calendar = await api.client.POST('/api/calendar/calendars', {
+      headers: { 'x-request-id': 'trace-43', ...bearer(user.api_key) },
+      body: { user_id: user.id, name: 'Work', availability_schedule_ids: [schedule.data?.id ?? ''] },
     });
     await gateway.close();
-    expect(schedule.statusCode).toBe(201);
-    expect(calendar.statusCode).toBe(201);
-    expect(schedule.headers['x-request-id']).toBe('trace-42');
+    expect(schedule.response.status).toBe(201);
+    expect(calendar.response.status).toBe(201);
+    expect(schedule.response.headers.get('x-request-id')).toBe('trace-42');
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const servicesOf = (id: string) =>
       [...new Set(entries.filter((entry) => entry.reqId === id).map((entry) => entry.service))].sort();
@@ -53,10 +47,9 @@ describe('request ids in logs', () => {
   it('when the embedded system logs, then every line names its service exactly once', async () => {
     const { lines, logger } = recorded();
     const { gateway } = await buildEmbeddedSystem({ logger });
-    await gateway.inject({
-      method: 'POST',
-      url: '/api/user/users',
-      payload: { name: 'Ann', email: 'ann@example.com' },
+    await apiSetup(inProcessClient(gateway)).user({
+      name: 'Ann',
+      email: 'ann@example.com',
     });
     await gateway.inject({ method: 'GET', url: '/nothing' });
     await gateway.close();

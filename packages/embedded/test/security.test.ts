@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { IDENTITY_HEADER, internalKeys, signIdentity } from '@slotkeeper/auth';
+import { API_ROUTES } from '@slotkeeper/contracts';
 import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { ManualClock } from '@slotkeeper/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '@slotkeeper/gateway';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -147,15 +147,15 @@ describe('the edge', () => {
   it('documents the security of every route in the OpenAPI document', async () => {
     const doc = (await h.send('GET', '/docs/json')).body;
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'cancelToken']);
-    for (const route of ROUTES) {
-      const path = route.url.replace(/:(\w+)/g, '{$1}');
+    for (const route of API_ROUTES) {
+      const path = route.path.replace(/:(\w+)/g, '{$1}');
       const operation = doc.paths[path][route.method.toLowerCase()];
       const expected = {
         public: [],
         owner: [{ apiKey: [] }],
         'owner-or-cancel-token': [{ apiKey: [] }, { cancelToken: [] }],
       }[route.access];
-      expect(operation.security, `${route.method} ${route.url}`).toEqual(expected);
+      expect(operation.security, `${route.method} ${route.path}`).toEqual(expected);
       if (route.access !== 'public')
         expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }

@@ -8,9 +8,9 @@ export class MemoryOutbox implements OutboxStore {
   /** `requestId`: the request whose write these messages announce. */
   enqueue(aggregateId: string, messages: Envelope[], requestId?: string): void {
     if (messages.length === 0) return;
-    // Stored frozen and handed out as they are: nothing downstream changes a message.
+    // Copies of its own, handed out as they are: the relay and the buses only serialize them.
     const added = messages.map((message) => ({
-      pending: deepFreeze({ message: structuredClone(message), ...(requestId && { requestId }) }),
+      pending: { message: structuredClone(message), ...(requestId && { requestId }) },
       writtenAt: Date.now(),
     }));
     this.entries.set(aggregateId, [...(this.entries.get(aggregateId) ?? []), ...added]);
@@ -34,16 +34,4 @@ export class MemoryOutbox implements OutboxStore {
     if (remaining.length > 0) this.entries.set(aggregateId, remaining);
     else this.entries.delete(aggregateId);
   }
-}
-
-/**
- * Freezes a value and everything inside it, for in-memory stores that hand out what they hold
- * instead of copies (a frozen Date can still be set; nothing here sets one).
- */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -19,6 +19,11 @@ export interface OutboxStore {
   markPublished(aggregateId: string, messageIds: string[]): Promise<void>;
 }
 
+/** A store whose writes leave their messages in its outbox, which the relay reads. */
+export interface WithOutbox {
+  readonly outbox: OutboxStore;
+}
+
 /** What use cases call after a write: publish what that write (and any before it) left pending. */
 export interface OutboxPublisher {
   flush(aggregateId: string): Promise<void>;

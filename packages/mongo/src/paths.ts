@@ -19,6 +19,28 @@ export const dateOverridesPath = [
   { _id: false, date: required(String), time_slots: [{ _id: false, ...wallRangePaths }] },
 ];
 
+const weeklySlotPaths = { day_of_week: required(String), ...wallRangePaths };
+
+/** A schedule's weekly slots, each with the id the schedule service gave it. */
+export const scheduleSlotsPath = [{ _id: false, id: required(String), ...weeklySlotPaths }];
+
+/** A linked schedule as calendar messages carry it (the contract's ScheduleSnapshot): booking's copy. */
+export const scheduleSnapshotPaths = {
+  id: required(String),
+  timezone: required(String),
+  time_slots: [{ _id: false, ...weeklySlotPaths }],
+  date_overrides: dateOverridesPath,
+};
+
+/** A linked schedule as the schedule service answered it (the contract's ScheduleResponse): the calendar's copy. */
+export const scheduleResponsePaths = {
+  ...scheduleSnapshotPaths,
+  user_id: required(String),
+  name: required(String),
+  time_slots: scheduleSlotsPath,
+  created_at: required(String),
+};
+
 /** An event's fields, as the booking service's events and the calendar service's projection store them. */
 export const eventPaths = {
   calendar_id: required(String),

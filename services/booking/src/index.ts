@@ -1,4 +1,4 @@
-export { buildBookingApp, type BookingAppDeps } from './app.js';
+export { bookingDeps, buildBookingApp, type BookingAppDeps, type BookingBaseDeps } from './app.js';
 export { CalendarSerializer } from './domain/calendar-serializer.js';
 export { MemoryLedgerRepository } from './adapters/memory/memory-ledger-repository.js';
 export { MongoLedgerRepository } from './adapters/mongo/mongo-ledger-repository.js';

@@ -1,6 +1,6 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
-import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
+import { busConfig, busFromConfig, OutboxRelay, type WithOutbox } from '@slotkeeper/messaging';
 import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { systemClock } from '@slotkeeper/time';
@@ -13,7 +13,8 @@ import type { LedgerRepository } from './domain/ledger.js';
 const config = readConfig(serviceConfig.extend(busConfig.shape).extend(mongoConfig.shape));
 const logger = createLogger({ service: 'booking' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
-const db = await openStore<LedgerRepository>(config, {
+// Each adapter keeps its outbox beside its ledgers; only the relay reads it.
+const db = await openStore<LedgerRepository & WithOutbox>(config, {
   mongo: (connection) => new MongoLedgerRepository(connection),
   memory: () => new MemoryLedgerRepository(),
 });

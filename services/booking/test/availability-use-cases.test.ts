@@ -14,6 +14,7 @@ import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, type Clock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { bookingDeps } from '../src/app.js';
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
@@ -36,13 +37,13 @@ const mondays = (slots: Array<[string, string]>, timezone = 'UTC'): ScheduleSnap
 
 function system(clock: Clock = new ManualClock('2030-06-01T00:00:00Z')) {
   const ledgers = new MemoryLedgerRepository();
-  const deps: BookingDeps = {
+  const deps: BookingDeps = bookingDeps({
     ledgers,
     outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
     clock,
     serializer: new CalendarSerializer(),
     cancelTokenKey,
-  };
+  });
   const calendar = async (rules: Partial<BookingRules>, schedules: ScheduleSnapshot[], version = 1) => {
     const calendarId = generateId();
     await ledgers.applyCalendar({

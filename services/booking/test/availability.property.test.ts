@@ -11,6 +11,7 @@ import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-rep
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { bookingDeps } from '../src/app.js';
 import { cancelTokenKey } from './fixtures.js';
 
 // Zones with ordinary, half-hour, 45-minute and unusual DST rules.
@@ -108,13 +109,13 @@ function setup(s: Scenario) {
   const period = { start: periodStart, end: periodStart + s.days * 86_400_000 };
   const clock = new ManualClock(new Date(periodStart + s.nowOffsetMs));
   const ledgers = new MemoryLedgerRepository();
-  const deps: BookingDeps = {
+  const deps: BookingDeps = bookingDeps({
     ledgers,
     outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
     clock,
     serializer: new CalendarSerializer(),
     cancelTokenKey,
-  };
+  });
   return { period, deps, clock };
 }
 

@@ -3,7 +3,7 @@ import { calendarRules } from '@slotkeeper/testing';
  * A booking process that dies mid-request, at each point of the booking path. The store (here
  * the in-memory ledger, standing for the database) outlives the process; the relay, the bus and
  * the serializer do not. The real-process version, with SIGKILL on MongoDB, is in
- * scripts/test/faults.test.ts and runs where MongoDB is reachable.
+ * scripts/e2e/faults.test.ts and runs where MongoDB is reachable.
  */
 import type { Envelope } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay, parseMessage } from '@slotkeeper/messaging';

@@ -5,6 +5,7 @@ import { OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { bookingDeps } from '../src/app.js';
 import type { BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 
@@ -41,12 +42,12 @@ export async function bookingWithCalendar(
     links: [{ schedule: OPEN_SCHEDULE(open), expiresOn: null }],
     version: 1,
   });
-  return {
+  return bookingDeps({
     ledgers,
     outbox,
     relay: outbox,
     clock: new ManualClock('2030-06-01T00:00:00Z'),
     serializer: new CalendarSerializer(),
     cancelTokenKey,
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, generateId, type Envelope } from '@slotkeeper/contracts';
 import { EARLIEST_INSTANT, LATEST_INSTANT, type Interval } from '@slotkeeper/time';
+import type { WithOutbox } from '@slotkeeper/messaging';
 import { describeContract, calendarRules } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
@@ -48,7 +49,7 @@ async function reserve(repo: LedgerRepository, event: NewEvent, guard: Interval,
   return repo.reserve(event, guard, outbox, version);
 }
 
-await describeContract<LedgerRepository>(
+await describeContract<LedgerRepository & WithOutbox>(
   'LedgerRepository',
   { memory: () => new MemoryLedgerRepository(), mongo: (c) => new MongoLedgerRepository(c) },
   (ledgers) => {

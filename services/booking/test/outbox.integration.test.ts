@@ -5,7 +5,7 @@ import { silentLogger } from '@slotkeeper/observability';
 import { brokerTarget, proxyFor, type TcpProxy, calendarRules } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { bookEvent } from '../src/domain/booking-use-cases.js';
 import { bookingWithCalendar, CAL } from './fixtures.js';
 
 const broker = await brokerTarget();
@@ -17,7 +17,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
   let publisherBus: AmqpBus;
   let consumerBus: AmqpBus;
   let relay: OutboxRelay;
-  let deps: BookingDeps;
+  let deps: Awaited<ReturnType<typeof bookingWithCalendar>>;
   const received: Envelope[] = [];
 
   beforeAll(async () => {

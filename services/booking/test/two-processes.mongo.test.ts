@@ -5,6 +5,7 @@ import { mongoTarget, uniqueDbUrl, calendarRules } from '@slotkeeper/testing';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
+import { bookingDeps } from '../src/app.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { OutboxRelay } from '@slotkeeper/messaging';
@@ -29,15 +30,17 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
       connections.push(connection);
       const ledgers = new MongoLedgerRepository(connection);
       await ledgers.init();
-      processes.push({
-        ledgers,
-        outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), {
-          logger: silentLogger(),
+      processes.push(
+        bookingDeps({
+          ledgers,
+          outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), {
+            logger: silentLogger(),
+          }),
+          clock: new ManualClock('2030-06-01T00:00:00Z'),
+          serializer: new CalendarSerializer(),
+          cancelTokenKey,
         }),
-        clock: new ManualClock('2030-06-01T00:00:00Z'),
-        serializer: new CalendarSerializer(),
-        cancelTokenKey,
-      });
+      );
     }
     await processes[0]!.ledgers.applyCalendar({
       calendarId: CAL,

@@ -1,6 +1,6 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
-import { busConfig, busFromConfig, OutboxRelay } from '@slotkeeper/messaging';
+import { busConfig, busFromConfig, OutboxRelay, type WithOutbox } from '@slotkeeper/messaging';
 import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
@@ -22,7 +22,8 @@ const logger = createLogger({ service: 'calendar' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
 const signed = (url: string) =>
   signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'calendar' });
-const db = await openStore<CalendarRepository>(config, {
+// Each adapter keeps its outbox beside its calendars; only the relay reads it.
+const db = await openStore<CalendarRepository & WithOutbox>(config, {
   mongo: (connection) => new MongoCalendarRepository(connection),
   memory: () => new MemoryCalendarRepository(),
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateId, type Envelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
+import type { WithOutbox } from '@slotkeeper/messaging';
 import { describeContract, calendarRules } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
@@ -53,7 +54,7 @@ const event = (
 const E1 = '111111111111111111111111';
 const E2 = '222222222222222222222222';
 
-await describeContract<CalendarRepository>(
+await describeContract<CalendarRepository & WithOutbox>(
   'CalendarRepository',
   { memory: () => new MemoryCalendarRepository(), mongo: (c) => new MongoCalendarRepository(c) },
   (calendars) => {

@@ -1,5 +1,5 @@
 import type { CalendarSnapshot } from '@slotkeeper/contracts';
-import { parseMessage, type MessageBus } from '@slotkeeper/messaging';
+import { subscribeByType, type MessageBus } from '@slotkeeper/messaging';
 import type { CalendarLedger, LedgerRepository } from '../domain/ledger.js';
 
 export const BOOKING_QUEUE = 'booking';
@@ -17,17 +17,15 @@ const toLedger = (data: CalendarSnapshot): CalendarLedger => ({
 
 /**
  * Projects calendars into the booking ledgers. Every calendar message carries the calendar's
- * whole state at its version, and the ledger keeps the highest version: applying them is
- * idempotent and commutes, whatever the broker's order or repetitions.
+ * whole state at its version (each type's schema extends the snapshot), and the ledger keeps the
+ * highest version: applying them is idempotent and commutes, whatever the broker's order or
+ * repetitions.
  */
 export async function consumeCalendarChanges(
   bus: MessageBus,
   ledgers: LedgerRepository,
   queue = BOOKING_QUEUE,
 ): Promise<void> {
-  const types = ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'] as const;
-  await bus.subscribe(queue, types, async (message) => {
-    const type = types.find((t) => t === message.type);
-    if (type) await ledgers.applyCalendar(toLedger(parseMessage(type, message)));
-  });
+  const apply = async (snapshot: CalendarSnapshot) => void (await ledgers.applyCalendar(toLedger(snapshot)));
+  await subscribeByType(bus, queue, { CalendarCreated: apply, ScheduleLinked: apply, ScheduleUnlinked: apply });
 }

@@ -1,5 +1,3 @@
-import { setImmediate as otherWorkFirst } from 'node:timers/promises';
-import { anonymous, assertOwner, requireUser, type Principal } from '@slotkeeper/auth';
 import {
   commonFreeTime,
   explainUnavailable,
@@ -11,10 +9,11 @@ import {
   type Unavailable,
 } from '@slotkeeper/availability';
 import { MAX_QUORUM_OVERLAPS, type BookingRules } from '@slotkeeper/contracts';
-import { ValidationError } from '@slotkeeper/errors';
+import { anonymous, assertOwner, requireUser, ValidationError, type Principal } from '@slotkeeper/errors';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import { findCalendar, type BookingDeps } from './booking-use-cases.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
+import type { NextTurn } from './ports.js';
 
 export interface Availability {
   free: readonly Interval[];
@@ -22,12 +21,12 @@ export interface Availability {
   unavailable?: Unavailable[];
 }
 
-type ReadDeps = Pick<BookingDeps, 'ledgers' | 'clock'>;
+type ReadDeps = Pick<BookingDeps, 'ledgers' | 'clock' | 'nextTurn'>;
 
 /*
  * Bounded cost without holding the process: the work that is the same for many requests (a
  * calendar's open hours per day) is done once and kept (`openHoursOnce`), and what a request
- * still has to compute runs in turns, with a pause (`setImmediate`) between calendars, between
+ * still has to compute runs in turns, with a pause (`nextTurn`) between calendars, between
  * a few uncached days, and every thousand steps of a quorum sweep, so `/health` and other
  * requests are served in between.
  */
@@ -41,13 +40,18 @@ async function load(calendarId: string, period: Interval, deps: ReadDeps) {
 }
 
 /** Computes the days of `period` not yet known, a few at a time. */
-async function prepare(hours: OpenHours, period: Interval, variants: HoursVariant[]): Promise<void> {
+async function prepare(
+  hours: OpenHours,
+  period: Interval,
+  variants: HoursVariant[],
+  nextTurn: NextTurn,
+): Promise<void> {
   let computed = 0;
   for (const variant of variants) {
     for (const day of OpenHours.daysOf(period)) {
       if (!hours.isMissing(day, variant)) continue;
       hours.day(day, variant);
-      if (++computed % COLD_DAYS_PER_TURN === 0) await otherWorkFirst();
+      if (++computed % COLD_DAYS_PER_TURN === 0) await nextTurn();
     }
   }
 }
@@ -79,7 +83,8 @@ export async function getAvailability(
   const { ledger, state } = await load(calendarId, period, deps);
   if (options.explain) assertOwner(actor, ledger.userId, 'calendar');
   const duration = slotLength(ledger.rules, options.durationMinutes);
-  await prepare(state.hours, period, options.explain ? ['in_force', 'ignoring_expiry', 'weekly'] : ['in_force']);
+  const variants: HoursVariant[] = options.explain ? ['in_force', 'ignoring_expiry', 'weekly'] : ['in_force'];
+  await prepare(state.hours, period, variants, deps.nextTurn);
   const free = freeTime(state, period, now);
   return {
     free,
@@ -107,9 +112,9 @@ export async function compareCalendars(
   const calendars = await Promise.all(calendarIds.map((id) => load(id, period, deps)));
   const frees: (readonly Interval[])[] = [];
   for (const { state } of calendars) {
-    await prepare(state.hours, period, ['in_force']);
+    await prepare(state.hours, period, ['in_force'], deps.nextTurn);
     frees.push(freeTime(state, period, now));
-    await otherWorkFirst();
+    await deps.nextTurn();
   }
   const minimum = (options.durationMinutes ?? 0) * MINUTE;
   if (options.quorum === undefined) return commonFreeTime(frees, period, minimum);
@@ -121,7 +126,7 @@ export async function compareCalendars(
   });
   let step = sweep.next();
   while (!step.done) {
-    await otherWorkFirst();
+    await deps.nextTurn();
     step = sweep.next();
   }
   if (!step.value.complete) {

@@ -1,30 +1,34 @@
-import { createHash } from 'node:crypto';
-import { assertOwner, cancelToken, isOwner, parseToken, secretMatches, type Principal } from '@slotkeeper/auth';
 import { checkBookable } from '@slotkeeper/availability';
 import { createEnvelope, generateId, type CreateEventBody } from '@slotkeeper/contracts';
 import {
+  assertOwner,
   ForbiddenError,
   IdempotencyKeyReusedError,
+  isOwner,
   NotBookableError,
   NotFoundError,
   ServiceUnavailableError,
   SlotTakenError,
   UnauthorizedError,
+  type Principal,
 } from '@slotkeeper/errors';
-import type { OutboxPublisher } from '@slotkeeper/messaging';
 import { EARLIEST_INSTANT, LATEST_INSTANT, type Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { guardAround, toCalendarState } from './calendar-state.js';
 import { toEventMessage } from './event-message.js';
 import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent } from './ledger.js';
+import type { CancelTokens, Digest, NextTurn, OutboxPublisher } from './ports.js';
 
 export interface BookingDeps {
   ledgers: LedgerRepository;
   outbox: OutboxPublisher;
   clock: Clock;
   serializer: CalendarSerializer;
-  /** Derives cancel tokens (from INTERNAL_AUTH_SECRET). */
-  cancelTokenKey: Buffer;
+  cancelTokens: CancelTokens;
+  /** Fingerprints requests that come with an Idempotency-Key. */
+  digest: Digest;
+  /** Availability reads pause on it between chunks of work. */
+  nextTurn: NextTurn;
 }
 
 /** The request a use case serves: its id is stored with the messages it writes. */
@@ -41,8 +45,8 @@ export async function findCalendar(
   return ledger;
 }
 
-const fingerprint = (input: CreateEventBody): string =>
-  createHash('sha256').update(JSON.stringify(input)).digest('hex');
+/** The request as parsed: a retry of it has the same fingerprint, another request under its key not. */
+const fingerprint = (input: CreateEventBody, digest: Digest): string => digest(JSON.stringify(input));
 
 /** An Idempotency-Key and the fingerprint of the request that came with it. */
 interface Keyed {
@@ -74,7 +78,7 @@ export async function bookEvent(
   // confirmed then), and derives the same token again from what the event stored.
   return {
     event: { ...event, status: 'confirmed' as const },
-    cancelToken: cancelToken(event.id, deps.cancelTokenKey, event.cancelToken).token,
+    cancelToken: deps.cancelTokens.reissue(event.id, event.cancelToken),
   };
 }
 
@@ -85,7 +89,7 @@ async function reserveEvent(
   context: RequestContext,
 ): Promise<{ event: BookedEvent; token?: string }> {
   // Only a request with a key is ever compared with another.
-  const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input) } : null;
+  const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input, deps.digest) } : null;
   const original = await replay(input.calendar_id, keyed, deps.ledgers);
   if (original) return { event: original };
   const reserved = await deps.serializer.run(input.calendar_id, async () => {
@@ -125,7 +129,7 @@ async function attemptReservation(
   if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
   const id = generateId();
-  const token = cancelToken(id, deps.cancelTokenKey);
+  const token = deps.cancelTokens.issue(id);
   const candidateEvent: NewEvent = {
     id,
     calendarId: ledger.calendarId,
@@ -176,7 +180,7 @@ export interface EventAccess {
 export async function getEvent(
   eventId: string,
   { actor, token }: EventAccess,
-  { ledgers }: Pick<BookingDeps, 'ledgers'>,
+  { ledgers, cancelTokens }: Pick<BookingDeps, 'ledgers' | 'cancelTokens'>,
 ): Promise<BookedEvent> {
   if (actor.kind === 'anonymous' && token === undefined)
     throw new UnauthorizedError('an api key or cancel token is needed');
@@ -187,10 +191,10 @@ export async function getEvent(
     if (isOwner(actor, ledger.userId)) return event;
     throw new ForbiddenError("this event is on another user's calendar");
   }
-  const parsed = parseToken(token!);
-  if (parsed?.kind !== 'cancel_token') throw new UnauthorizedError('not a cancel token');
-  if (parsed.id !== eventId) throw new ForbiddenError('this cancel token is for another event');
-  if (!secretMatches(parsed.secret, event.cancelToken)) throw new UnauthorizedError('unknown cancel token');
+  const tokenFor = cancelTokens.idOf(token!);
+  if (tokenFor === null) throw new UnauthorizedError('not a cancel token');
+  if (tokenFor !== eventId) throw new ForbiddenError('this cancel token is for another event');
+  if (!cancelTokens.matches(token!, event.cancelToken)) throw new UnauthorizedError('unknown cancel token');
   return event;
 }
 

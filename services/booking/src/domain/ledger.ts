@@ -1,7 +1,6 @@
-import type { StoredSecret } from '@slotkeeper/auth';
 import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
-import type { OutboxStore } from '@slotkeeper/messaging';
 import type { Interval } from '@slotkeeper/time';
+import type { StoredSecret } from './ports.js';
 
 export interface BookedEvent {
   id: string;
@@ -54,13 +53,12 @@ export type ReserveResult =
 
 /**
  * The booking service's persistence port: per calendar its projection (rules and links), its
- * events and its outbox (the outbox's aggregate id is the calendar id). `reserve` is the
- * guarantee against double booking, whatever the callers do; because of it, the confirmed
- * events of one calendar never overlap one another, which the range reads rely on.
+ * events and its outbox (the outbox's aggregate id is the calendar id; each adapter exposes its
+ * outbox store to the relay, which is no concern of the domain). `reserve` is the guarantee
+ * against double booking, whatever the callers do; because of it, the confirmed events of one
+ * calendar never overlap one another, which the range reads rely on.
  */
 export interface LedgerRepository {
-  /** Messages written with the ledger's changes, by calendar id. */
-  readonly outbox: OutboxStore;
   /**
    * Stores the calendar's state if its version is newer than the stored one, in one atomic
    * step; false (and nothing changed) for a late, repeated or reordered older state.

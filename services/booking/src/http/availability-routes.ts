@@ -1,14 +1,5 @@
-import {
-  availabilityQuery,
-  availabilityResponse,
-  calendarParams,
-  compareQuery,
-  compareResponse,
-  problem,
-  type AvailabilityResponse,
-  type CompareResponse,
-} from '@slotkeeper/contracts';
-import type { HttpApp, Render } from '@slotkeeper/http-kit';
+import { apiRoutes, type AvailabilityResponse, type CompareResponse } from '@slotkeeper/contracts';
+import { serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { FastifyReply } from 'fastify';
 import { dayRange, formatInstant, type Interval } from '@slotkeeper/time';
 import { IANAZone } from 'luxon';
@@ -74,61 +65,46 @@ const sendJson = <T>(reply: FastifyReply, body: T) =>
   reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 
 export function availabilityRoutes(app: HttpApp, deps: BookingDeps): void {
-  app.get(
-    '/api/calendar/calendars/:calendar_id/availability',
-    {
-      schema: {
-        params: calendarParams,
-        querystring: availabilityQuery,
-        // 401/403: `explain` is the owner's.
-        response: { 200: availabilityResponse, 400: problem, 401: problem, 403: problem, 404: problem },
-      },
-    },
-    async (request, reply) => {
-      const { from, to, duration, tz, explain } = request.query;
-      const period = { start: from.getTime(), end: to.getTime() };
-      const result = await getAvailability(
-        request.params.calendar_id,
-        period,
-        { durationMinutes: duration, explain, actor: request.principal },
-        deps,
-      );
-      const render = renderMany(tz);
-      return sendJson<AvailabilityResponse>(reply, {
-        calendar_id: request.params.calendar_id,
-        from: render(from),
-        to: render(to),
-        free: renderIntervals(result.free, render),
-        ...(result.slots && { slots: renderIntervals(result.slots, render) }),
-        ...(result.unavailable && {
-          unavailable: result.unavailable.map((u) => ({
-            start_time: render(u.start),
-            end_time: render(u.end),
-            reason: u.reason,
-          })),
-        }),
-      });
-    },
-  );
-
-  app.get(
-    '/api/calendar/compare',
-    { schema: { querystring: compareQuery, response: { 200: compareResponse, 400: problem, 404: problem } } },
-    async (request, reply) => {
-      const { calendar_ids, date, from, to, tz, duration, quorum } = request.query;
-      const period = date ? dayRange(date, tz ?? 'UTC') : { start: from!.getTime(), end: to!.getTime() };
-      const overlaps = await compareCalendars(calendar_ids, period, { durationMinutes: duration, quorum }, deps);
-      const render = renderMany(tz);
-      return sendJson<CompareResponse>(reply, {
-        calendar_ids,
-        from: render(period.start),
-        to: render(period.end),
-        overlaps: overlaps.map((o) => ({
-          start_time: render(o.start),
-          end_time: render(o.end),
-          ...(o.calendarIds && { calendar_ids: o.calendarIds }),
+  serveRoute(app, apiRoutes.getAvailability, async (request, reply) => {
+    const { from, to, duration, tz, explain } = request.query;
+    const period = { start: from.getTime(), end: to.getTime() };
+    const result = await getAvailability(
+      request.params.calendar_id,
+      period,
+      { durationMinutes: duration, explain, actor: request.principal },
+      deps,
+    );
+    const render = renderMany(tz);
+    return sendJson<AvailabilityResponse>(reply, {
+      calendar_id: request.params.calendar_id,
+      from: render(from),
+      to: render(to),
+      free: renderIntervals(result.free, render),
+      ...(result.slots && { slots: renderIntervals(result.slots, render) }),
+      ...(result.unavailable && {
+        unavailable: result.unavailable.map((u) => ({
+          start_time: render(u.start),
+          end_time: render(u.end),
+          reason: u.reason,
         })),
-      });
-    },
-  );
+      }),
+    });
+  });
+
+  serveRoute(app, apiRoutes.compareCalendars, async (request, reply) => {
+    const { calendar_ids, date, from, to, tz, duration, quorum } = request.query;
+    const period = date ? dayRange(date, tz ?? 'UTC') : { start: from!.getTime(), end: to!.getTime() };
+    const overlaps = await compareCalendars(calendar_ids, period, { durationMinutes: duration, quorum }, deps);
+    const render = renderMany(tz);
+    return sendJson<CompareResponse>(reply, {
+      calendar_ids,
+      from: render(period.start),
+      to: render(period.end),
+      overlaps: overlaps.map((o) => ({
+        start_time: render(o.start),
+        end_time: render(o.end),
+        ...(o.calendarIds && { calendar_ids: o.calendarIds }),
+      })),
+    });
+  });
 }

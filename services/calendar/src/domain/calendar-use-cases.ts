@@ -1,4 +1,3 @@
-import { assertOwner, type Principal } from '@slotkeeper/auth';
 import {
   createEnvelope,
   generateId,
@@ -8,14 +7,21 @@ import {
   type Envelope,
   type ScheduleLinkInput,
 } from '@slotkeeper/contracts';
-import { ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError } from '@slotkeeper/errors';
-import type { OutboxPublisher } from '@slotkeeper/messaging';
+import {
+  assertOwner,
+  ForbiddenError,
+  NotFoundError,
+  ServiceUnavailableError,
+  ValidationError,
+  type Principal,
+} from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type {
   BookingSync,
   Calendar,
   CalendarDetail,
   CalendarRepository,
+  OutboxPublisher,
   ScheduleDirectory,
   ScheduleLink,
   UserDirectory,

@@ -1,5 +1,4 @@
 import type { BookingRules, Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
-import type { OutboxStore } from '@slotkeeper/messaging';
 
 /** A linked schedule: a snapshot taken when it was linked (schedules are immutable). */
 export interface ScheduleLink {
@@ -31,10 +30,9 @@ export interface CalendarDetail extends Calendar {
 /**
  * The calendar service's persistence port. Every change is written together with the messages
  * announcing it (`outbox`), in one atomic step; the outbox's aggregate id is the calendar id.
+ * Each adapter exposes its outbox store to the relay, which is no concern of the domain.
  */
 export interface CalendarRepository {
-  /** Messages written with the calendars' changes, by calendar id. */
-  readonly outbox: OutboxStore;
   /** `requestId`: the request that caused the change, published with its messages. */
   create(calendar: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar>;
   findById(id: string): Promise<Calendar | null>;
@@ -52,6 +50,11 @@ export interface CalendarRepository {
   applyEvent(event: ProjectedEvent): Promise<void>;
   /** The calendar's confirmed events that have not ended at `now`, by start. */
   upcomingEvents(calendarId: string, now: Date): Promise<ProjectedEvent[]>;
+}
+
+/** Publishes what a write left in the outbox; never throws (a sweep retries what it could not send). */
+export interface OutboxPublisher {
+  flush(aggregateId: string): Promise<void>;
 }
 
 export interface ScheduleDirectory {

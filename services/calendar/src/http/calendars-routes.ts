@@ -1,15 +1,5 @@
-import {
-  calendarParams,
-  calendarResponse,
-  calendarScheduleParams,
-  createCalendarBody,
-  problem,
-  scheduleLinkInput,
-  tzQuery,
-  type EventResponse,
-} from '@slotkeeper/contracts';
-import { ownerOnly, renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
-import { z } from 'zod';
+import { apiRoutes, type EventResponse } from '@slotkeeper/contracts';
+import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { CalendarDetail } from '../domain/calendar.js';
 import {
   createCalendar,
@@ -43,62 +33,36 @@ export const toCalendarResponse = (calendar: CalendarDetail, render: Render) => 
   events: calendar.events.map((event) => renderEvent(event, render)),
 });
 
-const BASE = '/api/calendar/calendars';
-const refusals = { 400: problem, 401: problem, 403: problem, 404: problem };
-
 export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
-  app.post(
-    BASE,
-    {
-      preValidation: ownerOnly,
-      schema: { body: createCalendarBody, response: { 201: calendarResponse, ...refusals } },
-    },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          toCalendarResponse(
-            await createCalendar(request.principal, request.body, deps, { requestId: request.id }),
-            renderIn(),
-          ),
+  serveRoute(app, apiRoutes.createCalendar, async (request, reply) =>
+    reply
+      .code(201)
+      .send(
+        toCalendarResponse(
+          await createCalendar(request.principal, request.body, deps, { requestId: request.id }),
+          renderIn(),
         ),
-  );
-
-  app.get(
-    `${BASE}/:calendar_id`,
-    {
-      preValidation: ownerOnly,
-      schema: { params: calendarParams, querystring: tzQuery, response: { 200: calendarResponse, ...refusals } },
-    },
-    async (request) =>
-      toCalendarResponse(
-        await getCalendar(request.principal, request.params.calendar_id, deps),
-        renderIn(request.query.tz),
       ),
   );
 
-  app.post(
-    `${BASE}/:calendar_id/availability_schedules`,
-    {
-      preValidation: ownerOnly,
-      schema: { params: calendarParams, body: scheduleLinkInput, response: { 201: calendarResponse, ...refusals } },
-    },
-    async (request, reply) => {
-      const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps, {
-        requestId: request.id,
-      });
-      return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
-    },
+  serveRoute(app, apiRoutes.getCalendar, async (request) =>
+    toCalendarResponse(
+      await getCalendar(request.principal, request.params.calendar_id, deps),
+      renderIn(request.query.tz),
+    ),
   );
 
-  app.delete(
-    `${BASE}/:calendar_id/availability_schedules/:schedule_id`,
-    { preValidation: ownerOnly, schema: { params: calendarScheduleParams, response: { 204: z.null(), ...refusals } } },
-    async (request, reply) => {
-      await unlinkSchedule(request.principal, request.params.calendar_id, request.params.schedule_id, deps, {
-        requestId: request.id,
-      });
-      return reply.code(204).send(null);
-    },
-  );
+  serveRoute(app, apiRoutes.linkSchedule, async (request, reply) => {
+    const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps, {
+      requestId: request.id,
+    });
+    return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
+  });
+
+  serveRoute(app, apiRoutes.unlinkSchedule, async (request, reply) => {
+    await unlinkSchedule(request.principal, request.params.calendar_id, request.params.schedule_id, deps, {
+      requestId: request.id,
+    });
+    return reply.code(204).send(null);
+  });
 }

@@ -1,17 +1,10 @@
-import type { Envelope } from '@slotkeeper/contracts';
-import { deliveryLogger, parseMessage, type MessageBus } from '@slotkeeper/messaging';
+import type { Envelope, EventResponse } from '@slotkeeper/contracts';
+import { deliveryLogger, subscribeByType, type Delivery, type MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
-import type { Change } from '../domain/notification.js';
+import type { ChangeKind } from '../domain/notification.js';
 import { notifyOfChange, type NotifyDeps } from '../domain/notify-of-change.js';
 
 export const NOTIFICATION_QUEUE = 'notification';
-
-/** Each consumed message type and the change it announces; EventRescheduled will be one more. */
-const CHANGE_OF = {
-  EventBooked: (message: Envelope): Change => ({ kind: 'booked', event: parseMessage('EventBooked', message) }),
-  EventCanceled: (message: Envelope): Change => ({ kind: 'canceled', event: parseMessage('EventCanceled', message) }),
-} as const;
-const TYPES = Object.keys(CHANGE_OF) as Array<keyof typeof CHANGE_OF>;
 
 export interface ConsumerDeps extends NotifyDeps {
   logger: Logger;
@@ -19,10 +12,11 @@ export interface ConsumerDeps extends NotifyDeps {
 
 /** Notifies of every event change, logging under the request id the message came with. */
 export async function consumeEvents(bus: MessageBus, deps: ConsumerDeps, queue = NOTIFICATION_QUEUE): Promise<void> {
-  await bus.subscribe(queue, TYPES, async (message, delivery) => {
-    const type = TYPES.find((known) => known === message.type);
-    if (!type) throw new Error(`not a message this queue binds: ${message.type}`);
-    const log = deliveryLogger(deps.logger, message, delivery);
-    await notifyOfChange(CHANGE_OF[type](message), deps, { log, requestId: delivery.requestId });
-  });
+  // The message's type says which change it announces; EventRescheduled will be one more entry.
+  const notify = (kind: ChangeKind) => (event: EventResponse, message: Envelope, delivery: Delivery) =>
+    notifyOfChange({ kind, event }, deps, {
+      log: deliveryLogger(deps.logger, message, delivery),
+      requestId: delivery.requestId,
+    });
+  await subscribeByType(bus, queue, { EventBooked: notify('booked'), EventCanceled: notify('canceled') });
 }

@@ -1,6 +1,5 @@
-import { assertOwner, type Principal } from '@slotkeeper/auth';
 import { generateId, type CreateScheduleBody } from '@slotkeeper/contracts';
-import { NotFoundError } from '@slotkeeper/errors';
+import { assertOwner, NotFoundError, type Principal } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type { Schedule, ScheduleRepository, UserDirectory } from './schedule.js';
 import { fromWireSlots } from './schedule-wire.js';

@@ -1,13 +1,5 @@
-import {
-  createScheduleBody,
-  listSchedulesQuery,
-  problem,
-  scheduleParams,
-  scheduleResponse,
-  tzQuery,
-} from '@slotkeeper/contracts';
-import { ownerOnly, renderIn, type HttpApp, type Render } from '@slotkeeper/http-kit';
-import { z } from 'zod';
+import { apiRoutes } from '@slotkeeper/contracts';
+import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { Schedule } from '../domain/schedule.js';
 import { toWireSlots } from '../domain/schedule-wire.js';
 import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../domain/schedule-use-cases.js';
@@ -21,53 +13,22 @@ export const toScheduleResponse = (s: Schedule, render: Render) => ({
   created_at: render(s.createdAt),
 });
 
-const BASE = '/api/schedule/availability_schedules';
-
 export function schedulesRoutes(app: HttpApp, deps: ScheduleDeps): void {
-  app.post(
-    BASE,
-    {
-      preValidation: ownerOnly,
-      schema: {
-        body: createScheduleBody,
-        response: { 201: scheduleResponse, 400: problem, 401: problem, 403: problem, 404: problem },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(toScheduleResponse(await createSchedule(request.principal, request.body, deps), renderIn())),
+  serveRoute(app, apiRoutes.createSchedule, async (request, reply) =>
+    reply.code(201).send(toScheduleResponse(await createSchedule(request.principal, request.body, deps), renderIn())),
   );
 
-  app.get(
-    `${BASE}/:schedule_id`,
-    {
-      preValidation: ownerOnly,
-      schema: {
-        params: scheduleParams,
-        querystring: tzQuery,
-        response: { 200: scheduleResponse, 401: problem, 403: problem, 404: problem },
-      },
-    },
-    async (request) =>
-      toScheduleResponse(
-        await getSchedule(request.principal, request.params.schedule_id, deps),
-        renderIn(request.query.tz),
-      ),
+  serveRoute(app, apiRoutes.getSchedule, async (request) =>
+    toScheduleResponse(
+      await getSchedule(request.principal, request.params.schedule_id, deps),
+      renderIn(request.query.tz),
+    ),
   );
 
-  app.get(
-    BASE,
-    {
-      preValidation: ownerOnly,
-      schema: {
-        querystring: listSchedulesQuery.extend(tzQuery.shape),
-        response: { 200: z.array(scheduleResponse), 400: problem, 401: problem, 403: problem, 404: problem },
-      },
-    },
-    async (request) => {
-      const render = renderIn(request.query.tz);
-      return (await listSchedules(request.principal, request.query.user_id, deps)).map((s) =>
-        toScheduleResponse(s, render),
-      );
-    },
-  );
+  serveRoute(app, apiRoutes.listSchedules, async (request) => {
+    const render = renderIn(request.query.tz);
+    return (await listSchedules(request.principal, request.query.user_id, deps)).map((s) =>
+      toScheduleResponse(s, render),
+    );
+  });
 }

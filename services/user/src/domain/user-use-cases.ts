@@ -1,18 +1,18 @@
-import { assertOwner, newApiKey, parseToken, secretMatches, type Principal } from '@slotkeeper/auth';
 import { generateId, type CreateUserBody } from '@slotkeeper/contracts';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '@slotkeeper/errors';
+import { assertOwner, ForbiddenError, NotFoundError, UnauthorizedError, type Principal } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
-import type { User, UserRepository } from './user.js';
+import type { ApiKeys, User, UserRepository } from './user.js';
 
 export interface UserDeps {
   users: UserRepository;
   clock: Clock;
+  apiKeys: ApiKeys;
 }
 
 /** Creates a user and its api key; the key is returned this once, only its hash is stored. */
-export async function createUser(input: CreateUserBody, { users, clock }: UserDeps) {
+export async function createUser(input: CreateUserBody, { users, clock, apiKeys }: UserDeps) {
   const id = generateId();
-  const key = newApiKey(id);
+  const key = apiKeys.issue(id);
   const user = await users.create({
     id,
     name: input.name,
@@ -36,11 +36,11 @@ export async function getUser(actor: Principal, id: string, { users }: Pick<User
 export async function authenticate(
   actor: Principal,
   apiKey: string,
-  { users }: Pick<UserDeps, 'users'>,
+  { users, apiKeys }: Pick<UserDeps, 'users' | 'apiKeys'>,
 ): Promise<User> {
   if (actor.kind !== 'service') throw new ForbiddenError('only the gateway checks api keys');
-  const parsed = parseToken(apiKey);
-  const user = parsed?.kind === 'api_key' ? await users.findById(parsed.id) : null;
-  if (!user || !secretMatches(parsed!.secret, user.apiKey)) throw new UnauthorizedError('unknown api key');
+  const userId = apiKeys.idOf(apiKey);
+  const user = userId === null ? null : await users.findById(userId);
+  if (!user || !apiKeys.matches(apiKey, user.apiKey)) throw new UnauthorizedError('unknown api key');
   return user;
 }

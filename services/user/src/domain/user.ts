@@ -1,4 +1,8 @@
-import type { StoredSecret } from '@slotkeeper/auth';
+/** What is kept of an api key: a salt and the salted hash, never the key itself. */
+export interface StoredSecret {
+  salt: string;
+  hash: string;
+}
 
 export interface User {
   id: string;
@@ -18,4 +22,13 @@ export interface UserRepository {
   /** Throws DuplicateEmailError when the email is taken. */
   create(user: NewUser): Promise<User>;
   findById(id: string): Promise<User | null>;
+}
+
+/** Api keys: shown once when issued, kept only as a salted hash (a port: this is cryptography). */
+export interface ApiKeys {
+  issue(userId: string): { token: string; stored: StoredSecret };
+  /** The user an api key names; null for anything that is not an api key. */
+  idOf(apiKey: string): string | null;
+  /** Whether the key's secret is the one stored. */
+  matches(apiKey: string, stored: StoredSecret): boolean;
 }

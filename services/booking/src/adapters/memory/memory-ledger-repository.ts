@@ -1,5 +1,6 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
+import { MemoryOutbox } from '@slotkeeper/messaging';
+import { deepFreeze } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import { createRequire } from 'node:module';
 import type sortedBtree from 'sorted-btree';

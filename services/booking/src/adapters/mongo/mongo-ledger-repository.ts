@@ -1,7 +1,6 @@
 import type { Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
-  dateOverridesPath,
   eventPaths,
   duplicateKeyIndex,
   inTransaction,
@@ -10,7 +9,7 @@ import {
   mongoose,
   required,
   schemaOptions,
-  wallRangePaths,
+  scheduleSnapshotPaths,
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { ClientSession, Connection } from 'mongoose';
@@ -56,12 +55,7 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
     links: [
       {
         _id: false,
-        schedule: {
-          id: required(String),
-          timezone: required(String),
-          time_slots: [{ _id: false, day_of_week: required(String), ...wallRangePaths }],
-          date_overrides: dateOverridesPath,
-        },
+        schedule: scheduleSnapshotPaths,
         expires_on: { type: Date, default: null },
       },
     ],

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Envelope } from '@slotkeeper/contracts';
 import type sortedBtree from 'sorted-btree';
-import { deepFreeze, MemoryOutbox } from '@slotkeeper/messaging';
+import { MemoryOutbox } from '@slotkeeper/messaging';
+import { deepFreeze } from '@slotkeeper/mongo';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
 import { mergeEvent, upcoming } from '../../domain/event-projection.js';
 

@@ -1,7 +1,6 @@
 import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
-  dateOverridesPath,
   eventPaths,
   inTransaction,
   isDuplicateKeyError,
@@ -10,7 +9,7 @@ import {
   mongoose,
   required,
   schemaOptions,
-  wallRangePaths,
+  scheduleResponsePaths,
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
@@ -52,15 +51,7 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
       {
         _id: false,
         // The schedule as it was when linked: the detail route shows it without asking again.
-        schedule: {
-          id: required(String),
-          user_id: required(String),
-          name: required(String),
-          timezone: required(String),
-          time_slots: [{ _id: false, id: required(String), day_of_week: required(String), ...wallRangePaths }],
-          date_overrides: dateOverridesPath,
-          created_at: required(String),
-        },
+        schedule: scheduleResponsePaths,
         expires_on: { type: Date, default: null },
       },
     ],

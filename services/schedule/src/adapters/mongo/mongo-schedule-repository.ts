@@ -1,5 +1,5 @@
 import { generateId } from '@slotkeeper/contracts';
-import { dateOverridesPath, modelOn, mongoose, schemaOptions, wallRangePaths } from '@slotkeeper/mongo';
+import { dateOverridesPath, modelOn, mongoose, required, schemaOptions, scheduleSlotsPath } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
 import { fromWireSlots, toWireSlots } from '../../domain/schedule-wire.js';
@@ -20,20 +20,13 @@ interface ScheduleDoc {
 
 const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
   {
-    _id: { type: String, required: true },
-    user_id: { type: String, required: true },
-    name: { type: String, required: true },
-    timezone: { type: String, required: true },
-    time_slots: [
-      {
-        _id: false,
-        id: { type: String, required: true },
-        day_of_week: { type: String, required: true },
-        ...wallRangePaths,
-      },
-    ],
+    _id: required(String),
+    user_id: required(String),
+    name: required(String),
+    timezone: required(String),
+    time_slots: scheduleSlotsPath,
     date_overrides: dateOverridesPath,
-    created_at: { type: Date, required: true },
+    created_at: required(Date),
   },
   { ...schemaOptions, collection: 'availability_schedules' },
 );

@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { availabilityQuery, availabilityResponse, compareQuery, compareResponse } from './availability.js';
+import {
+  calendarParams,
+  calendarResponse,
+  calendarScheduleParams,
+  createCalendarBody,
+  scheduleLinkInput,
+} from './calendars.js';
+import { problem, tzQuery } from './common.js';
+import {
+  bookedEventResponse,
+  createEventBody,
+  eventListQuery,
+  eventParams,
+  eventResponse,
+  idempotencyHeaders,
+} from './events.js';
+import { createScheduleBody, listSchedulesQuery, scheduleParams, scheduleResponse } from './schedules.js';
+import { createdUserResponse, createUserBody, userParams, userResponse } from './users.js';
+
+export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type RouteTag = 'users' | 'schedules' | 'calendars' | 'events' | 'availability';
+
+/**
+ * Who may call a route: anyone; the owner (api key); or, for one event, also its cancel token.
+ * The owning service enforces it (an owner route refuses a request without credentials before
+ * it looks at the input); the gateway documents it.
+ */
+export type Access = 'public' | 'owner' | 'owner-or-cancel-token';
+
+/** Refusals a route may give besides those its declaration implies (see `problemStatuses`). */
+export type Refusal = 403 | 404 | 409 | 422;
+
+/** Every status a problem document may answer a route with. */
+export type ProblemStatus = 400 | 401 | 413 | 415 | 429 | 503 | Refusal;
+
+interface RouteInput {
+  params?: z.ZodType | undefined;
+  querystring?: z.ZodType | undefined;
+  headers?: z.ZodType | undefined;
+  body?: z.ZodType | undefined;
+}
+
+interface RouteSpec extends RouteInput {
+  method: HttpMethod;
+  /** In Fastify's form: `/api/user/users/:user_id`; it also answers with a trailing slash. */
+  path: string;
+  /** The service that owns the resource, and so serves the route. */
+  service: ServiceName;
+  access: Access;
+  summary: string;
+  tag: RouteTag;
+  /** What it answers when it succeeds (one 2xx). */
+  answers: Record<number, z.ZodType>;
+  /** Refusals of this route in particular: an unknown id (404), a conflict (409), ... */
+  refusals?: readonly Refusal[];
+}
+
+/** A route's schemas for Fastify: input, and an answer for every status it may give. */
+export interface RouteSchema extends RouteInput {
+  response: Record<number, z.ZodType>;
+}
+
+export interface RouteDeclaration<S extends RouteSchema = RouteSchema> {
+  method: HttpMethod;
+  path: string;
+  service: ServiceName;
+  access: Access;
+  /** The operation's name in the OpenAPI document, and so in generated clients. */
+  operationId: string;
+  summary: string;
+  tag: RouteTag;
+  schema: S;
+}
+
+/**
+ * The schemas of a declared route. Its type lists every problem status, whichever the route
+ * gives: handlers throw refusals rather than send them, so only the input and success types matter.
+ */
+type SchemaOf<T extends RouteSpec> = Pick<T, keyof RouteInput & keyof T> & {
+  response: T['answers'] & Record<ProblemStatus, typeof problem>;
+};
+
+/**
+ * The refusals a route's declaration implies, in one place: 400 for input that fails its
+ * schemas; 401 on every route (malformed or unknown credentials are refused on public routes
+ * too); 403 where only the owner may call; 413 and 415 where it takes a body; 429 (the gateway's
+ * rate limit) and 503 (a dependency unavailable, or shutting down) anywhere. The 405 of a method a
+ * path does not serve belongs to the path, not to any route.
+ */
+function problemStatuses(spec: RouteSpec): ProblemStatus[] {
+  const takesInput = Boolean(spec.params ?? spec.querystring ?? spec.headers ?? spec.body);
+  const statuses = new Set<ProblemStatus>([
+    ...(takesInput ? [400 as const] : []),
+    401,
+    ...(spec.access === 'public' ? [] : [403 as const]),
+    ...(spec.refusals ?? []),
+    ...(spec.body ? [413 as const, 415 as const] : []),
+    429,
+    503,
+  ]);
+  return [...statuses];
+}
+
+function declareRoute<T extends RouteSpec>(operationId: string, spec: T): RouteDeclaration<SchemaOf<T>> {
+  const { method, path, service, access, summary, tag, answers, refusals: _refusals, ...input } = spec;
+  const refusals = Object.fromEntries(problemStatuses(spec).map((status) => [status, problem]));
+  // The spread copies exactly the input schemas the spec has, which is what SchemaOf<T> picks.
+  const schema = { ...input, response: { ...answers, ...refusals } } as unknown as SchemaOf<T>;
+  return { method, path, service, access, operationId, summary, tag, schema };
+}
+
+/** Declares routes named by their operationId. */
+function declareAll<T extends Record<string, RouteSpec>>(
+  specs: T,
+): { [K in keyof T]: RouteDeclaration<SchemaOf<T[K]>> } {
+  const entries = Object.entries(specs).map(([operationId, spec]) => [operationId, declareRoute(operationId, spec)]);
+  return Object.fromEntries(entries) as { [K in keyof T]: RouteDeclaration<SchemaOf<T[K]>> };
+}
+
+const noContent = z.null().describe('No content');
+
+/**
+ * Every route of the public HTTP contract, declared once, by operationId: each service registers
+ * its own from here (`serveRoute` in http-kit), the gateway forwards them and documents them
+ * (OpenAPI), and the system tests iterate over them. Events, availability and comparison are
+ * answered by the booking service: it owns the events, so these reads are strongly consistent
+ * and use the very predicate a booking is checked with.
+ */
+export const apiRoutes = declareAll({
+  createUser: {
+    method: 'POST',
+    path: '/api/user/users',
+    service: 'user',
+    access: 'public',
+    tag: 'users',
+    summary: 'Create a user',
+    body: createUserBody,
+    answers: { 201: createdUserResponse },
+    refusals: [409],
+  },
+  getUser: {
+    method: 'GET',
+    path: '/api/user/users/:user_id',
+    service: 'user',
+    access: 'owner',
+    tag: 'users',
+    summary: 'Get a user',
+    params: userParams,
+    querystring: tzQuery,
+    answers: { 200: userResponse },
+    refusals: [404],
+  },
+  createSchedule: {
+    method: 'POST',
+    path: '/api/schedule/availability_schedules',
+    service: 'schedule',
+    access: 'owner',
+    tag: 'schedules',
+    summary: "Create an availability schedule (timezone defaults to the user's)",
+    body: createScheduleBody,
+    answers: { 201: scheduleResponse },
+    refusals: [404],
+  },
+  getSchedule: {
+    method: 'GET',
+    path: '/api/schedule/availability_schedules/:schedule_id',
+    service: 'schedule',
+    access: 'owner',
+    tag: 'schedules',
+    summary: 'Get an availability schedule',
+    params: scheduleParams,
+    querystring: tzQuery,
+    answers: { 200: scheduleResponse },
+    refusals: [404],
+  },
+  listSchedules: {
+    method: 'GET',
+    path: '/api/schedule/availability_schedules',
+    service: 'schedule',
+    access: 'owner',
+    tag: 'schedules',
+    summary: "List a user's availability schedules",
+    querystring: listSchedulesQuery.extend(tzQuery.shape),
+    answers: { 200: z.array(scheduleResponse) },
+    refusals: [404],
+  },
+  createCalendar: {
+    method: 'POST',
+    path: '/api/calendar/calendars',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Create a calendar linked to schedules of its owner',
+    body: createCalendarBody,
+    answers: { 201: calendarResponse },
+    refusals: [404],
+  },
+  getCalendar: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Get a calendar with its linked schedules and confirmed events (events may lag a booking by milliseconds)',
+    params: calendarParams,
+    querystring: tzQuery,
+    answers: { 200: calendarResponse },
+    refusals: [404],
+  },
+  linkSchedule: {
+    method: 'POST',
+    path: '/api/calendar/calendars/:calendar_id/availability_schedules',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Link one more schedule, optionally until expires_on',
+    params: calendarParams,
+    body: scheduleLinkInput,
+    answers: { 201: calendarResponse },
+    refusals: [404],
+  },
+  unlinkSchedule: {
+    method: 'DELETE',
+    path: '/api/calendar/calendars/:calendar_id/availability_schedules/:schedule_id',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Unlink a schedule',
+    params: calendarScheduleParams,
+    answers: { 204: noContent },
+    refusals: [404],
+  },
+  listCalendarEvents: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id/events',
+    service: 'booking',
+    access: 'owner',
+    tag: 'events',
+    summary: 'Confirmed events overlapping [from, to), strongly consistent',
+    params: calendarParams,
+    querystring: eventListQuery,
+    answers: { 200: z.array(eventResponse) },
+    refusals: [404],
+  },
+  getAvailability: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id/availability',
+    service: 'booking',
+    access: 'public',
+    tag: 'availability',
+    summary:
+      'Free time and bookable slots in [from, to), at most 31 days and 1 hour; `explain=true` is for the owner only',
+    params: calendarParams,
+    querystring: availabilityQuery,
+    answers: { 200: availabilityResponse },
+    // 403: `explain` with another user's key.
+    refusals: [403, 404],
+  },
+  compareCalendars: {
+    method: 'GET',
+    path: '/api/calendar/compare',
+    service: 'booking',
+    access: 'public',
+    tag: 'availability',
+    summary:
+      'Times when all of 2–20 calendars are free, for a date (in tz) or a from/to range; with quorum=k, the ' +
+      'maximal intervals in which at least k are free throughout (at most 1,000, else 400)',
+    querystring: compareQuery,
+    answers: { 200: compareResponse },
+    refusals: [404],
+  },
+  bookEvent: {
+    method: 'POST',
+    path: '/api/event/events',
+    service: 'booking',
+    access: 'public',
+    tag: 'events',
+    summary: 'Book an event; never overlaps another event of the calendar',
+    headers: idempotencyHeaders,
+    body: createEventBody,
+    answers: { 201: bookedEventResponse },
+    refusals: [404, 409, 422],
+  },
+  getEvent: {
+    method: 'GET',
+    path: '/api/event/events/:event_id',
+    service: 'booking',
+    access: 'owner-or-cancel-token',
+    tag: 'events',
+    summary: 'Get an event',
+    params: eventParams,
+    querystring: tzQuery,
+    answers: { 200: eventResponse },
+    refusals: [404],
+  },
+  cancelEvent: {
+    method: 'DELETE',
+    path: '/api/event/events/:event_id',
+    service: 'booking',
+    access: 'owner-or-cancel-token',
+    tag: 'events',
+    summary: 'Cancel an event; its time is free again',
+    params: eventParams,
+    answers: { 204: noContent },
+    refusals: [404],
+  },
+});
+
+export type OperationId = keyof typeof apiRoutes;
+
+/** The same declarations as a list, in the order of the contract. */
+export const API_ROUTES: readonly RouteDeclaration[] = Object.values(apiRoutes);
+
+/** The status a route answers when it succeeds. */
+export const successStatus = (route: RouteDeclaration): number =>
+  Number(Object.keys(route.schema.response).find((status) => Number(status) < 300));

@@ -1,0 +1,53 @@
+import { createEnvelope, type CalendarSnapshot } from '@slotkeeper/contracts';
+import { InProcessBus } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { calendarRules } from '@slotkeeper/testing';
+import { describe, expect, it } from 'vitest';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { consumeCalendarChanges } from '../src/consumers/calendar-consumer.js';
+import { CAL, OPEN_SCHEDULE, SCHEDULE } from './fixtures.js';
+
+const schedule = OPEN_SCHEDULE(['09:00', '17:00']);
+const at = (version: number, links: CalendarSnapshot['links'] = []): CalendarSnapshot => ({
+  calendar_id: CAL,
+  user_id: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+  version,
+  rules: calendarRules(),
+  links,
+});
+const linked = { schedule, expires_on: '2030-12-31T00:00:00.000Z' };
+
+async function consumer() {
+  const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
+  const ledgers = new MemoryLedgerRepository();
+  await consumeCalendarChanges(bus, ledgers);
+  return { bus, ledgers };
+}
+
+describe('the booking service’s calendar consumer', () => {
+  it('when a calendar is created, linked and unlinked, with messages late and repeated, then the ledger holds the newest state', async () => {
+    const { bus, ledgers } = await consumer();
+    const linkedMessage = createEnvelope('ScheduleLinked', { ...at(2, [linked]), ...linked }, new Date());
+    await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));
+    await bus.publish(linkedMessage);
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({
+      version: 2,
+      links: [{ schedule, expiresOn: new Date(linked.expires_on) }],
+    });
+    await bus.publish(createEnvelope('ScheduleUnlinked', { ...at(3), availability_schedule_id: SCHEDULE }, new Date()));
+    await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));
+    await bus.publish({ ...linkedMessage, id: crypto.randomUUID() });
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({ version: 3, links: [] });
+    expect(bus.deadLetters).toEqual([]);
+  });
+
+  it('when a ScheduleLinked lacks the schedule its own schema requires, then it is parked and the ledger keeps its state', async () => {
+    const { bus, ledgers } = await consumer();
+    await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));
+    // The calendar part alone would pass as a CalendarCreated; as a ScheduleLinked it is incomplete.
+    const message = { ...createEnvelope('CalendarCreated', at(2, [linked]), new Date()), type: 'ScheduleLinked' };
+    await bus.publish(message);
+    expect(bus.deadLetters).toMatchObject([{ queue: 'booking', message: { id: message.id } }]);
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({ version: 1, links: [] });
+  });
+});
