@@ -5,7 +5,7 @@
  * them. What it costs per message is a floor under the booking benchmark's CPU per booking.
  */
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type EventResponse } from '@slotkeeper/contracts';
+import { createEnvelope, type MessageData } from '@slotkeeper/contracts';
 import { AmqpBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import type { Rows } from './timed-client.js';
@@ -15,7 +15,7 @@ import { deleteStackTopology } from '../stack/launch.js';
 const MESSAGES = 20_000;
 const IN_FLIGHT = 32;
 
-const event = (): EventResponse => ({
+const event = (): MessageData<'EventBooked'> => ({
   id: randomUUID(),
   calendar_id: randomUUID(),
   title: 'bench',

@@ -45,8 +45,10 @@ export const messageSchemas = {
     expires_on: z.iso.datetime().nullable(),
   }),
   ScheduleUnlinked: calendarSnapshot.extend({ availability_schedule_id: objectId }),
-  EventBooked: eventResponse,
-  EventCanceled: eventResponse,
+  /** A booking: the event, confirmed. */
+  EventBooked: eventResponse.extend({ status: z.literal('confirmed') }),
+  /** A cancellation: the event, canceled. */
+  EventCanceled: eventResponse.extend({ status: z.literal('canceled') }),
 } as const;
 
 export type MessageType = keyof typeof messageSchemas;

@@ -1,4 +1,4 @@
-import { createEnvelope, type EventResponse } from '@slotkeeper/contracts';
+import { createEnvelope, type MessageData } from '@slotkeeper/contracts';
 import { LogNotifier, type Notification, type Notifier, type NotifyLog } from '@slotkeeper/notification-service';
 import { createLogger } from '@slotkeeper/observability';
 import { apiSetup, bearer, booking, inProcessClient, weekly } from '@slotkeeper/testing/api';
@@ -96,7 +96,12 @@ describe('notifications in the embedded system', () => {
     const calendar = await newCalendar();
     // An event as the booking service announces it, published as its outbox relay will: with the
     // booking request's id beside the envelope. Nothing has looked this calendar's owner up yet.
-    const event: EventResponse = { ...booked, id: 'e0e0e0e0e0e0e0e0e0e0e0e0', calendar_id: calendar.id };
+    const event: MessageData<'EventBooked'> = {
+      ...booked,
+      status: 'confirmed',
+      id: 'e0e0e0e0e0e0e0e0e0e0e0e0',
+      calendar_id: calendar.id,
+    };
     await bus.publish(createEnvelope('EventBooked', event, new Date()), { requestId: 'trace-me-123' });
     await gateway.close();
     const traced = lines.filter((line) => line.reqId === 'trace-me-123');

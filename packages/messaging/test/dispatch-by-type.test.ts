@@ -54,6 +54,22 @@ describe('dispatching deliveries on their type', () => {
     expect(bus.deadLetters[0]!.error).toContain('availability_schedule_id');
   });
 
+  it('when an EventCanceled carries a confirmed event, then its own schema refuses it and it is parked, while an EventBooked of the same event is handled', async () => {
+    const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
+    const handled: string[] = [];
+    await subscribeByType(bus, 'q', {
+      EventBooked: async (event) => void handled.push(`booked ${event.status}`),
+      EventCanceled: async (event) => void handled.push(`canceled ${event.status}`),
+    });
+    const wrong = raw('EventCanceled', sampleEvent);
+    await bus.publish(wrong);
+    await bus.publish(raw('EventBooked', sampleEvent));
+    await bus.publish(raw('EventCanceled', { ...sampleEvent, status: 'canceled' }));
+    expect(handled).toEqual(['booked confirmed', 'canceled canceled']);
+    expect(bus.deadLetters).toMatchObject([{ queue: 'q', message: { id: wrong.id } }]);
+    expect(bus.deadLetters[0]!.error).toContain('status');
+  });
+
   it('binds the queue to the handled types only', async () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     const handled: string[] = [];

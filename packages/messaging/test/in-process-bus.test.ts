@@ -18,7 +18,7 @@ describe('the in-process bus', () => {
       async (m) => void seen.push(`notification:${m.type}`),
     );
     await bus.publish(createEnvelope('EventBooked', event, new Date()));
-    await bus.publish(createEnvelope('EventCanceled', event, new Date()));
+    await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled' }, new Date()));
     expect(seen).toEqual(['calendar:EventBooked', 'notification:EventBooked', 'notification:EventCanceled']);
   });
 

@@ -1,7 +1,7 @@
-import type { BookingRules, EventResponse } from '@slotkeeper/contracts';
+import type { BookingRules, MessageData } from '@slotkeeper/contracts';
 
 /** An event as EventBooked carries it, for tests of consumers and buses. */
-export const sampleEvent: EventResponse = {
+export const sampleEvent: MessageData<'EventBooked'> = {
   id: '111111111111111111111111',
   calendar_id: '222222222222222222222222',
   title: 'Intro call',

@@ -667,7 +667,36 @@ export interface components {
       type: 'EventBooked';
       /** Format: date-time */
       occurred_at: string;
-      data: components['schemas']['Event'];
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        calendar_id: string;
+        title: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        start_time: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        end_time: string;
+        booked_by: string;
+        /** @default null */
+        booker_name: string | null;
+        /** @default null */
+        notes: string | null;
+        guests: string[];
+        /** @constant */
+        status: 'confirmed';
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        created_at: string;
+      };
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `EventCanceled` */
     EventCanceledMessage: {
@@ -677,7 +706,36 @@ export interface components {
       type: 'EventCanceled';
       /** Format: date-time */
       occurred_at: string;
-      data: components['schemas']['Event'];
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        calendar_id: string;
+        title: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        start_time: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        end_time: string;
+        booked_by: string;
+        /** @default null */
+        booker_name: string | null;
+        /** @default null */
+        notes: string | null;
+        guests: string[];
+        /** @constant */
+        status: 'canceled';
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        created_at: string;
+      };
     };
   };
   responses: {

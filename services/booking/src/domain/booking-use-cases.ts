@@ -146,7 +146,7 @@ async function attemptReservation(
     cancelToken: token.stored,
   };
   const booked = { ...candidateEvent, status: 'confirmed' as const };
-  const message = createEnvelope('EventBooked', toEventMessage(booked), now);
+  const message = createEnvelope('EventBooked', { ...toEventMessage(booked), status: 'confirmed' }, now);
   const result = await deps.ledgers.reserve(candidateEvent, guard, [message], ledger.version, context.requestId);
   switch (result.outcome) {
     case 'reserved':
@@ -206,7 +206,7 @@ export async function cancelEvent(
   context: RequestContext = {},
 ): Promise<void> {
   const event = await getEvent(eventId, access, deps);
-  const message = createEnvelope('EventCanceled', toEventMessage({ ...event, status: 'canceled' }), deps.clock.now());
+  const message = createEnvelope('EventCanceled', { ...toEventMessage(event), status: 'canceled' }, deps.clock.now());
   const canceled = await deps.serializer.run(event.calendarId, () =>
     deps.ledgers.cancel(eventId, [message], context.requestId),
   );
