@@ -70,14 +70,16 @@ export const createCalendarBody = z
   });
 export type CreateCalendarBody = z.infer<typeof createCalendarBody>;
 
-export const bookingRules = z.object({
-  meeting_duration_minutes: z.number().int().nullable(),
-  buffer_before_minutes: z.number().int(),
-  buffer_after_minutes: z.number().int(),
-  min_notice_minutes: z.number().int(),
-  slot_interval_minutes: z.number().int().nullable(),
-  booking_horizon_days: z.number().int().nullable(),
-});
+export const bookingRules = z
+  .object({
+    meeting_duration_minutes: z.number().int().nullable(),
+    buffer_before_minutes: z.number().int(),
+    buffer_after_minutes: z.number().int(),
+    min_notice_minutes: z.number().int(),
+    slot_interval_minutes: z.number().int().nullable(),
+    booking_horizon_days: z.number().int().nullable(),
+  })
+  .meta({ id: 'BookingRules' });
 export type BookingRules = z.infer<typeof bookingRules>;
 
 export const linkedScheduleOutput = z.object({

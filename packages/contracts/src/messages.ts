@@ -13,14 +13,16 @@ export const envelope = z.object({
 });
 export type Envelope<T = unknown> = Omit<z.infer<typeof envelope>, 'data'> & { data: T };
 
-export const scheduleSnapshot = z.object({
-  id: objectId,
-  timezone: z.string(),
-  time_slots: z.array(z.object({ day_of_week: dayOfWeek, start_time: z.string(), end_time: z.string() })),
-  date_overrides: z.array(
-    z.object({ date: z.string(), time_slots: z.array(z.object({ start_time: z.string(), end_time: z.string() })) }),
-  ),
-});
+export const scheduleSnapshot = z
+  .object({
+    id: objectId,
+    timezone: z.string(),
+    time_slots: z.array(z.object({ day_of_week: dayOfWeek, start_time: z.string(), end_time: z.string() })),
+    date_overrides: z.array(
+      z.object({ date: z.string(), time_slots: z.array(z.object({ start_time: z.string(), end_time: z.string() })) }),
+    ),
+  })
+  .meta({ id: 'ScheduleSnapshot' });
 export type ScheduleSnapshot = z.infer<typeof scheduleSnapshot>;
 
 /**
@@ -28,13 +30,15 @@ export type ScheduleSnapshot = z.infer<typeof scheduleSnapshot>;
  * calendar). Every calendar message carries it, so a consumer keeps the state of the highest
  * version it has seen: late, repeated or reordered messages never bring back an older state.
  */
-export const calendarSnapshot = z.object({
-  calendar_id: objectId,
-  user_id: objectId,
-  version: z.number().int().min(1),
-  rules: bookingRules,
-  links: z.array(z.object({ schedule: scheduleSnapshot, expires_on: z.iso.datetime().nullable() })),
-});
+export const calendarSnapshot = z
+  .object({
+    calendar_id: objectId,
+    user_id: objectId,
+    version: z.number().int().min(1),
+    rules: bookingRules,
+    links: z.array(z.object({ schedule: scheduleSnapshot, expires_on: z.iso.datetime().nullable() })),
+  })
+  .meta({ id: 'CalendarSnapshot' });
 export type CalendarSnapshot = z.infer<typeof calendarSnapshot>;
 
 export const messageSchemas = {

@@ -463,6 +463,14 @@ export interface components {
         calendar_ids?: string[];
       }[];
     };
+    BookingRules: {
+      meeting_duration_minutes: number | null;
+      buffer_before_minutes: number;
+      buffer_after_minutes: number;
+      min_notice_minutes: number;
+      slot_interval_minutes: number | null;
+      booking_horizon_days: number | null;
+    };
     Calendar: {
       /** @example 665f1c2b9d3e4a0012345678 */
       id: string;
@@ -503,6 +511,36 @@ export interface components {
       }[];
       events: components['schemas']['Event'][];
     };
+    ScheduleSnapshot: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      timezone: string;
+      time_slots: {
+        /** @enum {string} */
+        day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+        start_time: string;
+        end_time: string;
+      }[];
+      date_overrides: {
+        date: string;
+        time_slots: {
+          start_time: string;
+          end_time: string;
+        }[];
+      }[];
+    };
+    CalendarSnapshot: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      calendar_id: string;
+      /** @example 665f1c2b9d3e4a0012345678 */
+      user_id: string;
+      version: number;
+      rules: components['schemas']['BookingRules'];
+      links: {
+        schedule: components['schemas']['ScheduleSnapshot'];
+        expires_on: string | null;
+      }[];
+    };
     /** @description On `<AMQP_PREFIX>.events` with routing key `CalendarCreated` */
     CalendarCreatedMessage: {
       /** Format: uuid */
@@ -511,42 +549,7 @@ export interface components {
       type: 'CalendarCreated';
       /** Format: date-time */
       occurred_at: string;
-      data: {
-        /** @example 665f1c2b9d3e4a0012345678 */
-        calendar_id: string;
-        /** @example 665f1c2b9d3e4a0012345678 */
-        user_id: string;
-        version: number;
-        rules: {
-          meeting_duration_minutes: number | null;
-          buffer_before_minutes: number;
-          buffer_after_minutes: number;
-          min_notice_minutes: number;
-          slot_interval_minutes: number | null;
-          booking_horizon_days: number | null;
-        };
-        links: {
-          schedule: {
-            /** @example 665f1c2b9d3e4a0012345678 */
-            id: string;
-            timezone: string;
-            time_slots: {
-              /** @enum {string} */
-              day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-              start_time: string;
-              end_time: string;
-            }[];
-            date_overrides: {
-              date: string;
-              time_slots: {
-                start_time: string;
-                end_time: string;
-              }[];
-            }[];
-          };
-          expires_on: string | null;
-        }[];
-      };
+      data: components['schemas']['CalendarSnapshot'];
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `ScheduleLinked` */
     ScheduleLinkedMessage: {
@@ -562,53 +565,12 @@ export interface components {
         /** @example 665f1c2b9d3e4a0012345678 */
         user_id: string;
         version: number;
-        rules: {
-          meeting_duration_minutes: number | null;
-          buffer_before_minutes: number;
-          buffer_after_minutes: number;
-          min_notice_minutes: number;
-          slot_interval_minutes: number | null;
-          booking_horizon_days: number | null;
-        };
+        rules: components['schemas']['BookingRules'];
         links: {
-          schedule: {
-            /** @example 665f1c2b9d3e4a0012345678 */
-            id: string;
-            timezone: string;
-            time_slots: {
-              /** @enum {string} */
-              day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-              start_time: string;
-              end_time: string;
-            }[];
-            date_overrides: {
-              date: string;
-              time_slots: {
-                start_time: string;
-                end_time: string;
-              }[];
-            }[];
-          };
+          schedule: components['schemas']['ScheduleSnapshot'];
           expires_on: string | null;
         }[];
-        schedule: {
-          /** @example 665f1c2b9d3e4a0012345678 */
-          id: string;
-          timezone: string;
-          time_slots: {
-            /** @enum {string} */
-            day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-            start_time: string;
-            end_time: string;
-          }[];
-          date_overrides: {
-            date: string;
-            time_slots: {
-              start_time: string;
-              end_time: string;
-            }[];
-          }[];
-        };
+        schedule: components['schemas']['ScheduleSnapshot'];
         expires_on: string | null;
       };
     };
@@ -626,33 +588,9 @@ export interface components {
         /** @example 665f1c2b9d3e4a0012345678 */
         user_id: string;
         version: number;
-        rules: {
-          meeting_duration_minutes: number | null;
-          buffer_before_minutes: number;
-          buffer_after_minutes: number;
-          min_notice_minutes: number;
-          slot_interval_minutes: number | null;
-          booking_horizon_days: number | null;
-        };
+        rules: components['schemas']['BookingRules'];
         links: {
-          schedule: {
-            /** @example 665f1c2b9d3e4a0012345678 */
-            id: string;
-            timezone: string;
-            time_slots: {
-              /** @enum {string} */
-              day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
-              start_time: string;
-              end_time: string;
-            }[];
-            date_overrides: {
-              date: string;
-              time_slots: {
-                start_time: string;
-                end_time: string;
-              }[];
-            }[];
-          };
+          schedule: components['schemas']['ScheduleSnapshot'];
           expires_on: string | null;
         }[];
         /** @example 665f1c2b9d3e4a0012345678 */
