@@ -12,6 +12,7 @@ import {
   booking,
   weekly,
   WEEKDAYS,
+  wallClock,
   type ApiSetup,
   type Weekday,
 } from '@slotkeeper/testing/api';
@@ -102,8 +103,6 @@ const HEAVY_ZONES = [
   'Europe/London',
   'America/Los_Angeles',
 ];
-const wall = (minutes: number) =>
-  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** The standard UTC offset of each heavy zone in March, minutes: where its local day begins. */
 const HEAVY_OFFSETS = [60, -300, 330, 345, 660, 825, -180, 540, 0, -480];
@@ -128,7 +127,7 @@ async function seedHeaviestCalendars(api: ApiSetup, count: number): Promise<stri
       const time_slots = ALL_DAYS.flatMap((day_of_week, d) =>
         Array.from({ length: d === 6 ? 26 : 29 }, (_, k) => {
           const start = band + k * 5 + shift;
-          return { day_of_week, start_time: wall(start), end_time: wall(start + length) };
+          return { day_of_week, start_time: wallClock(start), end_time: wallClock(start + length) };
         }),
       );
       const created = await api.schedule(owner, { name: `Heavy ${c}/${j}`, timezone: HEAVY_ZONES[j]!, time_slots });

@@ -43,6 +43,9 @@ function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** The median and the 99th percentile of sorted latencies (ms). */
+const quantiles = (sorted: number[]) => ({ p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) });
+
 export async function benchBooking(): Promise<Record<string, Rows>> {
   const amqpUrl = process.env.AMQP_URL;
   if (!amqpUrl) throw new Error('the booking benchmark needs AMQP_URL (the local RabbitMQ)');
@@ -90,8 +93,7 @@ export async function benchBooking(): Promise<Record<string, Rows>> {
     return {
       rate: Math.round((latencies.length / PHASE_MS) * 1000),
       ok: created,
-      p50: percentile(latencies, 0.5),
-      p99: percentile(latencies, 0.99),
+      ...quantiles(latencies),
       cpu: cpuPerRequest(before, cpuSnapshot(processes()), latencies.length),
     };
   }
@@ -180,70 +182,36 @@ export async function benchBooking(): Promise<Record<string, Rows>> {
     );
     const raceMs = performance.now() - raceStart;
 
-    const ratio = (rate: number) => `${((rate / ceiling.rate) * 100).toFixed(0)} %`;
     const cpuRow = (name: string, cpu: Record<string, number>) => ({ case: name, ...cpu });
+    /** A phase's row: its rate, as a share of the ceiling's, and its latencies. */
+    const rateRow = (name: string, { rate, p50, p99 }: { rate: number; p50: number; p99: number }) => ({
+      case: name,
+      'req/s': rate,
+      'of ceiling': `${((rate / ceiling.rate) * 100).toFixed(0)} %`,
+      p50_ms: +p50.toFixed(2),
+      p99_ms: +p99.toFixed(2),
+    });
+    /** The same columns, left empty, for the rows that are not a rate. */
+    const noRate = { 'req/s': '', 'of ceiling': '', p50_ms: '', p99_ms: '' };
     const results: Rows = [
-      {
-        case: 'ceiling: GET a user through the gateway (32 clients)',
-        'req/s': ceiling.rate,
-        'of ceiling': '100 %',
-        p50_ms: +ceiling.p50.toFixed(2),
-        p99_ms: +ceiling.p99.toFixed(2),
-      },
-      {
-        case: 'bare hop: the same route refused without a key (32 clients)',
-        'req/s': bareHop.rate,
-        'of ceiling': ratio(bareHop.rate),
-        p50_ms: +bareHop.p50.toFixed(2),
-        p99_ms: +bareHop.p99.toFixed(2),
-      },
-      {
-        case: `bookings over ${CALENDARS} calendars (32 clients)`,
-        'req/s': spread.rate,
-        'of ceiling': ratio(spread.rate),
-        p50_ms: +spread.p50.toFixed(2),
-        p99_ms: +spread.p99.toFixed(2),
-        created: spread.ok,
-      },
-      {
-        case: 'bookings on one hot calendar (32 clients)',
-        'req/s': hot.rate,
-        'of ceiling': ratio(hot.rate),
-        p50_ms: +hot.p50.toFixed(2),
-        p99_ms: +hot.p99.toFixed(2),
-        created: hot.ok,
-      },
-      {
-        case: 'bookings paced at 500/s',
-        'req/s': 500,
-        'of ceiling': ratio(500),
-        p50_ms: +percentile(paced, 0.5).toFixed(2),
-        p99_ms: +percentile(paced, 0.99).toFixed(2),
-      },
+      rateRow('ceiling: GET a user through the gateway (32 clients)', ceiling),
+      rateRow('bare hop: the same route refused without a key (32 clients)', bareHop),
+      { ...rateRow(`bookings over ${CALENDARS} calendars (32 clients)`, spread), created: spread.ok },
+      { ...rateRow('bookings on one hot calendar (32 clients)', hot), created: hot.ok },
+      rateRow('bookings paced at 500/s', { rate: 500, ...quantiles(paced) }),
       {
         case: `lag 201 -> calendar detail (${lags.length} samples)`,
-        'req/s': '',
-        'of ceiling': '',
+        ...noRate,
         p50_ms: +percentile(lags, 0.5).toFixed(2),
         p99_ms: +percentile(lags, 0.99).toFixed(2),
       },
       {
         case: '50 concurrent requests for one slot',
-        'req/s': '',
-        'of ceiling': '',
-        p50_ms: '',
-        p99_ms: '',
+        ...noRate,
         took_ms: +raceMs.toFixed(1),
         created: race.filter((r) => r.status === 201).length,
       },
-      {
-        case: 'consumers caught up after the saturated phases',
-        'req/s': '',
-        'of ceiling': '',
-        p50_ms: '',
-        p99_ms: '',
-        took_ms: drainMs,
-      },
+      { case: 'consumers caught up after the saturated phases', ...noRate, took_ms: drainMs },
     ];
     return {
       'rates and latencies': results,

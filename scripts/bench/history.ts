@@ -9,7 +9,7 @@ import { generateId } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo } from '@slotkeeper/mongo';
 import { silentLogger } from '@slotkeeper/observability';
-import { uniqueDbUrl, calendarRules } from '@slotkeeper/testing';
+import { uniqueDbUrl } from '@slotkeeper/testing';
 import { ManualClock, MINUTE, type Interval } from '@slotkeeper/time';
 import { MemoryLedgerRepository } from '../../services/booking/src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../../services/booking/src/adapters/mongo/mongo-ledger-repository.js';
@@ -71,7 +71,14 @@ async function openCalendar(ledgers: LedgerRepository): Promise<string> {
   await ledgers.applyCalendar({
     calendarId,
     userId: generateId(),
-    rules: calendarRules({ meeting_duration_minutes: 30 }),
+    rules: {
+      meetingDurationMinutes: 30,
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+      minNoticeMinutes: 0,
+      slotIntervalMinutes: null,
+      bookingHorizonDays: null,
+    },
     links: [
       {
         schedule: {
@@ -91,11 +98,11 @@ async function openCalendar(ledgers: LedgerRepository): Promise<string> {
 const book = (calendarId: string, start: number, deps: BookingDeps) =>
   bookEvent(
     {
-      calendar_id: calendarId,
+      calendarId,
       title: 'Busy',
-      start_time: new Date(start),
-      end_time: new Date(start + EVENT),
-      booked_by: 'bench@example.com',
+      start: new Date(start),
+      end: new Date(start + EVENT),
+      bookedBy: 'bench@example.com',
       guests: [],
     },
     undefined,

@@ -13,6 +13,16 @@ export interface Rules {
   bookingHorizonDays: number | null;
 }
 
+/** A calendar's rules when none is set: any length, no buffers, no notice, no horizon. */
+export const defaultRules: Readonly<Rules> = Object.freeze({
+  meetingDurationMinutes: null,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 0,
+  slotIntervalMinutes: null,
+  bookingHorizonDays: null,
+});
+
 export interface CalendarState {
   /** The linked schedules' hours, shared by every request at one version of the calendar. */
   hours: OpenHours;

@@ -1,5 +1,12 @@
 import type { ScheduleSnapshot } from '@slotkeeper/contracts';
-import { compileSchedule, OpenHours, type CalendarState, type Rules, type ScheduleLink } from '../src/index.js';
+import {
+  compileSchedule,
+  defaultRules,
+  OpenHours,
+  type CalendarState,
+  type Rules,
+  type ScheduleLink,
+} from '../src/index.js';
 
 export const at = (iso: string) => Date.parse(iso);
 export const range = (from: string, to: string) => ({ start: at(from), end: at(to) });
@@ -7,14 +14,7 @@ export const iso = (intervals: ReadonlyArray<{ start: number; end: number }>) =>
   intervals.map((i) => [new Date(i.start).toISOString(), new Date(i.end).toISOString()]);
 export const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
-export const noRules: Rules = {
-  meetingDurationMinutes: null,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minNoticeMinutes: 0,
-  slotIntervalMinutes: null,
-  bookingHorizonDays: null,
-};
+export const noRules: Rules = defaultRules;
 export const LONG_AGO = at('2000-01-01T00:00:00Z');
 
 export function schedule(

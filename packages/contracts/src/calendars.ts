@@ -7,6 +7,7 @@ import {
   objectId,
   optionalInput,
   singleLineText,
+  zoneName,
 } from './common.js';
 import { MIN_SLOT_MINUTES } from './availability.js';
 import { eventResponse } from './events.js';
@@ -106,3 +107,45 @@ export type CalendarResponse = z.infer<typeof calendarResponse>;
 
 export const calendarParams = z.object({ calendar_id: objectId });
 export const calendarScheduleParams = z.object({ calendar_id: objectId, schedule_id: objectId });
+
+/** A field of a `PATCH`: left out, it stays; `null` clears it to `cleared`. */
+const patchInput = <T extends z.ZodType>(schema: T, cleared: z.output<T> | null) =>
+  schema
+    .nullable()
+    .transform((value): z.output<T> | null => value ?? cleared)
+    .optional();
+
+/** `PATCH` of a calendar: its name and booking rules; `null` clears a rule to its default. */
+export const updateCalendarBody = z.strictObject({
+  name: singleLineText(1, 200).optional(),
+  meeting_duration_minutes: patchInput(minutes(24 * 60).min(MIN_SLOT_MINUTES), null),
+  buffer_before_minutes: patchInput(minutes(24 * 60), 0),
+  buffer_after_minutes: patchInput(minutes(24 * 60), 0),
+  min_notice_minutes: patchInput(minutes(365 * 24 * 60), 0),
+  slot_interval_minutes: patchInput(minutes(24 * 60).min(5), null),
+  booking_horizon_days: patchInput(z.number().int('must be whole days').min(1).max(3_650), null),
+});
+export type UpdateCalendarBody = z.infer<typeof updateCalendarBody>;
+
+/** `PATCH` of a link: when it stops being in force; `null`: never. One already past is a 400. */
+export const updateLinkBody = z.strictObject({ expires_on: instantInput.nullable() });
+export type UpdateLinkBody = z.infer<typeof updateLinkBody>;
+
+export const listCalendarsQuery = z.object({ user_id: objectId, tz: zoneName.optional() });
+
+/** A calendar in a list: the detail without its events. */
+export const calendarSummaryResponse = calendarResponse.omit({ events: true });
+export type CalendarSummaryResponse = z.infer<typeof calendarSummaryResponse>;
+
+/** What a booking page shows of a calendar, to anyone: `timezone` is the owner's. */
+export const publicCalendarResponse = z.object({
+  id: objectId,
+  name: z.string(),
+  owner_name: z.string(),
+  timezone: z.string(),
+  meeting_duration_minutes: z.number().int().nullable(),
+  slot_interval_minutes: z.number().int().nullable(),
+  booking_horizon_days: z.number().int().nullable(),
+  min_notice_minutes: z.number().int(),
+});
+export type PublicCalendarResponse = z.infer<typeof publicCalendarResponse>;

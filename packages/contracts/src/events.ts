@@ -40,6 +40,15 @@ export const guestsInput = inputWithDefault(
   [],
 );
 
+/** An event's `end_time` after its `start_time`. */
+function endsAfterStart(body: { start_time: unknown; end_time: unknown }, ctx: z.RefinementCtx): void {
+  // Zod runs this even when the fields failed; compare only real dates.
+  if (!(body.start_time instanceof Date && body.end_time instanceof Date)) return;
+  if (body.end_time.getTime() <= body.start_time.getTime()) {
+    ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
+  }
+}
+
 export const createEventBody = z
   .strictObject({
     calendar_id: objectId,
@@ -51,13 +60,7 @@ export const createEventBody = z
     notes: optionalInput(multilineText(2_000)),
     guests: guestsInput,
   })
-  .superRefine((body, ctx) => {
-    // Zod runs this even when the fields failed; compare only real dates.
-    if (!(body.start_time instanceof Date && body.end_time instanceof Date)) return;
-    if (body.end_time.getTime() <= body.start_time.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must be after start_time' });
-    }
-  });
+  .superRefine(endsAfterStart);
 export type CreateEventBody = z.infer<typeof createEventBody>;
 
 export const eventStatus = z.enum(['confirmed', 'canceled']);
@@ -124,3 +127,9 @@ export const eventListQuery = z
     }
   });
 export type EventListQuery = z.infer<typeof eventListQuery>;
+
+/** `POST …/reschedule`: the event's new times, checked exactly as a new booking's. */
+export const rescheduleBody = z
+  .strictObject({ start_time: instantInput, end_time: instantInput })
+  .superRefine(endsAfterStart);
+export type RescheduleBody = z.infer<typeof rescheduleBody>;

@@ -37,26 +37,32 @@ export const dateOverrideInput = z.strictObject({
   time_slots: z.array(overrideSlotInput).max(48),
 });
 
+/** Each date at most once among a schedule's overrides. */
+function overridesOnce(body: { date_overrides?: unknown }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  if (!Array.isArray(body.date_overrides)) return;
+  body.date_overrides.forEach((override: { date?: unknown } | null, index) => {
+    if (typeof override?.date !== 'string') return;
+    if (seen.has(override.date)) {
+      ctx.addIssue({ code: 'custom', path: ['date_overrides', index, 'date'], message: 'date is overridden twice' });
+    }
+    seen.add(override.date);
+  });
+}
+
+const weeklySlots = z.array(timeSlotInput).max(MAX_WEEKLY_SLOTS);
+const dateOverrides = z.array(dateOverrideInput).max(MAX_DATE_OVERRIDES);
+
 export const createScheduleBody = z
   .strictObject({
     user_id: objectId,
     name: singleLineText(1, 200),
     /** Default: the user's timezone. */
     timezone: optionalInput(zoneName),
-    time_slots: z.array(timeSlotInput).max(MAX_WEEKLY_SLOTS),
-    date_overrides: inputWithDefault(z.array(dateOverrideInput).max(MAX_DATE_OVERRIDES), []),
+    time_slots: weeklySlots,
+    date_overrides: inputWithDefault(dateOverrides, []),
   })
-  .superRefine((body, ctx) => {
-    const seen = new Set<string>();
-    if (!Array.isArray(body.date_overrides)) return;
-    body.date_overrides.forEach((override, index) => {
-      if (typeof override?.date !== 'string') return;
-      if (seen.has(override.date)) {
-        ctx.addIssue({ code: 'custom', path: ['date_overrides', index, 'date'], message: 'date is overridden twice' });
-      }
-      seen.add(override.date);
-    });
-  });
+  .superRefine(overridesOnce);
 export type CreateScheduleBody = z.infer<typeof createScheduleBody>;
 
 export const timeSlotOutput = z.object({
@@ -85,3 +91,20 @@ export type ScheduleResponse = z.infer<typeof scheduleResponse>;
 
 export const scheduleParams = z.object({ schedule_id: objectId });
 export const listSchedulesQuery = z.object({ user_id: objectId });
+
+/**
+ * `PATCH` of a schedule: each field left out stays, a list replaces the whole list;
+ * `timezone: null` is the owner's zone again (null here), `date_overrides: null` none.
+ */
+export const updateScheduleBody = z
+  .strictObject({
+    name: singleLineText(1, 200).optional(),
+    timezone: zoneName.nullable().optional(),
+    time_slots: weeklySlots.optional(),
+    date_overrides: dateOverrides
+      .nullable()
+      .transform((overrides) => overrides ?? [])
+      .optional(),
+  })
+  .superRefine(overridesOnce);
+export type UpdateScheduleBody = z.infer<typeof updateScheduleBody>;

@@ -31,3 +31,18 @@ export const createdUserResponse = userResponse
 /** The user service's internal check of an api key, for the gateway. */
 export const authenticateBody = z.strictObject({ api_key: z.string().max(200) });
 export const authenticatedResponse = z.object({ user_id: objectId });
+
+/** `PATCH` of a user: each field left out stays; `name` cannot be cleared, `timezone: null` is UTC again. */
+export const updateUserBody = z.strictObject({
+  name: singleLineText(1, 200).optional(),
+  timezone: zoneName
+    .nullable()
+    .transform((zone) => zone ?? 'UTC')
+    .optional(),
+});
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+/** The 201 of a new api key: shown this one time only; the previous key stops working at once. */
+export const apiKeyResponse = z.object({
+  api_key: z.string().describe('Bearer secret for owner routes; shown this one time only, stored hashed'),
+});

@@ -211,26 +211,20 @@ describe('null for an optional field means the same as leaving it out', () => {
   });
 
   it('takes a calendar’s rules back exactly as a GET returns them, null included', () => {
-    const asReturned = {
-      meeting_duration_minutes: null,
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 0,
-      slot_interval_minutes: null,
-      booking_horizon_days: null,
-    };
+    // A GET answers every rule: those with a default as their number, the others as null.
+    const numbers = { buffer_before_minutes: 0, buffer_after_minutes: 0, min_notice_minutes: 0 };
+    const nulls = { meeting_duration_minutes: null, slot_interval_minutes: null, booking_horizon_days: null };
     const parsed = createCalendarBody.parse({
       ...calendar,
-      ...asReturned,
+      ...numbers,
+      ...nulls,
       availability_schedules: [{ availability_schedule_id: ID, expires_on: null }],
     });
     expect(parsed).toEqual({
       ...calendar,
       availability_schedule_ids: [],
       availability_schedules: [{ availability_schedule_id: ID }],
-      buffer_before_minutes: 0,
-      buffer_after_minutes: 0,
-      min_notice_minutes: 0,
+      ...numbers,
     });
   });
 

@@ -1,6 +1,6 @@
 import { API_ROUTES, successStatus, type OperationId, type RouteDeclaration } from '@slotkeeper/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness, type Json } from './harness.js';
+import { useHarness, type Harness, type Json } from './harness.js';
 
 /**
  * Every declared route of the contract against every kind of credential: none, a malformed
@@ -33,7 +33,7 @@ function expected(route: RouteDeclaration, credential: Credential): number {
   return 401;
 }
 
-let h: Harness;
+const h = useHarness();
 let alice: Json;
 let bob: Json;
 let aliceHours: Json;
@@ -135,7 +135,6 @@ function authorization(credential: Credential, call: Call): string {
 }
 
 beforeAll(async () => {
-  h = await harness();
   alice = await h.user();
   bob = await h.user();
   aliceHours = await h.schedule(alice.id);

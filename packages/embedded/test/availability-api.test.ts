@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness('2030-06-24T06:00:00Z');
-});
-afterAll(() => h.gateway.close());
+const h = useHarness('2030-06-24T06:00:00Z');
 
 // Monday 2030-06-24 in Berlin (UTC+2): open 09:00–12:00 and 13:00–17:00 local, 07–10 and 11–15 UTC.
 const DAY = 'from=2030-06-24T00:00:00Z&to=2030-06-25T00:00:00Z';

@@ -1,14 +1,11 @@
 import { availabilityResponse, compareResponse } from '@slotkeeper/contracts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { ALL_DAYS, wallClock } from '@slotkeeper/testing/api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useHarness } from './harness.js';
 
 // Issue 12, "Every listed slot is bookable, by anyone", through the public API.
-let h: Harness;
-beforeAll(async () => {
-  h = await harness('2030-06-24T06:28:07.211Z');
-});
+const h = useHarness('2030-06-24T06:28:07.211Z');
 beforeEach(() => h.clock.set('2030-06-24T06:28:07.211Z'));
-afterAll(() => h.gateway.close());
 
 // Monday 2030-06-24 in Berlin (UTC+2).
 const DAY = 'from=2030-06-24T00:00:00Z&to=2030-06-25T00:00:00Z';
@@ -157,15 +154,13 @@ describe('compare with a quorum', () => {
 
   it('when a comparison finds more than 1,000 intervals, then it is a 400 that names quorum', async () => {
     // Five calendars of 20-minute windows every 30 minutes, each starting 4 minutes after the last.
-    const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
     const ids: string[] = [];
     for (let c = 0; c < 5; c++) {
-      const time_slots = days.flatMap((day_of_week) =>
+      const time_slots = ALL_DAYS.flatMap((day_of_week) =>
         Array.from({ length: 28 }, (_, k) => ({
           day_of_week,
-          start_time: clock(c * 4 + k * 30 + 60),
-          end_time: clock(c * 4 + k * 30 + 80),
+          start_time: wallClock(c * 4 + k * 30 + 60),
+          end_time: wallClock(c * 4 + k * 30 + 80),
         })),
       );
       ids.push((await calendarWith({}, { time_slots, timezone: 'UTC' })).cal.id);

@@ -1,46 +1,33 @@
-import { calendarRules } from '@slotkeeper/testing';
+import { defaultRules } from '@slotkeeper/availability';
 /**
  * The calendar service's wait for the booking service (read your writes), against the real
  * booking service: it answers which version of a calendar it has applied, to services only.
  */
 import { anonymous, internalKeys, IDENTITY_HEADER, signIdentity } from '@slotkeeper/auth';
 import { BookingServiceSync } from '@slotkeeper/calendar-service';
-import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
+import type { MemoryLedgerRepository } from '@slotkeeper/booking-service';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
-import { injectUpstream, signedUpstream } from '@slotkeeper/http-kit';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
-import { silentLogger } from '@slotkeeper/observability';
-import { ManualClock } from '@slotkeeper/time';
+import { injectUpstream, signedUpstream, type HttpApp } from '@slotkeeper/http-kit';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryBookingApp } from './booking-app.js';
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const keys = internalKeys('the internal secret of the calendar sync tests');
 const state = (version: number) => ({
   calendarId: CAL,
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-  rules: calendarRules(),
+  rules: defaultRules,
   links: [],
   version,
 });
 
 describe('waiting for the booking service to apply a calendar change', () => {
   let ledgers: MemoryLedgerRepository;
-  let app: Awaited<ReturnType<typeof buildBookingApp>>;
+  let app: HttpApp;
   let sync: BookingServiceSync;
 
   beforeEach(async () => {
-    ledgers = new MemoryLedgerRepository();
-    const bus = new InProcessBus({ logger: silentLogger() });
-    app = await buildBookingApp({
-      ledgers,
-      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
-      bus,
-      clock: new ManualClock('2030-06-01T00:00:00Z'),
-      serializer: new CalendarSerializer(),
-      logger: silentLogger(),
-      identityKey: keys.identity,
-      cancelTokenKey: keys.cancelTokens,
-    });
+    ({ app, ledgers } = await memoryBookingApp(keys));
     const asCalendar = signedUpstream(injectUpstream(app), keys.identity, { kind: 'service', service: 'calendar' });
     sync = new BookingServiceSync(asCalendar, 300);
   });

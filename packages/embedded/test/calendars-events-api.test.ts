@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { NINE, NINE_THIRTY, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
+const h = useHarness();
 
 /** Credentials of `user` (a user as created, with its api key). */
 const as = (user: Record<string, unknown>) => ({ authorization: `Bearer ${String(user.api_key)}` });
 
 const UNKNOWN = '0123456789abcdef01234567';
-// Monday 2030-06-24 in Berlin (UTC+2): open 09:00–12:00 and 13:00–17:00 local.
-const NINE = '2030-06-24T09:00:00+02:00';
-const NINE_THIRTY = '2030-06-24T09:30:00+02:00';
 
 describe('calendars', () => {
   it('creates a calendar from both link forms, with defaults and an empty event list', async () => {
@@ -242,7 +235,7 @@ describe('availability and compare', () => {
   it('compares calendars for a date in a zone', async () => {
     const a = await h.bookable();
     const b = await h.bookable();
-    await h.book(b.cal.id, NINE, '2030-06-24T09:30:00+02:00');
+    await h.book(b.cal.id, NINE, NINE_THIRTY);
     const res = await h.send(
       'GET',
       `/api/calendar/compare?calendar_ids=${a.cal.id},${b.cal.id}&date=2030-06-24&tz=Europe/Berlin&duration=60`,

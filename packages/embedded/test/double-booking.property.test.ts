@@ -1,24 +1,18 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { NINE, NINE_THIRTY, useHarness } from './harness.js';
 
 const MINUTE = 60_000;
 // Monday 2030-06-24, open 09–12 and 13–17 Berlin = 07–10 and 11–15 UTC.
 const DAY_START = Date.parse('2030-06-24T07:00:00Z');
 
 describe('no double booking, however clients race', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await harness();
-  });
-  afterAll(() => h.gateway.close());
+  const h = useHarness();
 
   it('when 50 clients book the same slot at once, then exactly one gets 201 and the rest 409', async () => {
     const { cal } = await h.bookable();
     const started = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => h.book(cal.id, '2030-06-24T09:00:00+02:00', '2030-06-24T09:30:00+02:00')),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => h.book(cal.id, NINE, NINE_THIRTY)));
     const settled = Date.now() - started;
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(49);

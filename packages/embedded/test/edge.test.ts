@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_ROUTES } from '@slotkeeper/contracts';
-import { harness, type Harness } from './harness.js';
+import { useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
+const h = useHarness();
 
 describe('the gateway edge', () => {
   it('echoes a client x-request-id, and makes one up otherwise', async () => {

@@ -9,6 +9,7 @@ import {
   type NewSchedule,
 } from '@slotkeeper/testing/api';
 import { ManualClock } from '@slotkeeper/time';
+import { afterAll, beforeAll } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
 export type Json = Record<string, unknown> & { id: string };
@@ -42,6 +43,27 @@ export interface Harness {
 }
 
 const ID = /[0-9a-f]{24}/g;
+
+// Monday 2030-06-24 in Berlin (UTC+2): `bookable()` calendars are open 09:00–12:00 and 13:00–17:00 local.
+export const NINE = '2030-06-24T09:00:00+02:00';
+export const NINE_THIRTY = '2030-06-24T09:30:00+02:00';
+
+/** The paths of the fields a 400 names, sorted; undefined when it names none. */
+export const errorPaths = (body: { errors?: Array<{ path: string }> | undefined }) =>
+  body.errors?.map((e) => e.path).sort();
+
+/**
+ * The harness for the tests of this file (or of the `describe` it is called in): built before
+ * them, closed after them. The object is filled in by `beforeAll`, so use it in tests and hooks.
+ */
+export function useHarness(...args: Parameters<typeof harness>): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await harness(...args));
+  });
+  afterAll(() => h.gateway.close());
+  return h;
+}
 
 /**
  * The embedded system behind its gateway, a clock that stands still, and request helpers: the

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, type RouteDeclaration } from '@slotkeeper/contracts';
 import { z } from 'zod';
-import { harness, type Harness, type Json } from './harness.js';
+import { useHarness, type Json } from './harness.js';
 
 /** Every property name a schema takes as input, nested objects included. */
 function fieldNames(schema: z.ZodType | undefined): string[] {
@@ -40,17 +40,15 @@ const deep = fc.integer({ min: 20, max: 400 }).map((depth) => {
 });
 
 describe('hostile input never hurts', () => {
-  let h: Harness;
+  const h = useHarness();
   let valid: { user: Json; schedule: Json; calendar: Json };
   const booked = new Set<string>();
 
   beforeAll(async () => {
-    h = await harness();
     const user = await h.user();
     const schedule = await h.schedule(user.id);
     valid = { user, schedule, calendar: await h.calendar(user.id, [schedule.id], { meeting_duration_minutes: 30 }) };
   });
-  afterAll(() => h.gateway.close());
 
   const hostileString = () =>
     fc.oneof(

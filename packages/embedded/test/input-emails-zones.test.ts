@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorPaths, NINE, NINE_THIRTY, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
-
-const paths = (body: { errors?: Array<{ path: string }> }) => body.errors?.map((e) => e.path);
-// Monday 2030-06-24 in Berlin (UTC+2): open 09:00–12:00 and 13:00–17:00 local.
-const NINE = '2030-06-24T09:00:00+02:00';
-const NINE_THIRTY = '2030-06-24T09:30:00+02:00';
+const h = useHarness();
 
 describe('emails through the API', () => {
   it.each([
@@ -58,7 +49,7 @@ describe('emails through the API', () => {
       guests: ['ok@example.com', 'x'],
     });
     expect(res.status).toBe(400);
-    expect(paths(res.body)?.sort()).toEqual(['booked_by', 'guests.1']);
+    expect(errorPaths(res.body)).toEqual(['booked_by', 'guests.1']);
   });
 });
 
@@ -106,10 +97,10 @@ describe('time zones through the API', () => {
   it('refuses an unknown zone with a 400 naming it, in a body or a query', async () => {
     const body = await h.send('POST', '/api/user/users', { name: 'A', email: 'z9@example.com', timezone: 'Mars/Base' });
     expect(body.status).toBe(400);
-    expect(paths(body.body)).toEqual(['timezone']);
+    expect(errorPaths(body.body)).toEqual(['timezone']);
     const user = await h.user();
     const query = await h.send('GET', `/api/user/users/${user.id}?tz=mars/base`);
     expect(query.status).toBe(400);
-    expect(paths(query.body)).toEqual(['querystring.tz']);
+    expect(errorPaths(query.body)).toEqual(['querystring.tz']);
   });
 });

@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness, type Json } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errorPaths, useHarness, type Json } from './harness.js';
 
-let h: Harness;
+const h = useHarness();
 let owner: Json;
 let as: Record<string, string>;
 beforeAll(async () => {
-  h = await harness();
   owner = await h.user();
   as = { authorization: `Bearer ${String(owner.api_key)}` };
 });
-afterAll(() => h.gateway.close());
 
-const paths = (body: { errors?: Array<{ path: string }> }) => body.errors?.map((e) => e.path);
 const slot = { day_of_week: 'tuesday', start_time: '09:00', end_time: '10:00' };
 const overrides = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -28,10 +25,10 @@ describe('limits', () => {
     expect((await create({ time_slots: Array(200).fill(slot), date_overrides: overrides(400) })).status).toBe(201);
     const slots = await create({ time_slots: Array(201).fill(slot) });
     expect(slots.status).toBe(400);
-    expect(paths(slots.body)).toEqual(['time_slots']);
+    expect(errorPaths(slots.body)).toEqual(['time_slots']);
     const dates = await create({ time_slots: [], date_overrides: overrides(401) });
     expect(dates.status).toBe(400);
-    expect(paths(dates.body)).toEqual(['date_overrides']);
+    expect(errorPaths(dates.body)).toEqual(['date_overrides']);
   });
 
   it('refuses a calendar with more than 10 schedules, counting both forms together', async () => {
@@ -39,13 +36,13 @@ describe('limits', () => {
       h.send('POST', '/api/calendar/calendars', { user_id: owner.id, name: 'Many', ...body });
     const short = await create({ availability_schedule_ids: ids(11) });
     expect(short.status).toBe(400);
-    expect(paths(short.body)).toEqual(['availability_schedule_ids']);
+    expect(errorPaths(short.body)).toEqual(['availability_schedule_ids']);
     const both = await create({
       availability_schedule_ids: ids(6),
       availability_schedules: ids(5, 100).map((id) => ({ availability_schedule_id: id })),
     });
     expect(both.status).toBe(400);
-    expect(paths(both.body)).toEqual(['availability_schedules']);
+    expect(errorPaths(both.body)).toEqual(['availability_schedules']);
   });
 
   it('links 10 schedules of both forms', async () => {
@@ -92,7 +89,7 @@ describe('a malformed id of any length is a 400 naming it', () => {
     for (const id of malformed) {
       const res = await h.send(method, url(id), undefined, as);
       expect(res.status, `${id.length} characters`).toBe(400);
-      expect(paths(res.body)).toContain(path);
+      expect(errorPaths(res.body)).toContain(path);
     }
   });
 });

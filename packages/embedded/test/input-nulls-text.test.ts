@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorPaths, NINE, NINE_THIRTY, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
-
-// Monday 2030-06-24 in Berlin (UTC+2): open 09:00–12:00 and 13:00–17:00 local.
-const NINE = '2030-06-24T09:00:00+02:00';
-const NINE_THIRTY = '2030-06-24T09:30:00+02:00';
+const h = useHarness();
 
 const RULES = [
   'meeting_duration_minutes',
@@ -87,7 +79,7 @@ describe('null for an optional field means the same as leaving it out', () => {
   it('still refuses null for a required field, naming it', async () => {
     const res = await h.send('POST', '/api/user/users', { name: null, email: 'null2@example.com' });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['name']);
+    expect(errorPaths(res.body)).toEqual(['name']);
   });
 });
 
@@ -133,7 +125,7 @@ describe('text fields refuse control characters and unpaired surrogates, naming 
       notes: 'line one\rline two',
     });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['booker_name', 'notes', 'title']);
+    expect(errorPaths(res.body)).toEqual(['booker_name', 'notes', 'title']);
   });
 
   it('takes notes with tabs and line breaks, and names with any real character', async () => {

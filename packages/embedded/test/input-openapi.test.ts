@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHarness } from './harness.js';
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; $ref?: string };
 
-let h: Harness;
+const h = useHarness();
 let doc: {
   paths: Record<string, Record<string, Record<string, unknown>>>;
   components?: { schemas?: Record<string, Schema> };
 };
 beforeAll(async () => {
-  h = await harness();
   const res = await h.send('GET', '/docs/json');
   expect(res.status).toBe(200);
   doc = res.body;
 });
-afterAll(() => h.gateway.close());
 
 /** A schema with its `$ref` followed, wherever the document keeps the target. */
 const resolve = (schema: Schema): Schema =>

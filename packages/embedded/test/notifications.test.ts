@@ -83,7 +83,7 @@ describe('notifications in the embedded system', () => {
     ]);
     for (const notification of notifier.sent) {
       expect(notification.organizer).toEqual({ name: 'Alice Owner', email: 'alice@example.com' });
-      expect(notification.event).toMatchObject({ id: event.id, calendar_id: calendar.id });
+      expect(notification.event).toMatchObject({ id: event.id, calendarId: calendar.id });
       expect(notification.url).toBe(`https://slots.example/booking/${event.id}`);
     }
     expect(notifier.sent[1]!.text).toContain('Monday, 3 June 2030, 09:00–09:30 (Europe/Berlin)');

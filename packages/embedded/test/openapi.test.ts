@@ -1,19 +1,17 @@
 import { API_ROUTES, messageSchemas } from '@slotkeeper/contracts';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHarness } from './harness.js';
 
-let h: Harness;
+const h = useHarness();
 // The document is arbitrary JSON; its shape is what these tests check.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let doc: any;
 beforeAll(async () => {
-  h = await harness();
   const response = await h.gateway.inject({ method: 'GET', url: '/docs/json' });
   expect(response.statusCode).toBe(200);
   doc = response.json();
 });
-afterAll(() => h.gateway.close());
 
 /** Every `$ref` in a JSON value. */
 function refsIn(value: unknown): string[] {

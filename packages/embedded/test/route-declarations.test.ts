@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { internalKeys } from '@slotkeeper/auth';
-import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
 import { BookingServiceSync, buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
 import { injectUpstream, type HttpApp } from '@slotkeeper/http-kit';
@@ -11,6 +10,7 @@ import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-cl
 import { ManualClock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryBookingApp } from './booking-app.js';
 
 /**
  * `METHOD /path` of every route an app serves, read from its route tree (Fastify lists no routes
@@ -51,17 +51,7 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
     logger,
     identityKey,
   });
-  const ledgers = new MemoryLedgerRepository();
-  const booking = await buildBookingApp({
-    ledgers,
-    outbox: new OutboxRelay(ledgers.outbox, bus, { logger }),
-    serializer: new CalendarSerializer(),
-    bus,
-    clock,
-    logger,
-    identityKey,
-    cancelTokenKey: keys.cancelTokens,
-  });
+  const { app: booking } = await memoryBookingApp(keys, { bus, clock, logger });
   const calendars = new MemoryCalendarRepository();
   const calendar = await buildCalendarApp({
     calendars,

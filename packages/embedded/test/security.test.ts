@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { IDENTITY_HEADER, internalKeys, signIdentity } from '@slotkeeper/auth';
 import { API_ROUTES } from '@slotkeeper/contracts';
-import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { ManualClock } from '@slotkeeper/time';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { memoryBookingApp } from './booking-app.js';
+import { harness, useHarness, type Harness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
+const h = useHarness();
 
 describe('a service reached without the gateway', () => {
   const keys = internalKeys(randomBytes(32).toString('hex'));
@@ -72,18 +67,7 @@ describe('a service reached without the gateway', () => {
   });
 
   it('when the booking service is asked directly for an event list with a made-up user, then it refuses', async () => {
-    const ledgers = new MemoryLedgerRepository();
-    const bus = new InProcessBus({ logger: silentLogger() });
-    const booking = await buildBookingApp({
-      ledgers,
-      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
-      serializer: new CalendarSerializer(),
-      bus,
-      clock,
-      logger: silentLogger(),
-      identityKey: keys.identity,
-      cancelTokenKey: keys.cancelTokens,
-    });
+    const { app: booking } = await memoryBookingApp(keys, { clock });
     const response = await booking.inject({
       method: 'GET',
       url: '/api/calendar/calendars/0123456789abcdef01234567/events',

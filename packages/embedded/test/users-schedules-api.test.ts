@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harness, type Harness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorPaths, useHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness();
-});
-afterAll(() => h.gateway.close());
+const h = useHarness();
 
 const UNKNOWN = '0123456789abcdef01234567';
 
@@ -32,7 +28,7 @@ describe('users', () => {
   it('lists every bad field of a request in one 400', async () => {
     const res = await h.send('POST', '/api/user/users', { name: '', email: 'not-an-email', timezone: 'Mars/Olympus' });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['email', 'name', 'timezone']);
+    expect(errorPaths(res.body)).toEqual(['email', 'name', 'timezone']);
   });
 
   it('gets a user, with and without a trailing slash, rendering instants in ?tz=', async () => {

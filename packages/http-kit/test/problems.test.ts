@@ -121,6 +121,9 @@ describe('mapping errors to problem documents', () => {
 describe('problems over HTTP', () => {
   const { app, lines, throwing } = throwingApp();
   afterAll(() => app.close());
+  /** The paths of the fields a 400 names, sorted. */
+  const errorPaths = (problem: { errors?: Array<{ path: string }> | undefined }) =>
+    problem.errors?.map((e) => e.path).sort();
 
   it.each(domainErrors.map(([error, status]) => [error.constructor.name, status, error] as const))(
     'when a handler throws a %s, then the answer is %i application/problem+json with that problem',
@@ -154,7 +157,7 @@ describe('problems over HTTP', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json(;|$)/);
     const problem = problemSchema.parse(response.json());
     expect(problem).toMatchObject({ type: `${PROBLEM_BASE}validation-failed`, title: 'Invalid request', status: 400 });
-    expect(problem.errors!.map((e) => e.path).sort()).toEqual(['colour', 'count', 'name', 'when.start']);
+    expect(errorPaths(problem)).toEqual(['colour', 'count', 'name', 'when.start']);
     expect(problem.errors!.find((e) => e.path === 'colour')!.message).toBe('is not a known field');
     for (const { path } of problem.errors!) expect(problem.detail).toContain(`${path}: `);
   });
@@ -162,12 +165,7 @@ describe('problems over HTTP', () => {
   it('when a required field is missing, then it is listed by its own path', async () => {
     const response = await app.inject({ method: 'POST', url: '/things/abc', payload: { name: 'x' } });
     expect(response.statusCode).toBe(400);
-    expect(
-      response
-        .json()
-        .errors.map((e: { path: string }) => e.path)
-        .sort(),
-    ).toEqual(['count', 'when']);
+    expect(errorPaths(response.json())).toEqual(['count', 'when']);
   });
 
   it('when query parameters or path parameters are bad, then each is named with where it was', async () => {
@@ -177,12 +175,7 @@ describe('problems over HTTP', () => {
       payload: { name: 'x', count: 1, when: { start: '2030-01-01T00:00:00Z' } },
     });
     expect(query.statusCode).toBe(400);
-    expect(
-      query
-        .json()
-        .errors.map((e: { path: string }) => e.path)
-        .sort(),
-    ).toEqual(['querystring.limit', 'querystring.tz']);
+    expect(errorPaths(query.json())).toEqual(['querystring.limit', 'querystring.tz']);
     const params = await app.inject({ method: 'POST', url: '/things/abcd', payload: {} });
     expect(params.statusCode).toBe(400);
     expect(params.json().errors).toEqual([{ path: 'params.thing_id', message: expect.any(String) }]);

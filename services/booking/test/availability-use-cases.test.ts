@@ -1,6 +1,5 @@
-import { calendarRules } from '@slotkeeper/testing';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { BookingRules, ScheduleSnapshot } from '@slotkeeper/contracts';
+import type { Rules } from '@slotkeeper/availability';
 import { generateId, MAX_QUORUM_OVERLAPS } from '@slotkeeper/contracts';
 import {
   ForbiddenError,
@@ -19,16 +18,17 @@ import { compareCalendars, getAvailability } from '../src/domain/availability-us
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { openHoursOnce } from '../src/domain/calendar-state.js';
-import { cancelTokenKey } from './fixtures.js';
+import type { LinkedSchedule } from '../src/domain/ledger.js';
+import { cancelTokenKey, ledgerRules } from './fixtures.js';
 
 const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const owner = { kind: 'user' as const, userId: OWNER };
-const RULES: BookingRules = calendarRules({ meeting_duration_minutes: 30 });
+const RULES: Rules = ledgerRules({ meetingDurationMinutes: 30 });
 const at = (iso: string) => Date.parse(iso);
 const MONDAY = { start: at('2030-06-24T00:00:00Z'), end: at('2030-06-25T00:00:00Z') };
 const hm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
-const mondays = (slots: Array<[string, string]>, timezone = 'UTC'): ScheduleSnapshot => ({
+const mondays = (slots: Array<[string, string]>, timezone = 'UTC'): LinkedSchedule => ({
   id: generateId(),
   timezone,
   time_slots: slots.map(([start_time, end_time]) => ({ day_of_week: 'monday' as const, start_time, end_time })),
@@ -44,7 +44,7 @@ function system(clock: Clock = new ManualClock('2030-06-01T00:00:00Z')) {
     serializer: new CalendarSerializer(),
     cancelTokenKey,
   });
-  const calendar = async (rules: Partial<BookingRules>, schedules: ScheduleSnapshot[], version = 1) => {
+  const calendar = async (rules: Partial<Rules>, schedules: LinkedSchedule[], version = 1) => {
     const calendarId = generateId();
     await ledgers.applyCalendar({
       calendarId,
@@ -59,11 +59,11 @@ function system(clock: Clock = new ManualClock('2030-06-01T00:00:00Z')) {
 }
 
 const booking = (calendarId: string, start: string, end: string) => ({
-  calendar_id: calendarId,
+  calendarId,
   title: 'Call',
-  start_time: new Date(start),
-  end_time: new Date(end),
-  booked_by: 'ann@example.com',
+  start: new Date(start),
+  end: new Date(end),
+  bookedBy: 'ann@example.com',
   guests: [],
 });
 
@@ -81,7 +81,7 @@ describe('one reading of the clock per request', () => {
   it('when the clock moves while availability is computed, then free time and min_notice still meet exactly', async () => {
     const clock = new TickingClock(at('2030-06-24T08:28:07.211Z'));
     const { deps, calendar } = system(clock);
-    const id = await calendar({ min_notice_minutes: 60 }, [mondays([['09:00', '17:00']])]);
+    const id = await calendar({ minNoticeMinutes: 60 }, [mondays([['09:00', '17:00']])]);
     const result = await getAvailability(id, MONDAY, { explain: true, actor: owner }, deps);
     expect(clock.reads).toBe(1);
     const notice = result.unavailable!.find((u) => u.reason === 'min_notice')!;
@@ -104,7 +104,7 @@ describe('one reading of the clock per request', () => {
 describe('slot length', () => {
   it('when a calendar has a meeting length, then another duration is a 400 naming duration', async () => {
     const { deps, calendar } = system();
-    const id = await calendar({ meeting_duration_minutes: 30 }, [mondays([['09:00', '12:00']])]);
+    const id = await calendar({ meetingDurationMinutes: 30 }, [mondays([['09:00', '12:00']])]);
     const refused = getAvailability(id, MONDAY, { durationMinutes: 45 }, deps);
     await expect(refused).rejects.toBeInstanceOf(ValidationError);
     await expect(refused).rejects.toMatchObject({ errors: [{ path: 'duration' }] });
@@ -113,7 +113,7 @@ describe('slot length', () => {
 
   it('when a calendar has none, then any duration lists slots of that length, and they book', async () => {
     const { deps, calendar } = system();
-    const id = await calendar({ meeting_duration_minutes: null }, [mondays([['09:00', '12:00']])]);
+    const id = await calendar({ meetingDurationMinutes: null }, [mondays([['09:00', '12:00']])]);
     const { slots = [] } = await getAvailability(id, MONDAY, { durationMinutes: 45 }, deps);
     expect(slots.map((s) => hm(s.start))).toEqual(['09:00', '09:45', '10:30', '11:15']);
     const last = slots[3]!;
@@ -129,7 +129,7 @@ describe('slot length', () => {
 describe('buffers: an event blocks [start − before − after, end + after + before)', () => {
   it('when a 10:00–10:30 event has a 10-minute before-buffer, then the next meeting starts at 10:40, not 10:30', async () => {
     const { deps, calendar } = system();
-    const id = await calendar({ buffer_before_minutes: 10 }, [mondays([['09:00', '12:00']])]);
+    const id = await calendar({ bufferBeforeMinutes: 10 }, [mondays([['09:00', '12:00']])]);
     await bookEvent(booking(id, '2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps);
     const { free, slots = [] } = await getAvailability(id, MONDAY, {}, deps);
     expect(free.map((f) => [hm(f.start), hm(f.end)])).toEqual([
@@ -155,7 +155,7 @@ describe('buffers: an event blocks [start − before − after, end + after + be
 describe('booking horizon', () => {
   it('when a time lies after now + the horizon, then it is not free, not listed and not bookable', async () => {
     const { deps, calendar } = system(new ManualClock('2030-06-23T10:00:00Z'));
-    const id = await calendar({ booking_horizon_days: 1 }, [mondays([['09:00', '12:00']])]);
+    const id = await calendar({ bookingHorizonDays: 1 }, [mondays([['09:00', '12:00']])]);
     const { free, slots = [] } = await getAvailability(id, MONDAY, {}, deps);
     expect(free.map((f) => [hm(f.start), hm(f.end)])).toEqual([['09:00', '10:00']]);
     expect(slots.map((s) => hm(s.start))).toEqual(['09:00', '09:30']);

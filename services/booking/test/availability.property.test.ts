@@ -127,7 +127,7 @@ async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Pr
   await deps.ledgers.applyCalendar({
     calendarId,
     userId: OWNER,
-    rules: s.rules,
+    rules: engineRules(s.rules),
     links: [{ schedule: first, expiresOn: null }, ...(second ? [{ schedule: second, expiresOn }] : [])],
     version: 1,
   });
@@ -135,11 +135,11 @@ async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Pr
 }
 
 const booking = (calendarId: string, slot: Interval) => ({
-  calendar_id: calendarId,
+  calendarId,
   title: 'p',
-  start_time: new Date(slot.start),
-  end_time: new Date(slot.end),
-  booked_by: 'a@b.co',
+  start: new Date(slot.start),
+  end: new Date(slot.end),
+  bookedBy: 'a@b.co',
   guests: [],
 });
 

@@ -1,4 +1,3 @@
-import { calendarRules } from '@slotkeeper/testing';
 import { NotBookableError, NotFoundError, SlotTakenError, IdempotencyKeyReusedError } from '@slotkeeper/errors';
 import { anonymous } from '@slotkeeper/auth';
 import { InProcessBus } from '@slotkeeper/messaging';
@@ -6,14 +5,14 @@ import { silentLogger } from '@slotkeeper/observability';
 import type { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookEvent, cancelEvent, listEvents, type BookingDeps } from '../src/domain/booking-use-cases.js';
-import { bookingWithCalendar, CAL } from './fixtures.js';
+import { bookingWithCalendar, CAL, ledgerRules } from './fixtures.js';
 
 const request = (start: string, end: string) => ({
-  calendar_id: CAL,
+  calendarId: CAL,
   title: 'Call',
-  start_time: new Date(start),
-  end_time: new Date(end),
-  booked_by: 'ann@example.com',
+  start: new Date(start),
+  end: new Date(end),
+  bookedBy: 'ann@example.com',
   guests: [],
 });
 
@@ -25,7 +24,7 @@ describe('bookEvent', () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     published = [];
     await bus.subscribe('probe', ['EventBooked', 'EventCanceled'], async (m) => void published.push(m.type));
-    deps = await bookingWithCalendar(bus, calendarRules({ meeting_duration_minutes: 30, min_notice_minutes: 60 }), [
+    deps = await bookingWithCalendar(bus, ledgerRules({ meetingDurationMinutes: 30, minNoticeMinutes: 60 }), [
       '09:00',
       '17:00',
     ]);
@@ -63,7 +62,7 @@ describe('bookEvent', () => {
   it('refuses unknown calendars, the past and the minimum notice, with domain errors', async () => {
     await expect(
       bookEvent(
-        { ...request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), calendar_id: 'dddddddddddddddddddddddd' },
+        { ...request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), calendarId: 'dddddddddddddddddddddddd' },
         undefined,
         deps,
       ),

@@ -41,6 +41,27 @@ describe('the booking service’s calendar consumer', () => {
     expect(bus.deadLetters).toEqual([]);
   });
 
+  it('when a calendar arrives, then its booking rules are kept under the names the availability rules read', async () => {
+    const { bus, ledgers } = await consumer();
+    const rules = calendarRules({
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 5,
+      buffer_after_minutes: 10,
+      min_notice_minutes: 60,
+      slot_interval_minutes: 15,
+      booking_horizon_days: 30,
+    });
+    await bus.publish(createEnvelope('CalendarCreated', { ...at(1), rules }, new Date()));
+    expect((await ledgers.findCalendar(CAL))?.rules).toEqual({
+      meetingDurationMinutes: 30,
+      bufferBeforeMinutes: 5,
+      bufferAfterMinutes: 10,
+      minNoticeMinutes: 60,
+      slotIntervalMinutes: 15,
+      bookingHorizonDays: 30,
+    });
+  });
+
   it('when a ScheduleLinked lacks the schedule its own schema requires, then it is parked and the ledger keeps its state', async () => {
     const { bus, ledgers } = await consumer();
     await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));

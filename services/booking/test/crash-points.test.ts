@@ -1,4 +1,3 @@
-import { calendarRules } from '@slotkeeper/testing';
 /**
  * A booking process that dies mid-request, at each point of the booking path. The store (here
  * the in-memory ledger, standing for the database) outlives the process; the relay, the bus and
@@ -14,16 +13,16 @@ import type { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledge
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import type { LedgerRepository } from '../src/domain/ledger.js';
-import { bookingWithCalendar, CAL } from './fixtures.js';
+import { bookingWithCalendar, CAL, ledgerRules } from './fixtures.js';
 
 class Killed extends Error {}
 
 const body = {
-  calendar_id: CAL,
+  calendarId: CAL,
   title: 'Call',
-  start_time: new Date('2030-06-24T10:00:00Z'),
-  end_time: new Date('2030-06-24T10:30:00Z'),
-  booked_by: 'ann@example.com',
+  start: new Date('2030-06-24T10:00:00Z'),
+  end: new Date('2030-06-24T10:30:00Z'),
+  bookedBy: 'ann@example.com',
   guests: [],
 };
 
@@ -42,7 +41,7 @@ describe('a booking process killed mid-request', () => {
     const publish = bus.publish.bind(bus);
     bus.publish = (message) => (published.push(message.id), publish(message));
     await bus.subscribe('probe', ['EventBooked'], async (m) => void delivered.push(m));
-    const deps = await bookingWithCalendar(bus, calendarRules({ meeting_duration_minutes: 30 }), ['09:00', '17:00']);
+    const deps = await bookingWithCalendar(bus, ledgerRules({ meetingDurationMinutes: 30 }), ['09:00', '17:00']);
     database = deps.ledgers;
     base = deps;
   });

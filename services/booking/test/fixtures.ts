@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import type { BookingRules } from '@slotkeeper/contracts';
+import { defaultRules, type Rules } from '@slotkeeper/availability';
 import type { MessageBus } from '@slotkeeper/messaging';
 import { OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
@@ -20,6 +20,9 @@ export const OPEN_SCHEDULE = (open: [string, string]) => ({
   date_overrides: [],
 });
 
+/** A calendar's booking rules as the ledger holds them: a new calendar's defaults, with `overrides`. */
+export const ledgerRules = (overrides: Partial<Rules> = {}): Rules => ({ ...defaultRules, ...overrides });
+
 /** The key cancel tokens are derived with in these tests. */
 export const cancelTokenKey = internalKeys('the internal secret of the booking tests').cancelTokens;
 
@@ -29,7 +32,7 @@ export const cancelTokenKey = internalKeys('the internal secret of the booking t
  */
 export async function bookingWithCalendar(
   bus: MessageBus,
-  rules: BookingRules,
+  rules: Rules,
   open: [string, string],
   relay: { sweepIntervalMs?: number; sweepAfterMs?: number } = {},
 ): Promise<BookingDeps & { ledgers: MemoryLedgerRepository; relay: OutboxRelay }> {

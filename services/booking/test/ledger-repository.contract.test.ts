@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { createEnvelope, generateId, type Envelope } from '@slotkeeper/contracts';
+import { generateId } from '@slotkeeper/contracts';
 import { EARLIEST_INSTANT, LATEST_INSTANT, type Interval } from '@slotkeeper/time';
 import type { WithOutbox } from '@slotkeeper/messaging';
-import { describeContract, calendarRules } from '@slotkeeper/testing';
+import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
-import type { CalendarLedger, LedgerRepository, NewEvent } from '../src/domain/ledger.js';
+import type { CalendarLedger, EventChange, LedgerRepository, NewEvent } from '../src/domain/ledger.js';
+import { ledgerRules } from './fixtures.js';
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const calendar: CalendarLedger = {
@@ -14,7 +14,7 @@ const calendar: CalendarLedger = {
   links: [],
   version: 1,
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-  rules: calendarRules(),
+  rules: ledgerRules(),
 };
 const link: CalendarLedger['links'][number] = {
   schedule: {
@@ -44,10 +44,17 @@ const newEvent = (from: string, to: string, key: string | null = null): NewEvent
 });
 
 /** Reserves against the calendar's version in force, as the use case does. */
-async function reserve(repo: LedgerRepository, event: NewEvent, guard: Interval, outbox: Envelope[]) {
+async function reserve(repo: LedgerRepository, event: NewEvent, guard: Interval, changes: EventChange[]) {
   const version = (await repo.findCalendar(event.calendarId))?.version ?? 0;
-  return repo.reserve(event, guard, outbox, version);
+  return repo.reserve(event, guard, changes, version);
 }
+
+/** The change announcing that `event` was booked or canceled. */
+const change = (kind: EventChange['kind'], event: NewEvent, occurredAt = new Date()): EventChange => ({
+  kind,
+  event: { ...event, status: kind === 'booked' ? 'confirmed' : 'canceled' },
+  occurredAt,
+});
 
 await describeContract<LedgerRepository & WithOutbox>(
   'LedgerRepository',
@@ -128,34 +135,19 @@ await describeContract<LedgerRepository & WithOutbox>(
     it('when an event is reserved or canceled, then its messages wait in the outbox until published', async () => {
       await ledgers().applyCalendar(calendar);
       const event = newEvent('10:00', '10:30');
-      const message = (type: 'EventBooked' | 'EventCanceled') =>
-        createEnvelope(
-          type,
-          {
-            id: event.id,
-            calendar_id: CAL,
-            title: 't',
-            start_time: 'x',
-            end_time: 'y',
-            booked_by: 'a',
-            booker_name: null,
-            notes: null,
-            guests: [],
-            status: 'confirmed',
-            created_at: 'z',
-          },
-          new Date(),
-        );
-      const booked = message('EventBooked');
-      await reserve(ledgers(), event, span('10:00', '10:30'), [booked]);
-      const canceled = message('EventCanceled');
-      await ledgers().cancel(event.id, [canceled]);
-      expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.message.id)).toEqual([booked.id, canceled.id]);
+      await reserve(ledgers(), event, span('10:00', '10:30'), [change('booked', event, at('08:00'))]);
+      await ledgers().cancel(event.id, [change('canceled', event, at('09:00'))]);
+      const pending = (await ledgers().outbox.pendingFor(CAL)).map((m) => m.message);
+      expect(pending).toMatchObject([
+        { type: 'EventBooked', occurred_at: at('08:00').toISOString(), data: { id: event.id, status: 'confirmed' } },
+        { type: 'EventCanceled', occurred_at: at('09:00').toISOString(), data: { id: event.id, status: 'canceled' } },
+      ]);
+      const [booked, canceled] = pending;
       expect(await ledgers().outbox.aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([CAL]);
       expect(await ledgers().outbox.aggregatesWithPending(new Date(Date.now() - 60_000), 10)).toEqual([]);
-      await ledgers().outbox.markPublished(CAL, [booked.id]);
-      expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.message.id)).toEqual([canceled.id]);
-      await ledgers().outbox.markPublished(CAL, [canceled.id]);
+      await ledgers().outbox.markPublished(CAL, [booked!.id]);
+      expect((await ledgers().outbox.pendingFor(CAL)).map((m) => m.message.id)).toEqual([canceled!.id]);
+      await ledgers().outbox.markPublished(CAL, [canceled!.id]);
       expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);
     });
 
@@ -212,8 +204,8 @@ await describeContract<LedgerRepository & WithOutbox>(
     it('when a reservation is refused, then it leaves no message behind', async () => {
       await ledgers().applyCalendar(calendar);
       await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
-      const refused: Envelope = { id: randomUUID(), type: 'Probe', occurred_at: new Date().toISOString(), data: {} };
-      expect((await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), [refused])).outcome).toBe(
+      const refused = newEvent('10:00', '10:30');
+      expect((await reserve(ledgers(), refused, span('10:00', '10:30'), [change('booked', refused)])).outcome).toBe(
         'conflict',
       );
       expect(await ledgers().outbox.pendingFor(CAL)).toEqual([]);

@@ -3,8 +3,6 @@
  * mongoose, and the tests assert what reaches the driver. They run everywhere; the contract
  * suite runs the same adapter against a real server where one exists.
  */
-import type { Envelope } from '@slotkeeper/contracts';
-import { createEnvelope } from '@slotkeeper/contracts';
 import {
   duplicateKeyError,
   mongoRecorder,
@@ -17,8 +15,8 @@ import {
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_INDEX, MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
-import type { NewEvent } from '../src/domain/ledger.js';
-import { CAL } from './fixtures.js';
+import type { EventChange, NewEvent } from '../src/domain/ledger.js';
+import { CAL, ledgerRules } from './fixtures.js';
 
 const EVENT_ID = '111111111111111111111111';
 const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
@@ -52,24 +50,32 @@ const eventDoc = (from: string, to: string, id = EVENT_ID) => ({
   created_at: at('08:00'),
   cancel_token: { salt: 's', hash: 'h' },
 });
-const booked = (): Envelope =>
-  createEnvelope(
-    'EventBooked',
-    {
-      id: EVENT_ID,
-      calendar_id: CAL,
-      title: 'Call',
-      start_time: at('10:00').toISOString(),
-      end_time: at('10:30').toISOString(),
-      booked_by: 'ann@example.com',
-      booker_name: null,
-      notes: null,
-      guests: [],
-      status: 'confirmed',
-      created_at: at('08:00').toISOString(),
-    },
-    at('08:00'),
-  );
+const change = (kind: EventChange['kind']): EventChange => ({
+  kind,
+  event: { ...newEvent(), status: kind === 'booked' ? 'confirmed' : 'canceled' },
+  occurredAt: at('09:00'),
+});
+/** The message `change(kind)` announces, as the outbox stores it: its id is the outbox document's. */
+const messageOf = (kind: EventChange['kind'], id: string) => ({
+  id,
+  type: kind === 'booked' ? 'EventBooked' : 'EventCanceled',
+  occurred_at: at('09:00').toISOString(),
+  data: {
+    id: EVENT_ID,
+    calendar_id: CAL,
+    title: 'Call',
+    start_time: at('10:00').toISOString(),
+    end_time: at('10:30').toISOString(),
+    booked_by: 'ann@example.com',
+    booker_name: null,
+    notes: null,
+    guests: ['bob@example.com'],
+    status: kind === 'booked' ? 'confirmed' : 'canceled',
+    created_at: at('08:00').toISOString(),
+  },
+});
+/** The outbox documents one `insertMany` wrote. */
+const outboxDocs = (index = 0) => rec.on('booking_outbox', 'insertMany')[index]!.args[0] as Array<{ _id: string }>;
 
 let rec: MongoRecorder;
 let ledgers: MongoLedgerRepository;
@@ -113,8 +119,10 @@ describe('calendar projection', () => {
   const settings = {
     calendarId: CAL,
     userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-    rules: calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 5 }),
+    rules: ledgerRules({ meetingDurationMinutes: 30, bufferAfterMinutes: 5 }),
   };
+  /** The same rules as the document holds them. */
+  const rulesDoc = calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 5 });
   const link = {
     schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [], date_overrides: [] },
     expiresOn: new Date('2030-12-31T00:00:00Z'),
@@ -131,7 +139,7 @@ describe('calendar projection', () => {
           {
             $set: {
               user_id: settings.userId,
-              rules: settings.rules,
+              rules: rulesDoc,
               links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
               version: 4,
             },
@@ -162,12 +170,28 @@ describe('calendar projection', () => {
     rec.answer('booking_calendars', 'findOne', {
       _id: CAL,
       user_id: settings.userId,
-      rules: settings.rules,
+      rules: rulesDoc,
       links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
       version: 7,
     });
     expect(await ledgers.findCalendar(CAL)).toEqual({ ...settings, links: [link], version: 7 });
     expect(rec.on('booking_calendars', 'findOne')[0]!.args[0]).toEqual({ _id: CAL });
+  });
+
+  it('when a calendar stored before the slot interval and horizon rules existed is read, then it has neither', async () => {
+    const { slot_interval_minutes: _interval, booking_horizon_days: _horizon, ...olderRules } = rulesDoc;
+    rec.answer('booking_calendars', 'findOne', {
+      _id: CAL,
+      user_id: settings.userId,
+      rules: olderRules,
+      links: [],
+      version: 1,
+    });
+    expect((await ledgers.findCalendar(CAL))?.rules).toEqual({
+      ...settings.rules,
+      slotIntervalMinutes: null,
+      bookingHorizonDays: null,
+    });
   });
 });
 
@@ -211,8 +235,7 @@ describe('reserve', () => {
   const inTransaction = (commands: RecordedCommand[]) => commands.every((c) => c.session === 1 && c.inTransaction);
 
   it('when nothing overlaps, then head, overlap check, event and message are written in one transaction', async () => {
-    const message = booked();
-    const result = await ledgers.reserve(newEvent(), span('09:55', '10:35'), [message], 3);
+    const result = await ledgers.reserve(newEvent(), span('09:55', '10:35'), [change('booked')], 3);
     expect(result).toMatchObject({ outcome: 'reserved', event: { id: EVENT_ID, status: 'confirmed' } });
     expect(trail()).toEqual([
       'booking_calendars.updateOne',
@@ -232,8 +255,9 @@ describe('reserve', () => {
     const [insert] = rec.on('booking_events', 'insertOne');
     expect(insert!.args[0]).toMatchObject({ _id: EVENT_ID, calendar_id: CAL, status: 'confirmed' });
     expect(insert!.args[0]).not.toHaveProperty('idempotency_key');
-    const [outbox] = rec.on('booking_outbox', 'insertMany');
-    expect((outbox!.args[0] as unknown[])[0]).toMatchObject({ _id: message.id, aggregate_id: CAL, message });
+    const [stored, ...more] = outboxDocs();
+    expect(more).toEqual([]);
+    expect(stored).toMatchObject({ aggregate_id: CAL, message: messageOf('booked', stored!._id) });
   });
 
   it('when an idempotency key comes with it, then the event carries it for the unique index to claim', async () => {
@@ -246,14 +270,16 @@ describe('reserve', () => {
 
   it('when the calendar moved past the version checked, then nothing is written and the answer is stale', async () => {
     rec.answer('booking_calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
-    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [booked()], 3)).toEqual({ outcome: 'stale' });
+    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [change('booked')], 3)).toEqual({
+      outcome: 'stale',
+    });
     expect(trail()).toEqual(['booking_calendars.updateOne']);
     expect(rec.sessionEvents.map((e) => e.event)).toContain('abortTransaction');
   });
 
   it('when the last event before the guard reaches into it, then nothing is written and the answer is conflict', async () => {
     rec.answer('booking_events', 'findOne', eventDoc('09:00', '10:01', '222222222222222222222222'));
-    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [booked()], 3)).toEqual({
+    expect(await ledgers.reserve(newEvent(), span('10:00', '10:30'), [change('booked')], 3)).toEqual({
       outcome: 'conflict',
     });
     expect(trail()).toEqual(['booking_calendars.updateOne', 'booking_events.findOne']);
@@ -308,23 +334,20 @@ describe('event reads and cancel', () => {
 
   it('when a confirmed event is canceled, then its status and its message are written in one transaction', async () => {
     rec.answer('booking_events', 'findOneAndUpdate', { ...eventDoc('10:00', '10:30'), status: 'canceled' });
-    const message = booked();
-    expect((await ledgers.cancel(EVENT_ID, [message]))?.status).toBe('canceled');
+    expect((await ledgers.cancel(EVENT_ID, [change('canceled')]))?.status).toBe('canceled');
     const [update] = rec.on('booking_events', 'findOneAndUpdate');
     expect(update!.args.slice(0, 2)).toEqual([
       { _id: EVENT_ID, status: 'confirmed' },
       { $set: { status: 'canceled' } },
     ]);
     expect(update!.args[2]).toMatchObject({ returnDocument: 'after' });
-    expect((rec.on('booking_outbox', 'insertMany')[0]!.args[0] as unknown[])[0]).toMatchObject({
-      _id: message.id,
-      aggregate_id: CAL,
-    });
+    const [stored] = outboxDocs();
+    expect(stored).toMatchObject({ aggregate_id: CAL, message: messageOf('canceled', stored!._id) });
     expect(rec.commands.filter((c) => c.collection !== '$session').every((c) => c.inTransaction)).toBe(true);
   });
 
   it('when the event was not confirmed, then nothing else is written', async () => {
-    expect(await ledgers.cancel(EVENT_ID, [booked()])).toBeNull();
+    expect(await ledgers.cancel(EVENT_ID, [change('canceled')])).toBeNull();
     expect(trail()).toEqual(['booking_events.findOneAndUpdate']);
   });
 });

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@slotkeeper/contracts';
 import { AmqpBus, type OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { brokerTarget, proxyFor, type TcpProxy, calendarRules } from '@slotkeeper/testing';
+import { brokerTarget, proxyFor, type TcpProxy } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookEvent } from '../src/domain/booking-use-cases.js';
-import { bookingWithCalendar, CAL } from './fixtures.js';
+import { bookingWithCalendar, CAL, ledgerRules } from './fixtures.js';
 
 const broker = await brokerTarget();
 if ('reason' in broker) console.warn(`[skip] booking outbox on RabbitMQ: ${broker.reason}`);
@@ -30,7 +30,7 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     await consumerBus.subscribe(`${prefix}.observer`, ['EventBooked'], async (m) => void received.push(m));
     const booking = await bookingWithCalendar(
       publisherBus,
-      calendarRules({ meeting_duration_minutes: 30 }),
+      ledgerRules({ meetingDurationMinutes: 30 }),
       ['00:00', '24:00'],
       { sweepIntervalMs: 100, sweepAfterMs: 200 },
     );
@@ -56,11 +56,11 @@ describe.skipIf(!broker.url)('the booking outbox over a broker that goes away', 
     const book = (minute: number) =>
       bookEvent(
         {
-          calendar_id: CAL,
+          calendarId: CAL,
           title: 'Call',
-          start_time: new Date(Date.UTC(2030, 5, 24, 0, minute * 30)),
-          end_time: new Date(Date.UTC(2030, 5, 24, 0, minute * 30 + 30)),
-          booked_by: 'ann@example.com',
+          start: new Date(Date.UTC(2030, 5, 24, 0, minute * 30)),
+          end: new Date(Date.UTC(2030, 5, 24, 0, minute * 30 + 30)),
+          bookedBy: 'ann@example.com',
           guests: [],
         },
         undefined,

@@ -1,7 +1,7 @@
 import { connectMongo } from '@slotkeeper/mongo';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { mongoTarget, uniqueDbUrl, calendarRules } from '@slotkeeper/testing';
+import { mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
@@ -10,7 +10,7 @@ import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js'
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { OutboxRelay } from '@slotkeeper/messaging';
 import { ManualClock } from '@slotkeeper/time';
-import { CAL, cancelTokenKey, OPEN_SCHEDULE } from './fixtures.js';
+import { CAL, cancelTokenKey, ledgerRules, OPEN_SCHEDULE } from './fixtures.js';
 
 const mongo = await mongoTarget();
 if ('reason' in mongo) console.warn(`[skip] two booking processes on one MongoDB: ${mongo.reason}`);
@@ -45,7 +45,7 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
     await processes[0]!.ledgers.applyCalendar({
       calendarId: CAL,
       userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-      rules: calendarRules(),
+      rules: ledgerRules(),
       links: [{ schedule: OPEN_SCHEDULE(['00:00', '24:00']), expiresOn: null }],
       version: 1,
     });
@@ -64,11 +64,11 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
       Array.from({ length: 10 }, (_, i) =>
         bookEvent(
           {
-            calendar_id: CAL,
+            calendarId: CAL,
             title: 'race',
-            start_time: at(base + (i % 5) * 5),
-            end_time: at(base + 30 + (i % 5) * 5),
-            booked_by: 'a@b.co',
+            start: at(base + (i % 5) * 5),
+            end: at(base + 30 + (i % 5) * 5),
+            bookedBy: 'a@b.co',
             guests: [],
           },
           undefined,
@@ -85,11 +85,11 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
   it('when both race one Idempotency-Key, then one event exists and every answer is it', async () => {
     const at = (minutes: number) => new Date(Date.UTC(2030, 5, 24, 20, minutes));
     const body = {
-      calendar_id: CAL,
+      calendarId: CAL,
       title: 'keyed',
-      start_time: at(0),
-      end_time: at(30),
-      booked_by: 'a@b.co',
+      start: at(0),
+      end: at(30),
+      bookedBy: 'a@b.co',
       guests: [],
     };
     const answers = await Promise.all(

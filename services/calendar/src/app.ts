@@ -1,11 +1,14 @@
 import { createHttpApp } from '@slotkeeper/http-kit';
 import type { MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
+import { ScheduleServiceDirectory, type ScheduleSource } from './adapters/schedule-directory.js';
 import { consumeEvents } from './consumers/event-consumer.js';
 import type { CalendarDeps } from './domain/calendar-use-cases.js';
 import { calendarsRoutes } from './http/calendars-routes.js';
 
-export interface CalendarAppDeps extends CalendarDeps {
+export interface CalendarAppDeps extends Omit<CalendarDeps, 'schedules'> {
+  /** The schedule service's API client; its answers reach the domain as its own schedules. */
+  schedules: ScheduleSource;
   /** Where the events projection comes from. */
   bus: MessageBus;
   logger: Logger;
@@ -25,7 +28,7 @@ export async function buildCalendarApp(deps: CalendarAppDeps) {
     propagateRequestId: true,
     ...(deps.health ? { health: deps.health } : {}),
   });
-  calendarsRoutes(app, deps);
+  calendarsRoutes(app, { ...deps, schedules: new ScheduleServiceDirectory(deps.schedules) });
   await consumeEvents(deps.bus, deps.calendars, deps.queue);
   return app;
 }

@@ -1,21 +1,29 @@
-import { randomUUID } from 'node:crypto';
-import { generateId, type Envelope, type EventResponse, type ScheduleResponse } from '@slotkeeper/contracts';
+import { generateId, type CalendarSnapshot } from '@slotkeeper/contracts';
 import type { WithOutbox } from '@slotkeeper/messaging';
-import { describeContract, calendarRules } from '@slotkeeper/testing';
+import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
-import type { CalendarRepository, NewCalendar } from '../src/domain/calendar.js';
+import type {
+  Calendar,
+  CalendarCreated,
+  CalendarRepository,
+  CalendarUpdate,
+  LinkedSchedule,
+  NewCalendar,
+  ProjectedEvent,
+  ScheduleLink,
+} from '../src/domain/calendar.js';
 import fc from 'fast-check';
 
-const schedule = (id: string): ScheduleResponse => ({
+const schedule = (id: string): LinkedSchedule => ({
   id,
-  user_id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+  userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
   name: 'Work',
   timezone: 'UTC',
-  time_slots: [{ id: 'dddddddddddddddddddddddd', day_of_week: 'monday', start_time: '09:00', end_time: '12:00' }],
-  date_overrides: [{ date: '2030-12-25', time_slots: [] }],
-  created_at: '2030-01-01T00:00:00.000Z',
+  timeSlots: [{ id: 'dddddddddddddddddddddddd', dayOfWeek: 'monday', startTime: '09:00', endTime: '12:00' }],
+  dateOverrides: [{ date: '2030-12-25', timeSlots: [] }],
+  createdAt: new Date('2030-01-01T00:00:00.000Z'),
 });
 const S1 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const S2 = 'cccccccccccccccccccccccc';
@@ -24,32 +32,57 @@ const calendar = (): NewCalendar => ({
   id: generateId(),
   userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
   name: 'Intro calls',
-  rules: calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 10, min_notice_minutes: 60 }),
+  rules: {
+    meetingDurationMinutes: 30,
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 10,
+    minNoticeMinutes: 60,
+    slotIntervalMinutes: null,
+    bookingHorizonDays: null,
+  },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule: schedule(S1), expiresOn: new Date('2030-12-31T00:00:00Z') }],
   version: 1,
 });
-/** Any envelope: the outbox stores messages whatever their type. */
-const probe = (): Envelope => ({ id: randomUUID(), type: 'Probe', occurred_at: new Date().toISOString(), data: {} });
+const AT = new Date('2030-01-01T00:00:00Z');
+const created = (calendar: Calendar): CalendarCreated => ({ kind: 'calendarCreated', calendar, at: AT });
+const linked = (calendar: Calendar, link: ScheduleLink): CalendarUpdate => ({
+  kind: 'scheduleLinked',
+  calendar,
+  link,
+  at: AT,
+});
+/** A change the store takes as given: it announces it, whatever else changed in the calendar. */
+const unlinked = (calendar: Calendar): CalendarUpdate => ({
+  kind: 'scheduleUnlinked',
+  calendar,
+  scheduleId: S1,
+  at: AT,
+});
+const announced = async (repository: CalendarRepository & WithOutbox, calendarId: string) =>
+  (await repository.outbox.pendingFor(calendarId)).map(({ message }) => [
+    message.type,
+    (message.data as CalendarSnapshot).version,
+  ]);
 
 const NOW = new Date('2030-06-01T00:00:00.000Z');
 const event = (
   calendarId: string,
   id: string,
   start: string,
-  status: EventResponse['status'] = 'confirmed',
-): EventResponse => ({
+  status: ProjectedEvent['status'] = 'confirmed',
+): ProjectedEvent => ({
   id,
-  calendar_id: calendarId,
+  calendarId,
   title: 'Call',
-  start_time: start,
-  end_time: start.replace(':00:00', ':30:00'),
-  booked_by: 'ann@example.com',
-  booker_name: null,
+  startTime: new Date(start),
+  endTime: new Date(start.replace(':00:00', ':30:00')),
+  bookedBy: 'ann@example.com',
+  bookerName: null,
   notes: null,
   guests: ['bob@example.com'],
   status,
-  created_at: '2030-01-01T00:00:00.000Z',
+  createdAt: new Date('2030-01-01T00:00:00.000Z'),
 });
 const E1 = '111111111111111111111111';
 const E2 = '222222222222222222222222';
@@ -60,31 +93,36 @@ await describeContract<CalendarRepository & WithOutbox>(
   (calendars) => {
     it('when a calendar is created, then it reads back with its links and no events', async () => {
       const draft = calendar();
-      const created = await calendars().create(draft, []);
-      expect(await calendars().findById(created.id)).toEqual(draft);
+      const stored = await calendars().create(created(draft));
+      expect(await calendars().findById(stored.id)).toEqual(draft);
     });
 
     it('when a calendar is saved at the version it was read at, then it is replaced one version up', async () => {
-      const draft = await calendars().create(calendar(), []);
-      const linked = { ...draft, links: [...draft.links, { schedule: schedule(S2), expiresOn: null }], version: 2 };
-      expect(await calendars().save(linked, 1, [])).toBe(true);
-      expect(await calendars().findById(draft.id)).toEqual(linked);
-      const renamed = { ...linked, name: 'Renamed', links: [], version: 3 };
-      expect(await calendars().save(renamed, 2, [])).toBe(true);
+      const draft = await calendars().create(created(calendar()));
+      const link = { schedule: schedule(S2), expiresOn: null };
+      const withTwo = { ...draft, links: [...draft.links, link], version: 2 };
+      expect(await calendars().save(linked(withTwo, link), 1)).toBe(true);
+      expect(await calendars().findById(draft.id)).toEqual(withTwo);
+      const renamed = { ...withTwo, name: 'Renamed', links: [], version: 3 };
+      expect(await calendars().save(unlinked(renamed), 2)).toBe(true);
       expect(await calendars().findById(draft.id)).toEqual(renamed);
     });
 
     it('when a concurrent change won, then a save at the old version writes nothing', async () => {
-      const draft = await calendars().create(calendar(), []);
-      expect(await calendars().save({ ...draft, name: 'First', version: 2 }, 1, [probe()])).toBe(true);
-      expect(await calendars().save({ ...draft, name: 'Second', version: 2 }, 1, [probe()])).toBe(false);
+      const draft = await calendars().create(created(calendar()));
+      expect(await calendars().save(unlinked({ ...draft, name: 'First', version: 2 }), 1)).toBe(true);
+      expect(await calendars().save(unlinked({ ...draft, name: 'Second', version: 2 }), 1)).toBe(false);
       expect((await calendars().findById(draft.id))!.name).toBe('First');
-      expect(await calendars().outbox.pendingFor(draft.id)).toHaveLength(1);
-      expect(await calendars().save({ ...draft, id: generateId(), version: 2 }, 1, [])).toBe(false);
+      expect(await announced(calendars(), draft.id)).toEqual([
+        ['CalendarCreated', 1],
+        ['ScheduleLinked', 1],
+        ['ScheduleUnlinked', 2],
+      ]);
+      expect(await calendars().save(unlinked({ ...draft, id: generateId(), version: 2 }), 1)).toBe(false);
     });
 
     it('when event messages repeat or arrive late, then a cancellation stays final', async () => {
-      const { id } = await calendars().create(calendar(), []);
+      const { id } = await calendars().create(created(calendar()));
       await calendars().applyEvent(event(id, E1, '2030-06-24T10:00:00.000Z'));
       await calendars().applyEvent(event(id, E1, '2030-06-24T10:00:00.000Z'));
       await calendars().applyEvent(event(id, E2, '2030-06-24T09:00:00.000Z'));
@@ -96,10 +134,10 @@ await describeContract<CalendarRepository & WithOutbox>(
     it('when messages of one event are applied in any order, repeated and concurrently, then canceled wins', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.constantFrom<EventResponse['status']>('confirmed', 'canceled'), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.constantFrom<ProjectedEvent['status']>('confirmed', 'canceled'), { minLength: 1, maxLength: 6 }),
           fc.boolean(),
           async (statuses, concurrently) => {
-            const { id } = await calendars().create(calendar(), []);
+            const { id } = await calendars().create(created(calendar()));
             const eventId = generateId();
             const messages = statuses.map((status) => event(id, eventId, '2030-06-24T10:00:00.000Z', status));
             if (concurrently) await Promise.all(messages.map((m) => calendars().applyEvent(m)));
@@ -113,7 +151,7 @@ await describeContract<CalendarRepository & WithOutbox>(
     });
 
     it('when events have ended, then the detail lists only those still to end, by start', async () => {
-      const { id } = await calendars().create(calendar(), []);
+      const { id } = await calendars().create(created(calendar()));
       await calendars().applyEvent(event(id, E1, '2030-06-24T10:00:00.000Z'));
       await calendars().applyEvent(event(id, E2, '2030-06-24T09:00:00.000Z'));
       const during = new Date('2030-06-24T09:15:00.000Z');
@@ -123,15 +161,15 @@ await describeContract<CalendarRepository & WithOutbox>(
       expect(await calendars().upcomingEvents(id, new Date('2030-06-25T00:00:00.000Z'))).toEqual([]);
     });
 
-    it('when an event is read back, then it is the event the message carried', async () => {
-      const { id } = await calendars().create(calendar(), []);
+    it('when an event is read back, then it is the event as applied', async () => {
+      const { id } = await calendars().create(created(calendar()));
       const booked = event(id, E1, '2030-06-24T10:00:00.000Z');
       await calendars().applyEvent(booked);
       expect(await calendars().upcomingEvents(id, NOW)).toEqual([booked]);
     });
 
     it('when hundreds of events arrive out of order on two calendars, then each lists its own by start', async () => {
-      const [a, b] = [await calendars().create(calendar(), []), await calendars().create(calendar(), [])];
+      const [a, b] = [await calendars().create(created(calendar())), await calendars().create(created(calendar()))];
       const hours = Array.from({ length: 300 }, (_, i) => (i * 7919) % 300); // every hour once, shuffled
       const idOf = (calendarId: string, hour: number) => `${calendarId.slice(0, 12)}${String(hour).padStart(12, '0')}`;
       for (const hour of hours) {
@@ -146,16 +184,20 @@ await describeContract<CalendarRepository & WithOutbox>(
 
     it('when a change is written, then its messages wait in the outbox; a refused change writes none', async () => {
       const draft = calendar();
-      const [created, changed] = [probe(), probe()];
-      await calendars().create(draft, [created]);
-      expect(await calendars().save({ ...draft, links: [], version: 2 }, 1, [changed])).toBe(true);
-      expect(await calendars().save({ ...draft, links: [], version: 2 }, 1, [probe()])).toBe(false);
-      expect((await calendars().outbox.pendingFor(draft.id)).map((m) => m.message.id)).toEqual([
-        created.id,
-        changed.id,
+      await calendars().create(created(draft));
+      expect(await calendars().save(unlinked({ ...draft, links: [], version: 2 }), 1)).toBe(true);
+      expect(await calendars().save(unlinked({ ...draft, links: [], version: 2 }), 1)).toBe(false);
+      expect(await announced(calendars(), draft.id)).toEqual([
+        ['CalendarCreated', 1],
+        ['ScheduleLinked', 1],
+        ['ScheduleUnlinked', 2],
       ]);
       expect(await calendars().outbox.aggregatesWithPending(new Date(Date.now() + 60_000), 10)).toEqual([draft.id]);
-      await calendars().outbox.markPublished(draft.id, [created.id, changed.id]);
+      const pending = await calendars().outbox.pendingFor(draft.id);
+      await calendars().outbox.markPublished(
+        draft.id,
+        pending.map(({ message }) => message.id),
+      );
       expect(await calendars().outbox.pendingFor(draft.id)).toEqual([]);
     });
   },

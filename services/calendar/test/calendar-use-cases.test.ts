@@ -1,10 +1,4 @@
-import {
-  createCalendarBody,
-  scheduleLinkInput,
-  type CalendarSnapshot,
-  type Envelope,
-  type ScheduleResponse,
-} from '@slotkeeper/contracts';
+import { createCalendarBody, scheduleLinkInput, type CalendarSnapshot, type Envelope } from '@slotkeeper/contracts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -14,11 +8,10 @@ import {
 } from '@slotkeeper/errors';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { sampleEvent } from '@slotkeeper/testing';
 import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
-import type { BookingSync, ScheduleDirectory } from '../src/domain/calendar.js';
+import type { BookingSync, LinkedSchedule, ProjectedEvent, ScheduleDirectory } from '../src/domain/calendar.js';
 import {
   createCalendar,
   getCalendar,
@@ -26,6 +19,7 @@ import {
   unlinkSchedule,
   type CalendarDeps,
 } from '../src/domain/calendar-use-cases.js';
+import { toCalendarInput, toLinkRequest } from '../src/http/calendars-routes.js';
 
 const ANN = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const BOB = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -35,17 +29,15 @@ const bob = { kind: 'user' as const, userId: BOB };
 const gateway = { kind: 'service' as const, service: 'gateway' };
 const NOW = '2030-06-01T12:00:00.000Z';
 
-/** Schedule `n` of a user, as the schedule service answers it. */
-const scheduleOf = (userId: string, n: number): ScheduleResponse => ({
+/** Schedule `n` of a user, as the schedule directory finds it. */
+const scheduleOf = (userId: string, n: number): LinkedSchedule => ({
   id: `${userId.slice(0, 1)}${String(n).padStart(23, '0')}`,
-  user_id: userId,
+  userId,
   name: `Hours ${n}`,
   timezone: 'Europe/Berlin',
-  time_slots: [
-    { id: `d${String(n).padStart(23, '0')}`, day_of_week: 'monday', start_time: '09:00', end_time: '17:00' },
-  ],
-  date_overrides: [],
-  created_at: '2030-01-01T00:00:00.000Z',
+  timeSlots: [{ id: `d${String(n).padStart(23, '0')}`, dayOfWeek: 'monday', startTime: '09:00', endTime: '17:00' }],
+  dateOverrides: [],
+  createdAt: new Date('2030-01-01T00:00:00.000Z'),
 });
 const annSchedules = Array.from({ length: 12 }, (_, n) => scheduleOf(ANN, n));
 const bobSchedule = scheduleOf(BOB, 0);
@@ -102,15 +94,19 @@ function system(options: { bookingListens?: boolean; schedules?: ScheduleDirecto
   return { deps, bookings, messages, calendars };
 }
 
+/** Requests as the routes hand them to the use cases: parsed by the contract, in the domain's terms. */
 const body = (more: Record<string, unknown> = {}) =>
-  createCalendarBody.parse({ user_id: ANN, name: 'Intro calls', meeting_duration_minutes: 30, ...more });
+  toCalendarInput(
+    createCalendarBody.parse({ user_id: ANN, name: 'Intro calls', meeting_duration_minutes: 30, ...more }),
+  );
 const link = (scheduleId: string, expiresOn?: string) =>
-  scheduleLinkInput.parse({ availability_schedule_id: scheduleId, expires_on: expiresOn });
-const snapshotOf = ({ id, timezone, time_slots, date_overrides }: ScheduleResponse) => ({
+  toLinkRequest(scheduleLinkInput.parse({ availability_schedule_id: scheduleId, expires_on: expiresOn }));
+/** A schedule made by `scheduleOf`, as the calendar messages carry it. */
+const snapshotOf = ({ id }: LinkedSchedule) => ({
   id,
-  timezone,
-  time_slots: time_slots.map(({ day_of_week, start_time, end_time }) => ({ day_of_week, start_time, end_time })),
-  date_overrides,
+  timezone: 'Europe/Berlin',
+  time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
+  date_overrides: [],
 });
 
 describe('creating a calendar', () => {
@@ -131,12 +127,12 @@ describe('creating a calendar', () => {
       version: 1,
       createdAt: new Date(NOW),
       rules: {
-        meeting_duration_minutes: 30,
-        buffer_before_minutes: 0,
-        buffer_after_minutes: 0,
-        min_notice_minutes: 0,
-        slot_interval_minutes: null,
-        booking_horizon_days: null,
+        meetingDurationMinutes: 30,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+        minNoticeMinutes: 0,
+        slotIntervalMinutes: null,
+        bookingHorizonDays: null,
       },
       links: [
         { schedule: annSchedules[0], expiresOn: null },
@@ -150,8 +146,16 @@ describe('creating a calendar', () => {
       { schedule: snapshotOf(annSchedules[0]!), expires_on: null },
       { schedule: snapshotOf(annSchedules[1]!), expires_on: expiresOn },
     ];
+    const rules = {
+      meeting_duration_minutes: 30,
+      buffer_before_minutes: 0,
+      buffer_after_minutes: 0,
+      min_notice_minutes: 0,
+      slot_interval_minutes: null,
+      booking_horizon_days: null,
+    };
     expect(await messages()).toEqual([
-      { type: 'CalendarCreated', calendar_id: created.id, user_id: ANN, version: 1, rules: created.rules, links },
+      { type: 'CalendarCreated', calendar_id: created.id, user_id: ANN, version: 1, rules, links },
       expect.objectContaining({ type: 'ScheduleLinked', version: 1, links, schedule: links[0]!.schedule }),
       expect.objectContaining({ type: 'ScheduleLinked', version: 1, links, expires_on: expiresOn }),
     ]);
@@ -196,13 +200,23 @@ describe('reading a calendar', () => {
   it('shows the confirmed events that have not ended, by start; to another user, 403; an unknown id, not found', async () => {
     const { deps, calendars } = system();
     const { id } = await createCalendar(ann, body(), deps);
-    const event = (n: number, start: string, end: string, status: 'confirmed' | 'canceled' = 'confirmed') => ({
-      ...sampleEvent,
+    const event = (
+      n: number,
+      start: string,
+      end: string,
+      status: ProjectedEvent['status'] = 'confirmed',
+    ): ProjectedEvent => ({
       id: `e${String(n).padStart(23, '0')}`,
-      calendar_id: id,
-      start_time: start,
-      end_time: end,
+      calendarId: id,
+      title: 'Intro call',
+      startTime: new Date(start),
+      endTime: new Date(end),
+      bookedBy: 'ann@example.com',
+      bookerName: null,
+      notes: null,
+      guests: ['bob@example.com'],
       status,
+      createdAt: new Date('2030-06-01T00:00:00.000Z'),
     });
     const later = event(1, '2030-06-03T10:00:00.000Z', '2030-06-03T10:30:00.000Z');
     const now = event(2, '2030-06-01T11:45:00.000Z', '2030-06-01T12:15:00.000Z');
@@ -286,7 +300,10 @@ describe('linking and unlinking schedules', () => {
     const { deps, calendars } = system({ schedules });
     const rename = async (calendarId: string) => {
       const current = (await calendars.findById(calendarId))!;
-      await calendars.save({ ...current, name: 'Renamed', version: current.version + 1 }, current.version, []);
+      // Any change will do: the store takes the new state as given.
+      const renamed = { ...current, name: 'Renamed', version: current.version + 1 };
+      const change = { kind: 'scheduleUnlinked', calendar: renamed, scheduleId: NOBODY, at: new Date(NOW) } as const;
+      await calendars.save(change, current.version);
     };
     const { id } = await createCalendar(ann, body(), deps);
     rival.calendarId = id;

@@ -5,10 +5,25 @@ import { sampleEvent } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
 import { consumeEvents } from '../src/consumers/event-consumer.js';
+import type { ProjectedEvent } from '../src/domain/calendar.js';
 
 const before = new Date(Date.parse(sampleEvent.start_time) - 60_000);
 const confirmed = { ...sampleEvent, status: 'confirmed' as const };
 const canceled = { ...sampleEvent, status: 'canceled' as const };
+/** The sample event as the projection keeps it. */
+const listed: ProjectedEvent = {
+  id: sampleEvent.id,
+  calendarId: sampleEvent.calendar_id,
+  title: 'Intro call',
+  startTime: new Date('2030-06-24T07:00:00.000Z'),
+  endTime: new Date('2030-06-24T07:30:00.000Z'),
+  bookedBy: 'ann@example.com',
+  bookerName: null,
+  notes: null,
+  guests: ['bob@example.com', 'cy@example.com'],
+  status: 'confirmed',
+  createdAt: new Date('2030-06-01T00:00:00.000Z'),
+};
 
 async function consumer() {
   const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
@@ -22,7 +37,7 @@ describe('the calendar service’s event consumer', () => {
     const { bus, calendars } = await consumer();
     const booked = createEnvelope('EventBooked', confirmed, new Date());
     await bus.publish(booked);
-    expect(await calendars.upcomingEvents(sampleEvent.calendar_id, before)).toEqual([confirmed]);
+    expect(await calendars.upcomingEvents(sampleEvent.calendar_id, before)).toEqual([listed]);
     await bus.publish(createEnvelope('EventCanceled', canceled, new Date()));
     await bus.publish({ ...booked, id: crypto.randomUUID() });
     expect(await calendars.upcomingEvents(sampleEvent.calendar_id, before)).toEqual([]);
@@ -43,6 +58,6 @@ describe('the calendar service’s event consumer', () => {
     await bus.publish(message);
     expect(bus.deadLetters).toMatchObject([{ queue: 'calendar', message: { id: message.id } }]);
     await bus.publish(createEnvelope('EventBooked', confirmed, new Date()));
-    expect(await calendars.upcomingEvents(sampleEvent.calendar_id, before)).toEqual([confirmed]);
+    expect(await calendars.upcomingEvents(sampleEvent.calendar_id, before)).toEqual([listed]);
   });
 });

@@ -2,19 +2,29 @@
  * The calendar service's MongoDB adapter at the command level, against the recording layer
  * under mongoose: what each method sends to the driver. Runs everywhere.
  */
-import { randomUUID } from 'node:crypto';
-import type { Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import type { Envelope } from '@slotkeeper/contracts';
 import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder, calendarRules } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
-import type { NewCalendar } from '../src/domain/calendar.js';
+import type { LinkedSchedule, NewCalendar, ProjectedEvent } from '../src/domain/calendar.js';
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const USER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const SCHEDULE = 'cccccccccccccccccccccccc';
 const EVENT = '111111111111111111111111';
+const AT = new Date('2030-01-01T00:00:00Z');
 
-const schedule: ScheduleResponse = {
+const schedule: LinkedSchedule = {
+  id: SCHEDULE,
+  userId: USER,
+  name: 'Work',
+  timezone: 'UTC',
+  timeSlots: [{ id: 'dddddddddddddddddddddddd', dayOfWeek: 'monday', startTime: '09:00', endTime: '12:00' }],
+  dateOverrides: [],
+  createdAt: new Date('2030-01-01T00:00:00.000Z'),
+};
+/** The schedule as a link holds it: the schedule service's answer, snake_case. */
+const scheduleDoc = {
   id: SCHEDULE,
   user_id: USER,
   name: 'Work',
@@ -27,25 +37,34 @@ const draft: NewCalendar = {
   id: CAL,
   userId: USER,
   name: 'Intro calls',
-  rules: calendarRules({ meeting_duration_minutes: 30 }),
+  rules: {
+    meetingDurationMinutes: 30,
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 0,
+    minNoticeMinutes: 0,
+    slotIntervalMinutes: null,
+    bookingHorizonDays: null,
+  },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule, expiresOn: null }],
   version: 1,
 };
-const event = (status: EventResponse['status']): EventResponse => ({
+/** The draft's rules as the document holds them. */
+const rulesDoc = calendarRules({ meeting_duration_minutes: 30 });
+const event = (status: ProjectedEvent['status']): ProjectedEvent => ({
   id: EVENT,
-  calendar_id: CAL,
+  calendarId: CAL,
   title: 'Call',
-  start_time: '2030-06-24T10:00:00.000Z',
-  end_time: '2030-06-24T10:30:00.000Z',
-  booked_by: 'ann@example.com',
-  booker_name: null,
+  startTime: new Date('2030-06-24T10:00:00.000Z'),
+  endTime: new Date('2030-06-24T10:30:00.000Z'),
+  bookedBy: 'ann@example.com',
+  bookerName: null,
   notes: null,
   guests: ['bob@example.com'],
   status,
-  created_at: '2030-06-01T08:00:00.000Z',
+  createdAt: new Date('2030-06-01T08:00:00.000Z'),
 });
-const stored = (status: EventResponse['status']) => ({
+const stored = (status: ProjectedEvent['status']) => ({
   _id: EVENT,
   calendar_id: CAL,
   title: 'Call',
@@ -57,13 +76,6 @@ const stored = (status: EventResponse['status']) => ({
   guests: ['bob@example.com'],
   status,
   created_at: new Date('2030-06-01T08:00:00.000Z'),
-});
-/** Any envelope: the outbox stores messages whatever their type. */
-const unlinked = (): Envelope => ({
-  id: randomUUID(),
-  type: 'ScheduleUnlinked',
-  occurred_at: new Date().toISOString(),
-  data: {},
 });
 
 let rec: MongoRecorder;
@@ -83,23 +95,38 @@ const allInOneTransaction = () =>
 
 describe('calendar changes and their messages', () => {
   it('when a calendar is created, then the calendar and its messages are inserted in one transaction', async () => {
-    const message = unlinked();
-    await calendars.create(draft, [message]);
+    await calendars.create({ kind: 'calendarCreated', calendar: draft, at: AT });
     expect(trail()).toEqual(['calendars.insertOne', 'calendar_outbox.insertMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
-    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).toMatchObject({ _id: CAL, user_id: USER, name: draft.name });
-    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).not.toHaveProperty('events');
-    expect((rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as unknown[])[0]).toMatchObject({
-      _id: message.id,
-      aggregate_id: CAL,
+    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).toMatchObject({
+      _id: CAL,
+      user_id: USER,
+      name: draft.name,
+      rules: rulesDoc,
+      created_at: draft.createdAt,
+      links: [{ schedule: scheduleDoc, expires_on: null }],
+      version: 1,
     });
+    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).not.toHaveProperty('events');
+    const outboxDocs = rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as Array<{
+      _id: string;
+      aggregate_id: string;
+      message: Envelope;
+    }>;
+    expect(outboxDocs.map((doc) => [doc._id, doc.aggregate_id, doc.message.type])).toEqual([
+      [outboxDocs[0]!.message.id, CAL, 'CalendarCreated'],
+      [outboxDocs[1]!.message.id, CAL, 'ScheduleLinked'],
+    ]);
   });
 
   it('when a calendar is saved, then one update conditional on the version read and its message commit together', async () => {
-    const link = { schedule: { ...schedule, id: 'eeeeeeeeeeeeeeeeeeeeeeee' }, expiresOn: null };
+    const link = {
+      schedule: { ...schedule, id: 'eeeeeeeeeeeeeeeeeeeeeeee' },
+      expiresOn: new Date('2030-09-01T00:00:00Z'),
+    };
     const next = { ...draft, links: [...draft.links, link], version: 2 };
-    expect(await calendars.save(next, 1, [unlinked()])).toBe(true);
+    expect(await calendars.save({ kind: 'scheduleLinked', calendar: next, link, at: AT }, 1)).toBe(true);
     expect(trail()).toEqual(['calendars.updateOne', 'calendar_outbox.insertMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.on('calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
@@ -107,17 +134,28 @@ describe('calendar changes and their messages', () => {
       {
         $set: {
           name: draft.name,
-          rules: draft.rules,
-          links: next.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+          rules: rulesDoc,
+          links: [
+            { schedule: scheduleDoc, expires_on: null },
+            {
+              schedule: { ...scheduleDoc, id: 'eeeeeeeeeeeeeeeeeeeeeeee' },
+              expires_on: new Date('2030-09-01T00:00:00Z'),
+            },
+          ],
           version: 2,
         },
       },
     ]);
+    const [outboxDoc] = rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as Array<{ message: Envelope }>;
+    expect(outboxDoc!.message).toMatchObject({ type: 'ScheduleLinked', data: { calendar_id: CAL, version: 2 } });
   });
 
   it('when the calendar moved on meanwhile, then nothing is written and no message either', async () => {
     rec.answer('calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
-    expect(await calendars.save({ ...draft, version: 2 }, 1, [unlinked()])).toBe(false);
+    const next = { ...draft, links: [], version: 2 };
+    expect(await calendars.save({ kind: 'scheduleUnlinked', calendar: next, scheduleId: SCHEDULE, at: AT }, 1)).toBe(
+      false,
+    );
     expect(trail()).toEqual(['calendars.updateOne']);
   });
 
@@ -126,9 +164,9 @@ describe('calendar changes and their messages', () => {
       _id: CAL,
       user_id: USER,
       name: draft.name,
-      rules: draft.rules,
+      rules: rulesDoc,
       created_at: draft.createdAt,
-      links: [{ schedule, expires_on: null }],
+      links: [{ schedule: scheduleDoc, expires_on: null }],
       version: 1,
     });
     expect(await calendars.findById(CAL)).toEqual(draft);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LogNotifier } from '../src/adapters/log-notifier.js';
 import { consumeEvents } from '../src/consumers/event-consumer.js';
 import type { Notifier, OwnerDirectory } from '../src/domain/ports.js';
-import { alice, capturedLogger, RecordingNotifier, ScriptedOwners } from './support.js';
+import { alice, capturedLogger, introCall, RecordingNotifier, ScriptedOwners } from './support.js';
 
 // The booker is also listed as a guest: one notification each, all the same.
 const event = { ...sampleEvent, guests: ['bob@example.com', 'ann@example.com'] };
@@ -33,6 +33,8 @@ describe('the notification consumer', () => {
       { kind: 'canceled', audience: 'owner', to: ['alice@example.com'], sequence: 1 },
     ]);
     expect(notifier.sent[0]!.url).toBe(`http://127.0.0.1:3000/booking/${event.id}`);
+    // The message's event, as the domain reads it.
+    expect(notifier.sent.map((n) => n.event)).toEqual(Array(4).fill({ ...introCall, guests: event.guests }));
   });
 
   it('when the owner cannot be looked up, then nothing is sent and the message is retried until the lookup works', async () => {

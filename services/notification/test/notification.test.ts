@@ -1,13 +1,12 @@
-import { sampleEvent } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { notificationsFor, sequenceOf } from '../src/domain/notification.js';
-import { alice } from './support.js';
+import { alice, introCall } from './support.js';
 
 const url = 'https://slots.example/booking/111111111111111111111111';
 
 describe('the mails of a change', () => {
   it('when an event is booked, then the booker and guests get one mail and the owner another, all with the owner as organizer', () => {
-    const [attendees, owner, ...rest] = notificationsFor({ kind: 'booked', event: sampleEvent }, alice, url);
+    const [attendees, owner, ...rest] = notificationsFor({ kind: 'booked', event: introCall }, alice, url);
     expect(rest).toEqual([]);
     expect(attendees).toMatchObject({
       audience: 'attendees',
@@ -28,7 +27,7 @@ describe('the mails of a change', () => {
   });
 
   it("when an event is booked, then each mail links to the booking's page, the booker is told to use the confirmation's link, and the owner reads the time in their zone", () => {
-    const [attendees, owner] = notificationsFor({ kind: 'booked', event: sampleEvent }, alice, url);
+    const [attendees, owner] = notificationsFor({ kind: 'booked', event: introCall }, alice, url);
     expect(attendees!.text).toContain(`The booking's page: ${url}`);
     expect(attendees!.text).toContain('with the link from their booking confirmation');
     expect(attendees!.text).toContain('Monday, 24 June 2030, 07:00–07:30 (UTC)');
@@ -37,31 +36,31 @@ describe('the mails of a change', () => {
   });
 
   it('names the booker when the event carries their name', () => {
-    const event = { ...sampleEvent, booker_name: 'Ann Lee' } as typeof sampleEvent;
+    const event = { ...introCall, bookerName: 'Ann Lee' };
     const [attendees] = notificationsFor({ kind: 'booked', event }, alice, url);
     expect(attendees!.text).toContain('Booked by: Ann Lee <ann@example.com>');
   });
 
   it('when the owner is also a guest, then they get only the owner’s mail', () => {
-    const event = { ...sampleEvent, guests: ['alice@example.com', 'bob@example.com'] };
+    const event = { ...introCall, guests: ['alice@example.com', 'bob@example.com'] };
     const mails = notificationsFor({ kind: 'booked', event }, alice, url);
     expect(mails.map((mail) => mail.to)).toEqual([['ann@example.com', 'bob@example.com'], ['alice@example.com']]);
     expect(mails[0]!.attendees).toEqual(['ann@example.com', 'alice@example.com', 'bob@example.com']);
   });
 
   it('when the owner booked their own calendar alone, then only the owner’s mail goes out', () => {
-    const event = { ...sampleEvent, booked_by: 'alice@example.com', guests: [] };
+    const event = { ...introCall, bookedBy: 'alice@example.com', guests: [] };
     expect(notificationsFor({ kind: 'booked', event }, alice, url).map((mail) => mail.audience)).toEqual(['owner']);
   });
 
   it('when the calendar’s owner is gone, then the booker and guests are still told, without an organizer', () => {
-    const mails = notificationsFor({ kind: 'canceled', event: sampleEvent }, null, url);
+    const mails = notificationsFor({ kind: 'canceled', event: introCall }, null, url);
     expect(mails).toMatchObject([{ audience: 'attendees', organizer: null, subject: 'Canceled: Intro call' }]);
     expect(mails[0]!.text).not.toContain('confirmation');
   });
 
   it('SEQUENCE is 0 for the booking and higher for a cancellation', () => {
-    expect(sequenceOf({ kind: 'booked', event: sampleEvent })).toBe(0);
-    expect(sequenceOf({ kind: 'canceled', event: sampleEvent })).toBe(1);
+    expect(sequenceOf({ kind: 'booked', event: introCall })).toBe(0);
+    expect(sequenceOf({ kind: 'canceled', event: introCall })).toBe(1);
   });
 });

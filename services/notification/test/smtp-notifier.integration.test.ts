@@ -1,14 +1,14 @@
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { silentLogger } from '@slotkeeper/observability';
-import { sampleEvent, startMailCatcher, type CaughtMail, type MailCatcher } from '@slotkeeper/testing';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '@slotkeeper/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mailboxOf, SmtpNotifier } from '../src/adapters/smtp/smtp-notifier.js';
 import { notificationsFor } from '../src/domain/notification.js';
 import { notifyOfChange, type NotifyDeps } from '../src/domain/notify-of-change.js';
-import { alice, ScriptedOwners } from './support.js';
+import { alice, introCall, ScriptedOwners } from './support.js';
 
-const event = sampleEvent;
+const event = introCall;
 const page = `http://127.0.0.1:3000/booking/${event.id}`;
 
 /** The invite's METHOD and VEVENT, read back with ical.js. */
@@ -96,7 +96,7 @@ describe('SMTP notifications with an iCalendar invite', () => {
   it('when it is canceled, then everyone gets METHOD:CANCEL, STATUS:CANCELLED, the same UID and a higher SEQUENCE', async () => {
     fresh();
     await notifyOfChange({ kind: 'booked', event }, deps, { log });
-    await notifyOfChange({ kind: 'canceled', event: { ...event, status: 'canceled' } }, deps, { log });
+    await notifyOfChange({ kind: 'canceled', event }, deps, { log });
     const booked = readInvite(mail(`<booked.${event.id}@slotkeeper>`).mail);
     for (const id of [`<canceled.${event.id}@slotkeeper>`, `<canceled.${event.id}.owner@slotkeeper>`]) {
       const canceled = mail(id);
@@ -137,7 +137,7 @@ describe('SMTP notifications with an iCalendar invite', () => {
 
   it('when the calendar is gone, then the invite names the sender as organizer', async () => {
     fresh(new ScriptedOwners(null));
-    await notifyOfChange({ kind: 'canceled', event: { ...event, status: 'canceled' } }, deps, { log });
+    await notifyOfChange({ kind: 'canceled', event }, deps, { log });
     expect(catcher.received).toHaveLength(1);
     expect(readInvite(catcher.received[0]!.mail).organizer).toEqual({
       cn: 'Slotkeeper',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryScheduleRepository } from '../src/adapters/memory/memory-schedule-repository.js';
 import type { UserDirectory } from '../src/domain/schedule.js';
 import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../src/domain/schedule-use-cases.js';
+import { toScheduleInput } from '../src/http/schedules-routes.js';
 
 const ANN = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const BOB = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -24,17 +25,20 @@ function system() {
   const deps: ScheduleDeps = { schedules: new MemoryScheduleRepository(), userDirectory: directory, clock };
   return { deps, clock };
 }
+/** A request as the route hands it to the use case: parsed by the contract, in the domain's terms. */
 const body = (userId: string, more: Record<string, unknown> = {}) =>
-  createScheduleBody.parse({
-    user_id: userId,
-    name: 'Office hours',
-    time_slots: [
-      { day_of_week: 'monday', start_time: '09:00', end_time: '12:00' },
-      { day_of_week: 'monday', start_time: '13:00', end_time: '17:00' },
-    ],
-    date_overrides: [{ date: '2030-12-24', time_slots: [{ start_time: '09:00', end_time: '11:00' }] }],
-    ...more,
-  });
+  toScheduleInput(
+    createScheduleBody.parse({
+      user_id: userId,
+      name: 'Office hours',
+      time_slots: [
+        { day_of_week: 'monday', start_time: '09:00', end_time: '12:00' },
+        { day_of_week: 'monday', start_time: '13:00', end_time: '17:00' },
+      ],
+      date_overrides: [{ date: '2030-12-24', time_slots: [{ start_time: '09:00', end_time: '11:00' }] }],
+      ...more,
+    }),
+  );
 
 describe('creating a schedule', () => {
   it('when a user creates one without a zone, then it is stored in their zone, each slot with an id of its own', async () => {

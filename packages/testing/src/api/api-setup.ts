@@ -21,6 +21,10 @@ import {
 export const WEEKDAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 export const ALL_DAYS: readonly Weekday[] = [...WEEKDAYS, 'saturday', 'sunday'];
 
+/** A wall-clock time, `HH:MM`, `minutes` after midnight (1440 is `24:00`, a day's end). */
+export const wallClock = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
 /** Weekly slots: each of `ranges` ([start, end] wall-clock times) on each of `days`. */
 export const weekly = (days: readonly Weekday[], ...ranges: Array<[string, string]>): TimeSlot[] =>
   days.flatMap((day_of_week) => ranges.map(([start_time, end_time]) => ({ day_of_week, start_time, end_time })));

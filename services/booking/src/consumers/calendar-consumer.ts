@@ -4,10 +4,17 @@ import type { CalendarLedger, LedgerRepository } from '../domain/ledger.js';
 
 export const BOOKING_QUEUE = 'booking';
 
-const toLedger = (data: CalendarSnapshot): CalendarLedger => ({
+const toLedger = ({ rules, ...data }: CalendarSnapshot): CalendarLedger => ({
   calendarId: data.calendar_id,
   userId: data.user_id,
-  rules: data.rules,
+  rules: {
+    meetingDurationMinutes: rules.meeting_duration_minutes,
+    bufferBeforeMinutes: rules.buffer_before_minutes,
+    bufferAfterMinutes: rules.buffer_after_minutes,
+    minNoticeMinutes: rules.min_notice_minutes,
+    slotIntervalMinutes: rules.slot_interval_minutes,
+    bookingHorizonDays: rules.booking_horizon_days,
+  },
   links: data.links.map((link) => ({
     schedule: link.schedule,
     expiresOn: link.expires_on ? new Date(link.expires_on) : null,

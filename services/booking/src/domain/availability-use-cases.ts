@@ -6,13 +6,14 @@ import {
   quorumSweep,
   slots,
   type HoursVariant,
+  type Rules,
   type Unavailable,
 } from '@slotkeeper/availability';
-import { MAX_QUORUM_OVERLAPS, type BookingRules } from '@slotkeeper/contracts';
+import { MAX_QUORUM_OVERLAPS } from '@slotkeeper/contracts';
 import { anonymous, assertOwner, requireUser, ValidationError, type Principal } from '@slotkeeper/errors';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import { findCalendar, type BookingDeps } from './booking-use-cases.js';
-import { guardAround, toCalendarState } from './calendar-state.js';
+import { calendarStateOf, guardAround } from './calendar-state.js';
 import type { NextTurn } from './ports.js';
 
 export interface Availability {
@@ -36,7 +37,7 @@ const SWEEP_STEPS_PER_TURN = 1_000;
 async function load(calendarId: string, period: Interval, deps: ReadDeps) {
   const ledger = await findCalendar(calendarId, deps);
   const events = await deps.ledgers.eventsBetween(calendarId, guardAround(ledger, period));
-  return { ledger, state: toCalendarState(ledger, events) };
+  return { ledger, state: calendarStateOf(ledger, events) };
 }
 
 /** Computes the days of `period` not yet known, a few at a time. */
@@ -57,8 +58,8 @@ async function prepare(
 }
 
 /** The slot length: `duration` if asked for, else the meeting length; a different one is refused. */
-function slotLength(rules: BookingRules, requested: number | undefined): number | undefined {
-  const meeting = rules.meeting_duration_minutes;
+function slotLength(rules: Rules, requested: number | undefined): number | undefined {
+  const meeting = rules.meetingDurationMinutes;
   if (requested !== undefined && meeting !== null && requested !== meeting) {
     throw new ValidationError(`meetings on this calendar last ${meeting} minutes`, [
       { path: 'duration', message: `must be ${meeting}, this calendar's meeting length, or left out` },

@@ -1,5 +1,5 @@
 import { checkBookable } from '@slotkeeper/availability';
-import { createEnvelope, generateId, type CreateEventBody } from '@slotkeeper/contracts';
+import { generateId } from '@slotkeeper/contracts';
 import {
   assertOwner,
   ForbiddenError,
@@ -14,9 +14,8 @@ import {
 } from '@slotkeeper/errors';
 import { EARLIEST_INSTANT, LATEST_INSTANT, type Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
-import { guardAround, toCalendarState } from './calendar-state.js';
-import { toEventMessage } from './event-message.js';
-import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent } from './ledger.js';
+import { calendarStateOf, guardAround } from './calendar-state.js';
+import type { BookedEvent, CalendarLedger, EventChange, LedgerRepository, NewEvent } from './ledger.js';
 import type { CancelTokens, Digest, NextTurn, OutboxPublisher } from './ports.js';
 
 export interface BookingDeps {
@@ -29,6 +28,18 @@ export interface BookingDeps {
   digest: Digest;
   /** Availability reads pause on it between chunks of work. */
   nextTurn: NextTurn;
+}
+
+/** An event as a booker asks for it. */
+export interface BookingRequest {
+  calendarId: string;
+  title: string;
+  start: Date;
+  end: Date;
+  bookedBy: string;
+  bookerName?: string | undefined;
+  notes?: string | undefined;
+  guests: string[];
 }
 
 /** The request a use case serves: its id is stored with the messages it writes. */
@@ -46,7 +57,7 @@ export async function findCalendar(
 }
 
 /** The request as parsed: a retry of it has the same fingerprint, another request under its key not. */
-const fingerprint = (input: CreateEventBody, digest: Digest): string => digest(JSON.stringify(input));
+const fingerprint = (input: BookingRequest, digest: Digest): string => digest(JSON.stringify(input));
 
 /** An Idempotency-Key and the fingerprint of the request that came with it. */
 interface Keyed {
@@ -67,7 +78,7 @@ async function replay(calendarId: string, keyed: Keyed | null, ledgers: LedgerRe
  * idempotency key, a retry gets the original event, and the same token, back.
  */
 export async function bookEvent(
-  input: CreateEventBody,
+  input: BookingRequest,
   idempotencyKey: string | undefined,
   deps: BookingDeps,
   context: RequestContext = {},
@@ -83,18 +94,18 @@ export async function bookEvent(
 }
 
 async function reserveEvent(
-  input: CreateEventBody,
+  input: BookingRequest,
   idempotencyKey: string | undefined,
   deps: BookingDeps,
   context: RequestContext,
 ): Promise<{ event: BookedEvent; token?: string }> {
   // Only a request with a key is ever compared with another.
   const keyed = idempotencyKey ? { key: idempotencyKey, hash: fingerprint(input, deps.digest) } : null;
-  const original = await replay(input.calendar_id, keyed, deps.ledgers);
+  const original = await replay(input.calendarId, keyed, deps.ledgers);
   if (original) return { event: original };
-  const reserved = await deps.serializer.run(input.calendar_id, async () => {
+  const reserved = await deps.serializer.run(input.calendarId, async () => {
     // A concurrent retry may have booked while this one waited for the calendar's turn.
-    const replayed = await replay(input.calendar_id, keyed, deps.ledgers);
+    const replayed = await replay(input.calendarId, keyed, deps.ledgers);
     if (replayed) return { event: replayed };
     // The calendar's rules or links may change between the check and the write; the write
     // then refuses (stale) and the request is checked again against what is in force.
@@ -114,18 +125,18 @@ const MAX_ATTEMPTS = 5;
 
 /** One check-and-write of a booking; null when the calendar changed in between. */
 async function attemptReservation(
-  input: CreateEventBody,
+  input: BookingRequest,
   keyed: Keyed | null,
   deps: BookingDeps,
   context: RequestContext,
 ): Promise<{ event: BookedEvent; token?: string } | null> {
-  const ledger = await findCalendar(input.calendar_id, deps);
-  const candidate = { start: input.start_time.getTime(), end: input.end_time.getTime() };
+  const ledger = await findCalendar(input.calendarId, deps);
+  const candidate = { start: input.start.getTime(), end: input.end.getTime() };
   const guard = guardAround(ledger, candidate);
-  const state = toCalendarState(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
+  const state = calendarStateOf(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
   const now = deps.clock.now();
   const verdict = checkBookable(state, candidate, now.getTime());
-  if (verdict?.kind === 'conflict') return originalOrTaken(input.calendar_id, keyed, deps.ledgers);
+  if (verdict?.kind === 'conflict') return originalOrTaken(input.calendarId, keyed, deps.ledgers);
   if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
   const id = generateId();
@@ -134,10 +145,10 @@ async function attemptReservation(
     id,
     calendarId: ledger.calendarId,
     title: input.title,
-    start: input.start_time,
-    end: input.end_time,
-    bookedBy: input.booked_by,
-    bookerName: input.booker_name ?? null,
+    start: input.start,
+    end: input.end,
+    bookedBy: input.bookedBy,
+    bookerName: input.bookerName ?? null,
     notes: input.notes ?? null,
     guests: input.guests,
     createdAt: now,
@@ -145,9 +156,8 @@ async function attemptReservation(
     requestHash: keyed?.hash ?? null,
     cancelToken: token.stored,
   };
-  const booked = { ...candidateEvent, status: 'confirmed' as const };
-  const message = createEnvelope('EventBooked', { ...toEventMessage(booked), status: 'confirmed' }, now);
-  const result = await deps.ledgers.reserve(candidateEvent, guard, [message], ledger.version, context.requestId);
+  const booked: EventChange = { kind: 'booked', event: { ...candidateEvent, status: 'confirmed' }, occurredAt: now };
+  const result = await deps.ledgers.reserve(candidateEvent, guard, [booked], ledger.version, context.requestId);
   switch (result.outcome) {
     case 'reserved':
       return { event: result.event, token: token.token };
@@ -155,7 +165,7 @@ async function attemptReservation(
       return null;
     case 'conflict':
     case 'duplicate-key':
-      return originalOrTaken(input.calendar_id, keyed, deps.ledgers);
+      return originalOrTaken(input.calendarId, keyed, deps.ledgers);
   }
 }
 
@@ -206,9 +216,13 @@ export async function cancelEvent(
   context: RequestContext = {},
 ): Promise<void> {
   const event = await getEvent(eventId, access, deps);
-  const message = createEnvelope('EventCanceled', { ...toEventMessage(event), status: 'canceled' }, deps.clock.now());
+  const change: EventChange = {
+    kind: 'canceled',
+    event: { ...event, status: 'canceled' },
+    occurredAt: deps.clock.now(),
+  };
   const canceled = await deps.serializer.run(event.calendarId, () =>
-    deps.ledgers.cancel(eventId, [message], context.requestId),
+    deps.ledgers.cancel(eventId, [change], context.requestId),
   );
   if (canceled) void deps.outbox.flush(event.calendarId);
 }

@@ -1,7 +1,12 @@
-import { compileSchedule, OpenHours, type CalendarState, type CompiledSchedule } from '@slotkeeper/availability';
-import type { ScheduleSnapshot } from '@slotkeeper/contracts';
-import { MINUTE, type Interval } from '@slotkeeper/time';
-import type { BookedEvent, CalendarLedger } from './ledger.js';
+import {
+  blockedBy,
+  compileSchedule,
+  OpenHours,
+  type CalendarState,
+  type CompiledSchedule,
+} from '@slotkeeper/availability';
+import type { Interval } from '@slotkeeper/time';
+import type { BookedEvent, CalendarLedger, LinkedSchedule } from './ledger.js';
 
 /**
  * Compiled schedules by calendar, version and schedule: a link's snapshot never changes within
@@ -11,7 +16,7 @@ import type { BookedEvent, CalendarLedger } from './ledger.js';
 const compiled = new Map<string, CompiledSchedule>();
 const MAX_COMPILED = 10_000;
 
-export function compiledOnce(ledger: Pick<CalendarLedger, 'calendarId' | 'version'>, schedule: ScheduleSnapshot) {
+export function compiledOnce(ledger: Pick<CalendarLedger, 'calendarId' | 'version'>, schedule: LinkedSchedule) {
   const key = `${ledger.calendarId}/${ledger.version}/${schedule.id}`;
   let result = compiled.get(key);
   if (!result) {
@@ -61,19 +66,10 @@ function trim(keep: OpenHours): void {
 }
 
 /** The availability engine's view of a ledger and the events near the period in question. */
-export function toCalendarState(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
-  const { rules } = ledger;
+export function calendarStateOf(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
   return {
     hours: openHoursOnce(ledger),
-    rules: {
-      meetingDurationMinutes: rules.meeting_duration_minutes,
-      bufferBeforeMinutes: rules.buffer_before_minutes,
-      bufferAfterMinutes: rules.buffer_after_minutes,
-      minNoticeMinutes: rules.min_notice_minutes,
-      // Ledgers stored before these rules existed lack them.
-      slotIntervalMinutes: rules.slot_interval_minutes ?? null,
-      bookingHorizonDays: rules.booking_horizon_days ?? null,
-    },
+    rules: ledger.rules,
     events: events.map((event) => ({ start: event.start.getTime(), end: event.end.getTime() })),
   };
 }
@@ -83,6 +79,5 @@ export function toCalendarState(ledger: CalendarLedger, events: readonly BookedE
  * event blocks its buffer plus a new meeting's on either side (`blockedBy`).
  */
 export function guardAround(ledger: CalendarLedger, period: Interval): Interval {
-  const reach = (ledger.rules.buffer_before_minutes + ledger.rules.buffer_after_minutes) * MINUTE;
-  return { start: period.start - reach, end: period.end + reach };
+  return blockedBy(period, ledger.rules);
 }

@@ -1,4 +1,4 @@
-import type { BookingRules, Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
+import type { compileSchedule, Rules } from '@slotkeeper/availability';
 import type { Interval } from '@slotkeeper/time';
 import type { StoredSecret } from './ports.js';
 
@@ -24,7 +24,17 @@ export interface BookedEvent {
 
 export type NewEvent = Omit<BookedEvent, 'status'>;
 
-export type Link = CalendarLedger['links'][number];
+/**
+ * A linked schedule, in the shape the availability engine compiles (`compileSchedule`): booking
+ * reads only its id, and hands the rest to the engine as it came.
+ */
+export type LinkedSchedule = Parameters<typeof compileSchedule>[0] & { id: string };
+
+export interface Link {
+  schedule: LinkedSchedule;
+  /** The link is in force before this instant; null never expires. */
+  expiresOn: Date | null;
+}
 
 /**
  * What booking knows of a calendar: the state the calendar service's messages carry whole
@@ -33,14 +43,24 @@ export type Link = CalendarLedger['links'][number];
 export interface CalendarLedger {
   calendarId: string;
   userId: string;
-  rules: BookingRules;
-  links: Array<{ schedule: ScheduleSnapshot; expiresOn: Date | null }>;
+  rules: Rules;
+  links: Link[];
   /**
    * The calendar service's version of the calendar, raised by every change of its rules or
    * links. A reservation checked against one version commits only while that version is in
    * force, so no booking lands on hours just unlinked.
    */
   version: number;
+}
+
+/**
+ * What a write announces, stored with it in the outbox (as EventBooked or EventCanceled): the
+ * event as the write leaves it, at the instant of the change.
+ */
+export interface EventChange {
+  kind: 'booked' | 'canceled';
+  event: BookedEvent;
+  occurredAt: Date;
 }
 
 export type ReserveResult =
@@ -68,19 +88,19 @@ export interface LedgerRepository {
   /** Confirmed events overlapping `range`, by start. */
   eventsBetween(calendarId: string, range: Interval): Promise<BookedEvent[]>;
   /**
-   * Stores the event as confirmed, with `outbox` messages, in one atomic step, only if the
+   * Stores the event as confirmed, with the messages of `changes`, in one atomic step, only if the
    * calendar is still at `version`, no confirmed event of its calendar overlaps `guard`, and its
    * idempotency key (if any) is unused on that calendar.
    */
   reserve(
     event: NewEvent,
     guard: Interval,
-    outbox: Envelope[],
+    changes: readonly EventChange[],
     version: number,
     requestId?: string,
   ): Promise<ReserveResult>;
   findEvent(eventId: string): Promise<BookedEvent | null>;
   findByIdempotencyKey(calendarId: string, key: string): Promise<BookedEvent | null>;
-  /** Confirmed → canceled with `outbox` messages; the canceled event, or null if it was not confirmed. */
-  cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null>;
+  /** Confirmed → canceled with the messages of `changes`; the canceled event, or null if it was not confirmed. */
+  cancel(eventId: string, changes: readonly EventChange[], requestId?: string): Promise<BookedEvent | null>;
 }

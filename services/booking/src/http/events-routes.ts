@@ -1,15 +1,39 @@
-import { apiRoutes } from '@slotkeeper/contracts';
+import { apiRoutes, type CreateEventBody, type EventResponse } from '@slotkeeper/contracts';
 import { bearerToken } from '@slotkeeper/auth';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { FastifyRequest } from 'fastify';
 import type { BookedEvent } from '../domain/ledger.js';
-import { bookEvent, cancelEvent, getEvent, listEvents, type BookingDeps } from '../domain/booking-use-cases.js';
-import { toEventMessage } from '../domain/event-message.js';
+import {
+  bookEvent,
+  cancelEvent,
+  getEvent,
+  listEvents,
+  type BookingDeps,
+  type BookingRequest,
+} from '../domain/booking-use-cases.js';
 
-export const toEventResponse = (event: BookedEvent, render: Render) => ({
-  ...toEventMessage(event),
+const toBookingRequest = (body: CreateEventBody): BookingRequest => ({
+  calendarId: body.calendar_id,
+  title: body.title,
+  start: body.start_time,
+  end: body.end_time,
+  bookedBy: body.booked_by,
+  bookerName: body.booker_name,
+  notes: body.notes,
+  guests: body.guests,
+});
+
+const toEventResponse = (event: BookedEvent, render: Render): EventResponse => ({
+  id: event.id,
+  calendar_id: event.calendarId,
+  title: event.title,
   start_time: render(event.start),
   end_time: render(event.end),
+  booked_by: event.bookedBy,
+  booker_name: event.bookerName,
+  notes: event.notes,
+  guests: event.guests,
+  status: event.status,
   created_at: render(event.createdAt),
 });
 
@@ -21,9 +45,12 @@ const accessOf = (request: FastifyRequest) => {
 
 export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
   serveRoute(app, apiRoutes.bookEvent, async (request, reply) => {
-    const { event, cancelToken } = await bookEvent(request.body, request.headers['idempotency-key'], deps, {
-      requestId: request.id,
-    });
+    const { event, cancelToken } = await bookEvent(
+      toBookingRequest(request.body),
+      request.headers['idempotency-key'],
+      deps,
+      { requestId: request.id },
+    );
     return reply.code(201).send({ ...toEventResponse(event, renderIn()), cancel_token: cancelToken });
   });
 

@@ -1,12 +1,4 @@
-import {
-  createEnvelope,
-  generateId,
-  MAX_SCHEDULES_PER_CALENDAR,
-  type CalendarSnapshot,
-  type CreateCalendarBody,
-  type Envelope,
-  type ScheduleLinkInput,
-} from '@slotkeeper/contracts';
+import { generateId, MAX_SCHEDULES_PER_CALENDAR } from '@slotkeeper/contracts';
 import {
   assertOwner,
   ForbiddenError,
@@ -20,7 +12,10 @@ import type {
   BookingSync,
   Calendar,
   CalendarDetail,
+  CalendarInput,
   CalendarRepository,
+  CalendarUpdate,
+  LinkRequest,
   OutboxPublisher,
   ScheduleDirectory,
   ScheduleLink,
@@ -42,49 +37,24 @@ export interface CalendarDeps {
   clock: Clock;
 }
 
-async function resolveLink(userId: string, input: ScheduleLinkInput, deps: CalendarDeps): Promise<ScheduleLink> {
-  if (input.expires_on && input.expires_on.getTime() <= deps.clock.now().getTime()) {
+async function resolveLink(userId: string, request: LinkRequest, deps: CalendarDeps): Promise<ScheduleLink> {
+  if (request.expiresOn && request.expiresOn.getTime() <= deps.clock.now().getTime()) {
     throw new ValidationError('a link cannot expire in the past', [{ path: 'expires_on', message: 'is already past' }]);
   }
-  const schedule = await deps.schedules.find(input.availability_schedule_id);
-  if (!schedule) throw new NotFoundError('availability schedule', input.availability_schedule_id);
-  if (schedule.user_id !== userId) {
+  const schedule = await deps.schedules.find(request.scheduleId);
+  if (!schedule) throw new NotFoundError('availability schedule', request.scheduleId);
+  if (schedule.userId !== userId) {
     throw new ForbiddenError(`availability schedule ${schedule.id} belongs to another user`);
   }
-  return { schedule, expiresOn: input.expires_on ?? null };
+  return { schedule, expiresOn: request.expiresOn };
 }
 
-const snapshotOf = ({ schedule }: ScheduleLink) => ({
-  id: schedule.id,
-  timezone: schedule.timezone,
-  time_slots: schedule.time_slots.map(({ day_of_week, start_time, end_time }) => ({
-    day_of_week,
-    start_time,
-    end_time,
-  })),
-  date_overrides: schedule.date_overrides,
+/** The calendar with `links`, one version up: every change raises the version. */
+const withLinks = (calendar: Calendar, links: ScheduleLink[]): Calendar => ({
+  ...calendar,
+  links,
+  version: calendar.version + 1,
 });
-
-/** The calendar's whole booking state at its version: what every calendar message carries. */
-function calendarSnapshot(calendar: Calendar): CalendarSnapshot {
-  return {
-    calendar_id: calendar.id,
-    user_id: calendar.userId,
-    version: calendar.version,
-    rules: calendar.rules,
-    links: calendar.links.map((link) => ({
-      schedule: snapshotOf(link),
-      expires_on: link.expiresOn?.toISOString() ?? null,
-    })),
-  };
-}
-
-const scheduleLinked = (calendar: Calendar, link: ScheduleLink, now: Date) =>
-  createEnvelope(
-    'ScheduleLinked',
-    { ...calendarSnapshot(calendar), schedule: snapshotOf(link), expires_on: link.expiresOn?.toISOString() ?? null },
-    now,
-  );
 
 /**
  * Publishes what a change wrote and answers only once the booking service has applied it, so
@@ -98,40 +68,25 @@ async function inForce(calendar: Calendar, deps: CalendarDeps): Promise<void> {
 
 export async function createCalendar(
   actor: Principal,
-  input: CreateCalendarBody,
+  input: CalendarInput,
   deps: CalendarDeps,
   context: RequestContext = {},
 ): Promise<CalendarDetail> {
-  assertOwner(actor, input.user_id, 'user');
-  if (!(await deps.users.find(input.user_id))) throw new NotFoundError('user', input.user_id);
-  const requested: ScheduleLinkInput[] = [
-    ...input.availability_schedule_ids.map((id) => ({ availability_schedule_id: id })),
-    ...input.availability_schedules,
-  ];
-  const links = await Promise.all(requested.map((link) => resolveLink(input.user_id, link, deps)));
+  assertOwner(actor, input.userId, 'user');
+  if (!(await deps.users.find(input.userId))) throw new NotFoundError('user', input.userId);
+  const links = await Promise.all(input.links.map((link) => resolveLink(input.userId, link, deps)));
   const now = deps.clock.now();
   const draft: Calendar = {
     id: generateId(),
-    userId: input.user_id,
+    userId: input.userId,
     name: input.name,
-    rules: {
-      meeting_duration_minutes: input.meeting_duration_minutes ?? null,
-      buffer_before_minutes: input.buffer_before_minutes,
-      buffer_after_minutes: input.buffer_after_minutes,
-      min_notice_minutes: input.min_notice_minutes,
-      slot_interval_minutes: input.slot_interval_minutes ?? null,
-      booking_horizon_days: input.booking_horizon_days ?? null,
-    },
+    rules: input.rules,
     createdAt: now,
     links,
     version: 1,
   };
   const calendar = await deps.calendars.create(
-    draft,
-    [
-      createEnvelope('CalendarCreated', calendarSnapshot(draft), now),
-      ...links.map((link) => scheduleLinked(draft, link, now)),
-    ],
+    { kind: 'calendarCreated', calendar: draft, at: now },
     context.requestId,
   );
   await inForce(calendar, deps);
@@ -162,24 +117,23 @@ export async function getCalendar(
 const MAX_ATTEMPTS = 5;
 
 /**
- * Applies `change` to the calendar as it is now and writes the result one version up, with the
- * messages that announce it, only if nobody changed it meanwhile (else reads it again). Answers
- * once the change is in force for bookings.
+ * Applies `change` to the calendar as it is now (it returns the new state, one version up, and
+ * what happened) and saves it, announced, only if nobody changed the calendar meanwhile (else
+ * reads it again). Answers once the change is in force for bookings.
  */
 async function changeCalendar(
   actor: Principal,
   id: string,
-  change: (current: Calendar) => Promise<{ next: Omit<Calendar, 'version'>; messages: (next: Calendar) => Envelope[] }>,
+  change: (current: Calendar) => Promise<CalendarUpdate>,
   deps: CalendarDeps,
   context: RequestContext,
 ): Promise<Calendar> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = await ownedCalendar(actor, id, deps);
-    const { next: changed, messages } = await change(current);
-    const next = { ...changed, version: current.version + 1 };
-    if (await deps.calendars.save(next, current.version, messages(next), context.requestId)) {
-      await inForce(next, deps);
-      return next;
+    const changed = await change(current);
+    if (await deps.calendars.save(changed, current.version, context.requestId)) {
+      await inForce(changed.calendar, deps);
+      return changed.calendar;
     }
   }
   throw new ServiceUnavailableError('the calendar kept changing while this request was applied; try again');
@@ -188,7 +142,7 @@ async function changeCalendar(
 export async function linkSchedule(
   actor: Principal,
   calendarId: string,
-  input: ScheduleLinkInput,
+  request: LinkRequest,
   deps: CalendarDeps,
   context: RequestContext = {},
 ): Promise<CalendarDetail> {
@@ -196,8 +150,8 @@ export async function linkSchedule(
     actor,
     calendarId,
     async (calendar) => {
-      if (calendar.links.some((l) => l.schedule.id === input.availability_schedule_id)) {
-        throw new ValidationError(`schedule ${input.availability_schedule_id} is already linked to this calendar`, [
+      if (calendar.links.some((l) => l.schedule.id === request.scheduleId)) {
+        throw new ValidationError(`schedule ${request.scheduleId} is already linked to this calendar`, [
           { path: 'availability_schedule_id', message: 'is already linked to this calendar' },
         ]);
       }
@@ -206,10 +160,12 @@ export async function linkSchedule(
           { path: 'availability_schedule_id', message: `would be link number ${calendar.links.length + 1}` },
         ]);
       }
-      const link = await resolveLink(calendar.userId, input, deps);
+      const link = await resolveLink(calendar.userId, request, deps);
       return {
-        next: { ...calendar, links: [...calendar.links, link] },
-        messages: (next) => [scheduleLinked(next, link, deps.clock.now())],
+        kind: 'scheduleLinked',
+        calendar: withLinks(calendar, [...calendar.links, link]),
+        link,
+        at: deps.clock.now(),
       };
     },
     deps,
@@ -233,14 +189,13 @@ export async function unlinkSchedule(
         throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
       }
       return {
-        next: { ...calendar, links: calendar.links.filter((l) => l.schedule.id !== scheduleId) },
-        messages: (next) => [
-          createEnvelope(
-            'ScheduleUnlinked',
-            { ...calendarSnapshot(next), availability_schedule_id: scheduleId },
-            deps.clock.now(),
-          ),
-        ],
+        kind: 'scheduleUnlinked',
+        calendar: withLinks(
+          calendar,
+          calendar.links.filter((l) => l.schedule.id !== scheduleId),
+        ),
+        scheduleId,
+        at: deps.clock.now(),
       };
     },
     deps,

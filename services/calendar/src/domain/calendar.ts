@@ -1,13 +1,60 @@
-import type { BookingRules, Envelope, EventResponse, ScheduleResponse } from '@slotkeeper/contracts';
+import type { DayOfWeek } from '@slotkeeper/contracts';
 
-/** A linked schedule: a snapshot taken when it was linked (schedules are immutable). */
+/** How a calendar's slots are offered and booked. */
+export interface BookingRules {
+  meetingDurationMinutes: number | null;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minNoticeMinutes: number;
+  /** How far apart listed slots start; null: the slot length. */
+  slotIntervalMinutes: number | null;
+  /** How far ahead invitees may book, counted from now; null: no limit. */
+  bookingHorizonDays: number | null;
+}
+
+/** Wall-clock times "HH:mm" in the schedule's zone. */
+export interface WallRange {
+  startTime: string;
+  endTime: string;
+}
+
+/** A schedule as the schedule service answered when it was linked (schedules are immutable). */
+export interface LinkedSchedule {
+  id: string;
+  userId: string;
+  name: string;
+  timezone: string;
+  timeSlots: Array<WallRange & { id: string; dayOfWeek: DayOfWeek }>;
+  dateOverrides: Array<{ date: string; timeSlots: WallRange[] }>;
+  createdAt: Date;
+}
+
+/** A linked schedule: a snapshot taken when it was linked, in force before `expiresOn`. */
 export interface ScheduleLink {
-  schedule: ScheduleResponse;
+  schedule: LinkedSchedule;
   expiresOn: Date | null;
 }
 
-/** An event as this service learned it from EventBooked/EventCanceled (the message's shape). */
-export type ProjectedEvent = EventResponse;
+/** A link as asked for: which schedule, until when. */
+export interface LinkRequest {
+  scheduleId: string;
+  expiresOn: Date | null;
+}
+
+/** An event of the calendar as this service learned it from the booking service's messages. */
+export interface ProjectedEvent {
+  id: string;
+  calendarId: string;
+  title: string;
+  startTime: Date;
+  endTime: Date;
+  bookedBy: string;
+  bookerName: string | null;
+  notes: string | null;
+  guests: string[];
+  status: 'confirmed' | 'canceled';
+  createdAt: Date;
+}
 
 export interface Calendar {
   id: string;
@@ -22,26 +69,50 @@ export interface Calendar {
 
 export type NewCalendar = Calendar;
 
+/** A new calendar as asked for: its links are checked and resolved by the use case. */
+export interface CalendarInput {
+  userId: string;
+  name: string;
+  rules: BookingRules;
+  links: LinkRequest[];
+}
+
 /** What the detail route shows: the calendar and its confirmed events that have not ended, by start. */
 export interface CalendarDetail extends Calendar {
   events: ProjectedEvent[];
 }
 
+/** A calendar, created with the links it was created with. */
+export interface CalendarCreated {
+  kind: 'calendarCreated';
+  calendar: Calendar;
+  at: Date;
+}
+
+/** A change of a calendar: `calendar` is its new state, one version up. */
+export type CalendarUpdate =
+  | { kind: 'scheduleLinked'; calendar: Calendar; link: ScheduleLink; at: Date }
+  | { kind: 'scheduleUnlinked'; calendar: Calendar; scheduleId: string; at: Date };
+
+/** What happened to a calendar, at `at`: the repository stores it and announces it. */
+export type CalendarChange = CalendarCreated | CalendarUpdate;
+
 /**
  * The calendar service's persistence port. Every change is written together with the messages
- * announcing it (`outbox`), in one atomic step; the outbox's aggregate id is the calendar id.
- * Each adapter exposes its outbox store to the relay, which is no concern of the domain.
+ * announcing it (the adapter's outbox), in one atomic step; the outbox's aggregate id is the
+ * calendar id. Each adapter exposes its outbox store to the relay, which is no concern of the domain.
  */
 export interface CalendarRepository {
   /** `requestId`: the request that caused the change, published with its messages. */
-  create(calendar: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar>;
+  create(change: CalendarCreated, requestId?: string): Promise<Calendar>;
   findById(id: string): Promise<Calendar | null>;
   /**
-   * Replaces the calendar by `next` (whose version is `expectedVersion + 1`) with its messages,
-   * in one atomic step, only if the stored calendar is still at `expectedVersion`; false, and
-   * nothing written, otherwise (a concurrent change won, or the calendar is gone).
+   * Replaces the calendar by `change.calendar` (whose version is `expectedVersion + 1`) and
+   * announces the change, in one atomic step, only if the stored calendar is still at
+   * `expectedVersion`; false, and nothing written, otherwise (a concurrent change won, or the
+   * calendar is gone).
    */
-  save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean>;
+  save(change: CalendarUpdate, expectedVersion: number, requestId?: string): Promise<boolean>;
   /**
    * Records an event's latest known state in one atomic step per message. Applications commute:
    * any order or repetition of one event's booked and canceled messages ends in the same state,
@@ -58,7 +129,7 @@ export interface OutboxPublisher {
 }
 
 export interface ScheduleDirectory {
-  find(scheduleId: string): Promise<ScheduleResponse | null>;
+  find(scheduleId: string): Promise<LinkedSchedule | null>;
 }
 
 export interface UserDirectory {

@@ -13,10 +13,7 @@ export function mergeEvent(existing: ProjectedEvent | undefined, incoming: Proje
 
 /** Confirmed events that have not ended at `now`, in start order: what the calendar detail shows. */
 export function upcoming(events: Iterable<ProjectedEvent>, now: Date): ProjectedEvent[] {
-  // Each start read once, not once per comparison: a busy calendar holds thousands of events.
   return [...events]
-    .filter((event) => event.status === 'confirmed' && Date.parse(event.end_time) > now.getTime())
-    .map((event) => ({ event, start: Date.parse(event.start_time) }))
-    .sort((a, b) => a.start - b.start || a.event.id.localeCompare(b.event.id))
-    .map(({ event }) => event);
+    .filter((event) => event.status === 'confirmed' && event.endTime.getTime() > now.getTime())
+    .sort((a, b) => a.startTime.getTime() - b.startTime.getTime() || a.id.localeCompare(b.id));
 }

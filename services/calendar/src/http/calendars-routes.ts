@@ -1,6 +1,11 @@
-import { apiRoutes, type EventResponse } from '@slotkeeper/contracts';
+import {
+  apiRoutes,
+  type CalendarResponse,
+  type CreateCalendarBody,
+  type ScheduleLinkInput,
+} from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
-import type { CalendarDetail } from '../domain/calendar.js';
+import type { CalendarDetail, CalendarInput, LinkRequest } from '../domain/calendar.js';
 import {
   createCalendar,
   getCalendar,
@@ -9,28 +14,70 @@ import {
   type CalendarDeps,
 } from '../domain/calendar-use-cases.js';
 
-const renderEvent = (event: EventResponse, render: Render): EventResponse => ({
-  ...event,
-  start_time: render(new Date(event.start_time)),
-  end_time: render(new Date(event.end_time)),
-  created_at: render(new Date(event.created_at)),
+/** A link's body (or one of a new calendar's `availability_schedules`) in the domain's terms. */
+export const toLinkRequest = (link: ScheduleLinkInput): LinkRequest => ({
+  scheduleId: link.availability_schedule_id,
+  expiresOn: link.expires_on ?? null,
 });
 
-export const toCalendarResponse = (calendar: CalendarDetail, render: Render) => ({
+/** A new calendar's body in the domain's terms: both link forms as one list, ids first. */
+export const toCalendarInput = (body: CreateCalendarBody): CalendarInput => ({
+  userId: body.user_id,
+  name: body.name,
+  rules: {
+    meetingDurationMinutes: body.meeting_duration_minutes ?? null,
+    bufferBeforeMinutes: body.buffer_before_minutes,
+    bufferAfterMinutes: body.buffer_after_minutes,
+    minNoticeMinutes: body.min_notice_minutes,
+    slotIntervalMinutes: body.slot_interval_minutes ?? null,
+    bookingHorizonDays: body.booking_horizon_days ?? null,
+  },
+  links: [
+    ...body.availability_schedule_ids.map((scheduleId) => ({ scheduleId, expiresOn: null })),
+    ...body.availability_schedules.map(toLinkRequest),
+  ],
+});
+
+const toCalendarResponse = (calendar: CalendarDetail, render: Render): CalendarResponse => ({
   id: calendar.id,
   user_id: calendar.userId,
   name: calendar.name,
-  ...calendar.rules,
+  meeting_duration_minutes: calendar.rules.meetingDurationMinutes,
+  buffer_before_minutes: calendar.rules.bufferBeforeMinutes,
+  buffer_after_minutes: calendar.rules.bufferAfterMinutes,
+  min_notice_minutes: calendar.rules.minNoticeMinutes,
+  slot_interval_minutes: calendar.rules.slotIntervalMinutes,
+  booking_horizon_days: calendar.rules.bookingHorizonDays,
   created_at: render(calendar.createdAt),
   availability_schedules: calendar.links.map(({ schedule, expiresOn }) => ({
     availability_schedule_id: schedule.id,
     name: schedule.name,
     timezone: schedule.timezone,
-    time_slots: schedule.time_slots,
-    date_overrides: schedule.date_overrides,
+    time_slots: schedule.timeSlots.map((slot) => ({
+      id: slot.id,
+      day_of_week: slot.dayOfWeek,
+      start_time: slot.startTime,
+      end_time: slot.endTime,
+    })),
+    date_overrides: schedule.dateOverrides.map((override) => ({
+      date: override.date,
+      time_slots: override.timeSlots.map((slot) => ({ start_time: slot.startTime, end_time: slot.endTime })),
+    })),
     expires_on: expiresOn ? render(expiresOn) : null,
   })),
-  events: calendar.events.map((event) => renderEvent(event, render)),
+  events: calendar.events.map((event) => ({
+    id: event.id,
+    calendar_id: event.calendarId,
+    title: event.title,
+    start_time: render(event.startTime),
+    end_time: render(event.endTime),
+    booked_by: event.bookedBy,
+    booker_name: event.bookerName,
+    notes: event.notes,
+    guests: event.guests,
+    status: event.status,
+    created_at: render(event.createdAt),
+  })),
 });
 
 export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
@@ -39,7 +86,7 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
       .code(201)
       .send(
         toCalendarResponse(
-          await createCalendar(request.principal, request.body, deps, { requestId: request.id }),
+          await createCalendar(request.principal, toCalendarInput(request.body), deps, { requestId: request.id }),
           renderIn(),
         ),
       ),
@@ -53,9 +100,13 @@ export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {
   );
 
   serveRoute(app, apiRoutes.linkSchedule, async (request, reply) => {
-    const calendar = await linkSchedule(request.principal, request.params.calendar_id, request.body, deps, {
-      requestId: request.id,
-    });
+    const calendar = await linkSchedule(
+      request.principal,
+      request.params.calendar_id,
+      toLinkRequest(request.body),
+      deps,
+      { requestId: request.id },
+    );
     return reply.code(201).send(toCalendarResponse(calendar, renderIn()));
   });
 

@@ -1,5 +1,3 @@
-import type { EventResponse } from '@slotkeeper/contracts';
-
 /**
  * The changes people are told of, and how each reads. A reschedule (EventRescheduled) is one
  * more entry: `{ verb: 'Rescheduled', cancels: false, repeats: true }`, with the previous times in
@@ -12,10 +10,21 @@ export const CHANGES = {
 
 export type ChangeKind = keyof typeof CHANGES;
 
+/** The event a change is about: what its mails tell of it. */
+export interface CalendarEvent {
+  id: string;
+  calendarId: string;
+  title: string;
+  start: Date;
+  end: Date;
+  bookedBy: string;
+  bookerName: string | null;
+  guests: string[];
+}
+
 export interface Change {
   kind: ChangeKind;
-  /** The event as the message carried it, instants in UTC. */
-  event: EventResponse;
+  event: CalendarEvent;
 }
 
 /** The calendar's owner, as the user service knows them. */
@@ -33,7 +42,7 @@ export interface Notification {
   to: string[];
   subject: string;
   text: string;
-  event: EventResponse;
+  event: CalendarEvent;
   /** The invite's ORGANIZER: the calendar's owner; null when the calendar or its owner is gone. */
   organizer: { name: string; email: string } | null;
   /** The invite's ATTENDEEs: the booker first, then the guests, each address once. */
@@ -58,7 +67,7 @@ export function sequenceOf({ kind }: Change): number {
  */
 export function notificationsFor(change: Change, owner: Owner | null, url: string): Notification[] {
   const { kind, event } = change;
-  const attendees = [...new Set([event.booked_by, ...event.guests])];
+  const attendees = [...new Set([event.bookedBy, ...event.guests])];
   const common = {
     kind,
     event,
@@ -84,7 +93,7 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
         `The booking's page: ${url}`,
         ...(CHANGES[kind].cancels
           ? []
-          : [`${event.booked_by} can reschedule or cancel it there with the link from their booking confirmation.`]),
+          : [`${event.bookedBy} can reschedule or cancel it there with the link from their booking confirmation.`]),
       ].join('\n'),
     });
   }
@@ -93,7 +102,7 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
       ...common,
       audience: 'owner',
       to: [owner.email],
-      subject: `${verb}: ${event.title} (${event.booked_by})`,
+      subject: `${verb}: ${event.title} (${event.bookedBy})`,
       text: [
         `${verb} on your calendar: "${event.title}".`,
         `When: ${when(event, owner.timezone)}`,
@@ -106,17 +115,12 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
   return mails;
 }
 
-function participants(event: EventResponse): string[] {
-  const name = bookerNameOf(event);
+function participants(event: CalendarEvent): string[] {
+  const name = event.bookerName;
   return [
-    `Booked by: ${name ? `${name} <${event.booked_by}>` : event.booked_by}`,
+    `Booked by: ${name ? `${name} <${event.bookedBy}>` : event.bookedBy}`,
     ...(event.guests.length > 0 ? [`Guests: ${event.guests.join(', ')}`] : []),
   ];
-}
-
-/** The booker's name, when the booking gave one. */
-export function bookerNameOf(event: EventResponse): string | undefined {
-  return event.booker_name ?? undefined;
 }
 
 const formats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
@@ -134,7 +138,7 @@ function formatsOf(zone: string) {
 }
 
 /** "Monday 24 June 2030, 09:00–09:30 (Europe/Berlin)": the meeting on one zone's wall clock. */
-function when(event: EventResponse, zone: string): string {
+function when(event: CalendarEvent, zone: string): string {
   let format;
   try {
     format = formatsOf(zone);
@@ -142,7 +146,7 @@ function when(event: EventResponse, zone: string): string {
     // A zone this runtime does not know: UTC, and the text says so.
     return when(event, 'UTC');
   }
-  const [start, end] = [new Date(event.start_time), new Date(event.end_time)];
+  const { start, end } = event;
   const [startDay, endDay] = [format.day.format(start), format.day.format(end)];
   const until = endDay === startDay ? format.time.format(end) : `${endDay}, ${format.time.format(end)}`;
   return `${startDay}, ${format.time.format(start)}–${until} (${zone})`;

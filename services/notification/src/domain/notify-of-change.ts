@@ -15,10 +15,10 @@ export interface NotifyDeps {
  */
 export async function notifyOfChange(change: Change, deps: NotifyDeps, context: NotifyContext): Promise<void> {
   const { event } = change;
-  const owner = await deps.owners.ownerOf(event.calendar_id, { requestId: context.requestId });
+  const owner = await deps.owners.ownerOf(event.calendarId, { requestId: context.requestId });
   if (!owner) {
     context.log.warn(
-      { calendarId: event.calendar_id, eventId: event.id },
+      { calendarId: event.calendarId, eventId: event.id },
       'the calendar or its owner no longer exists; telling the booker and guests only',
     );
   }

@@ -1,8 +1,7 @@
-import { generateId, type CreateScheduleBody } from '@slotkeeper/contracts';
+import { generateId } from '@slotkeeper/contracts';
 import { assertOwner, NotFoundError, type Principal } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
-import type { Schedule, ScheduleRepository, UserDirectory } from './schedule.js';
-import { fromWireSlots } from './schedule-wire.js';
+import type { Schedule, ScheduleInput, ScheduleRepository, UserDirectory } from './schedule.js';
 
 export interface ScheduleDeps {
   schedules: ScheduleRepository;
@@ -10,19 +9,16 @@ export interface ScheduleDeps {
   clock: Clock;
 }
 
-export async function createSchedule(
-  actor: Principal,
-  input: CreateScheduleBody,
-  deps: ScheduleDeps,
-): Promise<Schedule> {
-  assertOwner(actor, input.user_id, 'user');
-  const user = await deps.userDirectory.find(input.user_id);
-  if (!user) throw new NotFoundError('user', input.user_id);
+export async function createSchedule(actor: Principal, input: ScheduleInput, deps: ScheduleDeps): Promise<Schedule> {
+  assertOwner(actor, input.userId, 'user');
+  const user = await deps.userDirectory.find(input.userId);
+  if (!user) throw new NotFoundError('user', input.userId);
   return deps.schedules.create({
     userId: user.id,
     name: input.name,
     timezone: input.timezone ?? user.timezone,
-    ...fromWireSlots({ ...input, time_slots: input.time_slots.map((slot) => ({ ...slot, id: generateId() })) }),
+    timeSlots: input.timeSlots.map((slot) => ({ id: generateId(), ...slot })),
+    dateOverrides: input.dateOverrides,
     createdAt: deps.clock.now(),
   });
 }

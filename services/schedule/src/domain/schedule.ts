@@ -24,6 +24,15 @@ export interface Schedule {
 
 export type NewSchedule = Omit<Schedule, 'id'>;
 
+/** A schedule as asked for: its slots get their ids, and the zone defaults to the user's. */
+export interface ScheduleInput {
+  userId: string;
+  name: string;
+  timezone?: string | undefined;
+  timeSlots: Array<Omit<TimeSlot, 'id'>>;
+  dateOverrides: DateOverride[];
+}
+
 export interface ScheduleRepository {
   create(schedule: NewSchedule): Promise<Schedule>;
   findById(id: string): Promise<Schedule | null>;

@@ -1,21 +1,45 @@
-import { apiRoutes } from '@slotkeeper/contracts';
+import { apiRoutes, type CreateScheduleBody, type ScheduleResponse } from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
-import type { Schedule } from '../domain/schedule.js';
-import { toWireSlots } from '../domain/schedule-wire.js';
+import type { Schedule, ScheduleInput } from '../domain/schedule.js';
 import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../domain/schedule-use-cases.js';
 
-export const toScheduleResponse = (s: Schedule, render: Render) => ({
+/** A new schedule's body in the domain's terms. */
+export const toScheduleInput = (body: CreateScheduleBody): ScheduleInput => ({
+  userId: body.user_id,
+  name: body.name,
+  timezone: body.timezone,
+  timeSlots: body.time_slots.map((t) => ({ dayOfWeek: t.day_of_week, startTime: t.start_time, endTime: t.end_time })),
+  dateOverrides: body.date_overrides.map((o) => ({
+    date: o.date,
+    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
+  })),
+});
+
+const toScheduleResponse = (s: Schedule, render: Render): ScheduleResponse => ({
   id: s.id,
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  ...toWireSlots(s),
+  time_slots: s.timeSlots.map((t) => ({
+    id: t.id,
+    day_of_week: t.dayOfWeek,
+    start_time: t.startTime,
+    end_time: t.endTime,
+  })),
+  date_overrides: s.dateOverrides.map((o) => ({
+    date: o.date,
+    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
+  })),
   created_at: render(s.createdAt),
 });
 
 export function schedulesRoutes(app: HttpApp, deps: ScheduleDeps): void {
   serveRoute(app, apiRoutes.createSchedule, async (request, reply) =>
-    reply.code(201).send(toScheduleResponse(await createSchedule(request.principal, request.body, deps), renderIn())),
+    reply
+      .code(201)
+      .send(
+        toScheduleResponse(await createSchedule(request.principal, toScheduleInput(request.body), deps), renderIn()),
+      ),
   );
 
   serveRoute(app, apiRoutes.getSchedule, async (request) =>

@@ -1,7 +1,7 @@
-import { generateId, type CreateUserBody } from '@slotkeeper/contracts';
+import { generateId } from '@slotkeeper/contracts';
 import { assertOwner, ForbiddenError, NotFoundError, UnauthorizedError, type Principal } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
-import type { ApiKeys, User, UserRepository } from './user.js';
+import type { ApiKeys, User, UserInput, UserRepository } from './user.js';
 
 export interface UserDeps {
   users: UserRepository;
@@ -10,7 +10,7 @@ export interface UserDeps {
 }
 
 /** Creates a user and its api key; the key is returned this once, only its hash is stored. */
-export async function createUser(input: CreateUserBody, { users, clock, apiKeys }: UserDeps) {
+export async function createUser(input: UserInput, { users, clock, apiKeys }: UserDeps) {
   const id = generateId();
   const key = apiKeys.issue(id);
   const user = await users.create({

@@ -17,6 +17,9 @@ export interface User {
 
 export type NewUser = Omit<User, 'id'> & { id: string };
 
+/** A user as asked for: the use case adds the id, the creation time and the api key. */
+export type UserInput = Pick<User, 'name' | 'email' | 'timezone'>;
+
 /** The user service's one persistence port. */
 export interface UserRepository {
   /** Throws DuplicateEmailError when the email is taken. */

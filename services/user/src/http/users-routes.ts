@@ -1,9 +1,9 @@
-import { apiRoutes, authenticateBody, authenticatedResponse, problem } from '@slotkeeper/contracts';
+import { apiRoutes, authenticateBody, authenticatedResponse, problem, type UserResponse } from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { User } from '../domain/user.js';
 import { authenticate, createUser, getUser, type UserDeps } from '../domain/user-use-cases.js';
 
-export const toUserResponse = (user: User, render: Render) => ({
+const toUserResponse = (user: User, render: Render): UserResponse => ({
   id: user.id,
   name: user.name,
   email: user.email,
@@ -13,6 +13,7 @@ export const toUserResponse = (user: User, render: Render) => ({
 
 export function usersRoutes(app: HttpApp, deps: UserDeps): void {
   serveRoute(app, apiRoutes.createUser, async (request, reply) => {
+    // The body's fields are the domain's names already (name, email, timezone).
     const { user, apiKey } = await createUser(request.body, deps);
     return reply.code(201).send({ ...toUserResponse(user, renderIn()), api_key: apiKey });
   });

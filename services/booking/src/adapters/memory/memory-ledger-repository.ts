@@ -1,4 +1,3 @@
-import type { Envelope } from '@slotkeeper/contracts';
 import { MemoryOutbox } from '@slotkeeper/messaging';
 import { deepFreeze } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
@@ -8,7 +7,15 @@ import type sortedBtree from 'sorted-btree';
 // A CommonJS module whose class is `exports.default`: required, so Node and vitest agree on it.
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof sortedBtree;
 type BTree<K, V> = InstanceType<typeof BTree<K, V>>;
-import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
+import type {
+  BookedEvent,
+  CalendarLedger,
+  EventChange,
+  LedgerRepository,
+  NewEvent,
+  ReserveResult,
+} from '../../domain/ledger.js';
+import { toEventMessage } from '../event-messages.js';
 
 const keyOf = (calendarId: string, key: string) => `${calendarId} ${key}`;
 
@@ -58,7 +65,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
   async reserve(
     input: NewEvent,
     guard: Interval,
-    outbox: Envelope[],
+    changes: readonly EventChange[],
     version: number,
     requestId?: string,
   ): Promise<ReserveResult> {
@@ -74,7 +81,7 @@ export class MemoryLedgerRepository implements LedgerRepository {
     events.set(event.start.getTime(), event);
     this.eventsById.set(event.id, event);
     if (event.idempotencyKey) this.eventsByKey.set(keyOf(event.calendarId, event.idempotencyKey), event);
-    this.outbox.enqueue(event.calendarId, outbox, requestId);
+    this.outbox.enqueue(event.calendarId, changes.map(toEventMessage), requestId);
     return { outcome: 'reserved', event };
   }
 
@@ -86,14 +93,14 @@ export class MemoryLedgerRepository implements LedgerRepository {
     return this.eventsByKey.get(keyOf(calendarId, key)) ?? null;
   }
 
-  async cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null> {
+  async cancel(eventId: string, changes: readonly EventChange[], requestId?: string): Promise<BookedEvent | null> {
     const event = this.eventsById.get(eventId);
     if (!event || event.status !== 'confirmed') return null;
     const canceled = deepFreeze({ ...event, status: 'canceled' as const });
     this.eventsById.set(eventId, canceled);
     if (event.idempotencyKey) this.eventsByKey.set(keyOf(event.calendarId, event.idempotencyKey), canceled);
     this.confirmedByCalendar.get(event.calendarId)!.delete(event.start.getTime());
-    this.outbox.enqueue(event.calendarId, outbox, requestId);
+    this.outbox.enqueue(event.calendarId, changes.map(toEventMessage), requestId);
     return canceled;
   }
 }

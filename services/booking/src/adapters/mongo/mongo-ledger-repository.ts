@@ -1,4 +1,4 @@
-import type { Envelope, ScheduleSnapshot } from '@slotkeeper/contracts';
+import type { ScheduleSnapshot } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
   eventPaths,
@@ -13,7 +13,25 @@ import {
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { ClientSession, Connection } from 'mongoose';
-import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveResult } from '../../domain/ledger.js';
+import type {
+  BookedEvent,
+  CalendarLedger,
+  EventChange,
+  LedgerRepository,
+  NewEvent,
+  ReserveResult,
+} from '../../domain/ledger.js';
+import { toEventMessage } from '../event-messages.js';
+
+/** A calendar's booking rules as stored: ledgers stored before the last two rules existed lack them. */
+interface RulesDoc {
+  meeting_duration_minutes: number | null;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  min_notice_minutes: number;
+  slot_interval_minutes?: number | null;
+  booking_horizon_days?: number | null;
+}
 
 /**
  * A calendar as booking knows it, and the head its reservations serialize on: every
@@ -23,7 +41,7 @@ import type { BookedEvent, CalendarLedger, LedgerRepository, NewEvent, ReserveRe
 interface CalendarDoc {
   _id: string;
   user_id: string;
-  rules: CalendarLedger['rules'];
+  rules: RulesDoc;
   links: Array<{ schedule: ScheduleSnapshot; expires_on: Date | null }>;
   version: number;
   reservations: number;
@@ -105,12 +123,51 @@ const toEvent = (e: EventDoc): BookedEvent => ({
   cancelToken: e.cancel_token,
 });
 
+/** A new event's document, confirmed; the key and the request's fingerprint only with a key. */
+const toEventDoc = (event: NewEvent): EventDoc => ({
+  _id: event.id,
+  calendar_id: event.calendarId,
+  title: event.title,
+  start_time: event.start,
+  end_time: event.end,
+  booked_by: event.bookedBy,
+  booker_name: event.bookerName,
+  notes: event.notes,
+  guests: event.guests,
+  status: 'confirmed',
+  created_at: event.createdAt,
+  ...(event.idempotencyKey ? { idempotency_key: event.idempotencyKey, request_hash: event.requestHash! } : {}),
+  cancel_token: event.cancelToken,
+});
+
 const toLedger = (doc: CalendarDoc): CalendarLedger => ({
   calendarId: doc._id,
   userId: doc.user_id,
-  rules: doc.rules,
+  rules: {
+    meetingDurationMinutes: doc.rules.meeting_duration_minutes,
+    bufferBeforeMinutes: doc.rules.buffer_before_minutes,
+    bufferAfterMinutes: doc.rules.buffer_after_minutes,
+    minNoticeMinutes: doc.rules.min_notice_minutes,
+    slotIntervalMinutes: doc.rules.slot_interval_minutes ?? null,
+    bookingHorizonDays: doc.rules.booking_horizon_days ?? null,
+  },
   links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
   version: doc.version,
+});
+
+/** The stored state of a calendar, without its id and the reservations head. */
+const toCalendarDoc = (c: CalendarLedger): Omit<CalendarDoc, '_id' | 'reservations'> => ({
+  user_id: c.userId,
+  rules: {
+    meeting_duration_minutes: c.rules.meetingDurationMinutes,
+    buffer_before_minutes: c.rules.bufferBeforeMinutes,
+    buffer_after_minutes: c.rules.bufferAfterMinutes,
+    min_notice_minutes: c.rules.minNoticeMinutes,
+    slot_interval_minutes: c.rules.slotIntervalMinutes,
+    booking_horizon_days: c.rules.bookingHorizonDays,
+  },
+  links: c.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+  version: c.version,
 });
 
 /** Ends a transaction without writing: the reason travels to the caller. */
@@ -141,12 +198,7 @@ export class MongoLedgerRepository implements LedgerRepository {
    * `_id`, and nothing changes.
    */
   async applyCalendar(c: CalendarLedger): Promise<boolean> {
-    const state = {
-      user_id: c.userId,
-      rules: c.rules,
-      links: c.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
-      version: c.version,
-    };
+    const state = toCalendarDoc(c);
     const newer = { _id: c.calendarId, version: { $lt: c.version } };
     try {
       const result = await this.calendars.updateOne(newer, { $set: state }, { upsert: true });
@@ -194,25 +246,12 @@ export class MongoLedgerRepository implements LedgerRepository {
   async reserve(
     input: NewEvent,
     guard: Interval,
-    outbox: Envelope[],
+    changes: readonly EventChange[],
     version: number,
     requestId?: string,
   ): Promise<ReserveResult> {
-    const doc: EventDoc = {
-      _id: input.id,
-      calendar_id: input.calendarId,
-      title: input.title,
-      start_time: input.start,
-      end_time: input.end,
-      booked_by: input.bookedBy,
-      booker_name: input.bookerName,
-      notes: input.notes,
-      guests: input.guests,
-      status: 'confirmed',
-      created_at: input.createdAt,
-      ...(input.idempotencyKey ? { idempotency_key: input.idempotencyKey, request_hash: input.requestHash! } : {}),
-      cancel_token: input.cancelToken,
-    };
+    const doc = toEventDoc(input);
+    const messages = changes.map(toEventMessage);
     try {
       await inTransaction(this.connection, async (session) => {
         // The head first: from here on, no other reservation of this calendar can commit
@@ -227,7 +266,7 @@ export class MongoLedgerRepository implements LedgerRepository {
         const latest = await this.latestBefore(input.calendarId, guard.end, session);
         if (latest && latest.end_time.getTime() > guard.start) throw new Refused('conflict');
         await this.events.create([doc], { session });
-        await this.outbox.add(input.calendarId, outbox, session, requestId);
+        await this.outbox.add(input.calendarId, messages, session, requestId);
       });
     } catch (error) {
       if (error instanceof Refused) return { outcome: error.outcome };
@@ -247,7 +286,8 @@ export class MongoLedgerRepository implements LedgerRepository {
     return doc ? toEvent(doc) : null;
   }
 
-  async cancel(eventId: string, outbox: Envelope[], requestId?: string): Promise<BookedEvent | null> {
+  async cancel(eventId: string, changes: readonly EventChange[], requestId?: string): Promise<BookedEvent | null> {
+    const messages = changes.map(toEventMessage);
     return inTransaction(this.connection, async (session) => {
       const canceled = await this.events
         .findOneAndUpdate(
@@ -257,7 +297,7 @@ export class MongoLedgerRepository implements LedgerRepository {
         )
         .lean<EventDoc>();
       if (!canceled) return null;
-      await this.outbox.add(canceled.calendar_id, outbox, session, requestId);
+      await this.outbox.add(canceled.calendar_id, messages, session, requestId);
       return toEvent(canceled);
     });
   }

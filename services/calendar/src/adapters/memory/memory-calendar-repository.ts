@@ -1,19 +1,25 @@
 import { createRequire } from 'node:module';
-import type { Envelope } from '@slotkeeper/contracts';
 import type sortedBtree from 'sorted-btree';
 import { MemoryOutbox } from '@slotkeeper/messaging';
 import { deepFreeze } from '@slotkeeper/mongo';
-import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
+import type {
+  Calendar,
+  CalendarCreated,
+  CalendarRepository,
+  CalendarUpdate,
+  ProjectedEvent,
+} from '../../domain/calendar.js';
 import { mergeEvent, upcoming } from '../../domain/event-projection.js';
+import { calendarMessages } from '../calendar-messages.js';
 
 // A CommonJS module whose class is `exports.default`: required, so Node and vitest agree on it.
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof sortedBtree;
 
 /** Confirmed events by end, then id: the detail reads those that end after now, O(log n + k). */
-const byEnd = (event: ProjectedEvent) => `${new Date(event.end_time).toISOString()}|${event.id}`;
+const byEnd = (event: ProjectedEvent) => `${event.endTime.toISOString()}|${event.id}`;
 
 export class MemoryCalendarRepository implements CalendarRepository {
-  private readonly byId = new Map<string, NewCalendar>();
+  private readonly byId = new Map<string, Calendar>();
   /**
    * Each calendar's projected events by id, stored frozen and handed out as they are: applying
    * one costs the same on a calendar with thousands of events as on an empty one.
@@ -22,10 +28,11 @@ export class MemoryCalendarRepository implements CalendarRepository {
   private readonly confirmedOf = new Map<string, InstanceType<typeof BTree<string, ProjectedEvent>>>();
   readonly outbox = new MemoryOutbox();
 
-  async create(input: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar> {
-    this.byId.set(input.id, structuredClone(input));
-    this.outbox.enqueue(input.id, outbox, requestId);
-    return structuredClone(input);
+  async create(change: CalendarCreated, requestId?: string): Promise<Calendar> {
+    const { calendar } = change;
+    this.byId.set(calendar.id, structuredClone(calendar));
+    this.outbox.enqueue(calendar.id, calendarMessages(change), requestId);
+    return structuredClone(calendar);
   }
 
   async findById(id: string): Promise<Calendar | null> {
@@ -33,20 +40,21 @@ export class MemoryCalendarRepository implements CalendarRepository {
     return calendar ? structuredClone(calendar) : null;
   }
 
-  async save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean> {
+  async save(change: CalendarUpdate, expectedVersion: number, requestId?: string): Promise<boolean> {
+    const next = change.calendar;
     if (this.byId.get(next.id)?.version !== expectedVersion) return false;
     this.byId.set(next.id, structuredClone(next));
-    this.outbox.enqueue(next.id, outbox, requestId);
+    this.outbox.enqueue(next.id, calendarMessages(change), requestId);
     return true;
   }
 
   async applyEvent(event: ProjectedEvent): Promise<void> {
     // Events may arrive before (or without) their calendar here: the projection keeps them anyway.
-    let events = this.eventsOf.get(event.calendar_id);
-    let confirmed = this.confirmedOf.get(event.calendar_id);
+    let events = this.eventsOf.get(event.calendarId);
+    let confirmed = this.confirmedOf.get(event.calendarId);
     if (!events || !confirmed) {
-      this.eventsOf.set(event.calendar_id, (events = new Map()));
-      this.confirmedOf.set(event.calendar_id, (confirmed = new BTree()));
+      this.eventsOf.set(event.calendarId, (events = new Map()));
+      this.confirmedOf.set(event.calendarId, (confirmed = new BTree()));
     }
     const existing = events.get(event.id);
     const merged = mergeEvent(existing, event);

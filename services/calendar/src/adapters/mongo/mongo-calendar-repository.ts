@@ -1,4 +1,3 @@
-import type { BookingRules, Envelope, ScheduleResponse } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
   eventPaths,
@@ -12,33 +11,23 @@ import {
   scheduleResponsePaths,
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { Calendar, CalendarRepository, NewCalendar, ProjectedEvent } from '../../domain/calendar.js';
+import type {
+  Calendar,
+  CalendarCreated,
+  CalendarRepository,
+  CalendarUpdate,
+  ProjectedEvent,
+} from '../../domain/calendar.js';
 import { upcoming } from '../../domain/event-projection.js';
-
-interface CalendarDoc {
-  _id: string;
-  user_id: string;
-  name: string;
-  rules: BookingRules;
-  created_at: Date;
-  links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
-  version: number;
-}
-
-/** One projected event: a document of its own, so the calendar's document never grows with history. */
-interface EventDoc {
-  _id: string;
-  calendar_id: string;
-  title: string;
-  start_time: Date;
-  end_time: Date;
-  booked_by: string;
-  booker_name: string | null;
-  notes: string | null;
-  guests: string[];
-  status: 'confirmed' | 'canceled';
-  created_at: Date;
-}
+import { calendarMessages } from '../calendar-messages.js';
+import {
+  toCalendar,
+  toCalendarDoc,
+  toEventDoc,
+  toProjected,
+  type CalendarDoc,
+  type EventDoc,
+} from './calendar-documents.js';
 
 const calendarSchema = new mongoose.Schema<CalendarDoc>(
   {
@@ -73,43 +62,6 @@ eventSchema.index(
   { name: 'confirmed_by_end', partialFilterExpression: { status: 'confirmed' } },
 );
 
-const toCalendar = (doc: CalendarDoc): Calendar => ({
-  id: doc._id,
-  userId: doc.user_id,
-  name: doc.name,
-  rules: doc.rules,
-  createdAt: doc.created_at,
-  links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
-  version: doc.version,
-});
-
-const toEventDoc = (e: ProjectedEvent): Omit<EventDoc, '_id'> => ({
-  calendar_id: e.calendar_id,
-  title: e.title,
-  start_time: new Date(e.start_time),
-  end_time: new Date(e.end_time),
-  booked_by: e.booked_by,
-  booker_name: e.booker_name,
-  notes: e.notes,
-  guests: e.guests,
-  status: e.status,
-  created_at: new Date(e.created_at),
-});
-
-const toProjected = (doc: EventDoc): ProjectedEvent => ({
-  id: doc._id,
-  calendar_id: doc.calendar_id,
-  title: doc.title,
-  start_time: doc.start_time.toISOString(),
-  end_time: doc.end_time.toISOString(),
-  booked_by: doc.booked_by,
-  booker_name: doc.booker_name ?? null,
-  notes: doc.notes ?? null,
-  guests: doc.guests,
-  status: doc.status,
-  created_at: doc.created_at.toISOString(),
-});
-
 export class MongoCalendarRepository implements CalendarRepository {
   private readonly calendars: mongoose.Model<CalendarDoc>;
   private readonly events: mongoose.Model<EventDoc>;
@@ -125,19 +77,11 @@ export class MongoCalendarRepository implements CalendarRepository {
     await Promise.all([this.calendars.init(), this.events.init(), this.outbox.init()]);
   }
 
-  async create(input: NewCalendar, outbox: Envelope[], requestId?: string): Promise<Calendar> {
-    const doc: CalendarDoc = {
-      _id: input.id,
-      user_id: input.userId,
-      name: input.name,
-      rules: input.rules,
-      created_at: input.createdAt,
-      links: input.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
-      version: input.version,
-    };
+  async create(change: CalendarCreated, requestId?: string): Promise<Calendar> {
+    const doc = toCalendarDoc(change.calendar);
     await inTransaction(this.connection, async (session) => {
       await this.calendars.create([doc], { session });
-      await this.outbox.add(input.id, outbox, session, requestId);
+      await this.outbox.add(doc._id, calendarMessages(change), session, requestId);
     });
     return toCalendar(doc);
   }
@@ -147,22 +91,16 @@ export class MongoCalendarRepository implements CalendarRepository {
     return doc ? toCalendar(doc) : null;
   }
 
-  async save(next: Calendar, expectedVersion: number, outbox: Envelope[], requestId?: string): Promise<boolean> {
+  async save(change: CalendarUpdate, expectedVersion: number, requestId?: string): Promise<boolean> {
+    const { _id, name, rules, links, version } = toCalendarDoc(change.calendar);
     return inTransaction(this.connection, async (session) => {
       const result = await this.calendars.updateOne(
-        { _id: next.id, version: expectedVersion },
-        {
-          $set: {
-            name: next.name,
-            rules: next.rules,
-            links: next.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
-            version: next.version,
-          },
-        },
+        { _id, version: expectedVersion },
+        { $set: { name, rules, links, version } },
         { session },
       );
       if (result.modifiedCount === 0) return false;
-      await this.outbox.add(next.id, outbox, session, requestId);
+      await this.outbox.add(_id, calendarMessages(change), session, requestId);
       return true;
     });
   }

@@ -1,5 +1,5 @@
 import ical, { ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import { bookerNameOf, CHANGES, type Notification } from '../../domain/notification.js';
+import { CHANGES, type Notification } from '../../domain/notification.js';
 
 export interface Mailbox {
   name: string;
@@ -24,8 +24,8 @@ export function inviteFor(
     id: event.id,
     sequence: notification.sequence,
     status: cancels ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    start: new Date(event.start_time),
-    end: new Date(event.end_time),
+    start: event.start,
+    end: event.end,
     stamp: new Date(),
     summary: event.title,
     url: notification.url,
@@ -33,8 +33,8 @@ export function inviteFor(
     organizer: notification.organizer ?? fallbackOrganizer,
     // The booker chose the time, so has accepted; guests are asked.
     attendees: attendees.map((email) =>
-      email === event.booked_by
-        ? { email, name: bookerNameOf(event) ?? null, status: ICalAttendeeStatus.ACCEPTED }
+      email === event.bookedBy
+        ? { email, name: event.bookerName, status: ICalAttendeeStatus.ACCEPTED }
         : { email, status: ICalAttendeeStatus.NEEDSACTION, rsvp: true },
     ),
   });

@@ -1,8 +1,7 @@
-import { generateId } from '@slotkeeper/contracts';
+import { generateId, type DayOfWeek } from '@slotkeeper/contracts';
 import { dateOverridesPath, modelOn, mongoose, required, schemaOptions, scheduleSlotsPath } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
-import { fromWireSlots, toWireSlots } from '../../domain/schedule-wire.js';
 
 interface WallRangeDoc {
   start_time: string;
@@ -13,7 +12,7 @@ interface ScheduleDoc {
   user_id: string;
   name: string;
   timezone: string;
-  time_slots: Array<WallRangeDoc & { id: string; day_of_week: string }>;
+  time_slots: Array<WallRangeDoc & { id: string; day_of_week: DayOfWeek }>;
   date_overrides: Array<{ date: string; time_slots: WallRangeDoc[] }>;
   created_at: Date;
 }
@@ -38,7 +37,16 @@ const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   user_id: s.userId,
   name: s.name,
   timezone: s.timezone,
-  ...toWireSlots(s),
+  time_slots: s.timeSlots.map((t) => ({
+    id: t.id,
+    day_of_week: t.dayOfWeek,
+    start_time: t.startTime,
+    end_time: t.endTime,
+  })),
+  date_overrides: s.dateOverrides.map((o) => ({
+    date: o.date,
+    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
+  })),
   created_at: s.createdAt,
 });
 
@@ -47,7 +55,16 @@ const toSchedule = (doc: ScheduleDoc): Schedule => ({
   userId: doc.user_id,
   name: doc.name,
   timezone: doc.timezone,
-  ...fromWireSlots(doc),
+  timeSlots: doc.time_slots.map((t) => ({
+    id: t.id,
+    dayOfWeek: t.day_of_week,
+    startTime: t.start_time,
+    endTime: t.end_time,
+  })),
+  dateOverrides: doc.date_overrides.map((o) => ({
+    date: o.date,
+    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
+  })),
   createdAt: doc.created_at,
 });
 

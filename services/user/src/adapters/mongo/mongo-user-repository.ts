@@ -20,6 +20,15 @@ const EMAIL_INDEX = 'email_1';
 userSchema.index({ email: 1 }, { unique: true, name: EMAIL_INDEX });
 type UserDoc = mongoose.InferSchemaType<typeof userSchema>;
 
+const toDoc = (user: NewUser): UserDoc => ({
+  _id: user.id,
+  name: user.name,
+  email: user.email,
+  timezone: user.timezone,
+  created_at: user.createdAt,
+  api_key: user.apiKey,
+});
+
 const toUser = (doc: UserDoc): User => ({
   id: doc._id,
   name: doc.name,
@@ -43,14 +52,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async create(input: NewUser): Promise<User> {
-    const doc: UserDoc = {
-      _id: input.id,
-      name: input.name,
-      email: input.email,
-      timezone: input.timezone,
-      created_at: input.createdAt,
-      api_key: input.apiKey,
-    };
+    const doc = toDoc(input);
     try {
       await this.model.create(doc);
     } catch (error) {
