@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { anonymous, bearerToken, parseToken, type Principal } from '@slotkeeper/auth';
 import { authenticatedResponse } from '@slotkeeper/contracts';
 import { ServiceUnavailableError, UnauthorizedError } from '@slotkeeper/errors';
 import type { Upstream } from '@slotkeeper/http-kit';
+import { VerifiedKeys } from './verified-keys.js';
 
 export interface Caller {
   principal: Principal;
@@ -11,23 +11,18 @@ export interface Caller {
   forwardAuthorization?: string;
 }
 
-/** How long a verified api key is trusted without asking the user service again. */
-const CACHE_MS = 30_000;
-const CACHE_SIZE = 10_000;
-
 /**
  * Establishes who a request acts for, once, at the edge: an api key is checked by the user
  * service (which alone holds the hashes), a cancel token is passed on to the booking service,
- * anything else in `Authorization` is a 401. Verified keys are remembered for a short while,
- * by their SHA-256 (never the key itself), so owner routes do not cost a second hop each.
+ * anything else in `Authorization` is a 401. Verified keys are remembered for a short while
+ * (`VerifiedKeys`), so owner routes do not cost a second hop each.
  */
-export function authenticator(userService: Upstream) {
-  const verified = new LRUCache<string, string>({ max: CACHE_SIZE, ttl: CACHE_MS });
-
+export function authenticator(userService: Upstream, verified = new VerifiedKeys()) {
   async function userOf(apiKey: string): Promise<string> {
-    const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
-    const cached = verified.get(cacheKey);
+    const digest = createHash('sha256').update(apiKey).digest('base64url');
+    const cached = verified.userOf(digest);
     if (cached !== undefined) return cached;
+    const mark = verified.mark();
     const response = await userService.request({
       method: 'POST',
       url: '/internal/authenticate',
@@ -37,7 +32,7 @@ export function authenticator(userService: Upstream) {
     if (response.statusCode === 401) throw new UnauthorizedError('unknown api key');
     if (response.statusCode !== 200) throw new ServiceUnavailableError('the user service could not check the api key');
     const { user_id } = authenticatedResponse.parse(JSON.parse(response.body));
-    verified.set(cacheKey, user_id);
+    verified.remember(digest, user_id, mark);
     return user_id;
   }
 

@@ -5,12 +5,16 @@ import { identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
 import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { addHealthRoute, createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
+import { subscribeByType, type MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
 import type { FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { rotatesApiKey } from './api-key-rotation.js';
 import { authenticator } from './authenticate.js';
+import { addCors } from './cors.js';
 import { completeDocument, documented, openapiDefinition } from './openapi.js';
+import { VerifiedKeys } from './verified-keys.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -22,6 +26,14 @@ export interface GatewayDeps {
   rateLimitPerMinute?: number;
   /** Proxies in front whose X-Forwarded-For names the client (TRUST_PROXY). */
   trustProxy?: string[];
+  /** Origins whose pages may call owner routes (CORS_ORIGINS); public routes answer any origin. */
+  corsOrigins?: readonly string[];
+  /**
+   * The bus, when the gateway should hear `ApiKeyRotated` and forget the user's verified keys at
+   * once, on every instance; without it a replaced key works on for the cache's 30 seconds on
+   * instances other than the one that forwarded the rotation.
+   */
+  bus?: MessageBus;
 }
 
 /**
@@ -67,12 +79,21 @@ export async function buildGateway({
   bodyLimit = DEFAULT_BODY_LIMIT,
   rateLimitPerMinute = 1000,
   trustProxy,
+  corsOrigins = [],
+  bus,
 }: GatewayDeps) {
   const app = createHttpApp({ logger, bodyLimit, healthRoute: false, ...(trustProxy && { trustProxy }) });
   const sign = identitySigner(identityKey);
+  const verified = new VerifiedKeys();
   const authenticate = authenticator(
     signedUpstream(upstreams.user, identityKey, { kind: 'service', service: 'gateway' }),
+    verified,
   );
+  if (bus) {
+    const forget = { ApiKeyRotated: async ({ user_id }: { user_id: string }) => verified.forgetUser(user_id) };
+    // Every instance keeps its own cache, so every instance must hear it.
+    await subscribeByType(bus, 'gateway', forget, { broadcast: true });
+  }
 
   // Security headers for an API (no sniffing, no framing, no referrer); the docs page gets the
   // content security policy swagger-ui needs, every API answer `no-store` (owner data, secrets).
@@ -84,6 +105,8 @@ export async function buildGateway({
   app.addHook('onRequest', (request, reply, done) =>
     secure(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
   );
+  // Before the rate limit, so a page can read its 429 and Retry-After.
+  await addCors(app, corsOrigins);
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="slotkeeper"');
@@ -114,6 +137,7 @@ export async function buildGateway({
 
   for (const route of API_ROUTES) {
     const upstream = upstreams[route.service];
+    const rotation = rotatesApiKey(route);
     app.route({
       method: route.method,
       url: route.path,
@@ -136,6 +160,8 @@ export async function buildGateway({
               `the ${route.service} service ${late ? 'did not answer in time' : 'is unreachable'}`,
             );
           });
+        // The old key stops working at once on this instance; the others hear ApiKeyRotated.
+        if (rotation && response.statusCode < 300) verified.forgetUser((request.params as { user_id: string }).user_id);
         for (const name of RETURNED_HEADERS) {
           const value = response.headers[name];
           if (value) reply.header(name, value);

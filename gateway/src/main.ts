@@ -1,5 +1,6 @@
 import { internalKeys } from '@slotkeeper/auth';
 import { httpUpstream, internalSecret, listenUntilSignal, readConfig } from '@slotkeeper/http-kit';
+import { AmqpBus, busConfig } from '@slotkeeper/messaging';
 import { createLogger } from '@slotkeeper/observability';
 import { z } from 'zod';
 import { gatewayConfig } from './config.js';
@@ -7,7 +8,7 @@ import { buildGateway } from './gateway-app.js';
 
 /** The gateway in front of separate services (the stack, compose); `pnpm start` runs the embedded system. */
 const config = readConfig(
-  gatewayConfig.extend({
+  gatewayConfig.extend(busConfig.shape).extend({
     USER_SERVICE_URL: z.url(),
     SCHEDULE_SERVICE_URL: z.url(),
     CALENDAR_SERVICE_URL: z.url(),
@@ -16,8 +17,13 @@ const config = readConfig(
     INTERNAL_AUTH_SECRET: internalSecret,
   }),
 );
+const logger = createLogger({ service: 'gateway' });
+// Only to hear ApiKeyRotated; without a broker a replaced key works on for the cache's 30 seconds.
+const bus = config.AMQP_URL
+  ? await AmqpBus.connect({ url: config.AMQP_URL, logger, exchange: `${config.AMQP_PREFIX}.events` })
+  : undefined;
 const gateway = await buildGateway({
-  logger: createLogger({ service: 'gateway' }),
+  logger,
   upstreams: {
     user: httpUpstream(config.USER_SERVICE_URL),
     schedule: httpUpstream(config.SCHEDULE_SERVICE_URL),
@@ -26,8 +32,10 @@ const gateway = await buildGateway({
   },
   identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+  corsOrigins: config.CORS_ORIGINS,
   ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
+  ...(bus && { bus }),
 });
-const address = await listenUntilSignal(gateway, config);
+const address = await listenUntilSignal(gateway, config, async () => bus?.close());
 console.log(`Slotkeeper gateway (to separate services) listening on ${address}`);
 console.log(`API reference: ${address}/docs`);

@@ -41,6 +41,12 @@ gateway, the HTTP parser (431 when the request line and headers exceed 16 KiB), 
 on public routes too. Each client address may send \`RATE_LIMIT_PER_MINUTE\` requests a minute
 (default 1000), then 429.
 
+**CORS**: public routes, \`/health\` and \`/docs\` answer pages of any origin, without credentials;
+so do the event routes a cancel token opens (read, cancel, reschedule), which a booking page served
+from anywhere calls with the booker's token. Owner routes answer only pages of the origins listed in
+\`CORS_ORIGINS\` (none by default), with credentials. A preflight \`OPTIONS\` answers 204, with the
+CORS headers only when that origin may call the method it names on that path.
+
 **Messages**: the services publish the messages listed under \`x-messages\` (schemas
 \`<Type>Message\`) on the durable topic exchange \`<AMQP_PREFIX>.events\`, routing key = type.`;
 

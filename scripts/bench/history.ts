@@ -5,7 +5,7 @@
  * big calendar's p50 and p99 at most 1.3 times the small one's.
  */
 import { internalKeys } from '@slotkeeper/auth';
-import { generateId } from '@slotkeeper/contracts';
+import { DAYS_OF_WEEK, defaultRules, generateId } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { connectMongo } from '@slotkeeper/mongo';
 import { silentLogger } from '@slotkeeper/observability';
@@ -40,7 +40,6 @@ const WEEK_AROUND_NOW: Interval = { start: NOW - 3.5 * DAY, end: NOW + 3.5 * DAY
 /** Free slots to book and cancel again, one after another, in the next two days. */
 const FREE_SLOTS = 24;
 
-const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 /** Cancels as a service of the system, which may act on any calendar. */
 const SERVICE = { actor: { kind: 'service' as const, service: 'bench' } };
 
@@ -71,21 +70,14 @@ async function openCalendar(ledgers: LedgerRepository): Promise<string> {
   await ledgers.applyCalendar({
     calendarId,
     userId: generateId(),
-    rules: {
-      meetingDurationMinutes: 30,
-      bufferBeforeMinutes: 0,
-      bufferAfterMinutes: 0,
-      minNoticeMinutes: 0,
-      slotIntervalMinutes: null,
-      bookingHorizonDays: null,
-    },
+    rules: { ...defaultRules, meetingDurationMinutes: 30 },
     links: [
       {
         schedule: {
           id: generateId(),
           timezone: 'UTC',
-          time_slots: DAYS.map((day_of_week) => ({ day_of_week, start_time: '00:00', end_time: '24:00' })),
-          date_overrides: [],
+          timeSlots: DAYS_OF_WEEK.map((dayOfWeek) => ({ dayOfWeek, startTime: '00:00', endTime: '24:00' })),
+          dateOverrides: [],
         },
         expiresOn: null,
       },

@@ -1,27 +1,10 @@
+import type { Rules } from '@slotkeeper/contracts';
 import { MINUTE, mergeIntervals, overlaps, type Interval } from '@slotkeeper/time';
 import type { OpenHours } from './open-hours.js';
 import { DAY } from './schedule-windows.js';
 
-export interface Rules {
-  meetingDurationMinutes: number | null;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  minNoticeMinutes: number;
-  /** How far apart listed slots start; null: the slot length. */
-  slotIntervalMinutes: number | null;
-  /** Nothing ends later than now + this many days; null: no limit. */
-  bookingHorizonDays: number | null;
-}
-
-/** A calendar's rules when none is set: any length, no buffers, no notice, no horizon. */
-export const defaultRules: Readonly<Rules> = Object.freeze({
-  meetingDurationMinutes: null,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minNoticeMinutes: 0,
-  slotIntervalMinutes: null,
-  bookingHorizonDays: null,
-});
+// The engine's callers know the defaults from here too.
+export { defaultRules } from '@slotkeeper/contracts';
 
 export interface CalendarState {
   /** The linked schedules' hours, shared by every request at one version of the calendar. */

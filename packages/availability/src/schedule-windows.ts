@@ -1,5 +1,4 @@
-import type { DayOfWeek, ScheduleSnapshot } from '@slotkeeper/contracts';
-import { DAYS_OF_WEEK } from '@slotkeeper/contracts';
+import { DAYS_OF_WEEK, type TimeRange, type WeeklySchedule } from '@slotkeeper/contracts';
 import { localTimeToInstant, wallClockToMinutes, type Interval } from '@slotkeeper/time';
 
 /** Minutes after local midnight, [start, end); end may be 1440 ("24:00"). */
@@ -32,19 +31,19 @@ function mergeWall(ranges: WallRange[]): WallRange[] {
   return merged;
 }
 
-const toRange = (slot: { start_time: string; end_time: string }): WallRange => ({
-  start: wallClockToMinutes(slot.start_time),
-  end: wallClockToMinutes(slot.end_time),
+const toRange = (slot: TimeRange): WallRange => ({
+  start: wallClockToMinutes(slot.startTime),
+  end: wallClockToMinutes(slot.endTime),
 });
 
-export function compileSchedule(schedule: Omit<ScheduleSnapshot, 'id'>): CompiledSchedule {
+export function compileSchedule(schedule: WeeklySchedule): CompiledSchedule {
   const byDay = new Map<number, WallRange[]>();
-  for (const slot of schedule.time_slots) {
-    const weekday = DAYS_OF_WEEK.indexOf(slot.day_of_week as DayOfWeek) + 1;
+  for (const slot of schedule.timeSlots) {
+    const weekday = DAYS_OF_WEEK.indexOf(slot.dayOfWeek) + 1;
     byDay.set(weekday, [...(byDay.get(weekday) ?? []), toRange(slot)]);
   }
   const weekly = new Map([...byDay].map(([day, ranges]) => [day, mergeWall(ranges)]));
-  const overrides = new Map(schedule.date_overrides.map((o) => [o.date, mergeWall(o.time_slots.map(toRange))]));
+  const overrides = new Map(schedule.dateOverrides.map((o) => [o.date, mergeWall(o.timeSlots.map(toRange))]));
   return { timezone: schedule.timezone, weekly, overrides };
 }
 

@@ -13,7 +13,7 @@ describe('explaining unavailability', () => {
         schedule: schedule(
           'UTC',
           [monday('09:00', '17:00')],
-          [{ date: '2030-06-24', time_slots: [{ start_time: '09:00', end_time: '13:00' }] }],
+          [{ date: '2030-06-24', timeSlots: [{ startTime: '09:00', endTime: '13:00' }] }],
         ),
         expiresOn: null,
       },

@@ -24,7 +24,7 @@ describe('free time', () => {
     // New York (UTC−4 in June): 18:00–24:00 Monday and 00:00–01:00 Tuesday are 22:00–05:00 UTC.
     const ny = schedule('America/New_York', [
       monday('18:00', '24:00'),
-      { day_of_week: 'tuesday', start_time: '00:00', end_time: '01:00' },
+      { dayOfWeek: 'tuesday', startTime: '00:00', endTime: '01:00' },
     ]);
     const s = state([{ schedule: ny, expiresOn: null }]);
     expect(iso(freeTime(s, range('2030-06-24T12:00:00Z', '2030-06-26T00:00:00Z'), LONG_AGO))).toEqual([
@@ -39,8 +39,8 @@ describe('free time', () => {
           'UTC',
           [monday('09:00', '17:00')],
           [
-            { date: '2030-06-24', time_slots: [{ start_time: '10:00', end_time: '11:00' }] },
-            { date: '2030-07-01', time_slots: [] },
+            { date: '2030-06-24', timeSlots: [{ startTime: '10:00', endTime: '11:00' }] },
+            { date: '2030-07-01', timeSlots: [] },
           ],
         ),
         expiresOn: null,

@@ -1,12 +1,5 @@
-import type { ScheduleSnapshot } from '@slotkeeper/contracts';
-import {
-  compileSchedule,
-  defaultRules,
-  OpenHours,
-  type CalendarState,
-  type Rules,
-  type ScheduleLink,
-} from '../src/index.js';
+import type { DateOverride, Rules, WeeklySlot } from '@slotkeeper/contracts';
+import { compileSchedule, defaultRules, OpenHours, type CalendarState, type ScheduleLink } from '../src/index.js';
 
 export const at = (iso: string) => Date.parse(iso);
 export const range = (from: string, to: string) => ({ start: at(from), end: at(to) });
@@ -17,12 +10,8 @@ export const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 export const noRules: Rules = defaultRules;
 export const LONG_AGO = at('2000-01-01T00:00:00Z');
 
-export function schedule(
-  timezone: string,
-  slots: ScheduleSnapshot['time_slots'],
-  overrides: ScheduleSnapshot['date_overrides'] = [],
-) {
-  return compileSchedule({ timezone, time_slots: slots, date_overrides: overrides });
+export function schedule(timezone: string, timeSlots: WeeklySlot[], dateOverrides: DateOverride[] = []) {
+  return compileSchedule({ timezone, timeSlots, dateOverrides });
 }
 
 /** A calendar state from its links (each a fresh memo of open hours), rules and events. */
@@ -33,13 +22,5 @@ export function state(
   return { hours: new OpenHours(links), rules: { ...noRules, ...partial.rules }, events: partial.events ?? [] };
 }
 
-export const monday = (start_time: string, end_time: string) => ({
-  day_of_week: 'monday' as const,
-  start_time,
-  end_time,
-});
-export const sunday = (start_time: string, end_time: string) => ({
-  day_of_week: 'sunday' as const,
-  start_time,
-  end_time,
-});
+export const monday = (startTime: string, endTime: string): WeeklySlot => ({ dayOfWeek: 'monday', startTime, endTime });
+export const sunday = (startTime: string, endTime: string): WeeklySlot => ({ dayOfWeek: 'sunday', startTime, endTime });

@@ -30,17 +30,17 @@ const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const wall = fc
   .tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 900 }))
-  .map(([start, length]) => ({ start_time: hhmm(start), end_time: hhmm(Math.min(1440, start + length)) }));
+  .map(([start, length]) => ({ startTime: hhmm(start), endTime: hhmm(Math.min(1440, start + length)) }));
 const snapshot = fc.record({
   timezone: fc.constantFrom(...ZONES),
-  time_slots: fc.array(
-    fc.tuple(fc.constantFrom<DayOfWeek>(...DAYS_OF_WEEK), wall).map(([day_of_week, w]) => ({ day_of_week, ...w })),
+  timeSlots: fc.array(
+    fc.tuple(fc.constantFrom<DayOfWeek>(...DAYS_OF_WEEK), wall).map(([dayOfWeek, w]) => ({ dayOfWeek, ...w })),
     { maxLength: 10 },
   ),
-  date_overrides: fc.uniqueArray(
+  dateOverrides: fc.uniqueArray(
     fc.record({
       date: fc.constantFrom('2030-03-10', '2030-03-31', '2030-04-06', '2030-09-29', '2030-10-27', '2030-11-03'),
-      time_slots: fc.array(wall, { maxLength: 2 }),
+      timeSlots: fc.array(wall, { maxLength: 2 }),
     }),
     { selector: (o) => o.date, maxLength: 3 },
   ),
@@ -69,14 +69,13 @@ function reference(
     const end = variant !== 'in_force' || expiresOn === null ? range.end : Math.min(range.end, expiresOn);
     const own: Interval[] = [];
     for (const date of localDatesCovering(range.start, range.end)) {
-      const override = variant === 'weekly' ? undefined : s.date_overrides.find((o) => o.date === date.iso);
+      const override = variant === 'weekly' ? undefined : s.dateOverrides.find((o) => o.date === date.iso);
       const slots =
-        override?.time_slots ??
-        s.time_slots.filter((slot) => DAYS_OF_WEEK.indexOf(slot.day_of_week) + 1 === date.weekday);
+        override?.timeSlots ?? s.timeSlots.filter((slot) => DAYS_OF_WEEK.indexOf(slot.dayOfWeek) + 1 === date.weekday);
       for (const slot of slots) {
         own.push({
-          start: localTimeToInstant(date, wallClockToMinutes(slot.start_time), s.timezone),
-          end: localTimeToInstant(date, wallClockToMinutes(slot.end_time), s.timezone),
+          start: localTimeToInstant(date, wallClockToMinutes(slot.startTime), s.timezone),
+          end: localTimeToInstant(date, wallClockToMinutes(slot.endTime), s.timezone),
         });
       }
     }
@@ -95,7 +94,7 @@ describe('open hours kept per UTC day', () => {
         (links, ranges, variant) => {
           const hours = new OpenHours(
             links.map((l) => ({
-              schedule: compile(l.snapshot.timezone, l.snapshot.time_slots, l.snapshot.date_overrides),
+              schedule: compile(l.snapshot.timezone, l.snapshot.timeSlots, l.snapshot.dateOverrides),
               expiresOn: l.expiresOn,
             })),
           );

@@ -6,3 +6,4 @@ export * from './calendars.js';
 export * from './availability.js';
 export * from './messages.js';
 export * from './routes.js';
+export * from './shapes.js';

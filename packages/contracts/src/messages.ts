@@ -53,6 +53,7 @@ export const messageSchemas = {
   EventBooked: eventResponse.extend({ status: z.literal('confirmed') }),
   /** A cancellation: the event, canceled. */
   EventCanceled: eventResponse.extend({ status: z.literal('canceled') }),
+  ApiKeyRotated: z.object({ user_id: objectId }),
 } as const;
 
 export type MessageType = keyof typeof messageSchemas;

@@ -27,6 +27,8 @@ export interface EmbeddedOptions {
   rateLimitPerMinute?: number;
   /** Proxies in front of the gateway whose X-Forwarded-For names the client. */
   trustProxy?: string[];
+  /** Origins whose pages may call owner routes (`CORS_ORIGINS`). */
+  corsOrigins?: readonly string[];
 }
 
 export interface EmbeddedSystem {
@@ -46,6 +48,7 @@ export async function buildEmbeddedSystem({
   publicBaseUrl = 'http://127.0.0.1:3000',
   rateLimitPerMinute,
   trustProxy,
+  corsOrigins,
 }: EmbeddedOptions): Promise<EmbeddedSystem> {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
@@ -110,6 +113,8 @@ export async function buildEmbeddedSystem({
     identityKey,
     ...(rateLimitPerMinute !== undefined && { rateLimitPerMinute }),
     ...(trustProxy && { trustProxy }),
+    ...(corsOrigins && { corsOrigins }),
+    bus,
     upstreams: {
       user: injectUpstream(userApp),
       schedule: injectUpstream(scheduleApp),

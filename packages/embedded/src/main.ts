@@ -11,6 +11,7 @@ const { gateway } = await buildEmbeddedSystem({
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
   publicBaseUrl: config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`,
   ...(config.TRUST_PROXY && { trustProxy: config.TRUST_PROXY }),
+  ...(config.CORS_ORIGINS.length > 0 && { corsOrigins: config.CORS_ORIGINS }),
 });
 const address = await listenUntilSignal(gateway, config);
 console.log(`Slotkeeper (embedded: in-memory stores, in-process bus) listening on ${address}`);

@@ -7,7 +7,14 @@ import amqplib, {
   type RecoveringChannelModel,
 } from 'amqplib';
 import { Duplex } from 'node:stream';
-import { REQUEST_ID_HEADER, saneRequestId, type MessageBus, type MessageHandler, type PublishOptions } from './bus.js';
+import {
+  REQUEST_ID_HEADER,
+  saneRequestId,
+  type MessageBus,
+  type MessageHandler,
+  type PublishOptions,
+  type SubscribeOptions,
+} from './bus.js';
 
 /** How long a publish waits for the broker's confirm. */
 const CONFIRM_TIMEOUT_MS = 10_000;
@@ -26,6 +33,10 @@ export interface AmqpBusOptions {
 }
 
 interface Consumer {
+  /** The queue, or for a broadcast subscription the name it goes by in logs. */
+  queue: string;
+  /** Its own server-named queue on each connection, rather than the queue its service shares. */
+  broadcast: boolean;
   types: readonly MessageType[];
   handler: MessageHandler;
   /** Ids handled lately: a broker restart or a retry after a lost ack delivers duplicates. */
@@ -46,7 +57,9 @@ const ATTEMPT_HEADER = 'x-slotkeeper-attempt';
  * every (re)connect and declares the whole topology again, then restarts the consumers.
  */
 export class AmqpBus implements MessageBus {
+  /** By queue; a broadcast subscription by a key of its own. */
   private readonly consumers = new Map<string, Consumer>();
+  private broadcasts = 0;
   private publisher: ConfirmChannel | undefined;
   private model: ChannelModel | undefined;
   private connected = false;
@@ -115,10 +128,15 @@ export class AmqpBus implements MessageBus {
     }).finally(() => clearTimeout(timer));
   }
 
-  async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
-    const consumer: Consumer = { types, handler, seen: new Set(), running: new Map() };
-    this.consumers.set(queue, consumer);
-    if (this.connected && this.model) await this.startConsumer(queue, consumer, this.model);
+  async subscribe(
+    queue: string,
+    types: readonly MessageType[],
+    handler: MessageHandler,
+    { broadcast = false }: SubscribeOptions = {},
+  ): Promise<void> {
+    const consumer: Consumer = { queue, broadcast, types, handler, seen: new Set(), running: new Map() };
+    this.consumers.set(broadcast ? `${queue}#${++this.broadcasts}` : queue, consumer);
+    if (this.connected && this.model) await this.startConsumer(consumer, this.model);
   }
 
   /** Closes the connection; gives up after `timeoutMs` so a shutdown never hangs on a lost broker. */
@@ -142,7 +160,7 @@ export class AmqpBus implements MessageBus {
     const publisher = await model.createConfirmChannel();
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
     this.publisher = publisher;
-    for (const [queue, consumer] of this.consumers) await this.startConsumer(queue, consumer, model);
+    for (const consumer of this.consumers.values()) await this.startConsumer(consumer, model);
     this.connected = true;
     this.options.logger.info(
       { exchange: this.exchange, queues: [...this.consumers.keys()] },
@@ -150,25 +168,28 @@ export class AmqpBus implements MessageBus {
     );
   }
 
-  private async startConsumer(queue: string, consumer: Consumer, model: ChannelModel): Promise<void> {
+  private async startConsumer(consumer: Consumer, model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
-    await declareQueues(channel, this.exchange, queue, consumer.types, this.options.retryDelayMs ?? 1_000);
+    const queue = consumer.broadcast
+      ? await declareInstanceQueue(channel, this.exchange, consumer.types)
+      : await declareQueues(channel, this.exchange, consumer.queue, consumer.types, this.options.retryDelayMs ?? 1_000);
     await channel.prefetch(this.options.prefetch ?? 32);
     await channel.consume(queue, (delivery) => {
       if (!delivery) return;
       // A channel that closed mid-delivery (shutdown, lost connection) cannot take the ack; the
       // broker delivers the message again, and the handler is idempotent.
-      this.deliver(channel, queue, consumer, delivery).catch((error: unknown) => {
+      this.deliver(channel, consumer, delivery).catch((error: unknown) => {
         const reqId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
         this.options.logger.warn(
-          { ...(reqId && { reqId }), err: error, queue },
+          { ...(reqId && { reqId }), err: error, queue: consumer.queue },
           'delivery left unacknowledged; it will be redelivered',
         );
       });
     });
   }
 
-  private async deliver(channel: ConfirmChannel, queue: string, consumer: Consumer, delivery: ConsumeMessage) {
+  private async deliver(channel: ConfirmChannel, consumer: Consumer, delivery: ConsumeMessage) {
+    const queue = consumer.queue;
     const requestId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
     const log = this.options.logger;
     // Spread into the rare lines below; a child logger per delivery would cost every message.
@@ -177,6 +198,10 @@ export class AmqpBus implements MessageBus {
     try {
       message = envelope.parse(JSON.parse(delivery.content.toString('utf8'))) as Envelope;
     } catch (error) {
+      if (consumer.broadcast) {
+        log.error({ ...traced, queue, err: error }, 'unreadable message dropped');
+        return channel.ack(delivery);
+      }
       log.error({ ...traced, queue, err: error }, 'unreadable message parked');
       return this.moveAndAck(channel, delivery, `${queue}.dead`, { 'x-error': 'not a message envelope' });
     }
@@ -185,7 +210,9 @@ export class AmqpBus implements MessageBus {
       await first.catch(() => undefined);
     }
     if (consumer.seen.has(message.id)) return channel.ack(delivery);
-    const handled = this.handle(channel, queue, consumer, delivery, message, requestId);
+    const handled = consumer.broadcast
+      ? this.handleHere(channel, consumer, delivery, message, requestId)
+      : this.handle(channel, consumer, delivery, message, requestId);
     consumer.running.set(message.id, handled);
     try {
       await handled;
@@ -197,12 +224,12 @@ export class AmqpBus implements MessageBus {
   /** Runs the handler; acknowledges on success, else moves the message to `.retry` or `.dead`. */
   private async handle(
     channel: ConfirmChannel,
-    queue: string,
     consumer: Consumer,
     delivery: ConsumeMessage,
     message: Envelope,
     requestId: string | undefined,
   ): Promise<void> {
+    const queue = consumer.queue;
     const log = this.options.logger;
     const traced = requestId ? { reqId: requestId } : {};
     const attempt = Number(delivery.properties.headers?.[ATTEMPT_HEADER] ?? 1);
@@ -223,6 +250,39 @@ export class AmqpBus implements MessageBus {
     }
     remember(consumer.seen, message.id);
     channel.ack(delivery);
+  }
+
+  /**
+   * A broadcast delivery: its queue lives and dies with this connection and has no `.retry` or
+   * `.dead` beside it, so a failing handler is retried here, after the same delay, and the message
+   * is then dropped with an error in the log. Such handlers only update this instance's memory.
+   */
+  private async handleHere(
+    channel: ConfirmChannel,
+    consumer: Consumer,
+    delivery: ConsumeMessage,
+    message: Envelope,
+    requestId: string | undefined,
+  ): Promise<void> {
+    const log = this.options.logger;
+    const traced = requestId ? { reqId: requestId } : {};
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.handler(message, requestId ? { requestId, attempt } : { attempt });
+        remember(consumer.seen, message.id);
+        return channel.ack(delivery);
+      } catch (error) {
+        const dropped = attempt >= maxAttempts;
+        const where = { ...traced, queue: consumer.queue, messageId: message.id, type: message.type, attempt };
+        if (dropped) {
+          log.error({ ...where, err: error }, 'broadcast message dropped');
+          return channel.ack(delivery);
+        }
+        log.warn({ ...where, err: error }, 'broadcast message will be retried');
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
+      }
+    }
   }
 
   /** Copies a delivery to another queue and acknowledges it once the broker has confirmed the copy. */
@@ -310,4 +370,22 @@ async function declareQueues(
     },
   });
   for (const type of types) await channel.bindQueue(queue, exchange, type);
+  return queue;
+}
+
+/**
+ * A broadcast subscription's queue: this connection's own, named by the broker, bound to the
+ * types. Exclusive and auto-delete, so it goes away with the connection; a classic queue (a
+ * quorum queue cannot be exclusive) holding nothing worth keeping past this instance.
+ */
+async function declareInstanceQueue(channel: ConfirmChannel, exchange: string, types: readonly string[]) {
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  const { queue } = await channel.assertQueue('', {
+    exclusive: true,
+    autoDelete: true,
+    durable: false,
+    arguments: { 'x-queue-type': 'classic' },
+  });
+  for (const type of types) await channel.bindQueue(queue, exchange, type);
+  return queue;
 }

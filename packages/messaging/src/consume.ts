@@ -1,6 +1,6 @@
 import { messageSchemas, type Envelope, type MessageData, type MessageType } from '@slotkeeper/contracts';
 import type { Logger } from '@slotkeeper/observability';
-import type { Delivery, MessageBus, MessageHandler } from './bus.js';
+import type { Delivery, MessageBus, MessageHandler, SubscribeOptions } from './bus.js';
 
 /** Parses a delivery's data against its type's schema. */
 export function parseMessage<T extends MessageType>(type: T, message: Envelope): MessageData<T> {
@@ -34,8 +34,13 @@ function handle<T extends MessageType>(type: T, handlers: TypedHandlers, message
 }
 
 /** Subscribes the queue to the message types `handlers` names, dispatched by `dispatchByType`. */
-export async function subscribeByType(bus: MessageBus, queue: string, handlers: TypedHandlers): Promise<void> {
-  await bus.subscribe(queue, Object.keys(handlers) as MessageType[], dispatchByType(handlers));
+export async function subscribeByType(
+  bus: MessageBus,
+  queue: string,
+  handlers: TypedHandlers,
+  options?: SubscribeOptions,
+): Promise<void> {
+  await bus.subscribe(queue, Object.keys(handlers) as MessageType[], dispatchByType(handlers), options);
 }
 
 /**

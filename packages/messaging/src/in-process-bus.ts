@@ -1,6 +1,12 @@
 import type { Envelope, MessageType } from '@slotkeeper/contracts';
 import type { Logger } from '@slotkeeper/observability';
-import { saneRequestId, type MessageBus, type MessageHandler, type PublishOptions } from './bus.js';
+import {
+  saneRequestId,
+  type MessageBus,
+  type MessageHandler,
+  type PublishOptions,
+  type SubscribeOptions,
+} from './bus.js';
 
 const SEEN_IDS_KEPT = 100_000;
 
@@ -25,6 +31,7 @@ export interface InProcessBusOptions {
  */
 export class InProcessBus implements MessageBus {
   private readonly queues = new Map<string, Queue>();
+  private broadcasts = 0;
   readonly deadLetters: Array<{ queue: string; message: Envelope; error: string }> = [];
   private readonly maxAttempts: number;
 
@@ -46,8 +53,19 @@ export class InProcessBus implements MessageBus {
     await Promise.all(deliveries);
   }
 
-  async subscribe(queue: string, types: readonly MessageType[], handler: MessageHandler): Promise<void> {
-    this.queues.set(queue, { types: new Set(types), handler, seen: new Set(), tail: Promise.resolve() });
+  /**
+   * One process holds one instance of each service, so a queue already reaches every instance;
+   * a broadcast subscription gets a queue of its own all the same, so several subscribers of one
+   * name (two gateways on one bus, in a test) each hear every message.
+   */
+  async subscribe(
+    queue: string,
+    types: readonly MessageType[],
+    handler: MessageHandler,
+    options: SubscribeOptions = {},
+  ): Promise<void> {
+    const name = options.broadcast ? `${queue}#${++this.broadcasts}` : queue;
+    this.queues.set(name, { types: new Set(types), handler, seen: new Set(), tail: Promise.resolve() });
   }
 
   async close(): Promise<void> {

@@ -190,6 +190,74 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('when a subscription is a broadcast, then every instance hears a message that a shared queue gives to one', async () => {
+    const [first, second] = [await bus(), await bus()];
+    const heard: Record<string, string[]> = { first: [], second: [] };
+    const shared: string[] = [];
+    await first.subscribe('gateway', ['EventBooked'], async (m) => void heard.first!.push(m.id), { broadcast: true });
+    await second.subscribe('gateway', ['EventBooked'], async (m) => void heard.second!.push(m.id), { broadcast: true });
+    const name = queue('shared');
+    for (const instance of [first, second])
+      await instance.subscribe(name, ['EventBooked'], async (m) => void shared.push(m.id));
+    const message = booked();
+    await first.publish(message);
+    await eventually(() => expect(heard).toEqual({ first: [message.id], second: [message.id] }));
+    await eventually(() => expect(shared).toEqual([message.id]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual({ first: [message.id], second: [message.id] });
+    expect(shared).toEqual([message.id]);
+  });
+
+  it('when a broadcast handler keeps failing, then it is retried, the message dropped, and the next one heard', async () => {
+    const b = await bus();
+    let attempts = 0;
+    const heard: string[] = [];
+    await b.subscribe(
+      'flaky-broadcast',
+      ['EventBooked'],
+      async (m) => {
+        if (m.id === poison.id) throw new Error(`poison, attempt ${++attempts}`);
+        heard.push(m.id);
+      },
+      { broadcast: true },
+    );
+    await b.publish(poison);
+    const healthy = booked();
+    await b.publish(healthy);
+    await eventually(() => expect(heard).toEqual([healthy.id]));
+    await eventually(() => expect(attempts).toBe(3));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(attempts).toBe(3);
+  });
+
+  it('after the connection drops, a broadcast subscription declares a queue of its own again and keeps hearing', async () => {
+    const target = new URL(broker.url!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    try {
+      const proxied = new URL(broker.url!);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      const b = await bus(proxied.toString());
+      const heard: string[] = [];
+      await b.subscribe('gateway', ['EventBooked'], async (m) => void heard.push(m.id), { broadcast: true });
+      const before = booked();
+      await b.publish(before);
+      await eventually(() => expect(heard).toEqual([before.id]));
+      // The broker deletes an exclusive queue with its connection: only a new one brings messages.
+      proxy.cut();
+      await eventually(() => expect(b.isConnected()).toBe(false));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      proxy.restore();
+      await eventually(() => expect(b.isConnected()).toBe(true));
+      const after = booked();
+      await b.publish(after);
+      await eventually(() => expect(heard).toEqual([before.id, after.id]));
+      await b.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('after the connection drops, reconnects and declares its topology again', async () => {
     const target = new URL(broker.url!);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });

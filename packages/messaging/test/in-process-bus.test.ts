@@ -71,6 +71,16 @@ describe('the in-process bus', () => {
     expect(lines).toMatchObject([{ reqId: 'trace-me-123', messageId: message.id, msg: 'message dead-lettered' }]);
   });
 
+  it('when several subscribers of one name subscribe as a broadcast, then each hears every message', async () => {
+    const bus = new InProcessBus({ logger: silentLogger() });
+    const heard: string[] = [];
+    for (const instance of ['first', 'second']) {
+      await bus.subscribe('gateway', ['EventBooked'], async () => void heard.push(instance), { broadcast: true });
+    }
+    await bus.publish(createEnvelope('EventBooked', event, new Date()));
+    expect(heard).toEqual(['first', 'second']);
+  });
+
   it('delivers without a request id when none was given or it is not a sane token', async () => {
     const bus = new InProcessBus({ logger: silentLogger() });
     const deliveries: Delivery[] = [];

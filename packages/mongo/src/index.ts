@@ -5,6 +5,7 @@ import { withStoreErrors } from './errors.js';
 export { mongoose };
 export * from './connect.js';
 export * from './errors.js';
+export * from './event-docs.js';
 export * from './frozen.js';
 export * from './models.js';
 export * from './outbox.js';

@@ -1,11 +1,4 @@
-import {
-  calendarResponse,
-  scheduleResponse,
-  userResponse,
-  type CalendarResponse,
-  type ScheduleResponse,
-  type UserResponse,
-} from '@slotkeeper/contracts';
+import { calendarResponse, scheduleResponse, userResponse, type CalendarResponse } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { currentRequestId, type Upstream } from '@slotkeeper/http-kit';
 import type { z } from 'zod';
@@ -27,64 +20,47 @@ export interface CallOptions {
   requestId?: string | undefined;
 }
 
-async function fetchOne<S extends z.ZodType>(
-  upstream: Upstream,
-  url: string,
-  schema: S,
-  headers: CallHeaders,
-  service: string,
-  { requestId }: CallOptions = {},
-): Promise<z.infer<S> | null> {
-  const response = await upstream.request({
-    method: 'GET',
-    url,
-    headers: { ...headers(), ...(requestId && { 'x-request-id': requestId }) },
-  });
-  if (response.statusCode === 404) return null;
-  if (response.statusCode !== 200)
-    throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
-  return schema.parse(JSON.parse(response.body));
+/**
+ * A client of one service's API that reads one kind of resource by id, at `path/{id}`: 404 is
+ * null, any other answer but 200 is ServiceUnavailableError, a 200 is parsed with `schema`.
+ */
+function resourceClient<S extends z.ZodType>(service: string, path: string, schema: S) {
+  return class {
+    constructor(
+      readonly upstream: Upstream,
+      readonly headers: CallHeaders = requestIdHeaders,
+    ) {}
+
+    async find(id: string, { requestId }: CallOptions = {}): Promise<z.infer<S> | null> {
+      const response = await this.upstream.request({
+        method: 'GET',
+        url: `${path}/${encodeURIComponent(id)}`,
+        headers: { ...this.headers(), ...(requestId && { 'x-request-id': requestId }) },
+      });
+      if (response.statusCode === 404) return null;
+      if (response.statusCode !== 200)
+        throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
+      return schema.parse(JSON.parse(response.body));
+    }
+  };
 }
 
 /** Reads users through the user service's API (never its collection). */
-export class UserServiceClient {
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly headers: CallHeaders = requestIdHeaders,
-  ) {}
-
-  find(userId: string, options?: CallOptions): Promise<UserResponse | null> {
-    const url = `/api/user/users/${encodeURIComponent(userId)}`;
-    return fetchOne(this.upstream, url, userResponse, this.headers, 'user', options);
-  }
-}
+export const UserServiceClient = resourceClient('user', '/api/user/users', userResponse);
+export type UserServiceClient = InstanceType<typeof UserServiceClient>;
 
 /** Reads schedules through the schedule service's API. */
-export class ScheduleServiceClient {
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly headers: CallHeaders = requestIdHeaders,
-  ) {}
-
-  find(scheduleId: string, options?: CallOptions): Promise<ScheduleResponse | null> {
-    const url = `/api/schedule/availability_schedules/${encodeURIComponent(scheduleId)}`;
-    return fetchOne(this.upstream, url, scheduleResponse, this.headers, 'schedule', options);
-  }
-}
+export const ScheduleServiceClient = resourceClient(
+  'schedule',
+  '/api/schedule/availability_schedules',
+  scheduleResponse,
+);
+export type ScheduleServiceClient = InstanceType<typeof ScheduleServiceClient>;
 
 /** A calendar as another service needs it: who owns it and what it is called. */
 export type CalendarSummary = Pick<CalendarResponse, 'id' | 'user_id' | 'name'>;
 const calendarSummary = calendarResponse.pick({ id: true, user_id: true, name: true });
 
 /** Reads calendars through the calendar service's API (a service principal passes as owner). */
-export class CalendarServiceClient {
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly headers: CallHeaders = requestIdHeaders,
-  ) {}
-
-  find(calendarId: string, options?: CallOptions): Promise<CalendarSummary | null> {
-    const url = `/api/calendar/calendars/${encodeURIComponent(calendarId)}`;
-    return fetchOne(this.upstream, url, calendarSummary, this.headers, 'calendar', options);
-  }
-}
+export const CalendarServiceClient = resourceClient('calendar', '/api/calendar/calendars', calendarSummary);
+export type CalendarServiceClient = InstanceType<typeof CalendarServiceClient>;

@@ -1,6 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Rules } from '@slotkeeper/availability';
-import { generateId, MAX_QUORUM_OVERLAPS } from '@slotkeeper/contracts';
+import { generateId, MAX_QUORUM_OVERLAPS, type Rules } from '@slotkeeper/contracts';
 import {
   ForbiddenError,
   NotBookableError,
@@ -8,18 +7,13 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@slotkeeper/errors';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
-import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, type Clock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
-import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
-import { bookingDeps } from '../src/app.js';
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
-import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
-import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { bookEvent } from '../src/domain/booking-use-cases.js';
 import { openHoursOnce } from '../src/domain/calendar-state.js';
 import type { LinkedSchedule } from '../src/domain/ledger.js';
-import { cancelTokenKey, ledgerRules } from './fixtures.js';
+import { ledgerRules, memoryBookingDeps } from './fixtures.js';
 
 const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const owner = { kind: 'user' as const, userId: OWNER };
@@ -31,22 +25,15 @@ const hm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const mondays = (slots: Array<[string, string]>, timezone = 'UTC'): LinkedSchedule => ({
   id: generateId(),
   timezone,
-  time_slots: slots.map(([start_time, end_time]) => ({ day_of_week: 'monday' as const, start_time, end_time })),
-  date_overrides: [],
+  timeSlots: slots.map(([startTime, endTime]) => ({ dayOfWeek: 'monday' as const, startTime, endTime })),
+  dateOverrides: [],
 });
 
 function system(clock: Clock = new ManualClock('2030-06-01T00:00:00Z')) {
-  const ledgers = new MemoryLedgerRepository();
-  const deps: BookingDeps = bookingDeps({
-    ledgers,
-    outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
-    clock,
-    serializer: new CalendarSerializer(),
-    cancelTokenKey,
-  });
+  const deps = memoryBookingDeps(clock);
   const calendar = async (rules: Partial<Rules>, schedules: LinkedSchedule[], version = 1) => {
     const calendarId = generateId();
-    await ledgers.applyCalendar({
+    await deps.ledgers.applyCalendar({
       calendarId,
       userId: OWNER,
       rules: { ...RULES, ...rules },
@@ -229,8 +216,8 @@ describe('compare with a quorum', () => {
         await calendar({}, [
           {
             ...mondays([]),
-            time_slots: week.flatMap((day_of_week) =>
-              windows.slice(0, 28).map(([start_time, end_time]) => ({ day_of_week, start_time, end_time })),
+            timeSlots: week.flatMap((dayOfWeek) =>
+              windows.slice(0, 28).map(([startTime, endTime]) => ({ dayOfWeek, startTime, endTime })),
             ),
           },
         ]),

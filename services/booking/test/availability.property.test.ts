@@ -1,18 +1,14 @@
-import { blockedBy, QUARTER_HOUR, type Rules } from '@slotkeeper/availability';
-import type { BookingRules, DayOfWeek, ScheduleSnapshot } from '@slotkeeper/contracts';
-import { DAYS_OF_WEEK, generateId, MIN_SLOT_MINUTES } from '@slotkeeper/contracts';
+import { blockedBy, QUARTER_HOUR } from '@slotkeeper/availability';
+import type { BookingRules, DayOfWeek } from '@slotkeeper/contracts';
+import { DAYS_OF_WEEK, generateId, MIN_SLOT_MINUTES, rulesFromWire } from '@slotkeeper/contracts';
 import { NotBookableError, SlotTakenError } from '@slotkeeper/errors';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
-import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, MINUTE, overlaps, type Interval } from '@slotkeeper/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
-import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
-import { bookingDeps } from '../src/app.js';
-import { cancelTokenKey } from './fixtures.js';
+import type { LinkedSchedule } from '../src/domain/ledger.js';
+import { memoryBookingDeps } from './fixtures.js';
 
 // Zones with ordinary, half-hour, 45-minute and unusual DST rules.
 const ZONES = [
@@ -48,21 +44,19 @@ const hhmm = (minutes: number) =>
 // Wall ranges on a 5-minute grid, so free intervals begin at odd times too.
 const wallRange = fc
   .tuple(fc.integer({ min: 0, max: 287 }), fc.integer({ min: 1, max: 120 }))
-  .map(([start, length]) => ({ start_time: hhmm(start * 5), end_time: hhmm(Math.min(288, start + length) * 5) }));
-const schedule = (): fc.Arbitrary<ScheduleSnapshot> =>
+  .map(([start, length]) => ({ startTime: hhmm(start * 5), endTime: hhmm(Math.min(288, start + length) * 5) }));
+const schedule = (): fc.Arbitrary<LinkedSchedule> =>
   fc.record({
     id: fc.constant(generateId()),
     timezone: fc.constantFrom(...ZONES),
-    time_slots: fc.array(
-      fc
-        .tuple(fc.constantFrom<DayOfWeek>(...DAYS_OF_WEEK), wallRange)
-        .map(([day_of_week, r]) => ({ day_of_week, ...r })),
+    timeSlots: fc.array(
+      fc.tuple(fc.constantFrom<DayOfWeek>(...DAYS_OF_WEEK), wallRange).map(([dayOfWeek, r]) => ({ dayOfWeek, ...r })),
       { minLength: 1, maxLength: 8 },
     ),
-    date_overrides: fc.uniqueArray(
+    dateOverrides: fc.uniqueArray(
       fc.record({
         date: fc.constantFrom(...PERIOD_STARTS.map((d) => d.replace(/-\d\d$/, '-1' + d.slice(-1)))),
-        time_slots: fc.array(wallRange, { maxLength: 2 }),
+        timeSlots: fc.array(wallRange, { maxLength: 2 }),
       }),
       { selector: (o) => o.date, maxLength: 2 },
     ),
@@ -108,15 +102,7 @@ function setup(s: Scenario) {
   const periodStart = Date.parse(`${s.start}T00:00:00Z`);
   const period = { start: periodStart, end: periodStart + s.days * 86_400_000 };
   const clock = new ManualClock(new Date(periodStart + s.nowOffsetMs));
-  const ledgers = new MemoryLedgerRepository();
-  const deps: BookingDeps = bookingDeps({
-    ledgers,
-    outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), { logger: silentLogger() }),
-    clock,
-    serializer: new CalendarSerializer(),
-    cancelTokenKey,
-  });
-  return { period, deps, clock };
+  return { period, deps: memoryBookingDeps(clock), clock };
 }
 
 /** A calendar of the scenario under a fresh id (compiled hours are kept by id and version). */
@@ -127,7 +113,7 @@ async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Pr
   await deps.ledgers.applyCalendar({
     calendarId,
     userId: OWNER,
-    rules: engineRules(s.rules),
+    rules: rulesFromWire(s.rules),
     links: [{ schedule: first, expiresOn: null }, ...(second ? [{ schedule: second, expiresOn }] : [])],
     version: 1,
   });
@@ -141,15 +127,6 @@ const booking = (calendarId: string, slot: Interval) => ({
   end: new Date(slot.end),
   bookedBy: 'a@b.co',
   guests: [],
-});
-
-const engineRules = (r: BookingRules): Rules => ({
-  meetingDurationMinutes: r.meeting_duration_minutes,
-  bufferBeforeMinutes: r.buffer_before_minutes,
-  bufferAfterMinutes: r.buffer_after_minutes,
-  minNoticeMinutes: r.min_notice_minutes,
-  slotIntervalMinutes: r.slot_interval_minutes,
-  bookingHorizonDays: r.booking_horizon_days,
 });
 
 /** The slots the contract describes for this free time, written out independently. */
@@ -187,7 +164,8 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
           for (const interval of free) {
             expect(interval.start).toBeGreaterThanOrEqual(Math.max(notice, period.start));
             if (horizon !== null) expect(interval.end).toBeLessThanOrEqual(horizon);
-            for (const event of booked) expect(overlaps(interval, blockedBy(event, engineRules(s.rules)))).toBe(false);
+            for (const event of booked)
+              expect(overlaps(interval, blockedBy(event, rulesFromWire(s.rules)))).toBe(false);
           }
           expect(slots.map((slot) => slot.start)).toEqual(expectedSlots(free, s.rules, length, now));
 

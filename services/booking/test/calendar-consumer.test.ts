@@ -7,6 +7,13 @@ import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-rep
 import { consumeCalendarChanges } from '../src/consumers/calendar-consumer.js';
 import { CAL, OPEN_SCHEDULE, SCHEDULE } from './fixtures.js';
 
+/** The schedule as the calendar's messages carry it, and as the ledger keeps it. */
+const snapshot = {
+  id: SCHEDULE,
+  timezone: 'UTC',
+  time_slots: [{ day_of_week: 'monday' as const, start_time: '09:00', end_time: '17:00' }],
+  date_overrides: [],
+};
 const schedule = OPEN_SCHEDULE(['09:00', '17:00']);
 const at = (version: number, links: CalendarSnapshot['links'] = []): CalendarSnapshot => ({
   calendar_id: CAL,
@@ -15,7 +22,7 @@ const at = (version: number, links: CalendarSnapshot['links'] = []): CalendarSna
   rules: calendarRules(),
   links,
 });
-const linked = { schedule, expires_on: '2030-12-31T00:00:00.000Z' };
+const linked = { schedule: snapshot, expires_on: '2030-12-31T00:00:00.000Z' };
 
 async function consumer() {
   const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compiledOnce } from '../src/domain/calendar-state.js';
-import type { CalendarLedger } from '../src/domain/ledger.js';
+import type { CalendarLedger, LinkedSchedule } from '../src/domain/ledger.js';
 
-const snapshot = () => ({
+const snapshot = (): LinkedSchedule => ({
   id: 'cccccccccccccccccccccccc',
   timezone: 'Europe/Berlin',
-  time_slots: [{ day_of_week: 'monday' as const, start_time: '09:00', end_time: '17:00' }],
-  date_overrides: [],
+  timeSlots: [{ dayOfWeek: 'monday', startTime: '09:00', endTime: '17:00' }],
+  dateOverrides: [],
 });
 const ledger = (version: number): Pick<CalendarLedger, 'calendarId' | 'version'> => ({
   calendarId: 'aaaaaaaaaaaaaaaaaaaaaaaa',

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
 import type { CalendarLedger, EventChange, LedgerRepository, NewEvent } from '../src/domain/ledger.js';
-import { ledgerRules } from './fixtures.js';
+import { ledgerRules, WORK_SCHEDULE } from './fixtures.js';
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const calendar: CalendarLedger = {
@@ -16,15 +16,7 @@ const calendar: CalendarLedger = {
   userId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
   rules: ledgerRules(),
 };
-const link: CalendarLedger['links'][number] = {
-  schedule: {
-    id: 'cccccccccccccccccccccccc',
-    timezone: 'Europe/Berlin',
-    time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
-    date_overrides: [{ date: '2030-12-25', time_slots: [] }],
-  },
-  expiresOn: null,
-};
+const link: CalendarLedger['links'][number] = { schedule: WORK_SCHEDULE, expiresOn: null };
 const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
 const span = (from: string, to: string) => ({ start: at(from).getTime(), end: at(to).getTime() });
 const newEvent = (from: string, to: string, key: string | null = null): NewEvent => ({
@@ -48,6 +40,10 @@ async function reserve(repo: LedgerRepository, event: NewEvent, guard: Interval,
   const version = (await repo.findCalendar(event.calendarId))?.version ?? 0;
   return repo.reserve(event, guard, changes, version);
 }
+
+/** What reserving [from, to) against `guard` (by default the same span), with no messages, comes to. */
+const outcome = async (repo: LedgerRepository, from: string, to: string, guard = span(from, to)) =>
+  (await reserve(repo, newEvent(from, to), guard, [])).outcome;
 
 /** The change announcing that `event` was booked or canceled. */
 const change = (kind: EventChange['kind'], event: NewEvent, occurredAt = new Date()): EventChange => ({
@@ -78,15 +74,9 @@ await describeContract<LedgerRepository & WithOutbox>(
       await ledgers().applyCalendar(calendar);
       const first = await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), []);
       expect(first.outcome).toBe('reserved');
-      expect((await reserve(ledgers(), newEvent('10:15', '10:45'), span('10:15', '10:45'), [])).outcome).toBe(
-        'conflict',
-      );
-      expect((await reserve(ledgers(), newEvent('10:30', '11:00'), span('10:30', '11:00'), [])).outcome).toBe(
-        'reserved',
-      );
-      expect((await reserve(ledgers(), newEvent('10:30', '11:00'), span('10:20', '11:00'), [])).outcome).toBe(
-        'conflict',
-      );
+      expect(await outcome(ledgers(), '10:15', '10:45')).toBe('conflict');
+      expect(await outcome(ledgers(), '10:30', '11:00')).toBe('reserved');
+      expect(await outcome(ledgers(), '10:30', '11:00', span('10:20', '11:00'))).toBe('conflict');
     });
 
     it('when many reservations race for one time, then exactly one is confirmed', async () => {
@@ -106,9 +96,7 @@ await describeContract<LedgerRepository & WithOutbox>(
       expect(await ledgers().cancel(reserved.event.id, [])).toBeNull();
       expect((await ledgers().findEvent(reserved.event.id))?.status).toBe('canceled');
       expect(await ledgers().eventsBetween(CAL, span('00:00', '23:59'))).toEqual([]);
-      expect((await reserve(ledgers(), newEvent('10:00', '10:30'), span('10:00', '10:30'), [])).outcome).toBe(
-        'reserved',
-      );
+      expect(await outcome(ledgers(), '10:00', '10:30')).toBe('reserved');
     });
 
     it('lists confirmed events overlapping a range, by start', async () => {
@@ -190,15 +178,9 @@ await describeContract<LedgerRepository & WithOutbox>(
       await ledgers().applyCalendar(calendar);
       await reserve(ledgers(), newEvent('08:00', '12:00'), span('08:00', '12:00'), []);
       await reserve(ledgers(), newEvent('13:00', '14:00'), span('13:00', '14:00'), []);
-      expect((await reserve(ledgers(), newEvent('11:00', '11:30'), span('11:00', '11:30'), [])).outcome).toBe(
-        'conflict',
-      );
-      expect((await reserve(ledgers(), newEvent('12:00', '13:00'), span('12:00', '13:00'), [])).outcome).toBe(
-        'reserved',
-      );
-      expect((await reserve(ledgers(), newEvent('12:30', '14:30'), span('12:30', '14:30'), [])).outcome).toBe(
-        'conflict',
-      );
+      expect(await outcome(ledgers(), '11:00', '11:30')).toBe('conflict');
+      expect(await outcome(ledgers(), '12:00', '13:00')).toBe('reserved');
+      expect(await outcome(ledgers(), '12:30', '14:30')).toBe('conflict');
     });
 
     it('when a reservation is refused, then it leaves no message behind', async () => {

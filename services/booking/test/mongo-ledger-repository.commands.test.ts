@@ -15,8 +15,8 @@ import {
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_INDEX, MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
-import type { EventChange, NewEvent } from '../src/domain/ledger.js';
-import { CAL, ledgerRules } from './fixtures.js';
+import type { CalendarLedger, EventChange, NewEvent } from '../src/domain/ledger.js';
+import { CAL, ledgerRules, WORK_SCHEDULE } from './fixtures.js';
 
 const EVENT_ID = '111111111111111111111111';
 const at = (hhmm: string) => new Date(`2030-06-24T${hhmm}:00.000Z`);
@@ -123,9 +123,19 @@ describe('calendar projection', () => {
   };
   /** The same rules as the document holds them. */
   const rulesDoc = calendarRules({ meeting_duration_minutes: 30, buffer_after_minutes: 5 });
-  const link = {
-    schedule: { id: 'cccccccccccccccccccccccc', timezone: 'UTC', time_slots: [], date_overrides: [] },
+  const link: CalendarLedger['links'][number] = {
+    schedule: WORK_SCHEDULE,
     expiresOn: new Date('2030-12-31T00:00:00Z'),
+  };
+  /** The link as the document holds it: the snapshot the calendar's message carried. */
+  const linkDoc = {
+    schedule: {
+      id: 'cccccccccccccccccccccccc',
+      timezone: 'Europe/Berlin',
+      time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
+      date_overrides: [{ date: '2030-12-25', time_slots: [] }],
+    },
+    expires_on: link.expiresOn,
   };
 
   it('when a calendar state arrives, then one upsert writes it only over an older version', async () => {
@@ -140,7 +150,7 @@ describe('calendar projection', () => {
             $set: {
               user_id: settings.userId,
               rules: rulesDoc,
-              links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
+              links: [linkDoc],
               version: 4,
             },
             // mongoose adds the schema's default on insert.
@@ -171,7 +181,7 @@ describe('calendar projection', () => {
       _id: CAL,
       user_id: settings.userId,
       rules: rulesDoc,
-      links: [{ schedule: link.schedule, expires_on: link.expiresOn }],
+      links: [linkDoc],
       version: 7,
     });
     expect(await ledgers.findCalendar(CAL)).toEqual({ ...settings, links: [link], version: 7 });

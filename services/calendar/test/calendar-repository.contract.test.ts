@@ -15,6 +15,7 @@ import type {
   ScheduleLink,
 } from '../src/domain/calendar.js';
 import fc from 'fast-check';
+import { projectedEvent } from './fixtures.js';
 
 const schedule = (id: string): LinkedSchedule => ({
   id,
@@ -66,24 +67,9 @@ const announced = async (repository: CalendarRepository & WithOutbox, calendarId
   ]);
 
 const NOW = new Date('2030-06-01T00:00:00.000Z');
-const event = (
-  calendarId: string,
-  id: string,
-  start: string,
-  status: ProjectedEvent['status'] = 'confirmed',
-): ProjectedEvent => ({
-  id,
-  calendarId,
-  title: 'Call',
-  startTime: new Date(start),
-  endTime: new Date(start.replace(':00:00', ':30:00')),
-  bookedBy: 'ann@example.com',
-  bookerName: null,
-  notes: null,
-  guests: ['bob@example.com'],
-  status,
-  createdAt: new Date('2030-01-01T00:00:00.000Z'),
-});
+/** A half-hour event from `start` (on the hour). */
+const event = (calendarId: string, id: string, start: string, status?: ProjectedEvent['status']) =>
+  projectedEvent(calendarId, id, [start, start.replace(':00:00', ':30:00')], status);
 const E1 = '111111111111111111111111';
 const E2 = '222222222222222222222222';
 

@@ -20,6 +20,7 @@ import {
   type CalendarDeps,
 } from '../src/domain/calendar-use-cases.js';
 import { toCalendarInput, toLinkRequest } from '../src/http/calendars-routes.js';
+import { projectedEvent } from './fixtures.js';
 
 const ANN = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const BOB = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -200,24 +201,8 @@ describe('reading a calendar', () => {
   it('shows the confirmed events that have not ended, by start; to another user, 403; an unknown id, not found', async () => {
     const { deps, calendars } = system();
     const { id } = await createCalendar(ann, body(), deps);
-    const event = (
-      n: number,
-      start: string,
-      end: string,
-      status: ProjectedEvent['status'] = 'confirmed',
-    ): ProjectedEvent => ({
-      id: `e${String(n).padStart(23, '0')}`,
-      calendarId: id,
-      title: 'Intro call',
-      startTime: new Date(start),
-      endTime: new Date(end),
-      bookedBy: 'ann@example.com',
-      bookerName: null,
-      notes: null,
-      guests: ['bob@example.com'],
-      status,
-      createdAt: new Date('2030-06-01T00:00:00.000Z'),
-    });
+    const event = (n: number, start: string, end: string, status?: ProjectedEvent['status']) =>
+      projectedEvent(id, `e${String(n).padStart(23, '0')}`, [start, end], status);
     const later = event(1, '2030-06-03T10:00:00.000Z', '2030-06-03T10:30:00.000Z');
     const now = event(2, '2030-06-01T11:45:00.000Z', '2030-06-01T12:15:00.000Z');
     for (const e of [

@@ -2,11 +2,12 @@
  * The calendar service's MongoDB adapter at the command level, against the recording layer
  * under mongoose: what each method sends to the driver. Runs everywhere.
  */
-import type { Envelope } from '@slotkeeper/contracts';
+import { defaultRules, type Envelope } from '@slotkeeper/contracts';
 import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder, calendarRules } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
 import type { LinkedSchedule, NewCalendar, ProjectedEvent } from '../src/domain/calendar.js';
+import { projectedEvent } from './fixtures.js';
 
 const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const USER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
@@ -37,33 +38,25 @@ const draft: NewCalendar = {
   id: CAL,
   userId: USER,
   name: 'Intro calls',
-  rules: {
-    meetingDurationMinutes: 30,
-    bufferBeforeMinutes: 0,
-    bufferAfterMinutes: 0,
-    minNoticeMinutes: 0,
-    slotIntervalMinutes: null,
-    bookingHorizonDays: null,
-  },
+  rules: { ...defaultRules, meetingDurationMinutes: 30 },
   createdAt: new Date('2030-01-01T00:00:00Z'),
   links: [{ schedule, expiresOn: null }],
   version: 1,
 };
 /** The draft's rules as the document holds them. */
 const rulesDoc = calendarRules({ meeting_duration_minutes: 30 });
-const event = (status: ProjectedEvent['status']): ProjectedEvent => ({
-  id: EVENT,
-  calendarId: CAL,
-  title: 'Call',
-  startTime: new Date('2030-06-24T10:00:00.000Z'),
-  endTime: new Date('2030-06-24T10:30:00.000Z'),
-  bookedBy: 'ann@example.com',
-  bookerName: null,
-  notes: null,
-  guests: ['bob@example.com'],
-  status,
-  createdAt: new Date('2030-06-01T08:00:00.000Z'),
-});
+/** The draft as `calendars` holds it. */
+const draftDoc = {
+  _id: CAL,
+  user_id: USER,
+  name: draft.name,
+  rules: rulesDoc,
+  created_at: draft.createdAt,
+  links: [{ schedule: scheduleDoc, expires_on: null }],
+  version: 1,
+};
+const event = (status: ProjectedEvent['status']) =>
+  projectedEvent(CAL, EVENT, ['2030-06-24T10:00:00.000Z', '2030-06-24T10:30:00.000Z'], status);
 const stored = (status: ProjectedEvent['status']) => ({
   _id: EVENT,
   calendar_id: CAL,
@@ -75,7 +68,7 @@ const stored = (status: ProjectedEvent['status']) => ({
   notes: null,
   guests: ['bob@example.com'],
   status,
-  created_at: new Date('2030-06-01T08:00:00.000Z'),
+  created_at: new Date('2030-06-01T00:00:00.000Z'),
 });
 
 let rec: MongoRecorder;
@@ -99,15 +92,7 @@ describe('calendar changes and their messages', () => {
     expect(trail()).toEqual(['calendars.insertOne', 'calendar_outbox.insertMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
-    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).toMatchObject({
-      _id: CAL,
-      user_id: USER,
-      name: draft.name,
-      rules: rulesDoc,
-      created_at: draft.createdAt,
-      links: [{ schedule: scheduleDoc, expires_on: null }],
-      version: 1,
-    });
+    expect(rec.on('calendars', 'insertOne')[0]!.args[0]).toMatchObject(draftDoc);
     expect(rec.on('calendars', 'insertOne')[0]!.args[0]).not.toHaveProperty('events');
     const outboxDocs = rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as Array<{
       _id: string;
@@ -160,15 +145,7 @@ describe('calendar changes and their messages', () => {
   });
 
   it('when a calendar is read, then it is found by id and carries no events', async () => {
-    rec.answer('calendars', 'findOne', {
-      _id: CAL,
-      user_id: USER,
-      name: draft.name,
-      rules: rulesDoc,
-      created_at: draft.createdAt,
-      links: [{ schedule: scheduleDoc, expires_on: null }],
-      version: 1,
-    });
+    rec.answer('calendars', 'findOne', draftDoc);
     expect(await calendars.findById(CAL)).toEqual(draft);
     expect(rec.on('calendars', 'findOne')[0]!.args[0]).toEqual({ _id: CAL });
   });

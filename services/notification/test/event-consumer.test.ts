@@ -33,8 +33,10 @@ describe('the notification consumer', () => {
       { kind: 'canceled', audience: 'owner', to: ['alice@example.com'], sequence: 1 },
     ]);
     expect(notifier.sent[0]!.url).toBe(`http://127.0.0.1:3000/booking/${event.id}`);
-    // The message's event, as the domain reads it.
-    expect(notifier.sent.map((n) => n.event)).toEqual(Array(4).fill({ ...introCall, guests: event.guests }));
+    // Each message's event, as the domain reads it.
+    const booked = { ...introCall, guests: event.guests };
+    const canceled = { ...booked, status: 'canceled' };
+    expect(notifier.sent.map((n) => n.event)).toEqual([booked, booked, canceled, canceled]);
   });
 
   it('when the owner cannot be looked up, then nothing is sent and the message is retried until the lookup works', async () => {

@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from '@slotkeeper/observability';
-import type { CalendarEvent, Notification, Owner } from '../src/domain/notification.js';
+import type { CalendarEvent } from '@slotkeeper/contracts';
+import type { Notification, Owner } from '../src/domain/notification.js';
 import type { Notifier, NotifyLog, OwnerDirectory } from '../src/domain/ports.js';
 
 export const alice: Owner = { name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' };
@@ -13,7 +14,10 @@ export const introCall: CalendarEvent = {
   end: new Date('2030-06-24T07:30:00.000Z'),
   bookedBy: 'ann@example.com',
   bookerName: null,
+  notes: null,
   guests: ['bob@example.com', 'cy@example.com'],
+  status: 'confirmed',
+  createdAt: new Date('2030-06-01T00:00:00.000Z'),
 };
 
 /** Keeps what it is asked to send. */

@@ -1,23 +1,12 @@
 import { mongoRecorder, servedBy, type MongoRecorder, type RecordedCommand } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoScheduleRepository } from '../src/adapters/mongo/mongo-schedule-repository.js';
-import type { NewSchedule } from '../src/domain/schedule.js';
+import { USER, workHours } from './fixtures.js';
 
-const USER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const SCHEDULE = 'dddddddddddddddddddddddd';
 const HOSTILE = '{"$gt":""}';
 
-const work: NewSchedule = {
-  userId: USER,
-  name: 'Work hours',
-  timezone: 'Europe/Berlin',
-  timeSlots: [{ id: 'bbbbbbbbbbbbbbbbbbbbbbbb', dayOfWeek: 'monday', startTime: '09:00', endTime: '12:00' }],
-  dateOverrides: [
-    { date: '2030-06-25', timeSlots: [{ startTime: '10:00', endTime: '11:00' }] },
-    { date: '2030-12-25', timeSlots: [] },
-  ],
-  createdAt: new Date('2030-01-01T00:00:00Z'),
-};
+const work = workHours();
 
 /** The work schedule as availability_schedules holds it (snake_case, the contract's wire shape). */
 const workDoc = {

@@ -675,6 +675,19 @@ export interface components {
         created_at: string;
       };
     };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `ApiKeyRotated` */
+    ApiKeyRotatedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'ApiKeyRotated';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        user_id: string;
+      };
+    };
   };
   responses: {
     /** @description The body is larger than 64 KiB */

@@ -6,10 +6,9 @@ import {
   quorumSweep,
   slots,
   type HoursVariant,
-  type Rules,
   type Unavailable,
 } from '@slotkeeper/availability';
-import { MAX_QUORUM_OVERLAPS } from '@slotkeeper/contracts';
+import { MAX_QUORUM_OVERLAPS, type Rules } from '@slotkeeper/contracts';
 import { anonymous, assertOwner, requireUser, ValidationError, type Principal } from '@slotkeeper/errors';
 import { MINUTE, type Interval } from '@slotkeeper/time';
 import { findCalendar, type BookingDeps } from './booking-use-cases.js';

@@ -1,19 +1,8 @@
-import type { compileSchedule, Rules } from '@slotkeeper/availability';
+import type { CalendarEvent, Rules, WeeklySchedule } from '@slotkeeper/contracts';
 import type { Interval } from '@slotkeeper/time';
 import type { StoredSecret } from './ports.js';
 
-export interface BookedEvent {
-  id: string;
-  calendarId: string;
-  title: string;
-  start: Date;
-  end: Date;
-  bookedBy: string;
-  bookerName: string | null;
-  notes: string | null;
-  guests: string[];
-  status: 'confirmed' | 'canceled';
-  createdAt: Date;
+export interface BookedEvent extends CalendarEvent {
   /** Unique per calendar. */
   idempotencyKey: string | null;
   /** Fingerprint of the request that created it, to tell a retry from a reused key. */
@@ -24,11 +13,10 @@ export interface BookedEvent {
 
 export type NewEvent = Omit<BookedEvent, 'status'>;
 
-/**
- * A linked schedule, in the shape the availability engine compiles (`compileSchedule`): booking
- * reads only its id, and hands the rest to the engine as it came.
- */
-export type LinkedSchedule = Parameters<typeof compileSchedule>[0] & { id: string };
+/** A linked schedule: its id, and its hours, which the availability engine compiles (`compileSchedule`). */
+export interface LinkedSchedule extends WeeklySchedule {
+  id: string;
+}
 
 export interface Link {
   schedule: LinkedSchedule;

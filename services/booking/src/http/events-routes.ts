@@ -1,8 +1,7 @@
-import { apiRoutes, type CreateEventBody, type EventResponse } from '@slotkeeper/contracts';
+import { apiRoutes, eventToWire, type CreateEventBody } from '@slotkeeper/contracts';
 import { bearerToken } from '@slotkeeper/auth';
-import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
+import { renderIn, serveRoute, type HttpApp } from '@slotkeeper/http-kit';
 import type { FastifyRequest } from 'fastify';
-import type { BookedEvent } from '../domain/ledger.js';
 import {
   bookEvent,
   cancelEvent,
@@ -23,20 +22,6 @@ const toBookingRequest = (body: CreateEventBody): BookingRequest => ({
   guests: body.guests,
 });
 
-const toEventResponse = (event: BookedEvent, render: Render): EventResponse => ({
-  id: event.id,
-  calendar_id: event.calendarId,
-  title: event.title,
-  start_time: render(event.start),
-  end_time: render(event.end),
-  booked_by: event.bookedBy,
-  booker_name: event.bookerName,
-  notes: event.notes,
-  guests: event.guests,
-  status: event.status,
-  created_at: render(event.createdAt),
-});
-
 /** The caller, and the cancel token it presented (the gateway passes those on untouched). */
 const accessOf = (request: FastifyRequest) => {
   const token = bearerToken(request.headers.authorization);
@@ -51,11 +36,11 @@ export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
       deps,
       { requestId: request.id },
     );
-    return reply.code(201).send({ ...toEventResponse(event, renderIn()), cancel_token: cancelToken });
+    return reply.code(201).send({ ...eventToWire(event, renderIn()), cancel_token: cancelToken });
   });
 
   serveRoute(app, apiRoutes.getEvent, async (request) =>
-    toEventResponse(await getEvent(request.params.event_id, accessOf(request), deps), renderIn(request.query.tz)),
+    eventToWire(await getEvent(request.params.event_id, accessOf(request), deps), renderIn(request.query.tz)),
   );
 
   serveRoute(app, apiRoutes.cancelEvent, async (request, reply) => {
@@ -68,6 +53,6 @@ export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
     const range = { ...(from && { from }), ...(to && { to }) };
     const events = await listEvents(request.principal, request.params.calendar_id, range, deps);
     const render = renderIn(tz);
-    return events.map((event) => toEventResponse(event, render));
+    return events.map((event) => eventToWire(event, render));
   });
 }

@@ -1,18 +1,17 @@
-import { createEnvelope, type CalendarSnapshot, type Envelope, type ScheduleSnapshot } from '@slotkeeper/contracts';
+import {
+  createEnvelope,
+  rulesToWire,
+  scheduleToWire,
+  type CalendarSnapshot,
+  type Envelope,
+  type ScheduleSnapshot,
+} from '@slotkeeper/contracts';
 import type { Calendar, CalendarChange, ScheduleLink } from '../domain/calendar.js';
 
+/** A link's schedule as messages carry it: its id and hours, its slots without their ids. */
 const scheduleSnapshot = ({ schedule }: ScheduleLink): ScheduleSnapshot => ({
   id: schedule.id,
-  timezone: schedule.timezone,
-  time_slots: schedule.timeSlots.map((slot) => ({
-    day_of_week: slot.dayOfWeek,
-    start_time: slot.startTime,
-    end_time: slot.endTime,
-  })),
-  date_overrides: schedule.dateOverrides.map((override) => ({
-    date: override.date,
-    time_slots: override.timeSlots.map((slot) => ({ start_time: slot.startTime, end_time: slot.endTime })),
-  })),
+  ...scheduleToWire({ ...schedule, timeSlots: schedule.timeSlots.map(({ id: _id, ...slot }) => slot) }),
 });
 
 const expiry = (link: ScheduleLink) => link.expiresOn?.toISOString() ?? null;
@@ -22,14 +21,7 @@ const calendarSnapshot = ({ id, userId, version, rules, links }: Calendar): Cale
   calendar_id: id,
   user_id: userId,
   version,
-  rules: {
-    meeting_duration_minutes: rules.meetingDurationMinutes,
-    buffer_before_minutes: rules.bufferBeforeMinutes,
-    buffer_after_minutes: rules.bufferAfterMinutes,
-    min_notice_minutes: rules.minNoticeMinutes,
-    slot_interval_minutes: rules.slotIntervalMinutes,
-    booking_horizon_days: rules.bookingHorizonDays,
-  },
+  rules: rulesToWire(rules),
   links: links.map((link) => ({ schedule: scheduleSnapshot(link), expires_on: expiry(link) })),
 });
 

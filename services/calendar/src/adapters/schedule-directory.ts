@@ -1,4 +1,4 @@
-import type { ScheduleResponse } from '@slotkeeper/contracts';
+import { scheduleFromWire, scheduleToWire, type ScheduleResponse } from '@slotkeeper/contracts';
 import type { CallOptions } from '@slotkeeper/service-clients';
 import type { LinkedSchedule, ScheduleDirectory } from '../domain/calendar.js';
 
@@ -7,22 +7,21 @@ export interface ScheduleSource {
   find(scheduleId: string, options?: CallOptions): Promise<ScheduleResponse | null>;
 }
 
-const toLinkedSchedule = (schedule: ScheduleResponse): LinkedSchedule => ({
+/** A schedule as the schedule service answers it (and a link's document keeps it), in the domain's terms. */
+export const linkedScheduleFromWire = (schedule: ScheduleResponse): LinkedSchedule => ({
   id: schedule.id,
   userId: schedule.user_id,
   name: schedule.name,
-  timezone: schedule.timezone,
-  timeSlots: schedule.time_slots.map((slot) => ({
-    id: slot.id,
-    dayOfWeek: slot.day_of_week,
-    startTime: slot.start_time,
-    endTime: slot.end_time,
-  })),
-  dateOverrides: schedule.date_overrides.map((override) => ({
-    date: override.date,
-    timeSlots: override.time_slots.map((slot) => ({ startTime: slot.start_time, endTime: slot.end_time })),
-  })),
+  ...scheduleFromWire(schedule),
   createdAt: new Date(schedule.created_at),
+});
+
+export const linkedScheduleToWire = (schedule: LinkedSchedule): ScheduleResponse => ({
+  id: schedule.id,
+  user_id: schedule.userId,
+  name: schedule.name,
+  ...scheduleToWire(schedule),
+  created_at: schedule.createdAt.toISOString(),
 });
 
 /** Schedules as the schedule service answers them, in the domain's terms. */
@@ -31,6 +30,6 @@ export class ScheduleServiceDirectory implements ScheduleDirectory {
 
   async find(scheduleId: string): Promise<LinkedSchedule | null> {
     const schedule = await this.source.find(scheduleId);
-    return schedule && toLinkedSchedule(schedule);
+    return schedule && linkedScheduleFromWire(schedule);
   }
 }

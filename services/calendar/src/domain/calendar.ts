@@ -1,31 +1,10 @@
-import type { DayOfWeek } from '@slotkeeper/contracts';
-
-/** How a calendar's slots are offered and booked. */
-export interface BookingRules {
-  meetingDurationMinutes: number | null;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  minNoticeMinutes: number;
-  /** How far apart listed slots start; null: the slot length. */
-  slotIntervalMinutes: number | null;
-  /** How far ahead invitees may book, counted from now; null: no limit. */
-  bookingHorizonDays: number | null;
-}
-
-/** Wall-clock times "HH:mm" in the schedule's zone. */
-export interface WallRange {
-  startTime: string;
-  endTime: string;
-}
+import type { CalendarEvent, Rules, WeeklySchedule, WeeklySlot } from '@slotkeeper/contracts';
 
 /** A schedule as the schedule service answered when it was linked (schedules are immutable). */
-export interface LinkedSchedule {
+export interface LinkedSchedule extends WeeklySchedule<WeeklySlot & { id: string }> {
   id: string;
   userId: string;
   name: string;
-  timezone: string;
-  timeSlots: Array<WallRange & { id: string; dayOfWeek: DayOfWeek }>;
-  dateOverrides: Array<{ date: string; timeSlots: WallRange[] }>;
   createdAt: Date;
 }
 
@@ -42,25 +21,13 @@ export interface LinkRequest {
 }
 
 /** An event of the calendar as this service learned it from the booking service's messages. */
-export interface ProjectedEvent {
-  id: string;
-  calendarId: string;
-  title: string;
-  startTime: Date;
-  endTime: Date;
-  bookedBy: string;
-  bookerName: string | null;
-  notes: string | null;
-  guests: string[];
-  status: 'confirmed' | 'canceled';
-  createdAt: Date;
-}
+export type ProjectedEvent = CalendarEvent;
 
 export interface Calendar {
   id: string;
   userId: string;
   name: string;
-  rules: BookingRules;
+  rules: Rules;
   createdAt: Date;
   links: ScheduleLink[];
   /** 1 when created, raised by every change; every message about the calendar carries it. */
@@ -73,7 +40,7 @@ export type NewCalendar = Calendar;
 export interface CalendarInput {
   userId: string;
   name: string;
-  rules: BookingRules;
+  rules: Rules;
   links: LinkRequest[];
 }
 

@@ -14,6 +14,6 @@ export function mergeEvent(existing: ProjectedEvent | undefined, incoming: Proje
 /** Confirmed events that have not ended at `now`, in start order: what the calendar detail shows. */
 export function upcoming(events: Iterable<ProjectedEvent>, now: Date): ProjectedEvent[] {
   return [...events]
-    .filter((event) => event.status === 'confirmed' && event.endTime.getTime() > now.getTime())
-    .sort((a, b) => a.startTime.getTime() - b.startTime.getTime() || a.id.localeCompare(b.id));
+    .filter((event) => event.status === 'confirmed' && event.end.getTime() > now.getTime())
+    .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id));
 }

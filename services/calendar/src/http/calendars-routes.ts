@@ -1,5 +1,9 @@
 import {
   apiRoutes,
+  eventToWire,
+  rulesFromWire,
+  rulesToWire,
+  scheduleToWire,
   type CalendarResponse,
   type CreateCalendarBody,
   type ScheduleLinkInput,
@@ -24,14 +28,7 @@ export const toLinkRequest = (link: ScheduleLinkInput): LinkRequest => ({
 export const toCalendarInput = (body: CreateCalendarBody): CalendarInput => ({
   userId: body.user_id,
   name: body.name,
-  rules: {
-    meetingDurationMinutes: body.meeting_duration_minutes ?? null,
-    bufferBeforeMinutes: body.buffer_before_minutes,
-    bufferAfterMinutes: body.buffer_after_minutes,
-    minNoticeMinutes: body.min_notice_minutes,
-    slotIntervalMinutes: body.slot_interval_minutes ?? null,
-    bookingHorizonDays: body.booking_horizon_days ?? null,
-  },
+  rules: rulesFromWire(body),
   links: [
     ...body.availability_schedule_ids.map((scheduleId) => ({ scheduleId, expiresOn: null })),
     ...body.availability_schedules.map(toLinkRequest),
@@ -42,42 +39,15 @@ const toCalendarResponse = (calendar: CalendarDetail, render: Render): CalendarR
   id: calendar.id,
   user_id: calendar.userId,
   name: calendar.name,
-  meeting_duration_minutes: calendar.rules.meetingDurationMinutes,
-  buffer_before_minutes: calendar.rules.bufferBeforeMinutes,
-  buffer_after_minutes: calendar.rules.bufferAfterMinutes,
-  min_notice_minutes: calendar.rules.minNoticeMinutes,
-  slot_interval_minutes: calendar.rules.slotIntervalMinutes,
-  booking_horizon_days: calendar.rules.bookingHorizonDays,
+  ...rulesToWire(calendar.rules),
   created_at: render(calendar.createdAt),
   availability_schedules: calendar.links.map(({ schedule, expiresOn }) => ({
     availability_schedule_id: schedule.id,
     name: schedule.name,
-    timezone: schedule.timezone,
-    time_slots: schedule.timeSlots.map((slot) => ({
-      id: slot.id,
-      day_of_week: slot.dayOfWeek,
-      start_time: slot.startTime,
-      end_time: slot.endTime,
-    })),
-    date_overrides: schedule.dateOverrides.map((override) => ({
-      date: override.date,
-      time_slots: override.timeSlots.map((slot) => ({ start_time: slot.startTime, end_time: slot.endTime })),
-    })),
+    ...scheduleToWire(schedule),
     expires_on: expiresOn ? render(expiresOn) : null,
   })),
-  events: calendar.events.map((event) => ({
-    id: event.id,
-    calendar_id: event.calendarId,
-    title: event.title,
-    start_time: render(event.startTime),
-    end_time: render(event.endTime),
-    booked_by: event.bookedBy,
-    booker_name: event.bookerName,
-    notes: event.notes,
-    guests: event.guests,
-    status: event.status,
-    created_at: render(event.createdAt),
-  })),
+  events: calendar.events.map((event) => eventToWire(event, render)),
 });
 
 export function calendarsRoutes(app: HttpApp, deps: CalendarDeps): void {

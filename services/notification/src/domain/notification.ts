@@ -1,3 +1,5 @@
+import type { CalendarEvent } from '@slotkeeper/contracts';
+
 /**
  * The changes people are told of, and how each reads. A reschedule (EventRescheduled) is one
  * more entry: `{ verb: 'Rescheduled', cancels: false, repeats: true }`, with the previous times in
@@ -9,18 +11,6 @@ export const CHANGES = {
 } as const satisfies Record<string, { verb: string; cancels: boolean; repeats: boolean }>;
 
 export type ChangeKind = keyof typeof CHANGES;
-
-/** The event a change is about: what its mails tell of it. */
-export interface CalendarEvent {
-  id: string;
-  calendarId: string;
-  title: string;
-  start: Date;
-  end: Date;
-  bookedBy: string;
-  bookerName: string | null;
-  guests: string[];
-}
 
 export interface Change {
   kind: ChangeKind;

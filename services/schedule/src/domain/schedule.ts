@@ -1,36 +1,24 @@
-import type { DayOfWeek } from '@slotkeeper/contracts';
+import type { WeeklySchedule, WeeklySlot } from '@slotkeeper/contracts';
 
-export interface TimeSlot {
+/** A weekly slot, with the id this service gave it. */
+export interface TimeSlot extends WeeklySlot {
   id: string;
-  dayOfWeek: DayOfWeek;
-  startTime: string;
-  endTime: string;
 }
 
-export interface DateOverride {
-  date: string;
-  timeSlots: Array<{ startTime: string; endTime: string }>;
-}
-
-export interface Schedule {
+export interface Schedule extends WeeklySchedule<TimeSlot> {
   id: string;
   userId: string;
   name: string;
-  timezone: string;
-  timeSlots: TimeSlot[];
-  dateOverrides: DateOverride[];
   createdAt: Date;
 }
 
 export type NewSchedule = Omit<Schedule, 'id'>;
 
 /** A schedule as asked for: its slots get their ids, and the zone defaults to the user's. */
-export interface ScheduleInput {
+export interface ScheduleInput extends Omit<WeeklySchedule, 'timezone'> {
   userId: string;
   name: string;
   timezone?: string | undefined;
-  timeSlots: Array<Omit<TimeSlot, 'id'>>;
-  dateOverrides: DateOverride[];
 }
 
 export interface ScheduleRepository {

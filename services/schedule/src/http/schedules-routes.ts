@@ -1,4 +1,11 @@
-import { apiRoutes, type CreateScheduleBody, type ScheduleResponse } from '@slotkeeper/contracts';
+import {
+  apiRoutes,
+  dateOverrideFromWire,
+  scheduleToWire,
+  weeklySlotFromWire,
+  type CreateScheduleBody,
+  type ScheduleResponse,
+} from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { Schedule, ScheduleInput } from '../domain/schedule.js';
 import { createSchedule, getSchedule, listSchedules, type ScheduleDeps } from '../domain/schedule-use-cases.js';
@@ -8,28 +15,15 @@ export const toScheduleInput = (body: CreateScheduleBody): ScheduleInput => ({
   userId: body.user_id,
   name: body.name,
   timezone: body.timezone,
-  timeSlots: body.time_slots.map((t) => ({ dayOfWeek: t.day_of_week, startTime: t.start_time, endTime: t.end_time })),
-  dateOverrides: body.date_overrides.map((o) => ({
-    date: o.date,
-    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
-  })),
+  timeSlots: body.time_slots.map(weeklySlotFromWire),
+  dateOverrides: body.date_overrides.map(dateOverrideFromWire),
 });
 
 const toScheduleResponse = (s: Schedule, render: Render): ScheduleResponse => ({
   id: s.id,
   user_id: s.userId,
   name: s.name,
-  timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({
-    id: t.id,
-    day_of_week: t.dayOfWeek,
-    start_time: t.startTime,
-    end_time: t.endTime,
-  })),
-  date_overrides: s.dateOverrides.map((o) => ({
-    date: o.date,
-    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
-  })),
+  ...scheduleToWire(s),
   created_at: render(s.createdAt),
 });
 

@@ -1,8 +1,9 @@
-import type { ScheduleSnapshot } from '@slotkeeper/contracts';
+import { rulesToWire, scheduleToWire, type BookingRules, type ScheduleSnapshot } from '@slotkeeper/contracts';
 import {
   bookingRulesPaths,
   eventPaths,
   duplicateKeyIndex,
+  fromEventDoc,
   inTransaction,
   modelOn,
   MongoOutbox,
@@ -10,6 +11,8 @@ import {
   required,
   schemaOptions,
   scheduleSnapshotPaths,
+  toEventDoc,
+  type EventDoc as StoredEvent,
 } from '@slotkeeper/mongo';
 import type { Interval } from '@slotkeeper/time';
 import type { ClientSession, Connection } from 'mongoose';
@@ -21,17 +24,12 @@ import type {
   NewEvent,
   ReserveResult,
 } from '../../domain/ledger.js';
+import { ledgerFromWire } from '../calendar-ledgers.js';
 import { toEventMessage } from '../event-messages.js';
 
 /** A calendar's booking rules as stored: ledgers stored before the last two rules existed lack them. */
-interface RulesDoc {
-  meeting_duration_minutes: number | null;
-  buffer_before_minutes: number;
-  buffer_after_minutes: number;
-  min_notice_minutes: number;
-  slot_interval_minutes?: number | null;
-  booking_horizon_days?: number | null;
-}
+type RulesDoc = Omit<BookingRules, 'slot_interval_minutes' | 'booking_horizon_days'> &
+  Partial<Pick<BookingRules, 'slot_interval_minutes' | 'booking_horizon_days'>>;
 
 /**
  * A calendar as booking knows it, and the head its reservations serialize on: every
@@ -48,22 +46,11 @@ interface CalendarDoc {
 }
 
 /** One event: its own document, so nothing grows with a calendar's history. */
-interface EventDoc {
-  _id: string;
-  calendar_id: string;
-  title: string;
-  start_time: Date;
-  end_time: Date;
-  booked_by: string;
-  booker_name?: string | null;
-  notes?: string | null;
-  guests: string[];
-  status: 'confirmed' | 'canceled';
-  created_at: Date;
+type EventDoc = StoredEvent & {
   idempotency_key?: string;
   request_hash?: string;
   cancel_token: { salt: string; hash: string };
-}
+};
 
 const calendarSchema = new mongoose.Schema<CalendarDoc>(
   {
@@ -106,67 +93,28 @@ eventSchema.index(
   { name: IDEMPOTENCY_INDEX, unique: true, partialFilterExpression: { idempotency_key: { $type: 'string' } } },
 );
 
-const toEvent = (e: EventDoc): BookedEvent => ({
-  id: e._id,
-  calendarId: e.calendar_id,
-  title: e.title,
-  start: e.start_time,
-  end: e.end_time,
-  bookedBy: e.booked_by,
-  bookerName: e.booker_name ?? null,
-  notes: e.notes ?? null,
-  guests: e.guests,
-  status: e.status,
-  createdAt: e.created_at,
-  idempotencyKey: e.idempotency_key ?? null,
-  requestHash: e.request_hash ?? null,
-  cancelToken: e.cancel_token,
+const toEvent = (doc: EventDoc): BookedEvent => ({
+  ...fromEventDoc(doc),
+  idempotencyKey: doc.idempotency_key ?? null,
+  requestHash: doc.request_hash ?? null,
+  cancelToken: doc.cancel_token,
 });
 
 /** A new event's document, confirmed; the key and the request's fingerprint only with a key. */
-const toEventDoc = (event: NewEvent): EventDoc => ({
-  _id: event.id,
-  calendar_id: event.calendarId,
-  title: event.title,
-  start_time: event.start,
-  end_time: event.end,
-  booked_by: event.bookedBy,
-  booker_name: event.bookerName,
-  notes: event.notes,
-  guests: event.guests,
-  status: 'confirmed',
-  created_at: event.createdAt,
+const newEventDoc = (event: NewEvent): EventDoc => ({
+  ...toEventDoc({ ...event, status: 'confirmed' }),
   ...(event.idempotencyKey ? { idempotency_key: event.idempotencyKey, request_hash: event.requestHash! } : {}),
   cancel_token: event.cancelToken,
-});
-
-const toLedger = (doc: CalendarDoc): CalendarLedger => ({
-  calendarId: doc._id,
-  userId: doc.user_id,
-  rules: {
-    meetingDurationMinutes: doc.rules.meeting_duration_minutes,
-    bufferBeforeMinutes: doc.rules.buffer_before_minutes,
-    bufferAfterMinutes: doc.rules.buffer_after_minutes,
-    minNoticeMinutes: doc.rules.min_notice_minutes,
-    slotIntervalMinutes: doc.rules.slot_interval_minutes ?? null,
-    bookingHorizonDays: doc.rules.booking_horizon_days ?? null,
-  },
-  links: doc.links.map((l) => ({ schedule: l.schedule, expiresOn: l.expires_on })),
-  version: doc.version,
 });
 
 /** The stored state of a calendar, without its id and the reservations head. */
 const toCalendarDoc = (c: CalendarLedger): Omit<CalendarDoc, '_id' | 'reservations'> => ({
   user_id: c.userId,
-  rules: {
-    meeting_duration_minutes: c.rules.meetingDurationMinutes,
-    buffer_before_minutes: c.rules.bufferBeforeMinutes,
-    buffer_after_minutes: c.rules.bufferAfterMinutes,
-    min_notice_minutes: c.rules.minNoticeMinutes,
-    slot_interval_minutes: c.rules.slotIntervalMinutes,
-    booking_horizon_days: c.rules.bookingHorizonDays,
-  },
-  links: c.links.map((l) => ({ schedule: l.schedule, expires_on: l.expiresOn })),
+  rules: rulesToWire(c.rules),
+  links: c.links.map(({ schedule, expiresOn }) => ({
+    schedule: { id: schedule.id, ...scheduleToWire(schedule) },
+    expires_on: expiresOn,
+  })),
   version: c.version,
 });
 
@@ -214,7 +162,7 @@ export class MongoLedgerRepository implements LedgerRepository {
 
   async findCalendar(calendarId: string): Promise<CalendarLedger | null> {
     const doc = await this.calendars.findById(calendarId, { reservations: 0 }).lean<CalendarDoc>();
-    return doc ? toLedger(doc) : null;
+    return doc ? ledgerFromWire({ ...doc, calendar_id: doc._id }, (at) => at) : null;
   }
 
   /** The last confirmed event starting before `instant`. */
@@ -250,7 +198,7 @@ export class MongoLedgerRepository implements LedgerRepository {
     version: number,
     requestId?: string,
   ): Promise<ReserveResult> {
-    const doc = toEventDoc(input);
+    const doc = newEventDoc(input);
     const messages = changes.map(toEventMessage);
     try {
       await inTransaction(this.connection, async (session) => {

@@ -16,7 +16,7 @@ import { calendarMessages } from '../calendar-messages.js';
 const { default: BTree } = createRequire(import.meta.url)('sorted-btree') as typeof sortedBtree;
 
 /** Confirmed events by end, then id: the detail reads those that end after now, O(log n + k). */
-const byEnd = (event: ProjectedEvent) => `${event.endTime.toISOString()}|${event.id}`;
+const byEnd = (event: ProjectedEvent) => `${event.end.toISOString()}|${event.id}`;
 
 export class MemoryCalendarRepository implements CalendarRepository {
   private readonly byId = new Map<string, Calendar>();

@@ -1,6 +1,7 @@
 import {
   bookingRulesPaths,
   eventPaths,
+  fromEventDoc,
   inTransaction,
   isDuplicateKeyError,
   modelOn,
@@ -9,6 +10,8 @@ import {
   required,
   schemaOptions,
   scheduleResponsePaths,
+  toEventDoc,
+  type EventDoc,
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type {
@@ -20,14 +23,7 @@ import type {
 } from '../../domain/calendar.js';
 import { upcoming } from '../../domain/event-projection.js';
 import { calendarMessages } from '../calendar-messages.js';
-import {
-  toCalendar,
-  toCalendarDoc,
-  toEventDoc,
-  toProjected,
-  type CalendarDoc,
-  type EventDoc,
-} from './calendar-documents.js';
+import { toCalendar, toCalendarDoc, type CalendarDoc } from './calendar-documents.js';
 
 const calendarSchema = new mongoose.Schema<CalendarDoc>(
   {
@@ -111,14 +107,14 @@ export class MongoCalendarRepository implements CalendarRepository {
    * or not the booking came first. Canceled therefore wins in any order.
    */
   async applyEvent(event: ProjectedEvent): Promise<void> {
-    const fields = toEventDoc(event);
+    const { _id, ...fields } = toEventDoc(event);
     const update = event.status === 'canceled' ? { $set: fields } : { $setOnInsert: fields };
     try {
-      await this.events.updateOne({ _id: event.id }, update, { upsert: true });
+      await this.events.updateOne({ _id }, update, { upsert: true });
     } catch (error) {
       // Two first deliveries racing to insert: the loser's upsert now finds the winner's document.
       if (!isDuplicateKeyError(error)) throw error;
-      await this.events.updateOne({ _id: event.id }, update, { upsert: true });
+      await this.events.updateOne({ _id }, update, { upsert: true });
     }
   }
 
@@ -129,6 +125,6 @@ export class MongoCalendarRepository implements CalendarRepository {
       .lean<EventDoc[]>();
     // End order is start order only while confirmed events do not overlap; a cancel arriving
     // after the booking that reused its time breaks that for a moment, so sort by start here.
-    return upcoming(docs.map(toProjected), now);
+    return upcoming(docs.map(fromEventDoc), now);
   }
 }

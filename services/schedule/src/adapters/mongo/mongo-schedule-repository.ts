@@ -1,21 +1,21 @@
-import { generateId, type DayOfWeek } from '@slotkeeper/contracts';
+import {
+  generateId,
+  scheduleFromWire,
+  scheduleToWire,
+  type WireWeeklySchedule,
+  type WireWeeklySlot,
+} from '@slotkeeper/contracts';
 import { dateOverridesPath, modelOn, mongoose, required, schemaOptions, scheduleSlotsPath } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
 
-interface WallRangeDoc {
-  start_time: string;
-  end_time: string;
-}
-interface ScheduleDoc {
+/** A schedule as `availability_schedules` holds it: the contract's snake_case, its slots with their ids. */
+type ScheduleDoc = WireWeeklySchedule<WireWeeklySlot & { id: string }> & {
   _id: string;
   user_id: string;
   name: string;
-  timezone: string;
-  time_slots: Array<WallRangeDoc & { id: string; day_of_week: DayOfWeek }>;
-  date_overrides: Array<{ date: string; time_slots: WallRangeDoc[] }>;
   created_at: Date;
-}
+};
 
 const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
   {
@@ -36,17 +36,7 @@ const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   _id: id,
   user_id: s.userId,
   name: s.name,
-  timezone: s.timezone,
-  time_slots: s.timeSlots.map((t) => ({
-    id: t.id,
-    day_of_week: t.dayOfWeek,
-    start_time: t.startTime,
-    end_time: t.endTime,
-  })),
-  date_overrides: s.dateOverrides.map((o) => ({
-    date: o.date,
-    time_slots: o.timeSlots.map((t) => ({ start_time: t.startTime, end_time: t.endTime })),
-  })),
+  ...scheduleToWire(s),
   created_at: s.createdAt,
 });
 
@@ -54,17 +44,7 @@ const toSchedule = (doc: ScheduleDoc): Schedule => ({
   id: doc._id,
   userId: doc.user_id,
   name: doc.name,
-  timezone: doc.timezone,
-  timeSlots: doc.time_slots.map((t) => ({
-    id: t.id,
-    dayOfWeek: t.day_of_week,
-    startTime: t.start_time,
-    endTime: t.end_time,
-  })),
-  dateOverrides: doc.date_overrides.map((o) => ({
-    date: o.date,
-    timeSlots: o.time_slots.map((t) => ({ startTime: t.start_time, endTime: t.end_time })),
-  })),
+  ...scheduleFromWire(doc),
   createdAt: doc.created_at,
 });
 
