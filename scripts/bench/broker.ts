@@ -27,6 +27,7 @@ const event = (): MessageData<'EventBooked'> => ({
   guests: [],
   status: 'confirmed',
   created_at: '2030-01-01T00:00:00.000Z',
+  version: 1,
 });
 
 export async function benchBroker(): Promise<Rows> {

@@ -134,18 +134,20 @@ export type UpdateLinkBody = z.infer<typeof updateLinkBody>;
 export const listCalendarsQuery = z.object({ user_id: objectId, tz: zoneName.optional() });
 
 /** A calendar in a list: the detail without its events. */
-export const calendarSummaryResponse = calendarResponse.omit({ events: true });
+export const calendarSummaryResponse = calendarResponse.omit({ events: true }).meta({ id: 'CalendarSummary' });
 export type CalendarSummaryResponse = z.infer<typeof calendarSummaryResponse>;
 
 /** What a booking page shows of a calendar, to anyone: `timezone` is the owner's. */
-export const publicCalendarResponse = z.object({
-  id: objectId,
-  name: z.string(),
-  owner_name: z.string(),
-  timezone: z.string(),
-  meeting_duration_minutes: z.number().int().nullable(),
-  slot_interval_minutes: z.number().int().nullable(),
-  booking_horizon_days: z.number().int().nullable(),
-  min_notice_minutes: z.number().int(),
-});
+export const publicCalendarResponse = z
+  .object({
+    id: objectId,
+    name: z.string(),
+    owner_name: z.string(),
+    timezone: z.string(),
+    meeting_duration_minutes: z.number().int().nullable(),
+    slot_interval_minutes: z.number().int().nullable(),
+    booking_horizon_days: z.number().int().nullable(),
+    min_notice_minutes: z.number().int(),
+  })
+  .meta({ id: 'PublicCalendar' });
 export type PublicCalendarResponse = z.infer<typeof publicCalendarResponse>;

@@ -41,6 +41,12 @@ export const calendarSnapshot = z
   .meta({ id: 'CalendarSnapshot' });
 export type CalendarSnapshot = z.infer<typeof calendarSnapshot>;
 
+/** The version of the aggregate a message changes: 1 when created, raised by every change. */
+const version = z.number().int().min(1);
+
+/** An event as its messages carry it: as the API shows it, in UTC, with its version. */
+const eventMessage = eventResponse.extend({ version });
+
 export const messageSchemas = {
   /** Added type: lets consumers know a calendar and its rules before any schedule is linked. */
   CalendarCreated: calendarSnapshot,
@@ -49,10 +55,25 @@ export const messageSchemas = {
     expires_on: z.iso.datetime().nullable(),
   }),
   ScheduleUnlinked: calendarSnapshot.extend({ availability_schedule_id: objectId }),
-  /** A booking: the event, confirmed. */
-  EventBooked: eventResponse.extend({ status: z.literal('confirmed') }),
-  /** A cancellation: the event, canceled. */
-  EventCanceled: eventResponse.extend({ status: z.literal('canceled') }),
+  /** A calendar's name, rules or links changed (a PATCH, or a linked schedule changed): its whole state. */
+  CalendarUpdated: calendarSnapshot,
+  /** A calendar was deleted (it had no confirmed event still to come). */
+  CalendarDeleted: z.object({ calendar_id: objectId, user_id: objectId, version }),
+  /** A schedule changed: its whole snapshot at its new version. */
+  ScheduleUpdated: z.object({ schedule: scheduleSnapshot, user_id: objectId, version }),
+  /** A schedule was deleted (no calendar linked it). */
+  ScheduleDeleted: z.object({ availability_schedule_id: objectId, user_id: objectId, version }),
+  /** A booking: the event, confirmed, at version 1. */
+  EventBooked: eventMessage.extend({ status: z.literal('confirmed') }),
+  /** A cancellation: the event, canceled, at the version after its last change. */
+  EventCanceled: eventMessage.extend({ status: z.literal('canceled') }),
+  /** A reschedule: the event at its new times and version, and the times it had before. */
+  EventRescheduled: eventMessage.extend({
+    status: z.literal('confirmed'),
+    previous_start_time: z.iso.datetime(),
+    previous_end_time: z.iso.datetime(),
+  }),
+  /** A user's api key was replaced: every gateway instance forgets the old one. */
   ApiKeyRotated: z.object({ user_id: objectId }),
 } as const;
 

@@ -4,8 +4,13 @@ import {
   calendarParams,
   calendarResponse,
   calendarScheduleParams,
+  calendarSummaryResponse,
   createCalendarBody,
+  listCalendarsQuery,
+  publicCalendarResponse,
   scheduleLinkInput,
+  updateCalendarBody,
+  updateLinkBody,
 } from './calendars.js';
 import { problem, tzQuery } from './common.js';
 import {
@@ -15,9 +20,23 @@ import {
   eventParams,
   eventResponse,
   idempotencyHeaders,
+  rescheduleBody,
 } from './events.js';
-import { createScheduleBody, listSchedulesQuery, scheduleParams, scheduleResponse } from './schedules.js';
-import { createdUserResponse, createUserBody, userParams, userResponse } from './users.js';
+import {
+  createScheduleBody,
+  listSchedulesQuery,
+  scheduleParams,
+  scheduleResponse,
+  updateScheduleBody,
+} from './schedules.js';
+import {
+  apiKeyResponse,
+  createdUserResponse,
+  createUserBody,
+  updateUserBody,
+  userParams,
+  userResponse,
+} from './users.js';
 
 export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -153,6 +172,29 @@ export const apiRoutes = declareAll({
     answers: { 200: userResponse },
     refusals: [404],
   },
+  updateUser: {
+    method: 'PATCH',
+    path: '/api/user/users/:user_id',
+    service: 'user',
+    access: 'owner',
+    tag: 'users',
+    summary: "Change a user's name or time zone (`timezone: null` is UTC again)",
+    params: userParams,
+    body: updateUserBody,
+    answers: { 200: userResponse },
+    refusals: [404],
+  },
+  rotateApiKey: {
+    method: 'POST',
+    path: '/api/user/users/:user_id/api_key',
+    service: 'user',
+    access: 'owner',
+    tag: 'users',
+    summary: 'Replace the api key: the new one is shown once; the old one is refused from the very next request',
+    params: userParams,
+    answers: { 201: apiKeyResponse },
+    refusals: [404],
+  },
   createSchedule: {
     method: 'POST',
     path: '/api/schedule/availability_schedules',
@@ -187,6 +229,30 @@ export const apiRoutes = declareAll({
     answers: { 200: z.array(scheduleResponse) },
     refusals: [404],
   },
+  updateSchedule: {
+    method: 'PATCH',
+    path: '/api/schedule/availability_schedules/:schedule_id',
+    service: 'schedule',
+    access: 'owner',
+    tag: 'schedules',
+    summary:
+      'Change a schedule (a list replaces the whole list); every linked calendar offers the new hours once this answers',
+    params: scheduleParams,
+    body: updateScheduleBody,
+    answers: { 200: scheduleResponse },
+    refusals: [404],
+  },
+  deleteSchedule: {
+    method: 'DELETE',
+    path: '/api/schedule/availability_schedules/:schedule_id',
+    service: 'schedule',
+    access: 'owner',
+    tag: 'schedules',
+    summary: 'Delete a schedule; 409 while a calendar links it',
+    params: scheduleParams,
+    answers: { 204: noContent },
+    refusals: [404, 409],
+  },
   createCalendar: {
     method: 'POST',
     path: '/api/calendar/calendars',
@@ -196,6 +262,17 @@ export const apiRoutes = declareAll({
     summary: 'Create a calendar linked to schedules of its owner',
     body: createCalendarBody,
     answers: { 201: calendarResponse },
+    refusals: [404],
+  },
+  listCalendars: {
+    method: 'GET',
+    path: '/api/calendar/calendars',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: "List a user's calendars (without their events)",
+    querystring: listCalendarsQuery,
+    answers: { 200: z.array(calendarSummaryResponse) },
     refusals: [404],
   },
   getCalendar: {
@@ -210,6 +287,40 @@ export const apiRoutes = declareAll({
     answers: { 200: calendarResponse },
     refusals: [404],
   },
+  updateCalendar: {
+    method: 'PATCH',
+    path: '/api/calendar/calendars/:calendar_id',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Change the name or booking rules (`null` clears a rule); in force once this answers',
+    params: calendarParams,
+    body: updateCalendarBody,
+    answers: { 200: calendarResponse },
+    refusals: [404],
+  },
+  deleteCalendar: {
+    method: 'DELETE',
+    path: '/api/calendar/calendars/:calendar_id',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Delete a calendar; 409 while it has confirmed events that have not ended',
+    params: calendarParams,
+    answers: { 204: noContent },
+    refusals: [404, 409],
+  },
+  getPublicCalendar: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id/public',
+    service: 'calendar',
+    access: 'public',
+    tag: 'calendars',
+    summary: "What a booking page shows of a calendar (`timezone` is the owner's)",
+    params: calendarParams,
+    answers: { 200: publicCalendarResponse },
+    refusals: [404],
+  },
   linkSchedule: {
     method: 'POST',
     path: '/api/calendar/calendars/:calendar_id/availability_schedules',
@@ -220,6 +331,18 @@ export const apiRoutes = declareAll({
     params: calendarParams,
     body: scheduleLinkInput,
     answers: { 201: calendarResponse },
+    refusals: [404],
+  },
+  updateLink: {
+    method: 'PATCH',
+    path: '/api/calendar/calendars/:calendar_id/availability_schedules/:schedule_id',
+    service: 'calendar',
+    access: 'owner',
+    tag: 'calendars',
+    summary: 'Change when a link stops being in force (`expires_on: null`: never); in force once this answers',
+    params: calendarScheduleParams,
+    body: updateLinkBody,
+    answers: { 200: calendarResponse },
     refusals: [404],
   },
   unlinkSchedule: {
@@ -239,7 +362,8 @@ export const apiRoutes = declareAll({
     service: 'booking',
     access: 'owner',
     tag: 'events',
-    summary: 'Confirmed events overlapping [from, to), strongly consistent',
+    summary:
+      'Events overlapping [from, to), by status, in pages (`Link: <…>; rel="next"`), sorted by start; strongly consistent',
     params: calendarParams,
     querystring: eventListQuery,
     answers: { 200: z.array(eventResponse) },
@@ -306,6 +430,21 @@ export const apiRoutes = declareAll({
     params: eventParams,
     answers: { 204: noContent },
     refusals: [404],
+  },
+  rescheduleEvent: {
+    method: 'POST',
+    path: '/api/event/events/:event_id/reschedule',
+    service: 'booking',
+    access: 'owner-or-cancel-token',
+    tag: 'events',
+    summary:
+      'Move an event to new times in one atomic step, checked as a new booking (its own old time excluded); ' +
+      'refused, it keeps its old time',
+    params: eventParams,
+    headers: idempotencyHeaders,
+    body: rescheduleBody,
+    answers: { 200: eventResponse },
+    refusals: [404, 409, 422],
   },
 });
 

@@ -43,6 +43,8 @@ export const updateUserBody = z.strictObject({
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
 /** The 201 of a new api key: shown this one time only; the previous key stops working at once. */
-export const apiKeyResponse = z.object({
-  api_key: z.string().describe('Bearer secret for owner routes; shown this one time only, stored hashed'),
-});
+export const apiKeyResponse = z
+  .object({
+    api_key: z.string().describe('Bearer secret for owner routes; shown this one time only, stored hashed'),
+  })
+  .meta({ id: 'ApiKey' });

@@ -20,6 +20,8 @@ interface Call {
   body?: unknown;
   /** The cancel token that goes with this call's event (event routes only). */
   token?: string;
+  /** The owner's key, when the call acts on a user of its own (a key rotation spends it). */
+  ownerKey?: string;
 }
 
 /** What each kind of credential gets on each kind of route. */
@@ -70,13 +72,37 @@ async function bookForCarol(): Promise<Json> {
 const PREPARATIONS = {
   createUser: async () => ({ body: { name: 'New', email: `new${++emails}@example.com` } }),
   getUser: async () => ({ params: { user_id: alice.id } }),
+  updateUser: async () => ({ params: { user_id: alice.id }, body: { name: 'Alice' } }),
+  rotateApiKey: async () => {
+    const user = await h.user();
+    return { params: { user_id: user.id }, ownerKey: String(user.api_key) };
+  },
   createSchedule: async () => ({ body: { user_id: alice.id, name: 'More', time_slots: [] } }),
   getSchedule: async () => ({ params: { schedule_id: aliceHours.id } }),
   listSchedules: async () => ({ query: { user_id: alice.id } }),
+  updateSchedule: async () => {
+    const spare = await h.schedule(alice.id, { name: 'Spare' });
+    return { params: { schedule_id: spare.id }, body: { name: 'Renamed' } };
+  },
+  deleteSchedule: async () => {
+    const spare = await h.schedule(alice.id, { name: 'Spare' });
+    return { params: { schedule_id: spare.id } };
+  },
+  listCalendars: async () => ({ query: { user_id: alice.id } }),
   createCalendar: async () => ({
     body: { user_id: alice.id, name: 'More', availability_schedule_ids: [aliceHours.id] },
   }),
   getCalendar: async () => ({ params: { calendar_id: aliceCal.id } }),
+  updateCalendar: async () => ({ params: { calendar_id: aliceCal.id }, body: { name: 'Intro calls' } }),
+  deleteCalendar: async () => {
+    const spare = await h.calendar(alice.id, [aliceHours.id]);
+    return { params: { calendar_id: spare.id } };
+  },
+  getPublicCalendar: async () => ({ params: { calendar_id: aliceCal.id } }),
+  updateLink: async () => ({
+    params: { calendar_id: aliceCal.id, schedule_id: aliceHours.id },
+    body: { expires_on: null },
+  }),
   linkSchedule: async () => {
     const extra = await h.schedule(alice.id, { name: 'Extra' });
     return { params: { calendar_id: aliceCal.id }, body: { availability_schedule_id: extra.id } };
@@ -100,6 +126,10 @@ const PREPARATIONS = {
   cancelEvent: async () => {
     const event = await bookForCarol();
     return { params: { event_id: event.id }, token: String(event.cancel_token) };
+  },
+  rescheduleEvent: async () => {
+    const event = await bookForCarol();
+    return { params: { event_id: event.id }, token: String(event.cancel_token), body: nextSlot() };
   },
 } satisfies Record<OperationId, () => Promise<Call>>;
 
@@ -128,7 +158,7 @@ function authorization(credential: Credential, call: Call): string {
     case 'another user':
       return `Bearer ${String(bob.api_key)}`;
     case 'owner':
-      return `Bearer ${String(alice.api_key)}`;
+      return `Bearer ${call.ownerKey ?? String(alice.api_key)}`;
     case 'cancel token':
       return `Bearer ${call.token ?? String(carols.cancel_token)}`;
   }

@@ -14,7 +14,7 @@ import { buildEmbeddedSystem } from '../src/embedded.js';
 
 export type Json = Record<string, unknown> & { id: string };
 type System = Awaited<ReturnType<typeof buildEmbeddedSystem>>;
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface Reply {
   status: number;
   headers: Record<string, unknown>;

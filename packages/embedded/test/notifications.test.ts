@@ -101,6 +101,7 @@ describe('notifications in the embedded system', () => {
       status: 'confirmed',
       id: 'e0e0e0e0e0e0e0e0e0e0e0e0',
       calendar_id: calendar.id,
+      version: 1,
     };
     await bus.publish(createEnvelope('EventBooked', event, new Date()), { requestId: 'trace-me-123' });
     await gateway.close();

@@ -13,6 +13,7 @@ export const sampleEvent: MessageData<'EventBooked'> = {
   guests: ['bob@example.com', 'cy@example.com'],
   status: 'confirmed',
   created_at: '2030-06-01T00:00:00.000Z',
+  version: 1,
 };
 
 /** A calendar's booking rules: the defaults a new calendar gets, with `overrides`. */

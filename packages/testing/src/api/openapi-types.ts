@@ -52,6 +52,24 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
+    /** Change a user's name or time zone (`timezone: null` is UTC again) */
+    patch: operations['updateUser'];
+    trace?: never;
+  };
+  '/api/user/users/{user_id}/api_key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the api key: the new one is shown once; the old one is refused from the very next request */
+    post: operations['rotateApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
     patch?: never;
     trace?: never;
   };
@@ -84,10 +102,12 @@ export interface paths {
     get: operations['getSchedule'];
     put?: never;
     post?: never;
-    delete?: never;
+    /** Delete a schedule; 409 while a calendar links it */
+    delete: operations['deleteSchedule'];
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change a schedule (a list replaces the whole list); every linked calendar offers the new hours once this answers */
+    patch: operations['updateSchedule'];
     trace?: never;
   };
   '/api/calendar/calendars': {
@@ -97,7 +117,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** List a user's calendars (without their events) */
+    get: operations['listCalendars'];
     put?: never;
     /** Create a calendar linked to schedules of its owner */
     post: operations['createCalendar'];
@@ -116,6 +137,25 @@ export interface paths {
     };
     /** Get a calendar with its linked schedules and confirmed events (events may lag a booking by milliseconds) */
     get: operations['getCalendar'];
+    put?: never;
+    post?: never;
+    /** Delete a calendar; 409 while it has confirmed events that have not ended */
+    delete: operations['deleteCalendar'];
+    options?: never;
+    head?: never;
+    /** Change the name or booking rules (`null` clears a rule); in force once this answers */
+    patch: operations['updateCalendar'];
+    trace?: never;
+  };
+  '/api/calendar/calendars/{calendar_id}/public': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a booking page shows of a calendar (`timezone` is the owner's) */
+    get: operations['getPublicCalendar'];
     put?: never;
     post?: never;
     delete?: never;
@@ -155,7 +195,8 @@ export interface paths {
     delete: operations['unlinkSchedule'];
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change when a link stops being in force (`expires_on: null`: never); in force once this answers */
+    patch: operations['updateLink'];
     trace?: never;
   };
   '/api/calendar/calendars/{calendar_id}/events': {
@@ -165,7 +206,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Confirmed events overlapping [from, to), strongly consistent */
+    /** Events overlapping [from, to), by status, in pages (`Link: <…>; rel="next"`), sorted by start; strongly consistent */
     get: operations['listCalendarEvents'];
     put?: never;
     post?: never;
@@ -244,6 +285,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/event/events/{event_id}/reschedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move an event to new times in one atomic step, checked as a new booking (its own old time excluded); refused, it keeps its old time */
+    post: operations['rescheduleEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -282,6 +340,10 @@ export interface components {
        * @description UTC with Z, or in the `tz` zone of the request with its offset
        */
       created_at: string;
+      /** @description Bearer secret for owner routes; shown this one time only, stored hashed */
+      api_key: string;
+    };
+    ApiKey: {
       /** @description Bearer secret for owner routes; shown this one time only, stored hashed */
       api_key: string;
     };
@@ -511,6 +573,56 @@ export interface components {
       }[];
       events: components['schemas']['Event'][];
     };
+    CalendarSummary: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      /** @example 665f1c2b9d3e4a0012345678 */
+      user_id: string;
+      name: string;
+      meeting_duration_minutes: number | null;
+      buffer_before_minutes: number;
+      buffer_after_minutes: number;
+      min_notice_minutes: number;
+      slot_interval_minutes: number | null;
+      booking_horizon_days: number | null;
+      /**
+       * Format: date-time
+       * @description UTC with Z, or in the `tz` zone of the request with its offset
+       */
+      created_at: string;
+      availability_schedules: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        availability_schedule_id: string;
+        name: string;
+        timezone: string;
+        time_slots: {
+          id: string;
+          /** @enum {string} */
+          day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+          start_time: string;
+          end_time: string;
+        }[];
+        date_overrides: {
+          date: string;
+          time_slots: {
+            start_time: string;
+            end_time: string;
+          }[];
+        }[];
+        expires_on: string | null;
+      }[];
+    };
+    PublicCalendar: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      name: string;
+      owner_name: string;
+      timezone: string;
+      meeting_duration_minutes: number | null;
+      slot_interval_minutes: number | null;
+      booking_horizon_days: number | null;
+      min_notice_minutes: number;
+    };
     ScheduleSnapshot: {
       /** @example 665f1c2b9d3e4a0012345678 */
       id: string;
@@ -597,6 +709,63 @@ export interface components {
         availability_schedule_id: string;
       };
     };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `CalendarUpdated` */
+    CalendarUpdatedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'CalendarUpdated';
+      /** Format: date-time */
+      occurred_at: string;
+      data: components['schemas']['CalendarSnapshot'];
+    };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `CalendarDeleted` */
+    CalendarDeletedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'CalendarDeleted';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        calendar_id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        user_id: string;
+        version: number;
+      };
+    };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `ScheduleUpdated` */
+    ScheduleUpdatedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'ScheduleUpdated';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        schedule: components['schemas']['ScheduleSnapshot'];
+        /** @example 665f1c2b9d3e4a0012345678 */
+        user_id: string;
+        version: number;
+      };
+    };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `ScheduleDeleted` */
+    ScheduleDeletedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'ScheduleDeleted';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        availability_schedule_id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        user_id: string;
+        version: number;
+      };
+    };
     /** @description On `<AMQP_PREFIX>.events` with routing key `EventBooked` */
     EventBookedMessage: {
       /** Format: uuid */
@@ -634,6 +803,7 @@ export interface components {
          * @description UTC with Z, or in the `tz` zone of the request with its offset
          */
         created_at: string;
+        version: number;
       };
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `EventCanceled` */
@@ -673,6 +843,51 @@ export interface components {
          * @description UTC with Z, or in the `tz` zone of the request with its offset
          */
         created_at: string;
+        version: number;
+      };
+    };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `EventRescheduled` */
+    EventRescheduledMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'EventRescheduled';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        calendar_id: string;
+        title: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        start_time: string;
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        end_time: string;
+        booked_by: string;
+        /** @default null */
+        booker_name: string | null;
+        /** @default null */
+        notes: string | null;
+        guests: string[];
+        /** @constant */
+        status: 'confirmed';
+        /**
+         * Format: date-time
+         * @description UTC with Z, or in the `tz` zone of the request with its offset
+         */
+        created_at: string;
+        version: number;
+        /** Format: date-time */
+        previous_start_time: string;
+        /** Format: date-time */
+        previous_end_time: string;
       };
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `ApiKeyRotated` */
@@ -845,6 +1060,135 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['User'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  updateUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          timezone?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  rotateApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKey'];
         };
       };
       /** @description Invalid request: `errors` lists every bad field */
@@ -1102,6 +1446,224 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  deleteSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description In conflict with what is stored (see `detail`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  updateSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          timezone?: string | null;
+          time_slots?: {
+            /** @enum {string} */
+            day_of_week: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+            /** @example 09:00 */
+            start_time: string;
+            /** @example 09:00 */
+            end_time: string;
+          }[];
+          date_overrides?:
+            | {
+                /** Format: date */
+                date: string;
+                time_slots: {
+                  /** @example 09:00 */
+                  start_time: string;
+                  /** @example 09:00 */
+                  end_time: string;
+                }[];
+              }[]
+            | null;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailabilitySchedule'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listCalendars: {
+    parameters: {
+      query: {
+        user_id: string;
+        /** @description IANA time zone name, matched case-insensitively and kept in its canonical spelling: the tz database's own spelling of that same name (`utc` → `UTC`; a link such as `asia/calcutta` → `Asia/Calcutta`, never replaced by the zone it links to) */
+        tz?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalendarSummary'][];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   createCalendar: {
     parameters: {
       query?: never;
@@ -1252,6 +1814,198 @@ export interface operations {
       503: components['responses']['ServiceUnavailable'];
     };
   };
+  deleteCalendar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description In conflict with what is stored (see `detail`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  updateCalendar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          meeting_duration_minutes?: number | null;
+          buffer_before_minutes?: number | null;
+          buffer_after_minutes?: number | null;
+          min_notice_minutes?: number | null;
+          slot_interval_minutes?: number | null;
+          booking_horizon_days?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Calendar'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getPublicCalendar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicCalendar'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
   linkSchedule: {
     parameters: {
       query?: never;
@@ -1377,6 +2131,75 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  updateLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+        schedule_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          expires_on: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Calendar'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
     };
@@ -1777,6 +2600,97 @@ export interface operations {
       };
       /** @description Unknown id */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  rescheduleEvent: {
+    parameters: {
+      query?: never;
+      header?: {
+        'idempotency-key'?: string;
+      };
+      path: {
+        event_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: date-time */
+          start_time: string;
+          /** Format: date-time */
+          end_time: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Event'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description In conflict with what is stored (see `detail`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      /** @description Well-formed, but not bookable (see `detail`) */
+      422: {
         headers: {
           [name: string]: unknown;
         };

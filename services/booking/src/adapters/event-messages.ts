@@ -10,5 +10,6 @@ const eventData = <S extends BookedEvent['status']>(event: BookedEvent, status: 
 /** The message a change announces, as both stores write it to their outbox. */
 export const toEventMessage = ({ kind, event, occurredAt }: EventChange): Envelope =>
   kind === 'booked'
-    ? createEnvelope('EventBooked', eventData(event, 'confirmed'), occurredAt)
-    : createEnvelope('EventCanceled', eventData(event, 'canceled'), occurredAt);
+    ? createEnvelope('EventBooked', { ...eventData(event, 'confirmed'), version: 1 }, occurredAt)
+    : // TODO(issue 14, reschedule): the event's own version; without reschedules a cancel is its second.
+      createEnvelope('EventCanceled', { ...eventData(event, 'canceled'), version: 2 }, occurredAt);
