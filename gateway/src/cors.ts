@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 /** Request headers a page may send: the ones the gateway reads or passes on. */
 const ALLOWED_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-request-id'];
 /** Response headers a page may read besides the safelisted ones (`Link` pages the events list). */
-const EXPOSED_HEADERS = ['x-request-id', 'location', 'link', 'retry-after', 'allow', 'www-authenticate'];
+const EXPOSED_HEADERS = ['x-request-id', 'location', 'link', 'retry-after', 'allow', 'www-authenticate', 'etag'];
 /** How long a browser may reuse a preflight's answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

@@ -42,7 +42,7 @@ export interface GatewayDeps {
  */
 const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key', 'user-agent'];
 /** Response headers a client may see from a service. */
-const RETURNED_HEADERS = ['content-type', 'retry-after', 'location', 'allow', 'link'];
+const RETURNED_HEADERS = ['content-type', 'retry-after', 'location', 'allow', 'link', 'etag'];
 /** undici's codes for a service that took longer than the upstream's timeout. */
 const TIMEOUTS = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
 

@@ -1,33 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { newApiKey } from '@slotkeeper/auth';
-import type * as Contracts from '@slotkeeper/contracts';
-import { createEnvelope } from '@slotkeeper/contracts';
+import { API_ROUTES, apiRoutes, createEnvelope } from '@slotkeeper/contracts';
 import type { UpstreamRequest } from '@slotkeeper/http-kit';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rotatesApiKey } from '../src/api-key-rotation.js';
 import { buildGateway } from '../src/gateway-app.js';
 import { fakeService, json } from './fake-services.js';
-
-// TODO: drop this stand-in once contracts declare `apiRoutes.rotateApiKey` (issue 14); until then
-// the gateway forwards the rotation only in this test. Left out when the declaration is there.
-vi.mock('@slotkeeper/contracts', async (importOriginal) => {
-  const contracts = await importOriginal<typeof Contracts>();
-  const path = '/api/user/users/:user_id/api_key';
-  if (contracts.API_ROUTES.some((route) => route.method === 'POST' && route.path === path)) return contracts;
-  const refusals = Object.fromEntries([400, 401, 403, 404, 429, 503].map((status) => [status, contracts.problem]));
-  const rotateApiKey = {
-    method: 'POST',
-    path,
-    service: 'user',
-    access: 'owner',
-    operationId: 'rotateApiKey',
-    summary: 'A new api key; the previous one stops working at once',
-    tag: 'users',
-    schema: { params: contracts.userParams, response: { 201: contracts.apiKeyResponse, ...refusals } },
-  } as const;
-  return { ...contracts, API_ROUTES: [...contracts.API_ROUTES, rotateApiKey] };
-});
 
 const ANN = '0123456789abcdef01234567';
 const BOB = '89abcdef0123456789abcdef';
@@ -148,5 +128,11 @@ describe("the gateway's cache of verified api keys", () => {
     expect(refused.statusCode).toBe(404);
     expect((await getUser(gateway, ANN, key)).statusCode).toBe(200);
     expect(users.checks()).toBe(1);
+  });
+});
+
+describe('which forwarded answers make the gateway forget keys', () => {
+  it('when the routes are asked, then only the declared rotation rotates (not a PATCH of the user, nor its GET)', () => {
+    expect(API_ROUTES.filter(rotatesApiKey)).toEqual([apiRoutes.rotateApiKey]);
   });
 });

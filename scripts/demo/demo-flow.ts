@@ -1,16 +1,14 @@
 /**
  * The demo of the seed, as a client of the public API: two users in different zones, their
  * schedules and calendars, bookings (one a refused double booking), and a comparison of both
- * calendars for a Monday. Used by `pnpm demo` and by the end-to-end tests.
+ * calendars for a Monday. Used by `pnpm demo` (then `owner-changes-flow.ts` goes on from here)
+ * and by the end-to-end tests.
  */
-import { apiClient, apiSetup, ApiError, booking, expectStatus, weekly, WEEKDAYS } from '@slotkeeper/testing/api';
+import { apiClient, apiSetup, booking, expectStatus, weekly, WEEKDAYS } from '@slotkeeper/testing/api';
 import { DateTime } from 'luxon';
+import { demoSteps, type DemoStep } from './demo-steps.js';
 
-export interface DemoStep {
-  step: string;
-  status: number;
-  result: string;
-}
+export type { DemoStep } from './demo-steps.js';
 
 export interface DemoReport {
   steps: DemoStep[];
@@ -19,35 +17,14 @@ export interface DemoReport {
   aliceSlots: number;
   /** Alice's api key and the cancel token of Carol's booking with her, for callers to go on with. */
   credentials: { alice: string; carolsCancelToken: string };
+  /** What the demo made, for callers to go on with. */
+  ids: { alice: string; aliceHours: string; aliceCalendar: string; carolsBooking: string };
 }
 
 export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoReport> {
   const client = apiClient(baseUrl);
   const api = apiSetup(client);
-  // Each step is one request: the status of the last answer is the step's.
-  let answered = 0;
-  client.use({ onResponse: ({ response }) => void (answered = response.status) });
-  const steps: DemoStep[] = [];
-
-  /** Runs one step, shows what it answered, and stops the demo unless that is `expected`. */
-  async function step<T>(name: string, expected: number, run: () => Promise<T>): Promise<T | undefined> {
-    let value: T | undefined;
-    let result: string;
-    try {
-      value = await run();
-      const id = (value as { id?: unknown } | undefined)?.id;
-      result = typeof id === 'string' ? id : 'ok';
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      result = String((error.body as { title?: unknown } | undefined)?.title ?? error.status);
-    }
-    steps.push({ step: name, status: answered, result });
-    if (answered !== expected) throw new Error(`${name}: expected ${expected}, got ${answered} (${result})`);
-    return value;
-  }
-  /** A step that must succeed, and its result. */
-  const must = async <T>(name: string, expected: number, run: () => Promise<T>): Promise<T> =>
-    (await step(name, expected, run)) as T;
+  const { steps, step, must } = demoSteps(client);
 
   const run = now.getTime().toString(36);
   // The first Monday at least two days ahead, so no booking is in the past or inside notice.
@@ -114,5 +91,6 @@ export async function runDemo(baseUrl: string, now = new Date()): Promise<DemoRe
     overlaps: comparison.overlaps,
     aliceSlots: availability.slots?.length ?? 0,
     credentials: { alice: alice.api_key, carolsCancelToken: carols.cancel_token },
+    ids: { alice: alice.id, aliceHours: aliceHours.id, aliceCalendar: aliceCal.id, carolsBooking: carols.id },
   };
 }

@@ -11,7 +11,7 @@ import { injectUpstream, signedUpstream, type HttpApp, type Upstream } from '@sl
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { buildNotificationApp, HttpOwnerDirectory, LogNotifier, type Notifier } from '@slotkeeper/notification-service';
 import type { Logger } from '@slotkeeper/observability';
-import { buildScheduleApp, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
+import { buildScheduleApp, CalendarServiceLinks, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
 import { CalendarServiceClient, ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock, type Clock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
@@ -30,6 +30,12 @@ export interface EmbeddedOptions {
   /** Origins whose pages may call owner routes (`CORS_ORIGINS`). */
   corsOrigins?: readonly string[];
 }
+
+/** An upstream resolved when first called: for an app built after the one that calls it. */
+const lazyUpstream = (resolve: () => Upstream): Upstream => {
+  let upstream: Upstream | undefined;
+  return { request: (request) => (upstream ??= resolve()).request(request) };
+};
 
 export interface EmbeddedSystem {
   /** The only part that listens. */
@@ -58,13 +64,26 @@ export async function buildEmbeddedSystem({
   const as = (service: string, upstream: Upstream) =>
     signedUpstream(upstream, identityKey, { kind: 'service', service });
 
-  const userApp = buildUserApp({ users: new MemoryUserRepository(), clock, logger: log('user'), identityKey });
+  // Its relay publishes ApiKeyRotated on the bus, which the gateway hears (it also forgets the
+  // old key itself when it forwards the rotation's 201).
+  const userApp = buildUserApp({ users: new MemoryUserRepository(), bus, clock, logger: log('user'), identityKey });
+  const schedules = new MemoryScheduleRepository();
+  const laterCalendar = lazyUpstream(() => injectUpstream(calendarApp));
+  const scheduleRelay = new OutboxRelay(schedules.outbox, bus, { logger: log('outbox') });
+  scheduleRelay.start();
   const scheduleApp = buildScheduleApp({
-    schedules: new MemoryScheduleRepository(),
+    schedules,
+    outbox: scheduleRelay,
     userDirectory: new UserServiceClient(as('schedule', injectUpstream(userApp))),
+    // The calendar app is built later (it asks this one): resolved on the first call.
+    calendars: new CalendarServiceLinks(as('schedule', laterCalendar)),
     clock,
     logger: log('schedule'),
     identityKey,
+  });
+  scheduleApp.addHook('onClose', async () => {
+    scheduleRelay.stop();
+    await scheduleRelay.drain();
   });
   const calendars = new MemoryCalendarRepository();
   const ledgers = new MemoryLedgerRepository();

@@ -5,7 +5,7 @@ import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
 import { injectUpstream, type HttpApp } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { buildScheduleApp, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
+import { buildScheduleApp, CalendarServiceLinks, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { ManualClock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
@@ -44,9 +44,13 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
   const identityKey = keys.identity;
   const bus = new InProcessBus({ logger });
   const user = buildUserApp({ users: new MemoryUserRepository(), clock, logger, identityKey });
+  const schedules = new MemoryScheduleRepository();
   const schedule = buildScheduleApp({
-    schedules: new MemoryScheduleRepository(),
+    schedules,
+    outbox: new OutboxRelay(schedules.outbox, bus, { logger }),
     userDirectory: new UserServiceClient(injectUpstream(user)),
+    // Never called here: the routes are only listed.
+    calendars: new CalendarServiceLinks({ request: () => Promise.reject(new Error('not called')) }),
     clock,
     logger,
     identityKey,

@@ -9,6 +9,7 @@ export const ErrorCode = {
   notFound: 'not-found',
   slotTaken: 'slot-taken',
   duplicateEmail: 'duplicate-email',
+  conflict: 'conflict',
   notBookable: 'not-bookable',
   idempotencyMismatch: 'idempotency-key-reused',
   unavailable: 'service-unavailable',
@@ -65,6 +66,15 @@ export class SlotTakenError extends DomainError {
   constructor(readonly conflictingEventId?: string) {
     super('the requested time overlaps an event already booked on this calendar');
   }
+}
+
+/**
+ * The request is well-formed but conflicts with what is stored: deleting something still in use,
+ * changing a canceled event. `detail` says what is in the way.
+ */
+export class ConflictError extends DomainError {
+  readonly code = ErrorCode.conflict;
+  readonly title = 'In conflict with what is stored';
 }
 
 export class DuplicateEmailError extends DomainError {

@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.notFound]: 404,
   [ErrorCode.slotTaken]: 409,
   [ErrorCode.duplicateEmail]: 409,
+  [ErrorCode.conflict]: 409,
   [ErrorCode.notBookable]: 422,
   [ErrorCode.idempotencyMismatch]: 422,
   [ErrorCode.unavailable]: 503,

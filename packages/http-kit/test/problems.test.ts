@@ -1,5 +1,6 @@
 import { problem as problemSchema } from '@slotkeeper/contracts';
 import {
+  ConflictError,
   DuplicateEmailError,
   ErrorCode,
   ForbiddenError,
@@ -25,6 +26,7 @@ const domainErrors: Array<[DomainError, number]> = [
   [new NotFoundError('calendar', 'aaaaaaaaaaaaaaaaaaaaaaaa'), 404],
   [new SlotTakenError(), 409],
   [new DuplicateEmailError('ann@example.com'), 409],
+  [new ConflictError('the schedule is linked by 2 calendars'), 409],
   [new NotBookableError('min_notice', 'too soon'), 422],
   [new IdempotencyKeyReusedError(), 422],
   [new ServiceUnavailableError('the store is down'), 503],

@@ -31,7 +31,15 @@ function resourceClient<S extends z.ZodType>(service: string, path: string, sche
       readonly headers: CallHeaders = requestIdHeaders,
     ) {}
 
-    async find(id: string, { requestId }: CallOptions = {}): Promise<z.infer<S> | null> {
+    async find(id: string, options: CallOptions = {}): Promise<z.infer<S> | null> {
+      return (await this.findTagged(id, options))?.value ?? null;
+    }
+
+    /** As `find`, with the answer's `ETag` (the resource's version where the service sends one). */
+    async findTagged(
+      id: string,
+      { requestId }: CallOptions = {},
+    ): Promise<{ value: z.infer<S>; etag: string | undefined } | null> {
       const response = await this.upstream.request({
         method: 'GET',
         url: `${path}/${encodeURIComponent(id)}`,
@@ -40,7 +48,7 @@ function resourceClient<S extends z.ZodType>(service: string, path: string, sche
       if (response.statusCode === 404) return null;
       if (response.statusCode !== 200)
         throw new ServiceUnavailableError(`the ${service} service answered ${response.statusCode}`);
-      return schema.parse(JSON.parse(response.body));
+      return { value: schema.parse(JSON.parse(response.body)), etag: response.headers['etag'] };
     }
   };
 }
@@ -56,6 +64,15 @@ export const ScheduleServiceClient = resourceClient(
   scheduleResponse,
 );
 export type ScheduleServiceClient = InstanceType<typeof ScheduleServiceClient>;
+
+/**
+ * The version a versioned resource's `ETag` names (`"3"`, or weak `W/"3"`); 0 when there is none
+ * (an answer from before the service versioned it).
+ */
+export function versionFromEtag(etag: string | undefined): number {
+  const match = etag?.match(/^(?:W\/)?"(\d+)"$/);
+  return match ? Number(match[1]) : 0;
+}
 
 /** A calendar as another service needs it: who owns it and what it is called. */
 export type CalendarSummary = Pick<CalendarResponse, 'id' | 'user_id' | 'name'>;

@@ -41,6 +41,6 @@ export async function buildBookingApp(given: BookingAppDeps) {
   eventsRoutes(app, deps);
   availabilityRoutes(app, deps);
   syncRoutes(app, deps);
-  await consumeCalendarChanges(deps.bus, deps.ledgers, deps.queue);
+  await consumeCalendarChanges(deps.bus, deps, deps.queue);
   return app;
 }

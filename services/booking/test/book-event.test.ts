@@ -4,7 +4,9 @@ import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import type { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { bookEvent, cancelEvent, listEvents, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { bookEvent, cancelEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
+import { listCalendarEvents } from '../src/domain/calendar-events.js';
+import { rescheduleEvent } from '../src/domain/reschedule-event.js';
 import { bookingWithCalendar, CAL, ledgerRules } from './fixtures.js';
 
 const request = (start: string, end: string) => ({
@@ -111,10 +113,11 @@ describe('bookEvent', () => {
 
   it('when the events are listed without bounds, then the range is open but every bound is a real instant', async () => {
     await bookEvent(request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z'), undefined, deps);
-    const spy = vi.spyOn(deps.ledgers, 'eventsBetween');
+    const spy = vi.spyOn(deps.ledgers, 'listEvents');
     const owner = { kind: 'user' as const, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb' };
-    expect(await listEvents(owner, CAL, {}, deps)).toHaveLength(1);
-    const [, range] = spy.mock.calls[0]!;
+    const page = await listCalendarEvents(owner, CAL, { status: 'confirmed', limit: 100 }, deps);
+    expect(page.events).toHaveLength(1);
+    const [, { range }] = spy.mock.calls[0]!;
     // MongoDB cannot store new Date(Number.MAX_SAFE_INTEGER): it is an Invalid Date.
     expect(Number.isNaN(new Date(range.start).getTime())).toBe(false);
     expect(Number.isNaN(new Date(range.end).getTime())).toBe(false);
@@ -127,6 +130,23 @@ describe('bookEvent', () => {
     const replay = await bookEvent(body, 'replay-after-cancel', deps);
     expect(replay).toEqual(first);
     expect(replay.event.status).toBe('confirmed');
+  });
+
+  it('when a booking is replayed with its key after it was moved, then the original answer comes back', async () => {
+    const body = request('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z');
+    const first = await bookEvent(body, 'replay-after-move', deps);
+    const access = { actor: anonymous, token: first.cancelToken };
+    const moved = { start: new Date('2030-06-24T12:00:00Z'), end: new Date('2030-06-24T12:30:00Z') };
+    await rescheduleEvent(first.event.id, moved, undefined, access, deps);
+    await rescheduleEvent(
+      first.event.id,
+      { start: new Date('2030-06-24T13:00:00Z'), end: new Date('2030-06-24T13:30:00Z') },
+      undefined,
+      access,
+      deps,
+    );
+    const replay = await bookEvent(body, 'replay-after-move', deps);
+    expect(replay).toEqual(first);
   });
 
   it('when a concurrent retry with the same key booked the slot first, then the original answers, not 409', async () => {

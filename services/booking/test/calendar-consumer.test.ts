@@ -5,6 +5,7 @@ import { calendarRules } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { consumeCalendarChanges } from '../src/consumers/calendar-consumer.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
 import { CAL, OPEN_SCHEDULE, SCHEDULE } from './fixtures.js';
 
 /** The schedule as the calendar's messages carry it, and as the ledger keeps it. */
@@ -27,7 +28,7 @@ const linked = { schedule: snapshot, expires_on: '2030-12-31T00:00:00.000Z' };
 async function consumer() {
   const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
   const ledgers = new MemoryLedgerRepository();
-  await consumeCalendarChanges(bus, ledgers);
+  await consumeCalendarChanges(bus, { ledgers, serializer: new CalendarSerializer() });
   return { bus, ledgers };
 }
 
@@ -45,6 +46,22 @@ describe('the booking service’s calendar consumer', () => {
     await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));
     await bus.publish({ ...linkedMessage, id: crypto.randomUUID() });
     expect(await ledgers.findCalendar(CAL)).toMatchObject({ version: 3, links: [] });
+    expect(bus.deadLetters).toEqual([]);
+  });
+
+  it('when a CalendarUpdated arrives, then it replaces an older state and never a newer one', async () => {
+    const { bus, ledgers } = await consumer();
+    await bus.publish(createEnvelope('CalendarCreated', at(1), new Date()));
+    const rules = calendarRules({ meeting_duration_minutes: 45 });
+    await bus.publish(createEnvelope('CalendarUpdated', { ...at(3, [linked]), rules }, new Date()));
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({
+      version: 3,
+      rules: { meetingDurationMinutes: 45 },
+      links: [{ schedule }],
+    });
+    // A late, older update changes nothing.
+    await bus.publish(createEnvelope('CalendarUpdated', at(2), new Date()));
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({ version: 3, links: [{ schedule }] });
     expect(bus.deadLetters).toEqual([]);
   });
 

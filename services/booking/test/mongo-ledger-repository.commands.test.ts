@@ -14,8 +14,13 @@ import {
 } from '@slotkeeper/testing';
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_INDEX, MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
-import type { CalendarLedger, EventChange, NewEvent } from '../src/domain/ledger.js';
+import {
+  EVENTS_LIST_INDEX,
+  IDEMPOTENCY_INDEX,
+  MongoLedgerRepository,
+  RESCHEDULE_KEY_INDEX,
+} from '../src/adapters/mongo/mongo-ledger-repository.js';
+import type { CalendarLedger, EventChange, NewEvent, RescheduleRequest } from '../src/domain/ledger.js';
 import { CAL, ledgerRules, WORK_SCHEDULE } from './fixtures.js';
 
 const EVENT_ID = '111111111111111111111111';
@@ -50,13 +55,13 @@ const eventDoc = (from: string, to: string, id = EVENT_ID) => ({
   created_at: at('08:00'),
   cancel_token: { salt: 's', hash: 'h' },
 });
-const change = (kind: EventChange['kind']): EventChange => ({
+const change = (kind: 'booked' | 'canceled'): EventChange => ({
   kind,
-  event: { ...newEvent(), status: kind === 'booked' ? 'confirmed' : 'canceled' },
+  event: { ...newEvent(), status: kind === 'booked' ? 'confirmed' : 'canceled', version: kind === 'booked' ? 1 : 2 },
   occurredAt: at('09:00'),
 });
 /** The message `change(kind)` announces, as the outbox stores it: its id is the outbox document's. */
-const messageOf = (kind: EventChange['kind'], id: string) => ({
+const messageOf = (kind: 'booked' | 'canceled', id: string) => ({
   id,
   type: kind === 'booked' ? 'EventBooked' : 'EventCanceled',
   occurred_at: at('09:00').toISOString(),
@@ -72,6 +77,7 @@ const messageOf = (kind: EventChange['kind'], id: string) => ({
     guests: ['bob@example.com'],
     status: kind === 'booked' ? 'confirmed' : 'canceled',
     created_at: at('08:00').toISOString(),
+    version: kind === 'booked' ? 1 : 2,
   },
 });
 /** The outbox documents one `insertMany` wrote. */
@@ -257,7 +263,10 @@ describe('reserve', () => {
     expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
 
     const [head] = rec.on('booking_calendars', 'updateOne');
-    expect(head!.args.slice(0, 2)).toEqual([{ _id: CAL, version: 3 }, { $inc: { reservations: 1 } }]);
+    expect(head!.args.slice(0, 2)).toEqual([
+      { _id: CAL, version: 3, closed: { $ne: true } },
+      { $inc: { reservations: 1 } },
+    ]);
     const [overlap] = rec.on('booking_events', 'findOne');
     expect(overlap!.args[0]).toEqual({ calendar_id: CAL, status: 'confirmed', start_time: { $lt: at('10:35') } });
     expect(overlap!.args[1]).toMatchObject({ sort: { start_time: -1 } });
@@ -342,22 +351,302 @@ describe('event reads and cancel', () => {
     expect(servedBy(lookup!, rec.indexes())?.options.name).toBe(IDEMPOTENCY_INDEX);
   });
 
-  it('when a confirmed event is canceled, then its status and its message are written in one transaction', async () => {
-    rec.answer('booking_events', 'findOneAndUpdate', { ...eventDoc('10:00', '10:30'), status: 'canceled' });
-    expect((await ledgers.cancel(EVENT_ID, [change('canceled')]))?.status).toBe('canceled');
-    const [update] = rec.on('booking_events', 'findOneAndUpdate');
+  it('when a confirmed event is canceled, then it is read, and its status, next version and message written, in one transaction', async () => {
+    rec.answer('booking_events', 'findOne', { ...eventDoc('10:00', '10:30'), guests: ['bob@example.com'] });
+    expect(await ledgers.cancel(EVENT_ID, at('09:00'))).toMatchObject({ status: 'canceled', version: 2 });
+    expect(trail()).toEqual(['booking_events.findOne', 'booking_events.updateOne', 'booking_outbox.insertMany']);
+    expect(rec.on('booking_events', 'findOne')[0]!.args[0]).toEqual({ _id: EVENT_ID });
+    const [update] = rec.on('booking_events', 'updateOne');
     expect(update!.args.slice(0, 2)).toEqual([
       { _id: EVENT_ID, status: 'confirmed' },
-      { $set: { status: 'canceled' } },
+      { $set: { status: 'canceled', version: 2 } },
     ]);
-    expect(update!.args[2]).toMatchObject({ returnDocument: 'after' });
     const [stored] = outboxDocs();
     expect(stored).toMatchObject({ aggregate_id: CAL, message: messageOf('canceled', stored!._id) });
     expect(rec.commands.filter((c) => c.collection !== '$session').every((c) => c.inTransaction)).toBe(true);
   });
 
+  it('when a rescheduled event is canceled, then its message carries the version after the last change', async () => {
+    rec.answer('booking_events', 'findOne', { ...eventDoc('11:00', '11:30'), version: 3 });
+    await ledgers.cancel(EVENT_ID, at('09:00'));
+    expect(rec.on('booking_events', 'updateOne')[0]!.args[1]).toEqual({ $set: { status: 'canceled', version: 4 } });
+    expect(outboxDocs()[0]).toMatchObject({
+      message: { data: { version: 4, status: 'canceled', start_time: at('11:00').toISOString() } },
+    });
+  });
+
   it('when the event was not confirmed, then nothing else is written', async () => {
-    expect(await ledgers.cancel(EVENT_ID, [change('canceled')])).toBeNull();
-    expect(trail()).toEqual(['booking_events.findOneAndUpdate']);
+    expect(await ledgers.cancel(EVENT_ID, at('09:00'))).toBeNull();
+    rec.answer('booking_events', 'findOne', { ...eventDoc('10:00', '10:30'), status: 'canceled' });
+    expect(await ledgers.cancel(EVENT_ID, at('09:00'))).toBeNull();
+    expect(trail()).toEqual(['booking_events.findOne', 'booking_events.findOne']);
+  });
+});
+
+describe('reschedule', () => {
+  const OTHER = '222222222222222222222222';
+  const request = (extra: Partial<RescheduleRequest> = {}): RescheduleRequest => ({
+    eventId: EVENT_ID,
+    calendarId: CAL,
+    start: at('11:00'),
+    end: at('11:30'),
+    guard: span('10:55', '11:35'),
+    version: 3,
+    occurredAt: at('09:00'),
+    claim: null,
+    ...extra,
+  });
+  const inTransaction = () => rec.commands.filter((c) => c.collection !== '$session').every((c) => c.inTransaction);
+
+  it('declares the events-list index and the per-calendar unique claim index', () => {
+    expect(indexNamed(EVENTS_LIST_INDEX)).toEqual({
+      collection: 'booking_events',
+      key: { calendar_id: 1, status: 1, start_time: 1, _id: 1, end_time: 1 },
+      options: expect.not.objectContaining({ partialFilterExpression: expect.anything() }),
+    });
+    expect(indexNamed(RESCHEDULE_KEY_INDEX)).toEqual({
+      collection: 'booking_reschedule_claims',
+      key: { calendar_id: 1, key: 1 },
+      options: expect.objectContaining({ unique: true }),
+    });
+  });
+
+  it('when the new time is free, then head, event, overlap seek (skipping the event), move, claim and message run in one transaction', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    const claim = { key: 'move-1', requestHash: 'fingerprint' };
+    const result = await ledgers.reschedule(request({ claim }));
+    expect(result).toMatchObject({ outcome: 'rescheduled', event: { id: EVENT_ID, start: at('11:00'), version: 2 } });
+    expect(trail()).toEqual([
+      'booking_calendars.updateOne',
+      'booking_events.findOne',
+      'booking_events.findOne',
+      'booking_events.updateOne',
+      'booking_reschedule_claims.insertOne',
+      'booking_outbox.insertMany',
+    ]);
+    expect(inTransaction()).toBe(true);
+    const [head] = rec.on('booking_calendars', 'updateOne');
+    expect(head!.args.slice(0, 2)).toEqual([
+      { _id: CAL, version: 3, closed: { $ne: true } },
+      { $inc: { reservations: 1 } },
+    ]);
+    const [read, overlap] = rec.on('booking_events', 'findOne');
+    expect(read!.args[0]).toEqual({ _id: EVENT_ID });
+    expect(overlap!.args[0]).toEqual({
+      calendar_id: CAL,
+      status: 'confirmed',
+      start_time: { $lt: at('11:35') },
+      _id: { $ne: EVENT_ID },
+    });
+    expect(overlap!.args[1]).toMatchObject({ sort: { start_time: -1 } });
+    // Either index seeks it: (calendar, confirmed) by start, the event itself skipped on the way.
+    expect(servedBy(overlap!, rec.indexes())?.options.name).toMatch(/^(confirmed_by_start|events_by_status_start_id)$/);
+    const [move] = rec.on('booking_events', 'updateOne');
+    expect(move!.args.slice(0, 2)).toEqual([
+      { _id: EVENT_ID, status: 'confirmed' },
+      {
+        $set: {
+          start_time: at('11:00'),
+          end_time: at('11:30'),
+          version: 2,
+          booked_times: { start_time: at('10:00'), end_time: at('10:30') },
+        },
+      },
+    ]);
+    expect(rec.on('booking_reschedule_claims', 'insertOne')[0]!.args[0]).toMatchObject({
+      calendar_id: CAL,
+      key: 'move-1',
+      request_hash: 'fingerprint',
+      event_id: EVENT_ID,
+      start_time: at('11:00'),
+      end_time: at('11:30'),
+      version: 2,
+    });
+    const [stored] = outboxDocs();
+    expect(stored).toMatchObject({
+      aggregate_id: CAL,
+      message: {
+        type: 'EventRescheduled',
+        occurred_at: at('09:00').toISOString(),
+        data: {
+          id: EVENT_ID,
+          status: 'confirmed',
+          version: 2,
+          start_time: at('11:00').toISOString(),
+          end_time: at('11:30').toISOString(),
+          previous_start_time: at('10:00').toISOString(),
+          previous_end_time: at('10:30').toISOString(),
+        },
+      },
+    });
+  });
+
+  it('when it comes without a key, then no claim is written; a stored version is raised by one, the booked times kept', async () => {
+    const booked = { start_time: at('09:00'), end_time: at('09:30') };
+    rec.answer('booking_events', 'findOne', { ...eventDoc('10:00', '10:30'), version: 4, booked_times: booked });
+    expect(await ledgers.reschedule(request())).toMatchObject({
+      outcome: 'rescheduled',
+      event: { version: 5, bookedTimes: { start: at('09:00'), end: at('09:30') } },
+    });
+    expect(rec.on('booking_reschedule_claims')).toEqual([]);
+    expect(rec.on('booking_events', 'updateOne')[0]!.args[1]).toMatchObject({
+      $set: { version: 5, booked_times: booked },
+    });
+  });
+
+  it('when the calendar moved on, the event is unknown, elsewhere or canceled, then the transaction aborts without writing', async () => {
+    rec.answer('booking_calendars', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await ledgers.reschedule(request())).toEqual({ outcome: 'stale' });
+    expect(await ledgers.reschedule(request())).toEqual({ outcome: 'not-found' });
+    rec.answer('booking_events', 'findOne', { ...eventDoc('10:00', '10:30'), calendar_id: 'dddddddddddddddddddddddd' });
+    expect(await ledgers.reschedule(request())).toEqual({ outcome: 'not-found' });
+    rec.answer('booking_events', 'findOne', { ...eventDoc('10:00', '10:30'), status: 'canceled' });
+    expect(await ledgers.reschedule(request())).toEqual({ outcome: 'not-confirmed' });
+    expect(rec.on('booking_events', 'updateOne')).toEqual([]);
+    expect(rec.on('booking_outbox')).toEqual([]);
+    expect(rec.sessionEvents.filter((e) => e.event === 'abortTransaction')).toHaveLength(4);
+  });
+
+  it('when another event reaches into the guard, then the answer is conflict and nothing is written', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    rec.answer('booking_events', 'findOne', eventDoc('10:30', '10:56', OTHER));
+    expect(await ledgers.reschedule(request())).toEqual({ outcome: 'conflict' });
+    expect(trail()).toEqual(['booking_calendars.updateOne', 'booking_events.findOne', 'booking_events.findOne']);
+  });
+
+  it('when the claim index refuses the key, then the answer is duplicate-key; a concurrent write conflict runs it all again', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    rec.answer(
+      'booking_reschedule_claims',
+      'insertOne',
+      duplicateKeyError('test.booking_reschedule_claims', RESCHEDULE_KEY_INDEX, { calendar_id: CAL, key: 'k' }),
+    );
+    expect(await ledgers.reschedule(request({ claim: { key: 'k', requestHash: 'h' } }))).toEqual({
+      outcome: 'duplicate-key',
+    });
+    rec.clear();
+    rec.answer('booking_calendars', 'updateOne', writeConflict());
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    expect((await ledgers.reschedule(request())).outcome).toBe('rescheduled');
+    expect(trail().slice(0, 2)).toEqual(['booking_calendars.updateOne', 'booking_calendars.updateOne']);
+  });
+
+  it('when a claim is looked up, then the query names the calendar and the key, served by the unique index', async () => {
+    rec.answer('booking_reschedule_claims', 'findOne', {
+      calendar_id: CAL,
+      key: 'k',
+      request_hash: 'h',
+      event_id: EVENT_ID,
+      start_time: at('11:00'),
+      end_time: at('11:30'),
+      version: 2,
+    });
+    expect(await ledgers.findRescheduleClaim(CAL, 'k')).toEqual({
+      eventId: EVENT_ID,
+      requestHash: 'h',
+      start: at('11:00'),
+      end: at('11:30'),
+      version: 2,
+    });
+    const [lookup] = rec.on('booking_reschedule_claims', 'findOne');
+    expect(lookup!.args[0]).toEqual({ calendar_id: CAL, key: 'k' });
+    expect(servedBy(lookup!, rec.indexes())?.options.name).toBe(RESCHEDULE_KEY_INDEX);
+  });
+
+  it('when an event stored before versions existed is read, then it is at version 1', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('10:00', '10:30'));
+    expect((await ledgers.findEvent(EVENT_ID))?.version).toBe(1);
+  });
+
+  it('when an event is booked, then its document starts at version 1', async () => {
+    await ledgers.reserve(newEvent(), span('10:00', '10:30'), [], 3);
+    expect(rec.on('booking_events', 'insertOne')[0]!.args[0]).toMatchObject({ version: 1 });
+  });
+});
+
+describe('events list', () => {
+  const range = span('09:00', '12:00');
+
+  it('when a page is read, then one query asks limit + 1 events of the status by (start, id), served by the list index', async () => {
+    rec.answer('booking_events', 'find', [
+      eventDoc('10:00', '10:30'),
+      eventDoc('11:00', '11:30', '222222222222222222222222'),
+    ]);
+    const page = await ledgers.listEvents(CAL, { range, status: 'confirmed', limit: 1 });
+    expect(page).toMatchObject({ events: [{ id: EVENT_ID }], more: true });
+    const [query] = rec.on('booking_events', 'find');
+    expect(query!.args[0]).toEqual({
+      calendar_id: CAL,
+      status: 'confirmed',
+      start_time: { $lt: at('12:00') },
+      end_time: { $gt: at('09:00') },
+    });
+    expect(query!.args[1]).toMatchObject({ sort: { start_time: 1, _id: 1 }, limit: 2 });
+    expect(servedBy(query!, rec.indexes())?.options.name).toBe(EVENTS_LIST_INDEX);
+  });
+
+  it('when every status is asked, then both statuses are read from the same index, in the same order', async () => {
+    await ledgers.listEvents(CAL, { range, status: 'all', limit: 100 });
+    const [query] = rec.on('booking_events', 'find');
+    expect(query!.args[0]).toMatchObject({ status: { $in: ['confirmed', 'canceled'] } });
+    expect(servedBy(query!, rec.indexes())?.options.name).toBe(EVENTS_LIST_INDEX);
+    expect(await ledgers.listEvents(CAL, { range, status: 'canceled', limit: 100 })).toEqual({
+      events: [],
+      more: false,
+    });
+    expect(servedBy(rec.on('booking_events', 'find')[1]!, rec.indexes())?.options.name).toBe(EVENTS_LIST_INDEX);
+  });
+
+  it('when a cursor is given, then the page starts after that event in the order (start, id)', async () => {
+    await ledgers.listEvents(CAL, {
+      range,
+      status: 'canceled',
+      limit: 10,
+      after: { start: at('10:00'), id: EVENT_ID },
+    });
+    const [query] = rec.on('booking_events', 'find');
+    expect(query!.args[0]).toMatchObject({
+      $or: [{ start_time: { $gt: at('10:00') } }, { start_time: at('10:00'), _id: { $gt: EVENT_ID } }],
+    });
+    // The same index: the cursor's conditions only narrow the (status, start, id) range.
+    const { $or: _cursor, ...rest } = query!.args[0] as Record<string, unknown>;
+    expect(servedBy({ ...query!, args: [rest, ...query!.args.slice(1)] }, rec.indexes())?.options.name).toBe(
+      EVENTS_LIST_INDEX,
+    );
+  });
+});
+
+describe('close', () => {
+  it('when nothing is still to come, then the head is marked closed (created if unknown) in a transaction, after one seek', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('08:00', '09:00'));
+    expect(await ledgers.close(CAL, at('09:00'))).toBe('closed');
+    expect(trail()).toEqual(['booking_calendars.updateOne', 'booking_events.findOne']);
+    const [head] = rec.on('booking_calendars', 'updateOne');
+    expect(head!.args[0]).toEqual({ _id: CAL });
+    expect(head!.args[1]).toMatchObject({ $set: { closed: true }, $inc: { reservations: 1 } });
+    expect(head!.args[2]).toMatchObject({ upsert: true });
+    const [latest] = rec.on('booking_events', 'findOne');
+    expect(latest!.args[0]).toMatchObject({ calendar_id: CAL, status: 'confirmed' });
+    expect(latest!.args[1]).toMatchObject({ sort: { start_time: -1 } });
+    expect(servedBy(latest!, rec.indexes())?.options.name).toBe('confirmed_by_start');
+    expect(rec.commands.filter((c) => c.collection !== '$session').every((c) => c.inTransaction)).toBe(true);
+    expect(rec.sessionEvents.map((e) => e.event)).toContain('commitTransaction');
+  });
+
+  it('when the last confirmed event has not ended, then the transaction aborts: busy, nothing closed', async () => {
+    rec.answer('booking_events', 'findOne', eventDoc('08:00', '09:01'));
+    expect(await ledgers.close(CAL, at('09:00'))).toBe('busy');
+    expect(rec.sessionEvents.map((e) => e.event)).toContain('abortTransaction');
+    expect(rec.sessionEvents.map((e) => e.event)).not.toContain('commitTransaction');
+  });
+
+  it('when no instant is given, then it closes without looking at events', async () => {
+    expect(await ledgers.close(CAL)).toBe('closed');
+    expect(trail()).toEqual(['booking_calendars.updateOne']);
+  });
+
+  it('when a closed calendar is read, then it reads as closed, even a stub that never had a state', async () => {
+    rec.answer('booking_calendars', 'findOne', { _id: CAL, closed: true });
+    expect(await ledgers.findCalendar(CAL)).toMatchObject({ calendarId: CAL, closed: true, links: [] });
   });
 });

@@ -8,6 +8,7 @@ import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-reposi
 import { bookingDeps } from '../src/app.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { rescheduleEvent } from '../src/domain/reschedule-event.js';
 import { OutboxRelay } from '@slotkeeper/messaging';
 import { ManualClock } from '@slotkeeper/time';
 import { CAL, cancelTokenKey, ledgerRules, OPEN_SCHEDULE } from './fixtures.js';
@@ -97,6 +98,31 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
     );
     expect(new Set(answers.map((a) => a.event.id)).size).toBe(1);
     const events = await processes[0]!.ledgers.eventsBetween(CAL, { start: at(0).getTime(), end: at(30).getTime() });
+    expect(events).toHaveLength(1);
+  });
+
+  it('when 50 reschedules and bookings race for one slot over both, then exactly one holds it', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2030, 6, 1, 0, minutes));
+    const owner = { actor: { kind: 'user' as const, userId: 'bbbbbbbbbbbbbbbbbbbbbbbb' } };
+    const request = (start: number) => ({
+      calendarId: CAL,
+      title: 'move',
+      start: at(start),
+      end: at(start + 30),
+      bookedBy: 'a@b.co',
+      guests: [],
+    });
+    const booked = [];
+    for (let i = 0; i < 25; i++) booked.push((await bookEvent(request(120 + i * 30), undefined, processes[0]!)).event);
+    const racers = [
+      ...booked.map((event, i) =>
+        rescheduleEvent(event.id, { start: at(0), end: at(30) }, undefined, owner, processes[i % 2]!),
+      ),
+      ...Array.from({ length: 25 }, (_, i) => bookEvent(request(0), undefined, processes[i % 2]!)),
+    ];
+    const results = await Promise.allSettled(racers);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const events = await processes[1]!.ledgers.eventsBetween(CAL, { start: at(0).getTime(), end: at(30).getTime() });
     expect(events).toHaveLength(1);
   });
 });

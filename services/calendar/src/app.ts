@@ -1,10 +1,12 @@
 import { createHttpApp } from '@slotkeeper/http-kit';
 import type { MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
+import { RecentUsers } from './adapters/recent-users.js';
 import { ScheduleServiceDirectory, type ScheduleSource } from './adapters/schedule-directory.js';
 import { consumeEvents } from './consumers/event-consumer.js';
 import type { CalendarDeps } from './domain/calendar-use-cases.js';
 import { calendarsRoutes } from './http/calendars-routes.js';
+import { scheduleSyncRoutes } from './http/schedule-sync-routes.js';
 
 export interface CalendarAppDeps extends Omit<CalendarDeps, 'schedules'> {
   /** The schedule service's API client; its answers reach the domain as its own schedules. */
@@ -28,7 +30,14 @@ export async function buildCalendarApp(deps: CalendarAppDeps) {
     propagateRequestId: true,
     ...(deps.health ? { health: deps.health } : {}),
   });
-  calendarsRoutes(app, { ...deps, schedules: new ScheduleServiceDirectory(deps.schedules) });
-  await consumeEvents(deps.bus, deps.calendars, deps.queue);
+  const domainDeps: CalendarDeps = {
+    ...deps,
+    schedules: new ScheduleServiceDirectory(deps.schedules),
+    // Owners' names and zones for public booking pages: at most 2 s old.
+    users: new RecentUsers(deps.users),
+  };
+  calendarsRoutes(app, domainDeps);
+  scheduleSyncRoutes(app, domainDeps);
+  await consumeEvents(deps.bus, domainDeps, deps.queue);
   return app;
 }

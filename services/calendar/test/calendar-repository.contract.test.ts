@@ -117,23 +117,92 @@ await describeContract<CalendarRepository & WithOutbox>(
       expect((await calendars().upcomingEvents(id, NOW)).map((e) => e.id)).toEqual([E1]);
     });
 
-    it('when messages of one event are applied in any order, repeated and concurrently, then canceled wins', async () => {
+    it("when one event's messages are applied in any order, repeated and concurrently, then the highest version stands", async () => {
+      // An event's history: booked (1), rescheduled some times, perhaps canceled at the end.
+      const history = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([reschedules, canceled]) =>
+        Array.from({ length: 1 + reschedules + (canceled ? 1 : 0) }, (_, i) => ({
+          version: i + 1,
+          status: (canceled && i === reschedules + 1 ? 'canceled' : 'confirmed') as ProjectedEvent['status'],
+          hour: 10 + Math.min(i, reschedules),
+        })),
+      );
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.constantFrom<ProjectedEvent['status']>('confirmed', 'canceled'), { minLength: 1, maxLength: 6 }),
+          // Every message once, some again, all in any order (a permutation of the deliveries).
+          history.chain((steps) =>
+            fc
+              .array(fc.constantFrom(...steps), { maxLength: 6 })
+              .chain((repeats) =>
+                fc.tuple(
+                  fc.constant(steps),
+                  fc.shuffledSubarray([...steps, ...repeats], { minLength: steps.length + repeats.length }),
+                ),
+              ),
+          ),
           fc.boolean(),
-          async (statuses, concurrently) => {
+          async ([steps, shuffled], concurrently) => {
             const { id } = await calendars().create(created(calendar()));
             const eventId = generateId();
-            const messages = statuses.map((status) => event(id, eventId, '2030-06-24T10:00:00.000Z', status));
+            const messages = shuffled.map(({ version, status, hour }) =>
+              projectedEvent(
+                id,
+                eventId,
+                [`2030-06-24T${hour}:00:00.000Z`, `2030-06-24T${hour}:30:00.000Z`],
+                status,
+                version,
+              ),
+            );
             if (concurrently) await Promise.all(messages.map((m) => calendars().applyEvent(m)));
             else for (const m of messages) await calendars().applyEvent(m);
-            const listed = (await calendars().upcomingEvents(id, NOW)).map((e) => e.id);
-            expect(listed).toEqual(statuses.includes('canceled') ? [] : [eventId]);
+            const last = steps[steps.length - 1]!;
+            const listed = await calendars().upcomingEvents(id, NOW);
+            expect(listed.map((e) => [e.id, e.version, e.start.toISOString()])).toEqual(
+              last.status === 'canceled' ? [] : [[eventId, last.version, `2030-06-24T${last.hour}:00:00.000Z`]],
+            );
           },
         ),
-        { numRuns: 40 },
+        { numRuns: 60 },
       );
+    });
+
+    it('when a calendar is removed at its version, then it and its events are gone and its deletion announced', async () => {
+      const draft = await calendars().create(created(calendar()));
+      await calendars().applyEvent(event(draft.id, E1, '2030-06-24T10:00:00.000Z'));
+      const deletion = { kind: 'calendarDeleted' as const, calendar: { ...draft, version: 2 }, at: AT };
+      expect(await calendars().remove(deletion, 2)).toBe(false);
+      expect(await calendars().findById(draft.id)).not.toBeNull();
+      expect(await calendars().remove(deletion, 1)).toBe(true);
+      expect(await calendars().findById(draft.id)).toBeNull();
+      expect(await calendars().upcomingEvents(draft.id, NOW)).toEqual([]);
+      expect(await announced(calendars(), draft.id)).toEqual([
+        ['CalendarCreated', 1],
+        ['ScheduleLinked', 1],
+        ['CalendarDeleted', 2],
+      ]);
+      expect(await calendars().remove(deletion, 1)).toBe(false);
+    });
+
+    it("when a user's calendars are listed, then only theirs, by creation then id", async () => {
+      const owner = generateId();
+      const at = (iso: string) => ({ ...calendar(), userId: owner, createdAt: new Date(iso) });
+      const later = await calendars().create(created(at('2030-01-02T00:00:00Z')));
+      const [x, y] = [at('2030-01-01T00:00:00Z'), at('2030-01-01T00:00:00Z')].sort((a, b) => a.id.localeCompare(b.id));
+      await calendars().create(created(y!));
+      await calendars().create(created(x!));
+      await calendars().create(created(calendar()));
+      expect((await calendars().listByUser(owner)).map((c) => c.id)).toEqual([x!.id, y!.id, later.id]);
+      expect(await calendars().listByUser(generateId())).toEqual([]);
+    });
+
+    it('when the calendars linking a schedule are asked for, then exactly those, with the versions their links hold', async () => {
+      const scheduleId = generateId();
+      const link = { schedule: schedule(scheduleId), expiresOn: null, scheduleVersion: 3 };
+      const a = await calendars().create(created({ ...calendar(), links: [link] }));
+      const b = await calendars().create(created({ ...calendar(), links: [...calendar().links, link] }));
+      await calendars().create(created(calendar()));
+      const linking = await calendars().findLinking(scheduleId);
+      expect(linking.map((c) => c.id)).toEqual([a.id, b.id].sort());
+      expect(linking.flatMap((c) => c.links.filter((l) => l.schedule.id === scheduleId))).toEqual([link, link]);
     });
 
     it('when events have ended, then the detail lists only those still to end, by start', async () => {

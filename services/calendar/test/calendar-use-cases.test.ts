@@ -1,4 +1,3 @@
-import { createCalendarBody, scheduleLinkInput, type CalendarSnapshot, type Envelope } from '@slotkeeper/contracts';
 import {
   ForbiddenError,
   NotFoundError,
@@ -6,109 +5,24 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@slotkeeper/errors';
-import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
-import { silentLogger } from '@slotkeeper/observability';
-import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
-import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
-import type { BookingSync, LinkedSchedule, ProjectedEvent, ScheduleDirectory } from '../src/domain/calendar.js';
+import type { ProjectedEvent, ScheduleDirectory } from '../src/domain/calendar.js';
+import { createCalendar, getCalendar, linkSchedule, unlinkSchedule } from '../src/domain/calendar-use-cases.js';
 import {
-  createCalendar,
-  getCalendar,
-  linkSchedule,
-  unlinkSchedule,
-  type CalendarDeps,
-} from '../src/domain/calendar-use-cases.js';
-import { toCalendarInput, toLinkRequest } from '../src/http/calendars-routes.js';
+  ANN,
+  NOBODY,
+  NOW,
+  ann,
+  annSchedules,
+  bob,
+  bobSchedule,
+  body,
+  gateway,
+  link,
+  snapshotOf,
+  system,
+} from './calendar-system.js';
 import { projectedEvent } from './fixtures.js';
-
-const ANN = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-const BOB = 'bbbbbbbbbbbbbbbbbbbbbbbb';
-const NOBODY = 'ffffffffffffffffffffffff';
-const ann = { kind: 'user' as const, userId: ANN };
-const bob = { kind: 'user' as const, userId: BOB };
-const gateway = { kind: 'service' as const, service: 'gateway' };
-const NOW = '2030-06-01T12:00:00.000Z';
-
-/** Schedule `n` of a user, as the schedule directory finds it. */
-const scheduleOf = (userId: string, n: number): LinkedSchedule => ({
-  id: `${userId.slice(0, 1)}${String(n).padStart(23, '0')}`,
-  userId,
-  name: `Hours ${n}`,
-  timezone: 'Europe/Berlin',
-  timeSlots: [{ id: `d${String(n).padStart(23, '0')}`, dayOfWeek: 'monday', startTime: '09:00', endTime: '17:00' }],
-  dateOverrides: [],
-  createdAt: new Date('2030-01-01T00:00:00.000Z'),
-});
-const annSchedules = Array.from({ length: 12 }, (_, n) => scheduleOf(ANN, n));
-const bobSchedule = scheduleOf(BOB, 0);
-
-/**
- * The booking service as the calendar service meets it: it learns calendars from the messages on
- * the bus, and `awaitApplied` waits (briefly) until it has seen the version asked for.
- */
-class BookingOverTheBus implements BookingSync {
-  readonly applied = new Map<string, number>();
-  readonly waitedFor: number[] = [];
-  constructor(
-    bus: InProcessBus,
-    private readonly listening = true,
-  ) {
-    void bus.subscribe('booking', ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'], async (message) => {
-      const { calendar_id, version } = message.data as CalendarSnapshot;
-      if (this.listening) this.applied.set(calendar_id, Math.max(version, this.applied.get(calendar_id) ?? 0));
-    });
-  }
-  async awaitApplied(calendarId: string, version: number): Promise<void> {
-    this.waitedFor.push(version);
-    for (const until = Date.now() + 200; Date.now() < until; await new Promise((r) => setTimeout(r, 1))) {
-      if ((this.applied.get(calendarId) ?? 0) >= version) return;
-    }
-    throw new ServiceUnavailableError('bookings do not see this change yet');
-  }
-}
-
-function system(options: { bookingListens?: boolean; schedules?: ScheduleDirectory } = {}) {
-  const logger = silentLogger();
-  const bus = new InProcessBus({ logger });
-  const calendars = new MemoryCalendarRepository();
-  const relay = new OutboxRelay(calendars.outbox, bus, { logger });
-  const published: Envelope[] = [];
-  void bus.subscribe('observer', ['CalendarCreated', 'ScheduleLinked', 'ScheduleUnlinked'], async (m) => {
-    published.push(m);
-  });
-  const bookings = new BookingOverTheBus(bus, options.bookingListens ?? true);
-  const byId = new Map([...annSchedules, bobSchedule].map((s) => [s.id, s]));
-  const deps: CalendarDeps = {
-    calendars,
-    schedules: options.schedules ?? { find: async (id) => byId.get(id) ?? null },
-    users: { find: async (id) => ([ANN, BOB].includes(id) ? { id } : null) },
-    outbox: relay,
-    bookings,
-    clock: new ManualClock(NOW),
-  };
-  /** What was published, once the relay has sent everything. */
-  const messages = async () => {
-    await relay.drain();
-    return published.map((m) => ({ type: m.type, ...(m.data as CalendarSnapshot) }));
-  };
-  return { deps, bookings, messages, calendars };
-}
-
-/** Requests as the routes hand them to the use cases: parsed by the contract, in the domain's terms. */
-const body = (more: Record<string, unknown> = {}) =>
-  toCalendarInput(
-    createCalendarBody.parse({ user_id: ANN, name: 'Intro calls', meeting_duration_minutes: 30, ...more }),
-  );
-const link = (scheduleId: string, expiresOn?: string) =>
-  toLinkRequest(scheduleLinkInput.parse({ availability_schedule_id: scheduleId, expires_on: expiresOn }));
-/** A schedule made by `scheduleOf`, as the calendar messages carry it. */
-const snapshotOf = ({ id }: LinkedSchedule) => ({
-  id,
-  timezone: 'Europe/Berlin',
-  time_slots: [{ day_of_week: 'monday', start_time: '09:00', end_time: '17:00' }],
-  date_overrides: [],
-});
 
 describe('creating a calendar', () => {
   it('when the owner creates one with two links, then it is stored at version 1, announced, and in force for bookings before the answer', async () => {
@@ -279,7 +193,8 @@ describe('linking and unlinking schedules', () => {
     const schedules: ScheduleDirectory = {
       find: async (scheduleId) => {
         if (rival.calendarId) await rename(rival.calendarId);
-        return byId.get(scheduleId) ?? null;
+        const schedule = byId.get(scheduleId);
+        return schedule ? { schedule, version: 1 } : null;
       },
     };
     const { deps, calendars } = system({ schedules });

@@ -152,42 +152,115 @@ describe('calendar changes and their messages', () => {
 });
 
 describe('events projection', () => {
-  it('when a booking message is applied, then one upsert inserts the event only where it is absent', async () => {
-    await calendars.applyEvent(event('confirmed'));
-    expect(rec.on('calendar_events')).toEqual([
+  /** The conditional upsert of an event at `version`: over an older version, or an unversioned confirmed one. */
+  const upsertOf = (status: ProjectedEvent['status'], version: number) => ({
+    collection: 'calendar_events',
+    method: 'updateOne',
+    args: [
       {
-        collection: 'calendar_events',
-        method: 'updateOne',
-        args: [
-          { _id: EVENT },
-          { $setOnInsert: (({ _id, ...fields }) => fields)(stored('confirmed')) },
-          expect.objectContaining({ upsert: true }),
-        ],
+        _id: EVENT,
+        $or: [{ version: { $lt: version } }, { version: { $exists: false }, status: 'confirmed' }],
       },
-    ]);
+      { $set: { ...(({ _id, ...fields }) => fields)(stored(status)), version } },
+      expect.objectContaining({ upsert: true }),
+    ],
   });
 
-  it('when a cancellation is applied, then one upsert sets the event canceled, present or not', async () => {
+  it('when a booking message is applied, then one upsert writes the event over any older version', async () => {
+    await calendars.applyEvent(event('confirmed'));
+    expect(rec.on('calendar_events')).toEqual([upsertOf('confirmed', 1)]);
+  });
+
+  it('when a cancellation is applied, then one upsert writes it canceled over any older version, present or not', async () => {
     await calendars.applyEvent(event('canceled'));
-    const commands = rec.on('calendar_events');
-    expect(commands).toHaveLength(1);
-    expect(commands[0]!.args[1]).toEqual({ $set: (({ _id, ...fields }) => fields)(stored('canceled')) });
-    expect(commands[0]!.args[2]).toMatchObject({ upsert: true });
+    expect(rec.on('calendar_events')).toEqual([upsertOf('canceled', 2)]);
   });
 
-  it('when two first deliveries race to insert, then the loser applies its upsert again', async () => {
+  it('when a reschedule is applied, then one upsert writes the new times at its version', async () => {
+    const moved = projectedEvent(CAL, EVENT, ['2030-06-24T12:00:00.000Z', '2030-06-24T12:30:00.000Z'], 'confirmed', 3);
+    await calendars.applyEvent(moved);
+    const [upsert] = rec.on('calendar_events', 'updateOne');
+    expect(upsert!.args[0]).toMatchObject({ _id: EVENT, $or: [{ version: { $lt: 3 } }, expect.anything()] });
+    expect(upsert!.args[1]).toMatchObject({
+      $set: { start_time: moved.start, end_time: moved.end, status: 'confirmed', version: 3 },
+    });
+  });
+
+  it('when a newer version is stored, then the upsert fails on the duplicate id and that is the end of it', async () => {
     rec.answer('calendar_events', 'updateOne', duplicateKeyError('test.calendar_events', '_id_', { _id: EVENT }));
-    await calendars.applyEvent(event('canceled'));
-    expect(rec.on('calendar_events', 'updateOne')).toHaveLength(2);
+    await expect(calendars.applyEvent(event('confirmed'))).resolves.toBeUndefined();
+    expect(rec.on('calendar_events', 'updateOne')).toHaveLength(1);
   });
 
-  it('when the detail is read, then one index range gives the confirmed events that end after now', async () => {
-    rec.answer('calendar_events', 'find', [stored('confirmed')]);
+  it('when the detail is read, then one index range gives the confirmed events that end after now, with their versions', async () => {
+    const { version: _unversioned, ...old } = { ...stored('confirmed'), version: undefined };
+    rec.answer('calendar_events', 'find', [
+      { ...stored('confirmed'), version: 1 },
+      { ...old, _id: '222222222222222222222222' },
+    ]);
     const now = new Date('2030-06-24T10:15:00.000Z');
-    expect(await calendars.upcomingEvents(CAL, now)).toEqual([event('confirmed')]);
+    expect(await calendars.upcomingEvents(CAL, now)).toEqual([
+      event('confirmed'),
+      { ...event('confirmed'), id: '222222222222222222222222', version: 0 },
+    ]);
     const [query] = rec.on('calendar_events', 'find');
     expect(query!.args[0]).toEqual({ calendar_id: CAL, status: 'confirmed', end_time: { $gt: now } });
     expect(query!.args[1]).toMatchObject({ sort: { end_time: 1 } });
     expect(servedBy(query!, rec.indexes())?.options.name).toBe('confirmed_by_end');
+  });
+});
+
+describe('calendar lifecycle', () => {
+  it('when a calendar is removed, then the delete conditional on its version, its events and its message commit together', async () => {
+    const deletion = { kind: 'calendarDeleted' as const, calendar: { ...draft, version: 2 }, at: AT };
+    expect(await calendars.remove(deletion, 1, 'req-1')).toBe(true);
+    expect(trail()).toEqual(['calendars.deleteOne', 'calendar_events.deleteMany', 'calendar_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('calendars', 'deleteOne')[0]!.args[0]).toEqual({ _id: CAL, version: 1 });
+    expect(rec.on('calendar_events', 'deleteMany')[0]!.args[0]).toEqual({ calendar_id: CAL });
+    const [outboxDoc] = rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as Array<{ message: Envelope }>;
+    expect(outboxDoc!.message).toMatchObject({
+      type: 'CalendarDeleted',
+      data: { calendar_id: CAL, user_id: USER, version: 2 },
+    });
+  });
+
+  it('when the calendar moved on or is gone, then a removal deletes nothing else and announces nothing', async () => {
+    rec.answer('calendars', 'deleteOne', { acknowledged: true, deletedCount: 0 });
+    const deletion = { kind: 'calendarDeleted' as const, calendar: { ...draft, version: 2 }, at: AT };
+    expect(await calendars.remove(deletion, 1)).toBe(false);
+    expect(trail()).toEqual(['calendars.deleteOne']);
+  });
+
+  it("when a user's calendars are listed, then one query by owner in creation order, served by its index", async () => {
+    rec.answer('calendars', 'find', [draftDoc]);
+    expect(await calendars.listByUser(USER)).toEqual([draft]);
+    const [query] = rec.on('calendars', 'find');
+    expect(query!.args[0]).toEqual({ user_id: USER });
+    expect(query!.args[1]).toMatchObject({ sort: { created_at: 1, _id: 1 } });
+    expect(servedBy(query!, rec.indexes())?.options.name).toBe('by_owner');
+  });
+
+  it('when the calendars linking a schedule are asked for, then one query on the links, served by its index', async () => {
+    const versioned = { ...draftDoc, links: [{ ...draftDoc.links[0]!, schedule_version: 3 }] };
+    rec.answer('calendars', 'find', [versioned]);
+    expect(await calendars.findLinking(SCHEDULE)).toEqual([
+      { ...draft, links: [{ ...draft.links[0]!, scheduleVersion: 3 }] },
+    ]);
+    const [query] = rec.on('calendars', 'find');
+    expect(query!.args[0]).toEqual({ 'links.schedule.id': SCHEDULE });
+    expect(query!.args[1]).toMatchObject({ sort: { _id: 1 } });
+    expect(servedBy(query!, rec.indexes())?.options.name).toBe('by_linked_schedule');
+  });
+
+  it("when a link records its schedule's version, then the saved document keeps it beside the snapshot", async () => {
+    const next = { ...draft, links: [{ ...draft.links[0]!, scheduleVersion: 4 }], version: 2 };
+    expect(await calendars.save({ kind: 'calendarUpdated', calendar: next, at: AT }, 1)).toBe(true);
+    const [update] = rec.on('calendars', 'updateOne');
+    expect(update!.args[1]).toMatchObject({
+      $set: { links: [{ schedule: scheduleDoc, expires_on: null, schedule_version: 4 }], version: 2 },
+    });
+    const [outboxDoc] = rec.on('calendar_outbox', 'insertMany')[0]!.args[0] as Array<{ message: Envelope }>;
+    expect(outboxDoc!.message).toMatchObject({ type: 'CalendarUpdated', data: { calendar_id: CAL, version: 2 } });
   });
 });

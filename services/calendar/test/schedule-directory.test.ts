@@ -1,4 +1,5 @@
 import type { ScheduleResponse } from '@slotkeeper/contracts';
+import { versionFromEtag } from '@slotkeeper/service-clients';
 import { describe, expect, it } from 'vitest';
 import { ScheduleServiceDirectory } from '../src/adapters/schedule-directory.js';
 
@@ -15,8 +16,11 @@ const answered: ScheduleResponse = {
 
 describe('schedules from the schedule service', () => {
   it('when the service answers a schedule, then the domain gets it whole, in its own terms', async () => {
-    const directory = new ScheduleServiceDirectory({ find: async (id) => (id === answered.id ? answered : null) });
-    expect(await directory.find(answered.id)).toEqual({
+    const directory = new ScheduleServiceDirectory({
+      findTagged: async (id) => (id === answered.id ? { value: answered, etag: '"4"' } : null),
+    });
+    expect((await directory.find(answered.id))?.version).toBe(4);
+    expect((await directory.find(answered.id))?.schedule).toEqual({
       id: 'cccccccccccccccccccccccc',
       userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
       name: 'Work',
@@ -28,7 +32,18 @@ describe('schedules from the schedule service', () => {
   });
 
   it('when the service knows no such schedule, then none is found', async () => {
-    const directory = new ScheduleServiceDirectory({ find: async () => null });
+    const directory = new ScheduleServiceDirectory({ findTagged: async () => null });
     expect(await directory.find('ffffffffffffffffffffffff')).toBeNull();
+  });
+
+  it('when the answer names no version, then the snapshot is version 0 (older than any change)', async () => {
+    const directory = new ScheduleServiceDirectory({ findTagged: async () => ({ value: answered, etag: undefined }) });
+    expect((await directory.find(answered.id))?.version).toBe(0);
+  });
+});
+
+describe("a schedule's version from its ETag", () => {
+  it('when the ETag is strong or weak, then its number; when absent or not a version, then 0', () => {
+    expect(['"7"', 'W/"12"', undefined, '"abc"', '7'].map(versionFromEtag)).toEqual([7, 12, 0, 0, 0]);
   });
 });

@@ -24,7 +24,7 @@ describe('the notification consumer', () => {
     const owners = new ScriptedOwners(alice);
     const bus = await consumer(owners, notifier);
     await bus.publish(createEnvelope('EventBooked', event, new Date()));
-    await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled' }, new Date()));
+    await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled', version: 2 }, new Date()));
     expect(owners.asked.map((a) => a.calendarId)).toEqual([event.calendar_id, event.calendar_id]);
     expect(notifier.sent.map(({ kind, audience, to, sequence }) => ({ kind, audience, to, sequence }))).toEqual([
       { kind: 'booked', audience: 'attendees', to: ['ann@example.com', 'bob@example.com'], sequence: 0 },
@@ -37,6 +37,65 @@ describe('the notification consumer', () => {
     const booked = { ...introCall, guests: event.guests };
     const canceled = { ...booked, status: 'canceled' };
     expect(notifier.sent.map((n) => n.event)).toEqual([booked, booked, canceled, canceled]);
+  });
+
+  it('when an event is rescheduled twice and canceled, then everyone is told of each move, from and to, SEQUENCE rising with the version', async () => {
+    const notifier = new RecordingNotifier();
+    const bus = await consumer(new ScriptedOwners(alice), notifier);
+    const times = (start: string, end: string) => ({ start_time: start, end_time: end });
+    const first = times('2030-06-25T12:00:00.000Z', '2030-06-25T12:30:00.000Z');
+    const second = times('2030-06-26T08:00:00.000Z', '2030-06-26T08:30:00.000Z');
+    const from = ({ start_time, end_time }: { start_time: string; end_time: string }) => ({
+      previous_start_time: start_time,
+      previous_end_time: end_time,
+    });
+    await bus.publish(createEnvelope('EventBooked', event, new Date()));
+    await bus.publish(
+      createEnvelope('EventRescheduled', { ...event, ...first, ...from(event), version: 2 }, new Date()),
+    );
+    await bus.publish(
+      createEnvelope('EventRescheduled', { ...event, ...second, ...from(first), version: 3 }, new Date()),
+    );
+    await bus.publish(
+      createEnvelope('EventCanceled', { ...event, ...second, status: 'canceled', version: 4 }, new Date()),
+    );
+    expect(bus.deadLetters).toEqual([]);
+    expect(notifier.sent.map(({ kind, audience, version, sequence }) => [kind, audience, version, sequence])).toEqual([
+      ['booked', 'attendees', 1, 0],
+      ['booked', 'owner', 1, 0],
+      ['rescheduled', 'attendees', 2, 1],
+      ['rescheduled', 'owner', 2, 1],
+      ['rescheduled', 'attendees', 3, 2],
+      ['rescheduled', 'owner', 3, 2],
+      ['canceled', 'attendees', 4, 3],
+      ['canceled', 'owner', 4, 3],
+    ]);
+    const [, , moved, movedOwner, movedAgain] = notifier.sent;
+    expect(moved!.event).toMatchObject({
+      id: event.id,
+      start: new Date(first.start_time),
+      end: new Date(first.end_time),
+    });
+    // Europe/Berlin: UTC+2 in June.
+    expect(movedOwner!.text).toContain(
+      'Now: Tuesday, 25 June 2030, 14:00–14:30 (Europe/Berlin)\nWas: Monday, 24 June 2030, 09:00–09:30 (Europe/Berlin)',
+    );
+    expect(movedAgain!.text).toContain(
+      'Now: Wednesday, 26 June 2030, 08:00–08:30 (UTC)\nWas: Tuesday, 25 June 2030, 12:00–12:30 (UTC)',
+    );
+  });
+
+  it('dead-letters a reschedule that does not say where the event was, and sends nothing', async () => {
+    const notifier = new RecordingNotifier();
+    const bus = await consumer(new ScriptedOwners(alice), notifier);
+    await bus.publish({
+      id: crypto.randomUUID(),
+      type: 'EventRescheduled',
+      occurred_at: new Date().toISOString(),
+      data: { ...event, version: 2 },
+    });
+    expect(notifier.sent).toEqual([]);
+    expect(bus.deadLetters).toHaveLength(1);
   });
 
   it('when the owner cannot be looked up, then nothing is sent and the message is retried until the lookup works', async () => {
@@ -64,7 +123,7 @@ describe('the notification consumer', () => {
     const notifier = new RecordingNotifier();
     const { logger, lines } = capturedLogger();
     const bus = await consumer(new ScriptedOwners(null), notifier, logger);
-    await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled' }, new Date()));
+    await bus.publish(createEnvelope('EventCanceled', { ...event, status: 'canceled', version: 2 }, new Date()));
     expect(notifier.sent).toMatchObject([{ audience: 'attendees', organizer: null }]);
     expect(lines).toMatchObject([{ level: 40, calendarId: event.calendar_id }]);
   });

@@ -13,4 +13,5 @@ export const workHours = (createdAt = '2030-01-01T00:00:00Z', userId = USER): Ne
     { date: '2030-12-25', timeSlots: [] },
   ],
   createdAt: new Date(createdAt),
+  version: 1,
 });

@@ -1,3 +1,4 @@
+import type { Envelope } from '@slotkeeper/contracts';
 import { mongoRecorder, servedBy, type MongoRecorder, type RecordedCommand } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoScheduleRepository } from '../src/adapters/mongo/mongo-schedule-repository.js';
@@ -20,6 +21,7 @@ const workDoc = {
     { date: '2030-12-25', time_slots: [] },
   ],
   created_at: new Date('2030-01-01T00:00:00Z'),
+  version: 1,
 };
 
 let rec: MongoRecorder;
@@ -38,15 +40,24 @@ const only = (commands: RecordedCommand[]): RecordedCommand => {
 };
 
 describe('MongoScheduleRepository indexes', () => {
-  it('when the repository initialises, then availability_schedules gets one index: user_id, created_at, _id', () => {
-    expect(rec.on('$db', 'createCollection').map((c) => c.args[0])).toEqual(['availability_schedules']);
-    expect(rec.indexes()).toEqual([
+  it('when the repository initialises, then availability_schedules gets one index (user_id, created_at, _id) and schedule_outbox its own', () => {
+    expect(rec.on('$db', 'createCollection').map((c) => c.args[0])).toEqual([
+      'availability_schedules',
+      'schedule_outbox',
+    ]);
+    expect(rec.indexes().filter((index) => index.collection === 'availability_schedules')).toEqual([
       {
         collection: 'availability_schedules',
         key: { user_id: 1, created_at: 1, _id: 1 },
         options: { name: 'user_id_1_created_at_1__id_1' },
       },
     ]);
+    expect(
+      rec
+        .indexes()
+        .filter((index) => index.collection === 'schedule_outbox')
+        .map((i) => i.options.name),
+    ).toEqual(['pending_by_aggregate', 'pending_by_age']);
   });
 });
 
@@ -105,6 +116,13 @@ describe('MongoScheduleRepository.findById', () => {
   it('when the driver finds nothing, then nothing is found', async () => {
     expect(await schedules.findById(SCHEDULE)).toBeNull();
   });
+
+  it('when the stored document predates versions (no version field), then it reads back at version 1', async () => {
+    const { version: _version, ...legacy } = workDoc;
+    rec.answer('availability_schedules', 'findOne', legacy);
+
+    expect((await schedules.findById(SCHEDULE))?.version).toBe(1);
+  });
 });
 
 describe('MongoScheduleRepository.listByUser', () => {
@@ -145,5 +163,133 @@ describe('MongoScheduleRepository.listByUser', () => {
 
   it('when the driver finds nothing, then the list is empty', async () => {
     expect(await schedules.listByUser(USER)).toEqual([]);
+  });
+});
+
+const AT = new Date('2030-06-01T12:00:00Z');
+const changed = {
+  ...work,
+  id: SCHEDULE,
+  name: 'Late hours',
+  timezone: 'Asia/Kolkata',
+  timeSlots: [{ id: 'cccccccccccccccccccccccc', dayOfWeek: 'tuesday' as const, startTime: '18:00', endTime: '21:00' }],
+  dateOverrides: [],
+  version: 3,
+};
+const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+const allInOneTransaction = () =>
+  rec.commands.filter((c) => c.collection !== '$session').every((c) => c.session === 1 && c.inTransaction);
+const outboxMessages = () =>
+  (
+    rec.on('schedule_outbox', 'insertMany')[0]!.args[0] as Array<{
+      _id: string;
+      aggregate_id: string;
+      message: Envelope;
+    }>
+  ).map((doc) => ({ _id: doc._id, aggregate_id: doc.aggregate_id, message: doc.message }));
+
+describe('MongoScheduleRepository.save', () => {
+  beforeEach(() => rec.clear());
+
+  it('when a schedule is saved, then one update conditional on the version read and its ScheduleUpdated message commit together', async () => {
+    expect(await schedules.save({ schedule: changed, at: AT }, 2, 'req-1')).toBe(true);
+
+    expect(trail()).toEqual(['availability_schedules.updateOne', 'schedule_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
+    expect(rec.on('availability_schedules', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: SCHEDULE, version: 2 },
+      {
+        $set: {
+          name: 'Late hours',
+          timezone: 'Asia/Kolkata',
+          time_slots: [
+            { id: 'cccccccccccccccccccccccc', day_of_week: 'tuesday', start_time: '18:00', end_time: '21:00' },
+          ],
+          date_overrides: [],
+          version: 3,
+        },
+      },
+    ]);
+    const [written] = outboxMessages();
+    expect(written).toEqual({
+      _id: written!.message.id,
+      aggregate_id: SCHEDULE,
+      message: {
+        id: expect.any(String),
+        type: 'ScheduleUpdated',
+        occurred_at: AT.toISOString(),
+        data: {
+          schedule: {
+            id: SCHEDULE,
+            timezone: 'Asia/Kolkata',
+            time_slots: [{ day_of_week: 'tuesday', start_time: '18:00', end_time: '21:00' }],
+            date_overrides: [],
+          },
+          user_id: USER,
+          version: 3,
+        },
+      },
+    });
+    expect(rec.on('schedule_outbox', 'insertMany')[0]!.args[0]).toMatchObject([{ request_id: 'req-1' }]);
+  });
+
+  it('when the version read is 1, then a document written before versions (no field) matches too', async () => {
+    await schedules.save({ schedule: { ...changed, version: 2 }, at: AT }, 1);
+
+    expect(rec.on('availability_schedules', 'updateOne')[0]!.args[0]).toEqual({
+      _id: SCHEDULE,
+      version: { $in: [1, null] },
+    });
+  });
+
+  it('when the id is a hostile string, then it is sent as the value of _id, never as an operator', async () => {
+    await schedules.save({ schedule: { ...changed, id: HOSTILE }, at: AT }, 2);
+
+    expect(rec.on('availability_schedules', 'updateOne')[0]!.args[0]).toStrictEqual({ _id: HOSTILE, version: 2 });
+  });
+
+  it('when the schedule moved on meanwhile, then nothing is written and no message either', async () => {
+    rec.answer('availability_schedules', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+
+    expect(await schedules.save({ schedule: changed, at: AT }, 2)).toBe(false);
+    expect(trail()).toEqual(['availability_schedules.updateOne']);
+  });
+});
+
+describe('MongoScheduleRepository.delete', () => {
+  beforeEach(() => rec.clear());
+  const deletion = { scheduleId: SCHEDULE, userId: USER, version: 4, at: AT };
+
+  it('when a schedule is deleted, then one delete conditional on the version read and its ScheduleDeleted message commit together', async () => {
+    rec.answer('availability_schedules', 'deleteOne', { acknowledged: true, deletedCount: 1 });
+
+    expect(await schedules.delete(deletion, 3)).toBe(true);
+
+    expect(trail()).toEqual(['availability_schedules.deleteOne', 'schedule_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('availability_schedules', 'deleteOne')[0]!.args[0]).toStrictEqual({ _id: SCHEDULE, version: 3 });
+    expect(outboxMessages()[0]!.message).toMatchObject({
+      type: 'ScheduleDeleted',
+      data: { availability_schedule_id: SCHEDULE, user_id: USER, version: 4 },
+    });
+  });
+
+  it('when the version read is 1, then a document written before versions matches too', async () => {
+    rec.answer('availability_schedules', 'deleteOne', { acknowledged: true, deletedCount: 1 });
+
+    await schedules.delete({ ...deletion, version: 2 }, 1);
+
+    expect(rec.on('availability_schedules', 'deleteOne')[0]!.args[0]).toEqual({
+      _id: SCHEDULE,
+      version: { $in: [1, null] },
+    });
+  });
+
+  it('when the schedule moved on or is gone, then nothing is deleted and no message is written', async () => {
+    rec.answer('availability_schedules', 'deleteOne', { acknowledged: true, deletedCount: 0 });
+
+    expect(await schedules.delete(deletion, 3)).toBe(false);
+    expect(trail()).toEqual(['availability_schedules.deleteOne']);
   });
 });

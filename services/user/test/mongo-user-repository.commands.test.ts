@@ -9,6 +9,7 @@ import {
 } from '@slotkeeper/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository.js';
+import type { Envelope } from '@slotkeeper/contracts';
 import type { NewUser } from '../src/domain/user.js';
 
 const ann: NewUser = {
@@ -49,10 +50,17 @@ const only = (commands: RecordedCommand[]): RecordedCommand => {
 
 describe('MongoUserRepository indexes', () => {
   it('when the repository initialises, then users gets one index: email, unique, named email_1 explicitly', () => {
-    expect(rec.indexes()).toEqual([
+    expect(rec.indexes().filter((index) => index.collection === 'users')).toEqual([
       { collection: 'users', key: { email: 1 }, options: { unique: true, name: 'email_1' } },
     ]);
     expect(only(rec.on('users', 'createIndex')).args).toEqual([{ email: 1 }, { unique: true, name: 'email_1' }]);
+  });
+
+  it('when the repository initialises, then its outbox, user_outbox, gets the relay’s two indexes', () => {
+    expect(rec.indexes().filter((index) => index.collection === 'user_outbox')).toEqual([
+      { collection: 'user_outbox', key: { aggregate_id: 1, seq: 1 }, options: { name: 'pending_by_aggregate' } },
+      { collection: 'user_outbox', key: { written_at: 1 }, options: { name: 'pending_by_age' } },
+    ]);
   });
 });
 
@@ -131,5 +139,110 @@ describe('MongoUserRepository.findById', () => {
 
   it('when the driver finds nothing, then nothing is found', async () => {
     expect(await users.findById(ann.id)).toBeNull();
+  });
+});
+
+describe('MongoUserRepository.update', () => {
+  it('when a name and a zone are changed, then one findOneAndUpdate $sets exactly them and answers the document after it', async () => {
+    rec.answer('users', 'findOneAndUpdate', { ...annDoc, name: 'Ann B.', timezone: 'Asia/Tokyo' });
+
+    const updated = await users.update(ann.id, { name: 'Ann B.', timezone: 'Asia/Tokyo' });
+
+    const command = only(rec.on('users'));
+    expect(command.method).toBe('findOneAndUpdate');
+    expect(command.args[0]).toStrictEqual({ _id: ann.id });
+    expect(command.args[1]).toEqual({ $set: { name: 'Ann B.', timezone: 'Asia/Tokyo' } });
+    expect(command.args[2]).toMatchObject({ returnDocument: 'after' });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('_id_');
+    expect(updated).toEqual({ ...ann, name: 'Ann B.', timezone: 'Asia/Tokyo' });
+  });
+
+  it('when only the name is changed, then the zone is not in the update at all', async () => {
+    await users.update(ann.id, { name: 'Ann B.' });
+
+    expect(only(rec.on('users')).args[1]).toStrictEqual({ $set: { name: 'Ann B.' } });
+  });
+
+  it('when the name is hostile, then it is $set as the plain string it is, and the id stays a value', async () => {
+    await users.update(HOSTILE, { name: '$where' });
+
+    const command = only(rec.on('users'));
+    expect(command.args[0]).toStrictEqual({ _id: HOSTILE });
+    expect(command.args[1]).toStrictEqual({ $set: { name: '$where' } });
+  });
+
+  it('when nothing is changed, then no write is sent, only a read', async () => {
+    rec.answer('users', 'findOne', annDoc);
+
+    expect(await users.update(ann.id, {})).toEqual(ann);
+    expect(only(rec.on('users')).method).toBe('findOne');
+  });
+
+  it('when no document matches, then nothing is found (and nothing upserted)', async () => {
+    rec.answer('users', 'findOneAndUpdate', null);
+
+    expect(await users.update(ann.id, { name: 'Ghost' })).toBeNull();
+    expect(only(rec.on('users')).args[2]).not.toHaveProperty('upsert', true);
+  });
+});
+
+describe('MongoUserRepository.replaceApiKey', () => {
+  const rotation = {
+    userId: ann.id,
+    apiKey: { salt: 'bmV3', hash: 'bmV3LWhhc2g' },
+    at: new Date('2030-02-01T00:00:00Z'),
+  };
+  const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+  const allInOneTransaction = () =>
+    rec.commands.filter((c) => c.collection !== '$session').every((c) => c.session === 1 && c.inTransaction);
+
+  beforeEach(() => rec.clear());
+
+  it('when a key is replaced, then the hash update and ApiKeyRotated in user_outbox commit in one transaction', async () => {
+    expect(await users.replaceApiKey(rotation, 'req-1')).toBe(true);
+
+    expect(trail()).toEqual(['users.updateOne', 'user_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
+    expect(only(rec.on('users')).args.slice(0, 2)).toStrictEqual([
+      { _id: ann.id },
+      { $set: { api_key: { salt: 'bmV3', hash: 'bmV3LWhhc2g' } } },
+    ]);
+    const [doc, ...more] = only(rec.on('user_outbox')).args[0] as Array<{
+      _id: string;
+      aggregate_id: string;
+      message: Envelope;
+      request_id: string;
+    }>;
+    expect(more).toEqual([]);
+    expect(doc).toMatchObject({
+      _id: doc!.message.id,
+      aggregate_id: ann.id,
+      request_id: 'req-1',
+      message: { type: 'ApiKeyRotated', occurred_at: '2030-02-01T00:00:00.000Z', data: { user_id: ann.id } },
+    });
+    expect(JSON.stringify(doc)).not.toContain('bmV3LWhhc2g');
+  });
+
+  it('when no user has the id, then no message is written and nothing is replaced', async () => {
+    rec.answer('users', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+
+    expect(await users.replaceApiKey(rotation)).toBe(false);
+    expect(trail()).toEqual(['users.updateOne']);
+  });
+
+  it('when the id is hostile, then it is the value of _id, never an operator', async () => {
+    await users.replaceApiKey({ ...rotation, userId: HOSTILE });
+
+    expect(rec.on('users', 'updateOne')[0]!.args[0]).toStrictEqual({ _id: HOSTILE });
+  });
+
+  it('when the commit fails, then the error surfaces (the key and its message are both left unwritten)', async () => {
+    const refused = mongoServerError({ code: 121, codeName: 'DocumentValidationFailure' });
+    rec.answer('user_outbox', 'insertMany', refused);
+
+    await expect(users.replaceApiKey(rotation)).rejects.toBe(refused);
+    expect(rec.sessionEvents.map((e) => e.event)).toContain('abortTransaction');
+    expect(rec.sessionEvents.map((e) => e.event)).not.toContain('commitTransaction');
   });
 });

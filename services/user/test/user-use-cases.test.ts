@@ -1,18 +1,33 @@
 import { apiKeys } from '@slotkeeper/auth';
-import { createUserBody } from '@slotkeeper/contracts';
+import { createUserBody, updateUserBody, type Envelope } from '@slotkeeper/contracts';
 import { DuplicateEmailError, ForbiddenError, NotFoundError, UnauthorizedError } from '@slotkeeper/errors';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MemoryUserRepository } from '../src/adapters/memory/memory-user-repository.js';
-import { authenticate, createUser, getUser, type UserDeps } from '../src/domain/user-use-cases.js';
+import {
+  authenticate,
+  createUser,
+  getUser,
+  rotateApiKey,
+  updateUser,
+  type UserDeps,
+} from '../src/domain/user-use-cases.js';
 
 const NOW = '2030-06-01T12:00:00.000Z';
 const gateway = { kind: 'service' as const, service: 'gateway' };
 const as = (userId: string) => ({ kind: 'user' as const, userId });
 const OTHER = 'ffffffffffffffffffffffff';
 
-function system(): UserDeps {
-  return { users: new MemoryUserRepository(), clock: new ManualClock(NOW), apiKeys };
+/** The service's domain on the memory store, its outbox relayed to a bus that records what it hears. */
+function system(): UserDeps & { users: MemoryUserRepository; outbox: OutboxRelay; heard: Envelope[] } {
+  const users = new MemoryUserRepository();
+  const bus = new InProcessBus({ logger: silentLogger() });
+  const heard: Envelope[] = [];
+  void bus.subscribe('gateway', ['ApiKeyRotated'], async (message) => void heard.push(message), { broadcast: true });
+  const outbox = new OutboxRelay(users.outbox, bus, { logger: silentLogger() });
+  return { users, clock: new ManualClock(NOW), apiKeys, outbox, heard };
 }
 /** The secret part of an api key (43 base64url characters, which may hold `_`). */
 const secretOf = (key: string) => key.slice(-43);
@@ -97,5 +112,114 @@ describe('authenticating an api key', () => {
     ]) {
       await expect(authenticate(gateway, key, deps), key).rejects.toBeInstanceOf(UnauthorizedError);
     }
+  });
+});
+
+describe('changing a user', () => {
+  const changes = (body: unknown) => updateUserBody.parse(body);
+
+  it('when the owner renames themself, then only the name changes', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+    const changed = await updateUser(as(user.id), user.id, changes({ name: 'Ann B.' }), deps);
+    expect(changed).toEqual({ ...user, name: 'Ann B.' });
+    expect(await deps.users.findById(user.id)).toEqual(changed);
+  });
+
+  it('when the zone is sent in any case, then it is stored canonical; null makes it UTC again', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+    expect((await updateUser(as(user.id), user.id, changes({ timezone: 'america/new_york' }), deps)).timezone).toBe(
+      'America/New_York',
+    );
+    expect((await updateUser(as(user.id), user.id, changes({ timezone: null }), deps)).timezone).toBe('UTC');
+  });
+
+  it('when the body changes nothing, then the user is answered as it is', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+    expect(await updateUser(as(user.id), user.id, changes({}), deps)).toEqual(user);
+  });
+
+  it('when another user asks, then 403 whether or not the user exists, and nothing changes', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+    await expect(updateUser(as(OTHER), user.id, { name: 'Mallory' }, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(updateUser(as(user.id), OTHER, { name: 'Mallory' }, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await deps.users.findById(user.id))?.name).toBe('Ann');
+  });
+
+  it('when nobody is authenticated, then 401; when a service changes an id nobody has, then not found', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+    await expect(updateUser({ kind: 'anonymous' }, user.id, { name: 'X' }, deps)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await expect(updateUser(gateway, OTHER, { name: 'X' }, deps)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('replacing an api key', () => {
+  it('when the owner asks, then a new key of the same format is returned, the old one fails at once and the new one works', async () => {
+    const deps = system();
+    const { user, apiKey: oldKey } = await ann(deps);
+
+    const newKey = await rotateApiKey(as(user.id), user.id, deps);
+
+    expect(newKey).toMatch(new RegExp(`^sk_${user.id}_[A-Za-z0-9_-]{43}$`));
+    expect(oldKey).toMatch(new RegExp(`^sk_${user.id}_[A-Za-z0-9_-]{43}$`));
+    expect(newKey).not.toBe(oldKey);
+    await expect(authenticate(gateway, oldKey, deps)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect((await authenticate(gateway, newKey, deps)).id).toBe(user.id);
+    expect(JSON.stringify(await deps.users.findById(user.id))).not.toContain(secretOf(newKey));
+  });
+
+  it('when a key is replaced, then ApiKeyRotated naming the user (and no key) is published once, at the clock’s time', async () => {
+    const deps = system();
+    const { user } = await ann(deps);
+
+    const newKey = await rotateApiKey(as(user.id), user.id, deps, { requestId: 'req-rotate' });
+    // The use case starts the flush without waiting for it; a later flush queues behind it.
+    await deps.outbox.flush(user.id);
+
+    expect(deps.heard).toEqual([
+      { id: expect.any(String), type: 'ApiKeyRotated', occurred_at: NOW, data: { user_id: user.id } },
+    ]);
+    expect(JSON.stringify(deps.heard)).not.toContain(secretOf(newKey));
+    expect(await deps.users.outbox.pendingFor(user.id)).toEqual([]);
+  });
+
+  it('when the key is replaced twice, then only the last key works, and each rotation is announced', async () => {
+    const deps = system();
+    const { user, apiKey: first } = await ann(deps);
+    const second = await rotateApiKey(as(user.id), user.id, deps);
+    const third = await rotateApiKey(as(user.id), user.id, deps);
+    await deps.outbox.flush(user.id);
+
+    for (const stale of [first, second]) {
+      await expect(authenticate(gateway, stale, deps)).rejects.toBeInstanceOf(UnauthorizedError);
+    }
+    expect((await authenticate(gateway, third, deps)).id).toBe(user.id);
+    expect(deps.heard.map((message) => message.type)).toEqual(['ApiKeyRotated', 'ApiKeyRotated']);
+  });
+
+  it('when another user, nobody or a service asks, then refused, the key unchanged and nothing announced', async () => {
+    const deps = system();
+    const { user, apiKey } = await ann(deps);
+    await expect(rotateApiKey(as(OTHER), user.id, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(rotateApiKey(as(user.id), OTHER, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(rotateApiKey({ kind: 'anonymous' }, user.id, deps)).rejects.toBeInstanceOf(UnauthorizedError);
+    // A key is the user's own secret: no service is handed one, not even the gateway.
+    await expect(rotateApiKey(gateway, user.id, deps)).rejects.toBeInstanceOf(ForbiddenError);
+
+    expect((await authenticate(gateway, apiKey, deps)).id).toBe(user.id);
+    expect(await deps.users.outbox.aggregatesWithPending(new Date('2100-01-01T00:00:00Z'), 10)).toEqual([]);
+    expect(deps.heard).toEqual([]);
+  });
+
+  it('when the user is gone, then not found and nothing announced', async () => {
+    const deps = system();
+    await expect(rotateApiKey(as(OTHER), OTHER, deps)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await deps.users.outbox.aggregatesWithPending(new Date('2100-01-01T00:00:00Z'), 10)).toEqual([]);
   });
 });

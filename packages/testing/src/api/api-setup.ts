@@ -17,6 +17,19 @@ import {
   type TimeSlot,
   type Weekday,
 } from './api-client.js';
+import type { operations } from './openapi-types.js';
+
+/** The JSON body an operation takes (for the PATCH routes, which api-client's helpers do not name). */
+type BodyOf<O extends keyof operations> = operations[O] extends {
+  requestBody: { content: { 'application/json': infer Body } };
+}
+  ? Body
+  : never;
+
+export type UserPatch = BodyOf<'updateUser'>;
+export type SchedulePatch = BodyOf<'updateSchedule'>;
+export type CalendarPatch = BodyOf<'updateCalendar'>;
+export type NewTimes = BodyOf<'rescheduleEvent'>;
 
 export const WEEKDAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 export const ALL_DAYS: readonly Weekday[] = [...WEEKDAYS, 'saturday', 'sunday'];
@@ -97,11 +110,12 @@ export function apiSetup(client: ApiClient) {
       return { owner, schedule, calendars };
     },
 
-    link: (owner: Owner, calendarId: string, scheduleId: string) =>
+    /** Links one more schedule to a calendar, until `expiresOn` if given. */
+    link: (owner: Owner, calendarId: string, scheduleId: string, expiresOn?: string | null) =>
       expectStatus(
         client.POST('/api/calendar/calendars/{calendar_id}/availability_schedules', {
           ...calendarPath(calendarId),
-          body: { availability_schedule_id: scheduleId },
+          body: { availability_schedule_id: scheduleId, ...(expiresOn !== undefined && { expires_on: expiresOn }) },
           ...owned(owner),
         }),
         201,
@@ -159,11 +173,74 @@ export function apiSetup(client: ApiClient) {
         200,
       ),
 
-    /** A calendar's free time and bookable slots from `from` to `to` (public). */
-    availability: (calendarId: string, from: string, to: string) =>
+    /** Changes a schedule of `owner` (a list replaces the whole list); linked calendars offer the new hours once it answers. */
+    updateSchedule: (owner: Owner, scheduleId: string, body: SchedulePatch) =>
+      expectStatus(
+        client.PATCH('/api/schedule/availability_schedules/{schedule_id}', {
+          params: { path: { schedule_id: scheduleId } },
+          body,
+          ...owned(owner),
+        }),
+        200,
+      ),
+
+    /** Changes a calendar's name or booking rules (`null` clears a rule); the detail it answers. */
+    updateCalendar: (owner: Owner, calendarId: string, body: CalendarPatch) =>
+      expectStatus(
+        client.PATCH('/api/calendar/calendars/{calendar_id}', { ...calendarPath(calendarId), body, ...owned(owner) }),
+        200,
+      ),
+
+    /** Changes when a link stops being in force (`null`: never); the calendar's detail. */
+    updateLink: (owner: Owner, calendarId: string, scheduleId: string, expiresOn: string | null) =>
+      expectStatus(
+        client.PATCH('/api/calendar/calendars/{calendar_id}/availability_schedules/{schedule_id}', {
+          params: { path: { calendar_id: calendarId, schedule_id: scheduleId } },
+          body: { expires_on: expiresOn },
+          ...owned(owner),
+        }),
+        200,
+      ),
+
+    /** A reschedule request (with the owner's key or the event's cancel token), whatever it is answered. */
+    tryReschedule: (
+      eventId: string,
+      times: NewTimes,
+      token: string | undefined,
+      headers: Record<string, string> = {},
+    ) =>
+      client.POST('/api/event/events/{event_id}/reschedule', {
+        params: { path: { event_id: eventId } },
+        body: times,
+        headers: { ...bearer(token), ...headers },
+      }),
+
+    /** A reschedule that must be made (200): the event at its new times. */
+    reschedule: (eventId: string, times: NewTimes, token: string | undefined) =>
+      expectStatus(setup.tryReschedule(eventId, times, token), 200),
+
+    /** Changes a user's name or time zone (`timezone: null` is UTC again). */
+    updateUser: (owner: Owner, body: UserPatch) =>
+      expectStatus(
+        client.PATCH('/api/user/users/{user_id}', { params: { path: { user_id: owner.id } }, body, ...owned(owner) }),
+        200,
+      ),
+
+    /** A new api key for `owner`; the old one is refused from the next request on. */
+    rotateApiKey: (owner: Owner) =>
+      expectStatus(
+        client.POST('/api/user/users/{user_id}/api_key', { params: { path: { user_id: owner.id } }, ...owned(owner) }),
+        201,
+      ),
+
+    /** A calendar's free time and bookable slots from `from` to `to` (public), of `duration` minutes if given. */
+    availability: (calendarId: string, from: string, to: string, duration?: number) =>
       expectStatus(
         client.GET('/api/calendar/calendars/{calendar_id}/availability', {
-          params: { path: { calendar_id: calendarId }, query: { from, to } },
+          params: {
+            path: { calendar_id: calendarId },
+            query: { from, to, ...(duration !== undefined && { duration }) },
+          },
         }),
         200,
       ),

@@ -1,15 +1,32 @@
 import { createEnvelope, eventToWire, type Envelope } from '@slotkeeper/contracts';
 import type { BookedEvent, EventChange } from '../domain/ledger.js';
 
-/** The event as the contract shows it, instants in UTC, with the status its message type names. */
+const utc = (at: Date) => at.toISOString();
+
+/** The event as the contract shows it, instants in UTC, with the status its message type names and its version. */
 const eventData = <S extends BookedEvent['status']>(event: BookedEvent, status: S) => ({
-  ...eventToWire(event, (at) => at.toISOString()),
+  ...eventToWire(event, utc),
   status,
+  version: event.version,
 });
 
 /** The message a change announces, as both stores write it to their outbox. */
-export const toEventMessage = ({ kind, event, occurredAt }: EventChange): Envelope =>
-  kind === 'booked'
-    ? createEnvelope('EventBooked', { ...eventData(event, 'confirmed'), version: 1 }, occurredAt)
-    : // TODO(issue 14, reschedule): the event's own version; without reschedules a cancel is its second.
-      createEnvelope('EventCanceled', { ...eventData(event, 'canceled'), version: 2 }, occurredAt);
+export function toEventMessage(change: EventChange): Envelope {
+  const { event, occurredAt } = change;
+  switch (change.kind) {
+    case 'booked':
+      return createEnvelope('EventBooked', eventData(event, 'confirmed'), occurredAt);
+    case 'canceled':
+      return createEnvelope('EventCanceled', eventData(event, 'canceled'), occurredAt);
+    case 'rescheduled':
+      return createEnvelope(
+        'EventRescheduled',
+        {
+          ...eventData(event, 'confirmed'),
+          previous_start_time: utc(change.previous.start),
+          previous_end_time: utc(change.previous.end),
+        },
+        occurredAt,
+      );
+  }
+}

@@ -1,6 +1,8 @@
 import type { CalendarSnapshot } from '@slotkeeper/contracts';
 import { subscribeByType, type MessageBus } from '@slotkeeper/messaging';
 import { ledgerFromWire } from '../adapters/calendar-ledgers.js';
+import { closeDeletedCalendar } from '../domain/calendar-events.js';
+import type { CalendarSerializer } from '../domain/calendar-serializer.js';
 import type { LedgerRepository } from '../domain/ledger.js';
 
 export const BOOKING_QUEUE = 'booking';
@@ -13,10 +15,18 @@ export const BOOKING_QUEUE = 'booking';
  */
 export async function consumeCalendarChanges(
   bus: MessageBus,
-  ledgers: LedgerRepository,
+  deps: { ledgers: LedgerRepository; serializer: CalendarSerializer },
   queue = BOOKING_QUEUE,
 ): Promise<void> {
+  const { ledgers } = deps;
   const apply = async (snapshot: CalendarSnapshot) =>
     void (await ledgers.applyCalendar(ledgerFromWire(snapshot, (at) => new Date(at))));
-  await subscribeByType(bus, queue, { CalendarCreated: apply, ScheduleLinked: apply, ScheduleUnlinked: apply });
+  await subscribeByType(bus, queue, {
+    CalendarCreated: apply,
+    ScheduleLinked: apply,
+    ScheduleUnlinked: apply,
+    CalendarUpdated: apply,
+    // A deleted calendar closes (idempotent); a later state of it never opens it again.
+    CalendarDeleted: async ({ calendar_id }) => closeDeletedCalendar(calendar_id, deps),
+  });
 }

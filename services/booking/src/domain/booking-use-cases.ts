@@ -1,7 +1,6 @@
 import { checkBookable } from '@slotkeeper/availability';
 import { generateId } from '@slotkeeper/contracts';
 import {
-  assertOwner,
   ForbiddenError,
   IdempotencyKeyReusedError,
   isOwner,
@@ -12,7 +11,7 @@ import {
   UnauthorizedError,
   type Principal,
 } from '@slotkeeper/errors';
-import { EARLIEST_INSTANT, LATEST_INSTANT, type Clock } from '@slotkeeper/time';
+import type { Clock } from '@slotkeeper/time';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { calendarStateOf, guardAround } from './calendar-state.js';
 import type { BookedEvent, CalendarLedger, EventChange, LedgerRepository, NewEvent } from './ledger.js';
@@ -52,7 +51,8 @@ export async function findCalendar(
   { ledgers }: Pick<BookingDeps, 'ledgers'>,
 ): Promise<CalendarLedger> {
   const ledger = await ledgers.findCalendar(calendarId);
-  if (!ledger) throw new NotFoundError('calendar', calendarId);
+  // A closed calendar was deleted: unknown from then on.
+  if (!ledger || ledger.closed) throw new NotFoundError('calendar', calendarId);
   return ledger;
 }
 
@@ -86,9 +86,10 @@ export async function bookEvent(
   const { event, token } = await reserveEvent(input, idempotencyKey, deps, context);
   if (token) return { event, cancelToken: token };
   // A replay answers what the first answer said, even if the event changed since (it was
-  // confirmed then), and derives the same token again from what the event stored.
+  // confirmed then, at version 1 and its booked times), and derives the same token again.
+  const { bookedTimes, ...current } = event;
   return {
-    event: { ...event, status: 'confirmed' as const },
+    event: { ...current, ...bookedTimes, status: 'confirmed' as const, version: 1 },
     cancelToken: deps.cancelTokens.reissue(event.id, event.cancelToken),
   };
 }
@@ -156,7 +157,11 @@ async function attemptReservation(
     requestHash: keyed?.hash ?? null,
     cancelToken: token.stored,
   };
-  const booked: EventChange = { kind: 'booked', event: { ...candidateEvent, status: 'confirmed' }, occurredAt: now };
+  const booked: EventChange = {
+    kind: 'booked',
+    event: { ...candidateEvent, status: 'confirmed', version: 1 },
+    occurredAt: now,
+  };
   const result = await deps.ledgers.reserve(candidateEvent, guard, [booked], ledger.version, context.requestId);
   switch (result.outcome) {
     case 'reserved':
@@ -216,28 +221,11 @@ export async function cancelEvent(
   context: RequestContext = {},
 ): Promise<void> {
   const event = await getEvent(eventId, access, deps);
-  const change: EventChange = {
-    kind: 'canceled',
-    event: { ...event, status: 'canceled' },
-    occurredAt: deps.clock.now(),
-  };
+  // The ledger announces the event as it stores it: a reschedule may have moved it meanwhile.
   const canceled = await deps.serializer.run(event.calendarId, () =>
-    deps.ledgers.cancel(eventId, [change], context.requestId),
+    deps.ledgers.cancel(eventId, deps.clock.now(), context.requestId),
   );
   if (canceled) void deps.outbox.flush(event.calendarId);
-}
-
-export async function listEvents(
-  actor: Principal,
-  calendarId: string,
-  range: { from?: Date; to?: Date },
-  deps: BookingDeps,
-) {
-  assertOwner(actor, (await findCalendar(calendarId, deps)).userId, 'calendar');
-  return deps.ledgers.eventsBetween(calendarId, {
-    start: range.from?.getTime() ?? EARLIEST_INSTANT,
-    end: range.to?.getTime() ?? LATEST_INSTANT,
-  });
 }
 
 /**

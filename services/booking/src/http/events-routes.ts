@@ -6,10 +6,12 @@ import {
   bookEvent,
   cancelEvent,
   getEvent,
-  listEvents,
   type BookingDeps,
   type BookingRequest,
 } from '../domain/booking-use-cases.js';
+import { listCalendarEvents } from '../domain/calendar-events.js';
+import { rescheduleEvent } from '../domain/reschedule-event.js';
+import { decodeCursor, encodeCursor, nextPageLink } from './event-cursor.js';
 
 const toBookingRequest = (body: CreateEventBody): BookingRequest => ({
   calendarId: body.calendar_id,
@@ -48,11 +50,31 @@ export function eventsRoutes(app: HttpApp, deps: BookingDeps): void {
     return reply.code(204).send(null);
   });
 
-  serveRoute(app, apiRoutes.listCalendarEvents, async (request) => {
-    const { from, to, tz } = request.query;
-    const range = { ...(from && { from }), ...(to && { to }) };
-    const events = await listEvents(request.principal, request.params.calendar_id, range, deps);
+  serveRoute(app, apiRoutes.rescheduleEvent, async (request) => {
+    const { start_time, end_time } = request.body;
+    const event = await rescheduleEvent(
+      request.params.event_id,
+      { start: start_time, end: end_time },
+      request.headers['idempotency-key'],
+      accessOf(request),
+      deps,
+      { requestId: request.id },
+    );
+    return eventToWire(event, renderIn());
+  });
+
+  serveRoute(app, apiRoutes.listCalendarEvents, async (request, reply) => {
+    const { from, to, tz, status, limit, cursor } = request.query;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const page = await listCalendarEvents(
+      request.principal,
+      request.params.calendar_id,
+      { from, to, status, limit, after },
+      deps,
+    );
+    const last = page.events.at(-1);
+    if (page.more && last) reply.header('link', nextPageLink(request.url, encodeCursor(last)));
     const render = renderIn(tz);
-    return events.map((event) => eventToWire(event, render));
+    return page.events.map((event) => eventToWire(event, render));
   });
 }

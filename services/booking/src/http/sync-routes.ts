@@ -2,6 +2,7 @@ import { calendarParams, objectId, problem } from '@slotkeeper/contracts';
 import type { HttpApp } from '@slotkeeper/http-kit';
 import { z } from 'zod';
 import { appliedVersion, type BookingDeps } from '../domain/booking-use-cases.js';
+import { closeCalendar } from '../domain/calendar-events.js';
 
 /** Internal: answers services only (the gateway routes no `/internal` path). */
 export function syncRoutes(app: HttpApp, deps: BookingDeps): void {
@@ -18,5 +19,21 @@ export function syncRoutes(app: HttpApp, deps: BookingDeps): void {
       calendar_id: request.params.calendar_id,
       version: await appliedVersion(request.principal, request.params.calendar_id, deps),
     }),
+  );
+
+  // The calendar service's delete asks this first: 409 while meetings are still to come.
+  app.post(
+    '/internal/calendars/:calendar_id/close',
+    {
+      schema: {
+        hide: true,
+        params: calendarParams,
+        response: { 204: z.null(), 403: problem, 409: problem },
+      },
+    },
+    async (request, reply) => {
+      await closeCalendar(request.principal, request.params.calendar_id, deps);
+      return reply.code(204).send(null);
+    },
   );
 }

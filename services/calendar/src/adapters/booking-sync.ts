@@ -30,6 +30,21 @@ export class BookingServiceSync implements BookingSync {
     }
   }
 
+  async close(calendarId: string): Promise<'closed' | 'upcoming-events'> {
+    const response = await this.booking
+      .request({
+        method: 'POST',
+        url: `/internal/calendars/${encodeURIComponent(calendarId)}/close`,
+        headers: requestIdHeaders(),
+      })
+      .catch(() => null);
+    if (response?.statusCode === 204) return 'closed';
+    if (response?.statusCode === 409) return 'upcoming-events';
+    throw new ServiceUnavailableError(
+      `the booking service could not close calendar ${calendarId} (${response ? `answered ${response.statusCode}` : 'unreachable'}); nothing was deleted`,
+    );
+  }
+
   /** The version applied, 0 when the booking service cannot say by `until`. */
   private async appliedVersion(calendarId: string, until: number): Promise<number> {
     const asked = this.booking

@@ -54,5 +54,15 @@ export function calendarMessages(change: CalendarChange): Envelope[] {
           at,
         ),
       ];
+    case 'calendarUpdated':
+      return [createEnvelope('CalendarUpdated', calendarSnapshot(calendar), at)];
+    case 'calendarDeleted':
+      return [
+        createEnvelope(
+          'CalendarDeleted',
+          { calendar_id: calendar.id, user_id: calendar.userId, version: calendar.version },
+          at,
+        ),
+      ];
   }
 }

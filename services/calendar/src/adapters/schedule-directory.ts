@@ -1,10 +1,14 @@
 import { scheduleFromWire, scheduleToWire, type ScheduleResponse } from '@slotkeeper/contracts';
-import type { CallOptions } from '@slotkeeper/service-clients';
-import type { LinkedSchedule, ScheduleDirectory } from '../domain/calendar.js';
+import { versionFromEtag, type CallOptions } from '@slotkeeper/service-clients';
+import type { LinkedSchedule, ScheduleDirectory, VersionedSchedule } from '../domain/calendar.js';
 
 /** Where schedules come from: the schedule service's API client (`ScheduleServiceClient`). */
 export interface ScheduleSource {
-  find(scheduleId: string, options?: CallOptions): Promise<ScheduleResponse | null>;
+  /** The schedule and the answer's `ETag`, which names its version. */
+  findTagged(
+    scheduleId: string,
+    options?: CallOptions,
+  ): Promise<{ value: ScheduleResponse; etag: string | undefined } | null>;
 }
 
 /** A schedule as the schedule service answers it (and a link's document keeps it), in the domain's terms. */
@@ -28,8 +32,8 @@ export const linkedScheduleToWire = (schedule: LinkedSchedule): ScheduleResponse
 export class ScheduleServiceDirectory implements ScheduleDirectory {
   constructor(private readonly source: ScheduleSource) {}
 
-  async find(scheduleId: string): Promise<LinkedSchedule | null> {
-    const schedule = await this.source.find(scheduleId);
-    return schedule && linkedScheduleFromWire(schedule);
+  async find(scheduleId: string): Promise<VersionedSchedule | null> {
+    const answer = await this.source.findTagged(scheduleId);
+    return answer && { schedule: linkedScheduleFromWire(answer.value), version: versionFromEtag(answer.etag) };
   }
 }

@@ -21,6 +21,8 @@ import type {
   ScheduleLink,
   UserDirectory,
 } from './calendar.js';
+import { inForce } from './in-force.js';
+import { catchUpLinks } from './schedule-sync.js';
 
 /** The request a use case serves: its id is published with the messages it writes. */
 export interface RequestContext {
@@ -37,16 +39,22 @@ export interface CalendarDeps {
   clock: Clock;
 }
 
-async function resolveLink(userId: string, request: LinkRequest, deps: CalendarDeps): Promise<ScheduleLink> {
-  if (request.expiresOn && request.expiresOn.getTime() <= deps.clock.now().getTime()) {
+/** A link's expiry must lie ahead: one already past would never be in force. */
+export function assertExpiryAhead(expiresOn: Date | null, { clock }: Pick<CalendarDeps, 'clock'>): void {
+  if (expiresOn && expiresOn.getTime() <= clock.now().getTime()) {
     throw new ValidationError('a link cannot expire in the past', [{ path: 'expires_on', message: 'is already past' }]);
   }
-  const schedule = await deps.schedules.find(request.scheduleId);
-  if (!schedule) throw new NotFoundError('availability schedule', request.scheduleId);
+}
+
+async function resolveLink(userId: string, request: LinkRequest, deps: CalendarDeps): Promise<ScheduleLink> {
+  assertExpiryAhead(request.expiresOn, deps);
+  const found = await deps.schedules.find(request.scheduleId);
+  if (!found) throw new NotFoundError('availability schedule', request.scheduleId);
+  const { schedule, version } = found;
   if (schedule.userId !== userId) {
     throw new ForbiddenError(`availability schedule ${schedule.id} belongs to another user`);
   }
-  return { schedule, expiresOn: request.expiresOn };
+  return { schedule, expiresOn: request.expiresOn, scheduleVersion: version };
 }
 
 /** The calendar with `links`, one version up: every change raises the version. */
@@ -55,16 +63,6 @@ const withLinks = (calendar: Calendar, links: ScheduleLink[]): Calendar => ({
   links,
   version: calendar.version + 1,
 });
-
-/**
- * Publishes what a change wrote and answers only once the booking service has applied it, so
- * the very next booking or availability request sees the change (read your writes).
- */
-async function inForce(calendar: Calendar, deps: CalendarDeps): Promise<void> {
-  // Not awaited: a broker that holds its confirms must not hold the answer past the bounded wait.
-  void deps.outbox.flush(calendar.id);
-  await deps.bookings.awaitApplied(calendar.id, calendar.version);
-}
 
 export async function createCalendar(
   actor: Principal,
@@ -90,10 +88,11 @@ export async function createCalendar(
     context.requestId,
   );
   await inForce(calendar, deps);
+  if (await catchUpLinks(calendar.links, deps, context)) return getCalendar(actor, calendar.id, deps);
   return { ...calendar, events: [] };
 }
 
-async function ownedCalendar(
+export async function ownedCalendar(
   actor: Principal,
   id: string,
   { calendars }: Pick<CalendarDeps, 'calendars'>,
@@ -121,7 +120,7 @@ const MAX_ATTEMPTS = 5;
  * what happened) and saves it, announced, only if nobody changed the calendar meanwhile (else
  * reads it again). Answers once the change is in force for bookings.
  */
-async function changeCalendar(
+export async function changeCalendar(
   actor: Principal,
   id: string,
   change: (current: Calendar) => Promise<CalendarUpdate>,
@@ -146,7 +145,7 @@ export async function linkSchedule(
   deps: CalendarDeps,
   context: RequestContext = {},
 ): Promise<CalendarDetail> {
-  await changeCalendar(
+  const changed = await changeCalendar(
     actor,
     calendarId,
     async (calendar) => {
@@ -171,6 +170,8 @@ export async function linkSchedule(
     deps,
     context,
   );
+  const linked = changed.links.filter((l) => l.schedule.id === request.scheduleId);
+  await catchUpLinks(linked, deps, context);
   return getCalendar(actor, calendarId, deps);
 }
 

@@ -1,6 +1,6 @@
 import type { CalendarEvent, Rules, WeeklySchedule, WeeklySlot } from '@slotkeeper/contracts';
 
-/** A schedule as the schedule service answered when it was linked (schedules are immutable). */
+/** A schedule as the schedule service answered when it was linked, or as its latest change made it. */
 export interface LinkedSchedule extends WeeklySchedule<WeeklySlot & { id: string }> {
   id: string;
   userId: string;
@@ -12,6 +12,11 @@ export interface LinkedSchedule extends WeeklySchedule<WeeklySlot & { id: string
 export interface ScheduleLink {
   schedule: LinkedSchedule;
   expiresOn: Date | null;
+  /**
+   * The schedule's version the snapshot shows (the schedule service's `ETag`); absent: 0, a link
+   * stored before schedules had versions. A schedule change replaces only older snapshots.
+   */
+  scheduleVersion?: number;
 }
 
 /** A link as asked for: which schedule, until when. */
@@ -20,8 +25,11 @@ export interface LinkRequest {
   expiresOn: Date | null;
 }
 
-/** An event of the calendar as this service learned it from the booking service's messages. */
-export type ProjectedEvent = CalendarEvent;
+/**
+ * An event of the calendar as this service learned it from the booking service's messages, at the
+ * event's `version` (1 booked, +1 per reschedule or cancellation; 0: stored before versions).
+ */
+export type ProjectedEvent = CalendarEvent & { version: number };
 
 export interface Calendar {
   id: string;
@@ -59,10 +67,19 @@ export interface CalendarCreated {
 /** A change of a calendar: `calendar` is its new state, one version up. */
 export type CalendarUpdate =
   | { kind: 'scheduleLinked'; calendar: Calendar; link: ScheduleLink; at: Date }
-  | { kind: 'scheduleUnlinked'; calendar: Calendar; scheduleId: string; at: Date };
+  | { kind: 'scheduleUnlinked'; calendar: Calendar; scheduleId: string; at: Date }
+  /** Its name, rules, a link's expiry or a linked schedule's hours changed. */
+  | { kind: 'calendarUpdated'; calendar: Calendar; at: Date };
+
+/** A calendar deleted: `calendar` as it was, its version raised once more by the deletion. */
+export interface CalendarDeletion {
+  kind: 'calendarDeleted';
+  calendar: Calendar;
+  at: Date;
+}
 
 /** What happened to a calendar, at `at`: the repository stores it and announces it. */
-export type CalendarChange = CalendarCreated | CalendarUpdate;
+export type CalendarChange = CalendarCreated | CalendarUpdate | CalendarDeletion;
 
 /**
  * The calendar service's persistence port. Every change is written together with the messages
@@ -81,9 +98,19 @@ export interface CalendarRepository {
    */
   save(change: CalendarUpdate, expectedVersion: number, requestId?: string): Promise<boolean>;
   /**
-   * Records an event's latest known state in one atomic step per message. Applications commute:
-   * any order or repetition of one event's booked and canceled messages ends in the same state,
-   * canceled as soon as a cancellation was applied.
+   * Deletes the calendar and its projected events and announces it, in one atomic step, only if
+   * the stored calendar is still at `expectedVersion` (`deletion.calendar.version - 1`); false,
+   * and nothing written, otherwise.
+   */
+  remove(deletion: CalendarDeletion, expectedVersion: number, requestId?: string): Promise<boolean>;
+  /** The user's calendars, by creation, then id. */
+  listByUser(userId: string): Promise<Calendar[]>;
+  /** The calendars that link the schedule, by id. */
+  findLinking(scheduleId: string): Promise<Calendar[]>;
+  /**
+   * Records an event's state in one atomic step per message, only over an older version.
+   * Applications commute: any order or repetition of one event's messages ends in the state of
+   * its highest version.
    */
   applyEvent(event: ProjectedEvent): Promise<void>;
   /** The calendar's confirmed events that have not ended at `now`, by start. */
@@ -95,12 +122,25 @@ export interface OutboxPublisher {
   flush(aggregateId: string): Promise<void>;
 }
 
+/** A schedule as the schedule service answers it now, at its version (0: it named none). */
+export interface VersionedSchedule {
+  schedule: LinkedSchedule;
+  version: number;
+}
+
 export interface ScheduleDirectory {
-  find(scheduleId: string): Promise<LinkedSchedule | null>;
+  find(scheduleId: string): Promise<VersionedSchedule | null>;
+}
+
+/** A user as this service needs them: who they are, what they are called, where they live. */
+export interface Owner {
+  id: string;
+  name: string;
+  timezone: string;
 }
 
 export interface UserDirectory {
-  find(userId: string): Promise<{ id: string } | null>;
+  find(userId: string): Promise<Owner | null>;
 }
 
 /** The booking service's view of calendars: when it has applied a version of one. */
@@ -110,4 +150,9 @@ export interface BookingSync {
    * throws ServiceUnavailableError if that does not happen within a bounded time.
    */
   awaitApplied(calendarId: string, version: number): Promise<void>;
+  /**
+   * Closes the calendar to bookings in one ledger step, unless it has a confirmed event that has
+   * not ended ('upcoming-events'); idempotent. Throws ServiceUnavailableError when it cannot ask.
+   */
+  close(calendarId: string): Promise<'closed' | 'upcoming-events'>;
 }

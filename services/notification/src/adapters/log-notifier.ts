@@ -4,9 +4,9 @@ import type { Notifier, NotifyLog } from '../domain/ports.js';
 /** Logs each notification instead of sending it (no SMTP_URL), on the handling's own logger. */
 export class LogNotifier implements Notifier {
   async send(notification: Notification, log: NotifyLog): Promise<void> {
-    const { kind, audience, to, subject, sequence, url } = notification;
+    const { kind, audience, to, subject, version, sequence, url } = notification;
     log.info(
-      { notification: { kind, audience, to, subject, sequence, url, eventId: notification.event.id } },
+      { notification: { kind, audience, to, subject, version, sequence, url, eventId: notification.event.id } },
       `would notify ${to.join(', ')}: ${subject} (event ${notification.event.id})`,
     );
   }

@@ -1,7 +1,7 @@
 import { eventFromWire, type Envelope, type EventResponse } from '@slotkeeper/contracts';
 import { deliveryLogger, subscribeByType, type Delivery, type MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
-import type { ChangeKind } from '../domain/notification.js';
+import type { Change } from '../domain/notification.js';
 import { notifyOfChange, type NotifyDeps } from '../domain/notify-of-change.js';
 
 export const NOTIFICATION_QUEUE = 'notification';
@@ -10,13 +10,32 @@ export interface ConsumerDeps extends NotifyDeps {
   logger: Logger;
 }
 
+const instant = (at: string) => new Date(at);
+
 /** Notifies of every event change, logging under the request id the message came with. */
 export async function consumeEvents(bus: MessageBus, deps: ConsumerDeps, queue = NOTIFICATION_QUEUE): Promise<void> {
-  // The message's type says which change it announces; EventRescheduled will be one more entry.
-  const notify = (kind: ChangeKind) => (event: EventResponse, message: Envelope, delivery: Delivery) =>
-    notifyOfChange({ kind, event: eventFromWire(event, (at) => new Date(at)) }, deps, {
+  const notify = (change: Change, message: Envelope, delivery: Delivery) =>
+    notifyOfChange(change, deps, {
       log: deliveryLogger(deps.logger, message, delivery),
       requestId: delivery.requestId,
     });
-  await subscribeByType(bus, queue, { EventBooked: notify('booked'), EventCanceled: notify('canceled') });
+  const event = (data: EventResponse) => eventFromWire(data, instant);
+  // The message's type says which change it announces; its data, the version it brought the event to.
+  await subscribeByType(bus, queue, {
+    EventBooked: (data, message, delivery) =>
+      notify({ kind: 'booked', event: event(data), version: data.version }, message, delivery),
+    EventRescheduled: (data, message, delivery) =>
+      notify(
+        {
+          kind: 'rescheduled',
+          event: event(data),
+          version: data.version,
+          previous: { start: instant(data.previous_start_time), end: instant(data.previous_end_time) },
+        },
+        message,
+        delivery,
+      ),
+    EventCanceled: (data, message, delivery) =>
+      notify({ kind: 'canceled', event: event(data), version: data.version }, message, delivery),
+  });
 }

@@ -1,21 +1,30 @@
 import type { CalendarEvent } from '@slotkeeper/contracts';
 
 /**
- * The changes people are told of, and how each reads. A reschedule (EventRescheduled) is one
- * more entry: `{ verb: 'Rescheduled', cancels: false, repeats: true }`, with the previous times in
- * its text.
+ * The changes people are told of, and how each reads. `repeats`: the change can happen again to
+ * one event (each reschedule), so each of its mails is told apart by the version it brought.
  */
 export const CHANGES = {
   booked: { verb: 'Booked', cancels: false, repeats: false },
+  rescheduled: { verb: 'Rescheduled', cancels: false, repeats: true },
   canceled: { verb: 'Canceled', cancels: true, repeats: false },
 } as const satisfies Record<string, { verb: string; cancels: boolean; repeats: boolean }>;
 
 export type ChangeKind = keyof typeof CHANGES;
 
-export interface Change {
-  kind: ChangeKind;
-  event: CalendarEvent;
+/** A meeting's time. */
+export interface Interval {
+  start: Date;
+  end: Date;
 }
+
+/**
+ * One change of an event, at the `version` it brought the event to (1 when booked, raised by
+ * each reschedule and by the cancellation). A reschedule carries the times it moved from.
+ */
+export type Change =
+  | { kind: 'booked' | 'canceled'; event: CalendarEvent; version: number }
+  | { kind: 'rescheduled'; event: CalendarEvent; version: number; previous: Interval };
 
 /** The calendar's owner, as the user service knows them. */
 export interface Owner {
@@ -37,18 +46,20 @@ export interface Notification {
   organizer: { name: string; email: string } | null;
   /** The invite's ATTENDEEs: the booker first, then the guests, each address once. */
   attendees: string[];
-  /** The invite's SEQUENCE: 0 for the booking, raised by every later change. */
+  /** The event's version after this change (1 when booked, raised by every later change). */
+  version: number;
+  /** The invite's SEQUENCE: the version − 1, so 0 for the booking and higher for every later change. */
   sequence: number;
   /** The booking's page (without the cancel token, which no message carries). */
   url: string;
 }
 
 /**
- * SEQUENCE of a change's invite: 0 for the booking, 1 for a cancellation. When event messages
- * carry the event's version (with reschedules), SEQUENCE becomes that version.
+ * SEQUENCE of a change's invite: the event's version − 1, so 0 for the booking and one higher for
+ * each later change; a calendar client that already holds a higher one ignores a late invite.
  */
-export function sequenceOf({ kind }: Change): number {
-  return kind === 'booked' ? 0 : 1;
+export function sequenceOf({ version }: Change): number {
+  return Math.max(0, version - 1);
 }
 
 /**
@@ -56,13 +67,14 @@ export function sequenceOf({ kind }: Change): number {
  * (each address gets one mail: an owner who booked, or is a guest, gets the owner's).
  */
 export function notificationsFor(change: Change, owner: Owner | null, url: string): Notification[] {
-  const { kind, event } = change;
+  const { kind, event, version } = change;
   const attendees = [...new Set([event.bookedBy, ...event.guests])];
   const common = {
     kind,
     event,
     organizer: owner && { name: owner.name, email: owner.email },
     attendees,
+    version,
     sequence: sequenceOf(change),
     url,
   };
@@ -77,7 +89,8 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
       subject: `${verb}: ${event.title}`,
       text: [
         `${verb}: "${event.title}"${owner ? ` with ${owner.name}` : ''}.`,
-        `When: ${when(event, 'UTC')}`,
+        // The booker's zone is not known: their mail reads UTC, and says so.
+        ...times(change, 'UTC'),
         ...participants(event),
         '',
         `The booking's page: ${url}`,
@@ -95,7 +108,7 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
       subject: `${verb}: ${event.title} (${event.bookedBy})`,
       text: [
         `${verb} on your calendar: "${event.title}".`,
-        `When: ${when(event, owner.timezone)}`,
+        ...times(change, owner.timezone),
         ...participants(event),
         '',
         `The booking's page: ${url}`,
@@ -103,6 +116,12 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
     });
   }
   return mails;
+}
+
+/** When the meeting is, and for a reschedule when it was: on one zone's wall clock. */
+function times(change: Change, zone: string): string[] {
+  if (change.kind !== 'rescheduled') return [`When: ${when(change.event, zone)}`];
+  return [`Now: ${when(change.event, zone)}`, `Was: ${when(change.previous, zone)}`];
 }
 
 function participants(event: CalendarEvent): string[] {
@@ -128,15 +147,14 @@ function formatsOf(zone: string) {
 }
 
 /** "Monday 24 June 2030, 09:00–09:30 (Europe/Berlin)": the meeting on one zone's wall clock. */
-function when(event: CalendarEvent, zone: string): string {
+function when({ start, end }: Interval, zone: string): string {
   let format;
   try {
     format = formatsOf(zone);
   } catch {
     // A zone this runtime does not know: UTC, and the text says so.
-    return when(event, 'UTC');
+    return when({ start, end }, 'UTC');
   }
-  const { start, end } = event;
   const [startDay, endDay] = [format.day.format(start), format.day.format(end)];
   const until = endDay === startDay ? format.time.format(end) : `${endDay}, ${format.time.format(end)}`;
   return `${startDay}, ${format.time.format(start)}–${until} (${zone})`;

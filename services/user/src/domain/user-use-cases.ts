@@ -1,12 +1,19 @@
 import { generateId } from '@slotkeeper/contracts';
 import { assertOwner, ForbiddenError, NotFoundError, UnauthorizedError, type Principal } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
-import type { ApiKeys, User, UserInput, UserRepository } from './user.js';
+import type { ApiKeys, OutboxPublisher, User, UserChanges, UserInput, UserRepository } from './user.js';
 
 export interface UserDeps {
   users: UserRepository;
   clock: Clock;
   apiKeys: ApiKeys;
+  /** Publishes what a write left in the store's outbox. */
+  outbox: OutboxPublisher;
+}
+
+/** The request a use case serves: its id is published with the messages it writes. */
+export interface RequestContext {
+  requestId?: string;
 }
 
 /** Creates a user and its api key; the key is returned this once, only its hash is stored. */
@@ -30,6 +37,42 @@ export async function getUser(actor: Principal, id: string, { users }: Pick<User
   const user = await users.findById(id);
   if (!user) throw new NotFoundError('user', id);
   return user;
+}
+
+/** Changes a user's name or time zone (already canonical); the owner only, as for reading. */
+export async function updateUser(
+  actor: Principal,
+  id: string,
+  changes: UserChanges,
+  { users }: Pick<UserDeps, 'users'>,
+): Promise<User> {
+  assertOwner(actor, id, 'user');
+  const user = await users.update(id, changes);
+  if (!user) throw new NotFoundError('user', id);
+  return user;
+}
+
+/**
+ * Gives the user a new api key, returned this once. The stored hash is replaced, so the old key
+ * fails here from the write on, and ApiKeyRotated goes out with it (outbox) for the gateways'
+ * caches. Only the user may: a key is a secret of its own, so no service is handed one.
+ */
+export async function rotateApiKey(
+  actor: Principal,
+  id: string,
+  { users, clock, apiKeys, outbox }: UserDeps,
+  context: RequestContext = {},
+): Promise<string> {
+  assertOwner(actor, id, 'user');
+  if (actor.kind !== 'user') throw new ForbiddenError('only the user may replace their api key');
+  const key = apiKeys.issue(id);
+  if (!(await users.replaceApiKey({ userId: id, apiKey: key.stored, at: clock.now() }, context.requestId))) {
+    throw new NotFoundError('user', id);
+  }
+  // Not awaited: a broker holding its confirms must not hold back (and risk losing) the one
+  // answer that carries the new key; the relay's sweep publishes what this flush could not.
+  void outbox.flush(id);
+  return key.token;
 }
 
 /** For the gateway only: the user an api key belongs to; 401 for anything that is not a key. */

@@ -1,7 +1,14 @@
 import { apiRoutes, authenticateBody, authenticatedResponse, problem, type UserResponse } from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp, type Render } from '@slotkeeper/http-kit';
 import type { User } from '../domain/user.js';
-import { authenticate, createUser, getUser, type UserDeps } from '../domain/user-use-cases.js';
+import {
+  authenticate,
+  createUser,
+  getUser,
+  rotateApiKey,
+  updateUser,
+  type UserDeps,
+} from '../domain/user-use-cases.js';
 
 const toUserResponse = (user: User, render: Render): UserResponse => ({
   id: user.id,
@@ -21,6 +28,16 @@ export function usersRoutes(app: HttpApp, deps: UserDeps): void {
   serveRoute(app, apiRoutes.getUser, async (request) =>
     toUserResponse(await getUser(request.principal, request.params.user_id, deps), renderIn(request.query.tz)),
   );
+
+  // The body's fields are the domain's names, the zone canonical and `null` already 'UTC'.
+  serveRoute(app, apiRoutes.updateUser, async (request) =>
+    toUserResponse(await updateUser(request.principal, request.params.user_id, request.body, deps), renderIn()),
+  );
+
+  serveRoute(app, apiRoutes.rotateApiKey, async (request, reply) => {
+    const apiKey = await rotateApiKey(request.principal, request.params.user_id, deps, { requestId: request.id });
+    return reply.code(201).send({ api_key: apiKey });
+  });
 
   // For the gateway only: which user an api key belongs to.
   app.post(

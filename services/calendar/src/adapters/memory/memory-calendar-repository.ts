@@ -5,6 +5,7 @@ import { deepFreeze } from '@slotkeeper/mongo';
 import type {
   Calendar,
   CalendarCreated,
+  CalendarDeletion,
   CalendarRepository,
   CalendarUpdate,
   ProjectedEvent,
@@ -46,6 +47,30 @@ export class MemoryCalendarRepository implements CalendarRepository {
     this.byId.set(next.id, structuredClone(next));
     this.outbox.enqueue(next.id, calendarMessages(change), requestId);
     return true;
+  }
+
+  async remove(deletion: CalendarDeletion, expectedVersion: number, requestId?: string): Promise<boolean> {
+    const { id } = deletion.calendar;
+    if (this.byId.get(id)?.version !== expectedVersion) return false;
+    this.byId.delete(id);
+    this.eventsOf.delete(id);
+    this.confirmedOf.delete(id);
+    this.outbox.enqueue(id, calendarMessages(deletion), requestId);
+    return true;
+  }
+
+  async listByUser(userId: string): Promise<Calendar[]> {
+    return [...this.byId.values()]
+      .filter((calendar) => calendar.userId === userId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+      .map((calendar) => structuredClone(calendar));
+  }
+
+  async findLinking(scheduleId: string): Promise<Calendar[]> {
+    return [...this.byId.values()]
+      .filter((calendar) => calendar.links.some((link) => link.schedule.id === scheduleId))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((calendar) => structuredClone(calendar));
   }
 
   async applyEvent(event: ProjectedEvent): Promise<void> {

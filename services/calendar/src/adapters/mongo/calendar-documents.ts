@@ -9,7 +9,7 @@ export interface CalendarDoc {
   name: string;
   rules: BookingRules;
   created_at: Date;
-  links: Array<{ schedule: ScheduleResponse; expires_on: Date | null }>;
+  links: Array<{ schedule: ScheduleResponse; expires_on: Date | null; schedule_version?: number }>;
   version: number;
 }
 
@@ -19,9 +19,10 @@ export const toCalendarDoc = (c: Calendar): CalendarDoc => ({
   name: c.name,
   rules: rulesToWire(c.rules),
   created_at: c.createdAt,
-  links: c.links.map(({ schedule, expiresOn }) => ({
+  links: c.links.map(({ schedule, expiresOn, scheduleVersion }) => ({
     schedule: linkedScheduleToWire(schedule),
     expires_on: expiresOn,
+    ...(scheduleVersion !== undefined && { schedule_version: scheduleVersion }),
   })),
   version: c.version,
 });
@@ -32,9 +33,10 @@ export const toCalendar = (doc: CalendarDoc): Calendar => ({
   name: doc.name,
   rules: rulesFromWire(doc.rules),
   createdAt: doc.created_at,
-  links: doc.links.map(({ schedule, expires_on }) => ({
+  links: doc.links.map(({ schedule, expires_on, schedule_version }) => ({
     schedule: linkedScheduleFromWire(schedule),
     expiresOn: expires_on,
+    ...(schedule_version != null && { scheduleVersion: schedule_version }),
   })),
   version: doc.version,
 });

@@ -17,6 +17,7 @@ import type { Connection } from 'mongoose';
 import type {
   Calendar,
   CalendarCreated,
+  CalendarDeletion,
   CalendarRepository,
   CalendarUpdate,
   ProjectedEvent,
@@ -38,17 +39,31 @@ const calendarSchema = new mongoose.Schema<CalendarDoc>(
         // The schedule as it was when linked: the detail route shows it without asking again.
         schedule: scheduleResponsePaths,
         expires_on: { type: Date, default: null },
+        // The schedule's version the snapshot shows; absent on links stored before versions (0).
+        schedule_version: { type: Number, required: false },
       },
     ],
     version: required(Number),
   },
   { ...schemaOptions, collection: 'calendars' },
 );
+// The owner's list, in its order.
+calendarSchema.index({ user_id: 1, created_at: 1, _id: 1 }, { name: 'by_owner' });
+// A schedule's change or deletion finds the calendars linking it.
+calendarSchema.index({ 'links.schedule.id': 1, _id: 1 }, { name: 'by_linked_schedule' });
 
-const eventSchema = new mongoose.Schema<EventDoc>(
+/** An event as `calendar_events` holds it: the contract's event and its version (absent: stored before versions). */
+type ProjectedEventDoc = EventDoc & { version?: number };
+const fromProjectedDoc = ({ version, ...doc }: ProjectedEventDoc): ProjectedEvent => ({
+  ...fromEventDoc(doc),
+  version: version ?? 0,
+});
+
+const eventSchema = new mongoose.Schema<ProjectedEventDoc>(
   {
     _id: required(String),
     ...eventPaths,
+    version: { type: Number, required: false },
   },
   { ...schemaOptions, collection: 'calendar_events' },
 );
@@ -60,7 +75,7 @@ eventSchema.index(
 
 export class MongoCalendarRepository implements CalendarRepository {
   private readonly calendars: mongoose.Model<CalendarDoc>;
-  private readonly events: mongoose.Model<EventDoc>;
+  private readonly events: mongoose.Model<ProjectedEventDoc>;
   readonly outbox: MongoOutbox;
 
   constructor(private readonly connection: Connection) {
@@ -101,20 +116,45 @@ export class MongoCalendarRepository implements CalendarRepository {
     });
   }
 
+  async remove(deletion: CalendarDeletion, expectedVersion: number, requestId?: string): Promise<boolean> {
+    const { id } = deletion.calendar;
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.calendars.deleteOne({ _id: id, version: expectedVersion }, { session });
+      if (result.deletedCount === 0) return false;
+      await this.events.deleteMany({ calendar_id: id }, { session });
+      await this.outbox.add(id, calendarMessages(deletion), session, requestId);
+      return true;
+    });
+  }
+
+  async listByUser(userId: string): Promise<Calendar[]> {
+    const docs = await this.calendars.find({ user_id: userId }).sort({ created_at: 1, _id: 1 }).lean<CalendarDoc[]>();
+    return docs.map(toCalendar);
+  }
+
+  async findLinking(scheduleId: string): Promise<Calendar[]> {
+    const docs = await this.calendars.find({ 'links.schedule.id': scheduleId }).sort({ _id: 1 }).lean<CalendarDoc[]>();
+    return docs.map(toCalendar);
+  }
+
   /**
-   * One upsert per message, so deliveries in flight at once cannot interleave two writes: a
-   * booking inserts the event only where it is absent, a cancellation sets it canceled whether
-   * or not the booking came first. Canceled therefore wins in any order.
+   * One conditional upsert per message: it writes the event only over an older version (or over
+   * none, or over an unversioned confirmed one). When a newer version is stored the filter misses
+   * it, the upsert tries to insert the same `_id` and fails with E11000: nothing to do.
    */
   async applyEvent(event: ProjectedEvent): Promise<void> {
     const { _id, ...fields } = toEventDoc(event);
-    const update = event.status === 'canceled' ? { $set: fields } : { $setOnInsert: fields };
     try {
-      await this.events.updateOne({ _id }, update, { upsert: true });
+      await this.events.updateOne(
+        {
+          _id,
+          $or: [{ version: { $lt: event.version } }, { version: { $exists: false }, status: 'confirmed' }],
+        },
+        { $set: { ...fields, version: event.version } },
+        { upsert: true },
+      );
     } catch (error) {
-      // Two first deliveries racing to insert: the loser's upsert now finds the winner's document.
       if (!isDuplicateKeyError(error)) throw error;
-      await this.events.updateOne({ _id }, update, { upsert: true });
     }
   }
 
@@ -122,9 +162,9 @@ export class MongoCalendarRepository implements CalendarRepository {
     const docs = await this.events
       .find({ calendar_id: calendarId, status: 'confirmed', end_time: { $gt: now } })
       .sort({ end_time: 1 })
-      .lean<EventDoc[]>();
+      .lean<ProjectedEventDoc[]>();
     // End order is start order only while confirmed events do not overlap; a cancel arriving
     // after the booking that reused its time breaks that for a moment, so sort by start here.
-    return upcoming(docs.map(fromEventDoc), now);
+    return upcoming(docs.map(fromProjectedDoc), now);
   }
 }

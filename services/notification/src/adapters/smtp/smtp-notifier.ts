@@ -47,10 +47,12 @@ export class SmtpNotifier implements Notifier {
 
 /**
  * `<kind.eventId@slotkeeper>` for the booker and guests, `<kind.eventId.owner@slotkeeper>` for
- * the owner; a change that can happen again (a reschedule) adds its SEQUENCE.
+ * the owner; a change that can happen again (a reschedule) adds the version it brought
+ * (`<rescheduled.v3.eventId@slotkeeper>`): a redelivered message's mails show once, and each
+ * reschedule's show.
  */
-export const notificationMessageId = ({ kind, event, audience, sequence }: Notification): string =>
-  `<${[kind, event.id, ...(CHANGES[kind].repeats ? [sequence] : []), ...(audience === 'owner' ? ['owner'] : [])].join('.')}@slotkeeper>`;
+export const notificationMessageId = ({ kind, event, audience, version }: Notification): string =>
+  `<${[kind, ...(CHANGES[kind].repeats ? [`v${version}`] : []), event.id, ...(audience === 'owner' ? ['owner'] : [])].join('.')}@slotkeeper>`;
 
 /** The sender's name and address, from `MAIL_FROM` ("Slotkeeper <no-reply@…>" or a bare address). */
 export function mailboxOf(from: string): Mailbox {

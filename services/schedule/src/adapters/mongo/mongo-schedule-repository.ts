@@ -5,9 +5,25 @@ import {
   type WireWeeklySchedule,
   type WireWeeklySlot,
 } from '@slotkeeper/contracts';
-import { dateOverridesPath, modelOn, mongoose, required, schemaOptions, scheduleSlotsPath } from '@slotkeeper/mongo';
+import {
+  dateOverridesPath,
+  inTransaction,
+  modelOn,
+  MongoOutbox,
+  mongoose,
+  required,
+  schemaOptions,
+  scheduleSlotsPath,
+} from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { NewSchedule, Schedule, ScheduleRepository } from '../../domain/schedule.js';
+import type {
+  NewSchedule,
+  Schedule,
+  ScheduleDeletion,
+  ScheduleRepository,
+  ScheduleUpdate,
+} from '../../domain/schedule.js';
+import { scheduleDeleted, scheduleUpdated } from '../schedule-messages.js';
 
 /** A schedule as `availability_schedules` holds it: the contract's snake_case, its slots with their ids. */
 type ScheduleDoc = WireWeeklySchedule<WireWeeklySlot & { id: string }> & {
@@ -15,6 +31,8 @@ type ScheduleDoc = WireWeeklySchedule<WireWeeklySlot & { id: string }> & {
   user_id: string;
   name: string;
   created_at: Date;
+  /** Absent on documents written before schedules had versions: those are at version 1. */
+  version?: number;
 };
 
 const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
@@ -26,6 +44,7 @@ const scheduleSchema = new mongoose.Schema<ScheduleDoc>(
     time_slots: scheduleSlotsPath,
     date_overrides: dateOverridesPath,
     created_at: required(Date),
+    version: { type: Number },
   },
   { ...schemaOptions, collection: 'availability_schedules' },
 );
@@ -38,6 +57,7 @@ const toDoc = (id: string, s: NewSchedule): ScheduleDoc => ({
   name: s.name,
   ...scheduleToWire(s),
   created_at: s.createdAt,
+  version: s.version,
 });
 
 const toSchedule = (doc: ScheduleDoc): Schedule => ({
@@ -46,17 +66,26 @@ const toSchedule = (doc: ScheduleDoc): Schedule => ({
   name: doc.name,
   ...scheduleFromWire(doc),
   createdAt: doc.created_at,
+  version: doc.version ?? 1,
+});
+
+/** The CAS filter: version 1 also matches a document written before versions (no field: null). */
+const atVersion = (id: string, version: number) => ({
+  _id: id,
+  version: version === 1 ? { $in: [1, null] } : version,
 });
 
 export class MongoScheduleRepository implements ScheduleRepository {
   private readonly model: mongoose.Model<ScheduleDoc>;
+  readonly outbox: MongoOutbox;
 
-  constructor(connection: Connection) {
+  constructor(private readonly connection: Connection) {
     this.model = modelOn(connection, 'AvailabilitySchedule', scheduleSchema);
+    this.outbox = new MongoOutbox(connection, 'schedule_outbox');
   }
 
   async init(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.outbox.init()]);
   }
 
   async create(input: NewSchedule): Promise<Schedule> {
@@ -73,5 +102,28 @@ export class MongoScheduleRepository implements ScheduleRepository {
   async listByUser(userId: string): Promise<Schedule[]> {
     const docs = await this.model.find({ user_id: userId }).sort({ created_at: 1, _id: 1 }).lean<ScheduleDoc[]>();
     return docs.map(toSchedule);
+  }
+
+  async save(change: ScheduleUpdate, expectedVersion: number, requestId?: string): Promise<boolean> {
+    const { _id, name, timezone, time_slots, date_overrides, version } = toDoc(change.schedule.id, change.schedule);
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.model.updateOne(
+        atVersion(_id, expectedVersion),
+        { $set: { name, timezone, time_slots, date_overrides, version } },
+        { session },
+      );
+      if (result.modifiedCount === 0) return false;
+      await this.outbox.add(_id, [scheduleUpdated(change)], session, requestId);
+      return true;
+    });
+  }
+
+  async delete(change: ScheduleDeletion, expectedVersion: number, requestId?: string): Promise<boolean> {
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.model.deleteOne(atVersion(change.scheduleId, expectedVersion), { session });
+      if (result.deletedCount === 0) return false;
+      await this.outbox.add(change.scheduleId, [scheduleDeleted(change)], session, requestId);
+      return true;
+    });
   }
 }

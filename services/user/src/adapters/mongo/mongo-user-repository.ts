@@ -1,7 +1,8 @@
 import { DuplicateEmailError } from '@slotkeeper/errors';
-import { duplicateKeyIndex, modelOn, mongoose, schemaOptions } from '@slotkeeper/mongo';
+import { duplicateKeyIndex, inTransaction, modelOn, MongoOutbox, mongoose, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { NewUser, User, UserRepository } from '../../domain/user.js';
+import type { ApiKeyRotation, NewUser, User, UserChanges, UserRepository } from '../../domain/user.js';
+import { apiKeyRotatedMessage } from '../user-messages.js';
 
 const userSchema = new mongoose.Schema(
   {
@@ -41,14 +42,17 @@ const toUser = (doc: UserDoc): User => ({
 
 export class MongoUserRepository implements UserRepository {
   private readonly model: mongoose.Model<UserDoc>;
+  /** ApiKeyRotated messages, written in the transaction that replaces the key; the relay reads it. */
+  readonly outbox: MongoOutbox;
 
-  constructor(connection: Connection) {
+  constructor(private readonly connection: Connection) {
     this.model = modelOn(connection, 'User', userSchema);
+    this.outbox = new MongoOutbox(connection, 'user_outbox');
   }
 
-  /** Builds the unique email index before the first write can race it. */
+  /** Builds the unique email index (and the outbox's) before the first write can race it. */
   async init(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.outbox.init()]);
   }
 
   async create(input: NewUser): Promise<User> {
@@ -65,5 +69,31 @@ export class MongoUserRepository implements UserRepository {
   async findById(id: string): Promise<User | null> {
     const doc = await this.model.findById(id).lean<UserDoc>();
     return doc ? toUser(doc) : null;
+  }
+
+  /** One atomic update of the named fields, answering the document as it is after it. */
+  async update(id: string, changes: UserChanges): Promise<User | null> {
+    const $set = {
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.timezone !== undefined && { timezone: changes.timezone }),
+    };
+    if (Object.keys($set).length === 0) return this.findById(id);
+    const doc = await this.model.findOneAndUpdate({ _id: id }, { $set }, { returnDocument: 'after' }).lean<UserDoc>();
+    return doc ? toUser(doc) : null;
+  }
+
+  async replaceApiKey(rotation: ApiKeyRotation, requestId?: string): Promise<boolean> {
+    // Built once, outside the transaction: a retried attempt writes the same message id.
+    const message = apiKeyRotatedMessage(rotation);
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.model.updateOne(
+        { _id: rotation.userId },
+        { $set: { api_key: { salt: rotation.apiKey.salt, hash: rotation.apiKey.hash } } },
+        { session },
+      );
+      if (result.matchedCount === 0) return false;
+      await this.outbox.add(rotation.userId, [message], session, requestId);
+      return true;
+    });
   }
 }

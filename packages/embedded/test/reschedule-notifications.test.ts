@@ -1,0 +1,132 @@
+import { SmtpNotifier } from '@slotkeeper/notification-service';
+import { silentLogger } from '@slotkeeper/observability';
+import { startMailCatcher, type MailCatcher } from '@slotkeeper/testing';
+import { apiSetup, bearer, booking, expectStatus, inProcessClient, weekly } from '@slotkeeper/testing/api';
+import { ManualClock } from '@slotkeeper/time';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEmbeddedSystem } from '../src/embedded.js';
+
+/** Reschedule notifications through the embedded system, sent by SMTP to an in-process mail catcher. */
+
+async function eventually(check: () => void, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/** The invite's lines that say which entry, which revision and when (ical-generator writes UTC instants). */
+function inviteOf(mail: MailCatcher['received'][number]['mail']) {
+  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  if (!part) throw new Error('no text/calendar part');
+  const lines = part.content.toString('utf8').split(/\r?\n/);
+  const value = (name: string) => lines.find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1);
+  return {
+    method: value('METHOD'),
+    uid: value('UID'),
+    sequence: value('SEQUENCE'),
+    start: value('DTSTART'),
+    end: value('DTEND'),
+  };
+}
+
+describe('reschedule notifications in the embedded system', () => {
+  let catcher: MailCatcher;
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+  });
+  afterAll(async () => {
+    await catcher?.close();
+  });
+
+  it('when the booker moves an event twice, then the booker, the guest and the owner get a mail of each move with the invite at the new time and a rising SEQUENCE', async () => {
+    const notifier = new SmtpNotifier(catcher.url, 'Slotkeeper <no-reply@slotkeeper.test>');
+    const { gateway } = await buildEmbeddedSystem({
+      logger: silentLogger(),
+      clock: new ManualClock('2030-06-01T00:00:00Z'),
+      notifier,
+      publicBaseUrl: 'https://slots.example/',
+    });
+    const api = apiSetup(inProcessClient(gateway));
+    const owner = await api.user({ name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' });
+    const hours = await api.schedule(owner, { name: 'Work', time_slots: weekly(['monday'], ['09:00', '17:00']) });
+    const calendar = await api.calendar(owner, [hours.id], { meeting_duration_minutes: 30 });
+    // Monday 3 June 2030, 09:00 in Berlin (07:00 UTC); then 10:00, then 14:00.
+    const event = await api.book(
+      booking(calendar.id, '2030-06-03T09:00:00+02:00', '2030-06-03T09:30:00+02:00', {
+        booked_by: 'ann@example.com',
+        guests: ['bob@example.com'],
+      }),
+    );
+    const reschedule = (start_time: string, end_time: string) =>
+      expectStatus(
+        api.client.POST('/api/event/events/{event_id}/reschedule', {
+          params: { path: { event_id: event.id } },
+          headers: bearer(event.cancel_token),
+          body: { start_time, end_time },
+        }),
+        200,
+      );
+    await reschedule('2030-06-03T10:00:00+02:00', '2030-06-03T10:30:00+02:00');
+    await reschedule('2030-06-03T14:00:00+02:00', '2030-06-03T14:30:00+02:00');
+    await eventually(() => expect(catcher.received).toHaveLength(6));
+    await gateway.close();
+    notifier.close();
+
+    const byId = new Map(catcher.received.map((r) => [r.mail.messageId, r]));
+    expect([...byId.keys()].sort()).toEqual(
+      [
+        `<booked.${event.id}@slotkeeper>`,
+        `<booked.${event.id}.owner@slotkeeper>`,
+        `<rescheduled.v2.${event.id}@slotkeeper>`,
+        `<rescheduled.v2.${event.id}.owner@slotkeeper>`,
+        `<rescheduled.v3.${event.id}@slotkeeper>`,
+        `<rescheduled.v3.${event.id}.owner@slotkeeper>`,
+      ].sort(),
+    );
+    const moves = [
+      {
+        version: 2,
+        sequence: '1',
+        start: '20300603T080000Z',
+        end: '20300603T083000Z',
+        now: '10:00–10:30',
+        was: '09:00–09:30',
+      },
+      {
+        version: 3,
+        sequence: '2',
+        start: '20300603T120000Z',
+        end: '20300603T123000Z',
+        now: '14:00–14:30',
+        was: '10:00–10:30',
+      },
+    ];
+    for (const move of moves) {
+      const attendees = byId.get(`<rescheduled.v${move.version}.${event.id}@slotkeeper>`)!;
+      const ownerMail = byId.get(`<rescheduled.v${move.version}.${event.id}.owner@slotkeeper>`)!;
+      expect(attendees.to.sort()).toEqual(['ann@example.com', 'bob@example.com']);
+      expect(ownerMail.to).toEqual(['alice@example.com']);
+      expect(attendees.mail.subject).toBe('Rescheduled: Intro call');
+      expect(ownerMail.mail.text).toContain(
+        `Now: Monday, 3 June 2030, ${move.now} (Europe/Berlin)\nWas: Monday, 3 June 2030, ${move.was} (Europe/Berlin)`,
+      );
+      expect(attendees.mail.text).toContain(`https://slots.example/booking/${event.id}`);
+      for (const { mail } of [attendees, ownerMail]) {
+        expect(inviteOf(mail)).toEqual({
+          method: 'REQUEST',
+          uid: event.id,
+          sequence: move.sequence,
+          start: move.start,
+          end: move.end,
+        });
+      }
+    }
+    expect(inviteOf(byId.get(`<booked.${event.id}@slotkeeper>`)!.mail).sequence).toBe('0');
+  });
+});
