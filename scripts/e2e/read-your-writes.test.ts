@@ -16,6 +16,8 @@ afterAll(async () => {
   if ('stop' in broker) await broker.stop();
 });
 
+/** The processes' log lines of a warning or worse (pino levels 40–60), and whatever else names an error. */
+const WARNED = /"level":\s*[456]0|Error/;
 const FLOWS = 40;
 const CONCURRENCY = 8;
 const DAY = '2031-03-04';
@@ -23,12 +25,18 @@ const DAY = '2031-03-04';
 describe.skipIf(!broker.url)('read your writes on the multi-process stack', () => {
   const prefix = `ryw-${randomUUID().slice(0, 8)}`;
   let stack: Stack;
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    stack = await startTestStack({ AMQP_URL: broker.url, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    stack = await startTestStack(
+      { AMQP_URL: broker.url, AMQP_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      (service, line) => void (WARNED.test(line) && logged.push(`${service}: ${line}`)),
+    );
   }, 120_000);
 
   afterAll(async () => {
+    // What the processes warned of or failed with (LOG_LEVEL warn): the cause of any odd answer.
+    if (logged.length > 0) console.warn(logged.slice(-50).join('\n'));
     await stack?.stop();
     await deleteStackTopology(broker.url!, prefix);
   }, 60_000);

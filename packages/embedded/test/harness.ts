@@ -1,8 +1,10 @@
-import { silentLogger } from '@slotkeeper/observability';
+import type { Notifier } from '@slotkeeper/notification-service';
+import { silentLogger, type Logger } from '@slotkeeper/observability';
 import {
   apiSetup,
   booking,
   inProcessClient,
+  weekly,
   type ApiResult,
   type NewBooking,
   type NewCalendar,
@@ -178,4 +180,40 @@ export async function harness(
 
 function toReply({ data, error, response }: ApiResult<unknown>): Reply {
   return { status: response.status, headers: Object.fromEntries(response.headers), body: data ?? error };
+}
+
+/** Checks until `check` passes, or throws its last failure after `ms`: for what arrives by message. */
+export async function eventually(check: () => void, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/**
+ * The embedded system sending its mails to `notifier`, with an owner in Berlin and a calendar of
+ * 30-minute meetings on Mondays; `annBooking` books Ann, Bob her guest, on Monday 3 June 2030 at
+ * 09:00 in Berlin (07:00 UTC).
+ */
+export async function notifyingSystem(notifier: Notifier, logger: Logger = silentLogger()) {
+  const system = await buildEmbeddedSystem({
+    logger,
+    clock: new ManualClock('2030-06-01T00:00:00Z'),
+    notifier,
+    publicBaseUrl: 'https://slots.example/',
+  });
+  const api = apiSetup(inProcessClient(system.gateway));
+  const owner = await api.user({ name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' });
+  const hours = await api.schedule(owner, { name: 'Work', time_slots: weekly(['monday'], ['09:00', '17:00']) });
+  const calendar = await api.calendar(owner, [hours.id], { meeting_duration_minutes: 30 });
+  const annBooking = booking(calendar.id, '2030-06-03T09:00:00+02:00', '2030-06-03T09:30:00+02:00', {
+    booked_by: 'ann@example.com',
+    guests: ['bob@example.com'],
+  });
+  return { ...system, api, owner, hours, calendar, annBooking };
 }

@@ -1,10 +1,9 @@
 import { createEnvelope, type MessageData } from '@slotkeeper/contracts';
 import { LogNotifier, type Notification, type Notifier, type NotifyLog } from '@slotkeeper/notification-service';
 import { createLogger } from '@slotkeeper/observability';
-import { apiSetup, bearer, booking, inProcessClient, weekly } from '@slotkeeper/testing/api';
-import { ManualClock } from '@slotkeeper/time';
+import { bearer } from '@slotkeeper/testing/api';
 import { describe, expect, it } from 'vitest';
-import { buildEmbeddedSystem } from '../src/embedded.js';
+import { eventually, notifyingSystem } from './harness.js';
 
 /** Notification tests through the embedded system: the owner is found over the services' APIs. */
 
@@ -17,18 +16,6 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
-
 /** The embedded system with its log lines kept, an owner in Berlin and a calendar of 30-minute meetings. */
 async function system() {
   const lines: Array<Record<string, unknown>> = [];
@@ -38,26 +25,10 @@ async function system() {
     destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
   });
   const notifier = new RecordingNotifier(new LogNotifier());
-  const { gateway, bus } = await buildEmbeddedSystem({
-    logger,
-    clock: new ManualClock('2030-06-01T00:00:00Z'),
-    notifier,
-    publicBaseUrl: 'https://slots.example/',
-  });
-  const api = apiSetup(inProcessClient(gateway));
-  const owner = await api.user({ name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' });
-  const hours = await api.schedule(owner, { name: 'Work', time_slots: weekly(['monday'], ['09:00', '17:00']) });
-  const calendar = await api.calendar(owner, [hours.id], { meeting_duration_minutes: 30 });
+  const { gateway, bus, api, owner, hours, calendar, annBooking } = await notifyingSystem(notifier, logger);
   /** Another calendar of the same owner, whose owner nothing has looked up yet. */
   const newCalendar = () => api.calendar(owner, [hours.id], { name: 'Demos' });
-  const book = (headers: Record<string, string> = {}) =>
-    api.tryBook(
-      booking(calendar.id, '2030-06-03T09:00:00+02:00', '2030-06-03T09:30:00+02:00', {
-        booked_by: 'ann@example.com',
-        guests: ['bob@example.com'],
-      }),
-      headers,
-    );
+  const book = (headers: Record<string, string> = {}) => api.tryBook(annBooking, headers);
   return { gateway, bus, client: api.client, book, newCalendar, notifier, lines, calendar };
 }
 

@@ -1,24 +1,10 @@
 import { SmtpNotifier } from '@slotkeeper/notification-service';
-import { silentLogger } from '@slotkeeper/observability';
 import { startMailCatcher, type MailCatcher } from '@slotkeeper/testing';
-import { apiSetup, bearer, booking, expectStatus, inProcessClient, weekly } from '@slotkeeper/testing/api';
-import { ManualClock } from '@slotkeeper/time';
+import { bearer, expectStatus } from '@slotkeeper/testing/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEmbeddedSystem } from '../src/embedded.js';
+import { eventually, notifyingSystem } from './harness.js';
 
 /** Reschedule notifications through the embedded system, sent by SMTP to an in-process mail catcher. */
-
-async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
 
 /** The invite's lines that say which entry, which revision and when (ical-generator writes UTC instants). */
 function inviteOf(mail: MailCatcher['received'][number]['mail']) {
@@ -46,23 +32,9 @@ describe('reschedule notifications in the embedded system', () => {
 
   it('when the booker moves an event twice, then the booker, the guest and the owner get a mail of each move with the invite at the new time and a rising SEQUENCE', async () => {
     const notifier = new SmtpNotifier(catcher.url, 'Slotkeeper <no-reply@slotkeeper.test>');
-    const { gateway } = await buildEmbeddedSystem({
-      logger: silentLogger(),
-      clock: new ManualClock('2030-06-01T00:00:00Z'),
-      notifier,
-      publicBaseUrl: 'https://slots.example/',
-    });
-    const api = apiSetup(inProcessClient(gateway));
-    const owner = await api.user({ name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' });
-    const hours = await api.schedule(owner, { name: 'Work', time_slots: weekly(['monday'], ['09:00', '17:00']) });
-    const calendar = await api.calendar(owner, [hours.id], { meeting_duration_minutes: 30 });
+    const { gateway, api, annBooking } = await notifyingSystem(notifier);
     // Monday 3 June 2030, 09:00 in Berlin (07:00 UTC); then 10:00, then 14:00.
-    const event = await api.book(
-      booking(calendar.id, '2030-06-03T09:00:00+02:00', '2030-06-03T09:30:00+02:00', {
-        booked_by: 'ann@example.com',
-        guests: ['bob@example.com'],
-      }),
-    );
+    const event = await api.book(annBooking);
     const reschedule = (start_time: string, end_time: string) =>
       expectStatus(
         api.client.POST('/api/event/events/{event_id}/reschedule', {

@@ -1,4 +1,4 @@
-import { ForbiddenError, UnauthorizedError } from './errors.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from './errors.js';
 
 /*
  * The access rule every service's domain applies, kept beside the two errors it raises: pure,
@@ -27,4 +27,16 @@ export function requireUser(principal: Principal): void {
 export function assertOwner(principal: Principal, ownerId: string, what: string): void {
   requireUser(principal);
   if (!isOwner(principal, ownerId)) throw new ForbiddenError(`this ${what} belongs to another user`);
+}
+
+/** What was read by `id`, for its owner: 404 when nothing was found, then as `assertOwner`. */
+export function foundAndOwned<T extends { userId: string }>(
+  principal: Principal,
+  found: T | null,
+  what: string,
+  id: string,
+): T {
+  if (!found) throw new NotFoundError(what, id);
+  assertOwner(principal, found.userId, what);
+  return found;
 }

@@ -26,6 +26,13 @@ export const serviceConfig = listenConfig.extend({ INTERNAL_AUTH_SECRET: interna
  */
 export const DRAIN_DEADLINE_MS = 20_000;
 
+/** An `onClose` that closes each resource in turn, each once the one before it has closed. */
+export const closeInOrder =
+  (...resources: { close(): unknown }[]) =>
+  async (): Promise<void> => {
+    for (const resource of resources) await resource.close();
+  };
+
 /**
  * Listens, and on SIGINT/SIGTERM shuts down: requests that arrive from then on are answered 503,
  * those in flight finish, the server stops listening (Fastify's `close` with the app's draining

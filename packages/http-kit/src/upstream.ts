@@ -67,3 +67,9 @@ export function signedUpstream(upstream: Upstream, key: Buffer, principal: Princ
       upstream.request({ ...request, headers: { ...request.headers, [IDENTITY_HEADER]: sign(principal) } }),
   };
 }
+
+/** One service's upstreams to the others: over HTTP, each request signed as that service. */
+export const serviceUpstreams =
+  (key: Buffer, service: string) =>
+  (baseUrl: string): Upstream =>
+    signedUpstream(httpUpstream(baseUrl), key, { kind: 'service', service });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { closeInOrder } from '../src/run.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/stuck-server.ts', import.meta.url));
 
@@ -33,4 +34,17 @@ describe('listenUntilSignal', () => {
     expect(Date.now() - signalled).toBeLessThan(5_000);
     expect(await stuck).toBe('ECONNRESET');
   }, 30_000);
+});
+
+describe('closeInOrder', () => {
+  it('when the process shuts down, then each resource closes once the one before it has closed', async () => {
+    const closed: string[] = [];
+    const outbox = {
+      close: () => new Promise<void>((resolve) => setTimeout(() => resolve(void closed.push('outbox')), 20)),
+    };
+    const bus = { close: () => void closed.push('bus') };
+    const db = { close: async () => void closed.push('db') };
+    await closeInOrder(outbox, bus, db)();
+    expect(closed).toEqual(['outbox', 'bus', 'db']);
+  });
 });

@@ -125,4 +125,10 @@ export class OutboxRelay implements OutboxPublisher {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+
+  /** A graceful shutdown: no more sweeps, and the flushes under way land (at most `timeoutMs`). */
+  async close(timeoutMs?: number): Promise<void> {
+    this.stop();
+    await this.drain(timeoutMs);
+  }
 }

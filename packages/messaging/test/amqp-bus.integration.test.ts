@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
 import { createLogger, silentLogger } from '@slotkeeper/observability';
-import { brokerTarget, sampleEvent, startTcpProxy } from '@slotkeeper/testing';
+import { brokerTarget, proxyFor, sampleEvent } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpBus, type Delivery } from '../src/index.js';
@@ -231,13 +231,9 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
   });
 
   it('after the connection drops, a broadcast subscription declares a queue of its own again and keeps hearing', async () => {
-    const target = new URL(broker.url!);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    const { proxy, url } = await proxyFor(broker.url!);
     try {
-      const proxied = new URL(broker.url!);
-      proxied.hostname = '127.0.0.1';
-      proxied.port = String(proxy.port);
-      const b = await bus(proxied.toString());
+      const b = await bus(url);
       const heard: string[] = [];
       await b.subscribe('gateway', ['EventBooked'], async (m) => void heard.push(m.id), { broadcast: true });
       const before = booked();
@@ -259,13 +255,9 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
   });
 
   it('after the connection drops, reconnects and declares its topology again', async () => {
-    const target = new URL(broker.url!);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    const { proxy, url } = await proxyFor(broker.url!);
     try {
-      const proxied = new URL(broker.url!);
-      proxied.hostname = '127.0.0.1';
-      proxied.port = String(proxy.port);
-      const b = await bus(proxied.toString());
+      const b = await bus(url);
       const name = queue('reconnect');
       const handled: string[] = [];
       await b.subscribe(name, ['EventBooked'], async (m) => void handled.push(m.id));

@@ -81,24 +81,27 @@ describe('the outbox relay', () => {
     expect(await outbox.pendingFor('calendar-1')).toEqual([]);
   });
 
-  it('when the process shuts down, then drain waits for the flushes under way', async () => {
-    const outbox = new MemoryOutbox();
-    const published: string[] = [];
-    const slow: MessageBus = {
-      publish: async (message) => {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        published.push(message.id);
-      },
-      subscribe: async () => {},
-      close: async () => {},
-    };
-    const relay = new OutboxRelay(outbox, slow, { logger: silentLogger() });
-    const message = booked();
-    outbox.enqueue('calendar-1', [message]);
-    void relay.flush('calendar-1');
-    expect(published).toEqual([]);
-    await relay.drain();
-    expect(published).toEqual([message.id]);
-    expect(await outbox.pendingFor('calendar-1')).toEqual([]);
-  });
+  it.each(['drain', 'close'] as const)(
+    'when the process shuts down, then %s waits for the flushes under way',
+    async (end) => {
+      const outbox = new MemoryOutbox();
+      const published: string[] = [];
+      const slow: MessageBus = {
+        publish: async (message) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          published.push(message.id);
+        },
+        subscribe: async () => {},
+        close: async () => {},
+      };
+      const relay = new OutboxRelay(outbox, slow, { logger: silentLogger() });
+      const message = booked();
+      outbox.enqueue('calendar-1', [message]);
+      void relay.flush('calendar-1');
+      expect(published).toEqual([]);
+      await relay[end]();
+      expect(published).toEqual([message.id]);
+      expect(await outbox.pendingFor('calendar-1')).toEqual([]);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import { listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
+import { closeInOrder, listenUntilSignal, readConfig, serviceConfig } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay, type WithOutbox } from '@slotkeeper/messaging';
 import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
@@ -36,9 +36,4 @@ const app = await buildBookingApp({
   identityKey: keys.identity,
   cancelTokenKey: keys.cancelTokens,
 });
-await listenUntilSignal(app, config, async () => {
-  outbox.stop();
-  await outbox.drain();
-  await bus.close();
-  await db.close();
-});
+await listenUntilSignal(app, config, closeInOrder(outbox, bus, db));

@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
+import { closeInOrder, listenUntilSignal, readConfig, serviceConfig, serviceUpstreams } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay, type WithOutbox } from '@slotkeeper/messaging';
 import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
@@ -20,8 +20,7 @@ const config = readConfig(
 );
 const logger = createLogger({ service: 'calendar' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
-const signed = (url: string) =>
-  signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'calendar' });
+const signed = serviceUpstreams(keys.identity, 'calendar');
 // Each adapter keeps its outbox beside its calendars; only the relay reads it.
 const db = await openStore<CalendarRepository & WithOutbox>(config, {
   mongo: (connection) => new MongoCalendarRepository(connection),
@@ -46,9 +45,4 @@ const app = await buildCalendarApp({
   health: async () => (bus.isConnected?.() ?? true) && (await db.healthy()),
   identityKey: keys.identity,
 });
-await listenUntilSignal(app, config, async () => {
-  outbox.stop();
-  await outbox.drain();
-  await bus.close();
-  await db.close();
-});
+await listenUntilSignal(app, config, closeInOrder(outbox, bus, db));

@@ -23,6 +23,9 @@ const change = (version: number, id = hours.id) => ({
   version,
 });
 const as = (principal: Principal) => ({ [IDENTITY_HEADER]: signIdentity(principal, keys.identity) });
+/** The schedule service's report of a change to `hours`, made as `principal`. */
+const putChange = (principal: Principal, payload: object = change(2)) =>
+  app.inject({ method: 'PUT', url: `/internal/schedules/${hours.id}`, headers: as(principal), payload });
 
 let app: Awaited<ReturnType<typeof buildCalendarApp>>;
 let sys: ReturnType<typeof system>;
@@ -44,12 +47,7 @@ afterEach(() => app.close());
 describe('PUT /internal/schedules/:schedule_id', () => {
   it('when the schedule service reports a change, then 204 once every linking calendar is in force, at the new hours', async () => {
     const created = await createCalendar(ann, body({ availability_schedule_ids: [hours.id] }), sys.deps);
-    const res = await app.inject({
-      method: 'PUT',
-      url: `/internal/schedules/${hours.id}`,
-      headers: as(gateway),
-      payload: change(2),
-    });
+    const res = await putChange(gateway);
     expect(res.statusCode).toBe(204);
     expect(sys.bookings.applied.get(created.id)).toBe(2);
     const stored = (await sys.calendars.findById(created.id))!;
@@ -58,26 +56,14 @@ describe('PUT /internal/schedules/:schedule_id', () => {
 
   it('when a user calls, then 403 and nothing changes', async () => {
     const created = await createCalendar(ann, body({ availability_schedule_ids: [hours.id] }), sys.deps);
-    const res = await app.inject({
-      method: 'PUT',
-      url: `/internal/schedules/${hours.id}`,
-      headers: as(ann),
-      payload: change(2),
-    });
+    const res = await putChange(ann);
     expect(res.statusCode).toBe(403);
     expect((await sys.calendars.findById(created.id))!.version).toBe(1);
   });
 
   it("when the body is malformed or another schedule's, then 400", async () => {
-    const put = (payload: unknown) =>
-      app.inject({
-        method: 'PUT',
-        url: `/internal/schedules/${hours.id}`,
-        headers: as(gateway),
-        payload: payload as object,
-      });
-    expect((await put({ ...change(2), version: 0 })).statusCode).toBe(400);
-    expect((await put(change(2, annSchedules[1]!.id))).statusCode).toBe(400);
+    expect((await putChange(gateway, { ...change(2), version: 0 })).statusCode).toBe(400);
+    expect((await putChange(gateway, change(2, annSchedules[1]!.id))).statusCode).toBe(400);
   });
 });
 

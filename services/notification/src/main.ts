@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
+import { listenUntilSignal, readConfig, serviceConfig, serviceUpstreams } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig } from '@slotkeeper/messaging';
 import { createLogger } from '@slotkeeper/observability';
 import { CalendarServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
@@ -19,8 +19,7 @@ const config = readConfig(
 const logger = createLogger({ service: 'notification' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
 // Calendar owners are read as the notification service, which the other services trust as such.
-const signed = (url: string) =>
-  signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'notification' });
+const signed = serviceUpstreams(keys.identity, 'notification');
 const { bus, queue } = await busFromConfig(config, logger);
 // Without SMTP_URL, notifications are logged instead of sent.
 const notifier = config.SMTP_URL ? new SmtpNotifier(config.SMTP_URL, config.MAIL_FROM) : new LogNotifier();

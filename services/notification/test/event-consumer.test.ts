@@ -85,15 +85,17 @@ describe('the notification consumer', () => {
     );
   });
 
-  it('dead-letters a reschedule that does not say where the event was, and sends nothing', async () => {
+  it.each([
+    {
+      what: 'a reschedule that does not say where the event was',
+      type: 'EventRescheduled' as const,
+      data: { ...event, version: 2 },
+    },
+    { what: 'a message whose data is not an event', type: 'EventBooked' as const, data: { nope: 1 } },
+  ])('dead-letters $what, and sends nothing', async ({ type, data }) => {
     const notifier = new RecordingNotifier();
     const bus = await consumer(new ScriptedOwners(alice), notifier);
-    await bus.publish({
-      id: crypto.randomUUID(),
-      type: 'EventRescheduled',
-      occurred_at: new Date().toISOString(),
-      data: { ...event, version: 2 },
-    });
+    await bus.publish({ id: crypto.randomUUID(), type, occurred_at: new Date().toISOString(), data });
     expect(notifier.sent).toEqual([]);
     expect(bus.deadLetters).toHaveLength(1);
   });
@@ -140,18 +142,5 @@ describe('the notification consumer', () => {
       expect(line).toMatchObject({ service: 'notification', reqId: 'trace-me-123', messageId: message.id });
       expect(line.msg).toContain(`Booked: Intro call`);
     }
-  });
-
-  it('dead-letters a message whose data is not an event, and sends nothing', async () => {
-    const notifier = new RecordingNotifier();
-    const bus = await consumer(new ScriptedOwners(alice), notifier);
-    await bus.publish({
-      id: crypto.randomUUID(),
-      type: 'EventBooked',
-      occurred_at: new Date().toISOString(),
-      data: { nope: 1 },
-    });
-    expect(notifier.sent).toEqual([]);
-    expect(bus.deadLetters).toHaveLength(1);
   });
 });

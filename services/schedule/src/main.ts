@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import { httpUpstream, listenUntilSignal, readConfig, serviceConfig, signedUpstream } from '@slotkeeper/http-kit';
+import { closeInOrder, listenUntilSignal, readConfig, serviceConfig, serviceUpstreams } from '@slotkeeper/http-kit';
 import { busConfig, busFromConfig, OutboxRelay, type WithOutbox } from '@slotkeeper/messaging';
 import { mongoConfig, openStore } from '@slotkeeper/mongo';
 import { createLogger } from '@slotkeeper/observability';
@@ -20,8 +20,7 @@ const config = readConfig(
 );
 const logger = createLogger({ service: 'schedule' });
 const keys = internalKeys(config.INTERNAL_AUTH_SECRET);
-const signed = (url: string) =>
-  signedUpstream(httpUpstream(url), keys.identity, { kind: 'service', service: 'schedule' });
+const signed = serviceUpstreams(keys.identity, 'schedule');
 // Each adapter keeps its outbox beside its schedules; only the relay reads it.
 const db = await openStore<ScheduleRepository & WithOutbox>(config, {
   mongo: (connection) => new MongoScheduleRepository(connection),
@@ -43,9 +42,4 @@ const app = buildScheduleApp({
   health: async () => (bus.isConnected?.() ?? true) && (await db.healthy()),
   identityKey: keys.identity,
 });
-await listenUntilSignal(app, config, async () => {
-  outbox.stop();
-  await outbox.drain();
-  await bus.close();
-  await db.close();
-});
+await listenUntilSignal(app, config, closeInOrder(outbox, bus, db));

@@ -36,9 +36,6 @@ export function buildUserApp(given: UserAppDeps) {
   });
   usersRoutes(app, deps);
   outbox.start();
-  app.addHook('onClose', async () => {
-    outbox.stop();
-    await outbox.drain();
-  });
+  app.addHook('onClose', () => outbox.close());
   return app;
 }

@@ -3,6 +3,7 @@ import { assertOwner, ConflictError, NotFoundError, ServiceUnavailableError, typ
 import type { Calendar, CalendarDetail, Owner } from './calendar.js';
 import {
   assertExpiryAhead,
+  assertLinked,
   changeCalendar,
   getCalendar,
   ownedCalendar,
@@ -16,6 +17,31 @@ export interface CalendarPatch {
   rules: Partial<Rules>;
 }
 
+/**
+ * One `calendarUpdated` change: `edit` gives what changes (or refuses), one version up; answers
+ * with the calendar's detail once the change is in force for bookings.
+ */
+async function updateThenShow(
+  actor: Principal,
+  calendarId: string,
+  edit: (calendar: Calendar) => Partial<Calendar>,
+  deps: CalendarDeps,
+  context: RequestContext,
+): Promise<CalendarDetail> {
+  await changeCalendar(
+    actor,
+    calendarId,
+    async (calendar) => ({
+      kind: 'calendarUpdated',
+      calendar: { ...calendar, ...edit(calendar), version: calendar.version + 1 },
+      at: deps.clock.now(),
+    }),
+    deps,
+    context,
+  );
+  return getCalendar(actor, calendarId, deps);
+}
+
 /** Name and rules changed, one version up, in force for bookings once this answers. */
 export async function updateCalendar(
   actor: Principal,
@@ -24,23 +50,11 @@ export async function updateCalendar(
   deps: CalendarDeps,
   context: RequestContext = {},
 ): Promise<CalendarDetail> {
-  await changeCalendar(
-    actor,
-    calendarId,
-    async (calendar) => ({
-      kind: 'calendarUpdated',
-      calendar: {
-        ...calendar,
-        name: patch.name ?? calendar.name,
-        rules: { ...calendar.rules, ...patch.rules },
-        version: calendar.version + 1,
-      },
-      at: deps.clock.now(),
-    }),
-    deps,
-    context,
-  );
-  return getCalendar(actor, calendarId, deps);
+  const edit = (calendar: Calendar) => ({
+    name: patch.name ?? calendar.name,
+    rules: { ...calendar.rules, ...patch.rules },
+  });
+  return updateThenShow(actor, calendarId, edit, deps, context);
 }
 
 /** A link's expiry changed (null: never); one already past is refused. */
@@ -52,28 +66,14 @@ export async function updateLink(
   deps: CalendarDeps,
   context: RequestContext = {},
 ): Promise<CalendarDetail> {
-  await changeCalendar(
-    actor,
-    calendarId,
-    async (calendar) => {
-      if (!calendar.links.some((link) => link.schedule.id === scheduleId)) {
-        throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
-      }
-      assertExpiryAhead(expiresOn, deps);
-      return {
-        kind: 'calendarUpdated',
-        calendar: {
-          ...calendar,
-          links: calendar.links.map((link) => (link.schedule.id === scheduleId ? { ...link, expiresOn } : link)),
-          version: calendar.version + 1,
-        },
-        at: deps.clock.now(),
-      };
-    },
-    deps,
-    context,
-  );
-  return getCalendar(actor, calendarId, deps);
+  const edit = (calendar: Calendar) => {
+    assertLinked(calendar, scheduleId);
+    assertExpiryAhead(expiresOn, deps);
+    return {
+      links: calendar.links.map((link) => (link.schedule.id === scheduleId ? { ...link, expiresOn } : link)),
+    };
+  };
+  return updateThenShow(actor, calendarId, edit, deps, context);
 }
 
 /** The user's calendars (without events), by creation, then id; 404 for a user that does not exist. */

@@ -1,6 +1,7 @@
 import { generateId, MAX_SCHEDULES_PER_CALENDAR } from '@slotkeeper/contracts';
 import {
   assertOwner,
+  foundAndOwned,
   ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
@@ -97,10 +98,7 @@ export async function ownedCalendar(
   id: string,
   { calendars }: Pick<CalendarDeps, 'calendars'>,
 ): Promise<Calendar> {
-  const calendar = await calendars.findById(id);
-  if (!calendar) throw new NotFoundError('calendar', id);
-  assertOwner(actor, calendar.userId, 'calendar');
-  return calendar;
+  return foundAndOwned(actor, await calendars.findById(id), 'calendar', id);
 }
 
 /** The calendar with its confirmed events that have not ended. */
@@ -114,6 +112,13 @@ export async function getCalendar(
 }
 
 const MAX_ATTEMPTS = 5;
+
+/** Refuses (404) a schedule the calendar does not link. */
+export function assertLinked(calendar: Calendar, scheduleId: string): void {
+  if (!calendar.links.some((l) => l.schedule.id === scheduleId)) {
+    throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendar.id}`);
+  }
+}
 
 /**
  * Applies `change` to the calendar as it is now (it returns the new state, one version up, and
@@ -186,9 +191,7 @@ export async function unlinkSchedule(
     actor,
     calendarId,
     async (calendar) => {
-      if (!calendar.links.some((l) => l.schedule.id === scheduleId)) {
-        throw new NotFoundError('schedule link', `${scheduleId} on calendar ${calendarId}`);
-      }
+      assertLinked(calendar, scheduleId);
       return {
         kind: 'scheduleUnlinked',
         calendar: withLinks(

@@ -1,5 +1,5 @@
 import { generateId, type WeeklySchedule, type WeeklySlot } from '@slotkeeper/contracts';
-import { ForbiddenError, ServiceUnavailableError, type Principal } from '@slotkeeper/errors';
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, type Principal } from '@slotkeeper/errors';
 import type { Calendar, CalendarUpdate, ScheduleLink } from './calendar.js';
 import type { CalendarDeps, RequestContext } from './calendar-use-cases.js';
 import { inForce } from './in-force.js';
@@ -38,7 +38,7 @@ function changedLink(link: ScheduleLink, change: ScheduleChange): ScheduleLink {
 /**
  * Changes every calendar linking the schedule, each by compare-and-set (a concurrent change makes
  * it read again): `edit` gives the calendar's new links, or null when it has nothing to change.
- * Returns the calendars saved, at their new versions.
+ * Returns the calendars saved, at their new versions, their messages on their way.
  */
 async function changeEachLinking(
   scheduleId: string,
@@ -67,6 +67,7 @@ async function changeEachLinking(
       current = await deps.calendars.findById(current.id);
     }
   }
+  for (const calendar of saved) void deps.outbox.flush(calendar.id);
   return saved;
 }
 
@@ -84,7 +85,7 @@ export async function applyScheduleChange(
   const answered = await deps.schedules.find(change.scheduleId).catch(() => null);
   const newer = answered && answered.version >= change.version ? answered : null;
   const version = newer?.version ?? change.version;
-  const saved = await changeEachLinking(
+  return changeEachLinking(
     change.scheduleId,
     (calendar) => {
       const stale = (link: ScheduleLink) =>
@@ -100,8 +101,6 @@ export async function applyScheduleChange(
     deps,
     context,
   );
-  for (const calendar of saved) void deps.outbox.flush(calendar.id);
-  return saved;
 }
 
 /**
@@ -115,8 +114,12 @@ export async function syncScheduleChange(
   context: RequestContext = {},
 ): Promise<void> {
   assertService(actor);
-  const saved = await applyScheduleChange(change, deps, context);
-  await Promise.all(saved.map((calendar) => inForce(calendar, deps)));
+  await applyScheduleChange(change, deps, context);
+  // Whoever saved the linking calendars (this call, or the consumer of the same change, which
+  // may have come first and left nothing for this call to save), the answer waits until booking
+  // has every calendar linking the schedule at its version now.
+  const linking = await deps.calendars.findLinking(change.scheduleId);
+  await Promise.all(linking.map((calendar) => inForce(calendar, deps)));
 }
 
 /** A deleted schedule: any calendar still linking it (a link made while it was deleted) drops it. */
@@ -125,7 +128,7 @@ export async function dropScheduleLinks(
   deps: SyncDeps,
   context: RequestContext = {},
 ): Promise<Calendar[]> {
-  const saved = await changeEachLinking(
+  return changeEachLinking(
     scheduleId,
     (calendar) =>
       calendar.links.some((link) => link.schedule.id === scheduleId)
@@ -134,8 +137,6 @@ export async function dropScheduleLinks(
     deps,
     context,
   );
-  for (const calendar of saved) void deps.outbox.flush(calendar.id);
-  return saved;
 }
 
 /** The calendars linking a schedule: the schedule service asks before it deletes one. */
@@ -160,7 +161,16 @@ export async function catchUpLinks(
 ): Promise<boolean> {
   let caughtUp = false;
   for (const link of links) {
-    const answered = await deps.schedules.find(link.schedule.id).catch(() => null);
+    // Unreachable: the link stands as read (its schedule's change, if any, still arrives as a message).
+    const answered = await deps.schedules.find(link.schedule.id).catch(() => undefined);
+    if (answered === null) {
+      // Deleted meanwhile: its ScheduleDeleted may have looked for linking calendars before this
+      // link was saved. Take the link back, so no calendar keeps a deleted schedule.
+      await Promise.all(
+        (await dropScheduleLinks(link.schedule.id, deps, context)).map((calendar) => inForce(calendar, deps)),
+      );
+      throw new NotFoundError('availability schedule', link.schedule.id);
+    }
     if (!answered || answered.version <= (link.scheduleVersion ?? 0)) continue;
     const { timezone, timeSlots, dateOverrides } = answered.schedule;
     const change: ScheduleChange = {

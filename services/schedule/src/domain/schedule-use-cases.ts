@@ -1,5 +1,12 @@
 import { generateId } from '@slotkeeper/contracts';
-import { assertOwner, ConflictError, NotFoundError, ServiceUnavailableError, type Principal } from '@slotkeeper/errors';
+import {
+  assertOwner,
+  ConflictError,
+  foundAndOwned,
+  NotFoundError,
+  ServiceUnavailableError,
+  type Principal,
+} from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type {
   CalendarLinks,
@@ -72,10 +79,7 @@ export async function getSchedule(
   id: string,
   { schedules }: Pick<ScheduleDeps, 'schedules'>,
 ): Promise<Schedule> {
-  const schedule = await schedules.findById(id);
-  if (!schedule) throw new NotFoundError('availability schedule', id);
-  assertOwner(actor, schedule.userId, 'availability schedule');
-  return schedule;
+  return foundAndOwned(actor, await schedules.findById(id), 'availability schedule', id);
 }
 
 export async function listSchedules(actor: Principal, userId: string, deps: ScheduleDeps): Promise<Schedule[]> {
