@@ -1,4 +1,4 @@
-import type { BookingRules, MessageData } from '@slotkeeper/contracts';
+import type { BookingRules, CalendarEvent, MessageData } from '@slotkeeper/contracts';
 
 /** An event as EventBooked carries it, for tests of consumers and buses. */
 export const sampleEvent: MessageData<'EventBooked'> = {
@@ -14,6 +14,21 @@ export const sampleEvent: MessageData<'EventBooked'> = {
   status: 'confirmed',
   created_at: '2030-06-01T00:00:00.000Z',
   version: 1,
+};
+
+/** `sampleEvent` as the domain reads it: camelCase, with dates; spelled out, so it checks the conversion. */
+export const sampleCalendarEvent: CalendarEvent = {
+  id: '111111111111111111111111',
+  calendarId: '222222222222222222222222',
+  title: 'Intro call',
+  start: new Date('2030-06-24T07:00:00.000Z'),
+  end: new Date('2030-06-24T07:30:00.000Z'),
+  bookedBy: 'ann@example.com',
+  bookerName: null,
+  notes: null,
+  guests: ['bob@example.com', 'cy@example.com'],
+  status: 'confirmed',
+  createdAt: new Date('2030-06-01T00:00:00.000Z'),
 };
 
 /** A calendar's booking rules: the defaults a new calendar gets, with `overrides`. */

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { mongoose } from '@slotkeeper/mongo';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 const { mongo } = mongoose;
 type ClientSession = mongoose.mongo.ClientSession;
@@ -561,3 +562,39 @@ const isSession = (value: unknown): value is ClientSession => value instanceof m
 
 const hasToBSON = (value: unknown): value is { toBSON(): unknown } =>
   typeof value === 'object' && value !== null && typeof (value as { toBSON?: unknown }).toBSON === 'function';
+
+/**
+ * Gives each test a fresh recorder and a repository built on it, initialised (with `clear`, its
+ * index commands forgotten), and closes the recorder after the test. What it returns stands for
+ * the current test's recorder and repository, so a file can name them once at the top.
+ */
+export function useMongoRecorder<R extends object & { init(): Promise<void> }>(
+  build: (connection: mongoose.Connection) => R,
+  { clear = false }: { clear?: boolean } = {},
+): { rec: MongoRecorder; repository: R } {
+  let current: { rec: MongoRecorder; repository: R } | undefined;
+  beforeEach(async () => {
+    const rec = await mongoRecorder();
+    const repository = build(rec.connection);
+    await repository.init();
+    if (clear) rec.clear();
+    current = { rec, repository };
+  });
+  afterEach(() => current?.rec.close());
+  const live = <T extends object>(pick: (now: { rec: MongoRecorder; repository: R }) => T): T =>
+    new Proxy({} as T, {
+      get(_, key) {
+        if (!current) throw new Error('useMongoRecorder: used outside a test');
+        const target = pick(current);
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return { rec: live((now) => now.rec), repository: live((now) => now.repository) };
+}
+
+/** The one command of `commands`; fails the test when there is not exactly one. */
+export const onlyCommand = (commands: RecordedCommand[]): RecordedCommand => {
+  expect(commands).toHaveLength(1);
+  return commands[0]!;
+};

@@ -5,15 +5,14 @@
  */
 import {
   duplicateKeyError,
-  mongoRecorder,
+  useMongoRecorder,
   servedBy,
   writeConflict,
-  type MongoRecorder,
   type RecordedCommand,
   calendarRules,
 } from '@slotkeeper/testing';
 import { EARLIEST_INSTANT, LATEST_INSTANT } from '@slotkeeper/time';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EVENTS_LIST_INDEX,
   IDEMPOTENCY_INDEX,
@@ -83,16 +82,9 @@ const messageOf = (kind: 'booked' | 'canceled', id: string) => ({
 /** The outbox documents one `insertMany` wrote. */
 const outboxDocs = (index = 0) => rec.on('booking_outbox', 'insertMany')[index]!.args[0] as Array<{ _id: string }>;
 
-let rec: MongoRecorder;
-let ledgers: MongoLedgerRepository;
-
-beforeEach(async () => {
-  rec = await mongoRecorder();
-  ledgers = new MongoLedgerRepository(rec.connection);
-  await ledgers.init();
-  rec.clear();
+const { rec, repository: ledgers } = useMongoRecorder((connection) => new MongoLedgerRepository(connection), {
+  clear: true,
 });
-afterEach(() => rec.close());
 
 /** The commands that changed or read data, in order, as `collection.method`. */
 const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);

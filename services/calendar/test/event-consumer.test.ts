@@ -1,7 +1,7 @@
 import { createEnvelope } from '@slotkeeper/contracts';
 import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
-import { sampleEvent } from '@slotkeeper/testing';
+import { sampleCalendarEvent, sampleEvent } from '@slotkeeper/testing';
 import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MemoryCalendarRepository } from '../src/adapters/memory/memory-calendar-repository.js';
@@ -14,20 +14,7 @@ const before = new Date(Date.parse(sampleEvent.start_time) - 60_000);
 const confirmed = { ...sampleEvent, status: 'confirmed' as const };
 const canceled = { ...sampleEvent, status: 'canceled' as const, version: 2 };
 /** The sample event as the projection keeps it. */
-const listed: ProjectedEvent = {
-  id: sampleEvent.id,
-  calendarId: sampleEvent.calendar_id,
-  title: 'Intro call',
-  start: new Date('2030-06-24T07:00:00.000Z'),
-  end: new Date('2030-06-24T07:30:00.000Z'),
-  bookedBy: 'ann@example.com',
-  bookerName: null,
-  notes: null,
-  guests: ['bob@example.com', 'cy@example.com'],
-  status: 'confirmed',
-  createdAt: new Date('2030-06-01T00:00:00.000Z'),
-  version: 1,
-};
+const listed: ProjectedEvent = { ...sampleCalendarEvent, version: 1 };
 
 async function consumer() {
   const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });

@@ -3,8 +3,8 @@
  * under mongoose: what each method sends to the driver. Runs everywhere.
  */
 import { defaultRules, type Envelope } from '@slotkeeper/contracts';
-import { duplicateKeyError, mongoRecorder, servedBy, type MongoRecorder, calendarRules } from '@slotkeeper/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { duplicateKeyError, useMongoRecorder, servedBy, calendarRules } from '@slotkeeper/testing';
+import { describe, expect, it } from 'vitest';
 import { MongoCalendarRepository } from '../src/adapters/mongo/mongo-calendar-repository.js';
 import type { LinkedSchedule, NewCalendar, ProjectedEvent } from '../src/domain/calendar.js';
 import { projectedEvent } from './fixtures.js';
@@ -71,16 +71,9 @@ const stored = (status: ProjectedEvent['status']) => ({
   created_at: new Date('2030-06-01T00:00:00.000Z'),
 });
 
-let rec: MongoRecorder;
-let calendars: MongoCalendarRepository;
-
-beforeEach(async () => {
-  rec = await mongoRecorder();
-  calendars = new MongoCalendarRepository(rec.connection);
-  await calendars.init();
-  rec.clear();
+const { rec, repository: calendars } = useMongoRecorder((connection) => new MongoCalendarRepository(connection), {
+  clear: true,
 });
-afterEach(() => rec.close());
 
 const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
 const allInOneTransaction = () =>

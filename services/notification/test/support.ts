@@ -1,24 +1,13 @@
 import { createLogger, type Logger } from '@slotkeeper/observability';
 import type { CalendarEvent } from '@slotkeeper/contracts';
+import { sampleCalendarEvent } from '@slotkeeper/testing';
 import type { Notification, Owner } from '../src/domain/notification.js';
 import type { Notifier, NotifyLog, OwnerDirectory } from '../src/domain/ports.js';
 
 export const alice: Owner = { name: 'Alice Owner', email: 'alice@example.com', timezone: 'Europe/Berlin' };
 
 /** The event of `sampleEvent` (what the tests' EventBooked messages carry), as the domain reads it. */
-export const introCall: CalendarEvent = {
-  id: '111111111111111111111111',
-  calendarId: '222222222222222222222222',
-  title: 'Intro call',
-  start: new Date('2030-06-24T07:00:00.000Z'),
-  end: new Date('2030-06-24T07:30:00.000Z'),
-  bookedBy: 'ann@example.com',
-  bookerName: null,
-  notes: null,
-  guests: ['bob@example.com', 'cy@example.com'],
-  status: 'confirmed',
-  createdAt: new Date('2030-06-01T00:00:00.000Z'),
-};
+export const introCall: CalendarEvent = sampleCalendarEvent;
 
 /** Keeps what it is asked to send. */
 export class RecordingNotifier implements Notifier {

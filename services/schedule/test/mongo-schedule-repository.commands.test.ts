@@ -1,6 +1,6 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { mongoRecorder, servedBy, type MongoRecorder, type RecordedCommand } from '@slotkeeper/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { onlyCommand, useMongoRecorder, servedBy } from '@slotkeeper/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MongoScheduleRepository } from '../src/adapters/mongo/mongo-schedule-repository.js';
 import { USER, workHours } from './fixtures.js';
 
@@ -24,20 +24,7 @@ const workDoc = {
   version: 1,
 };
 
-let rec: MongoRecorder;
-let schedules: MongoScheduleRepository;
-
-beforeEach(async () => {
-  rec = await mongoRecorder();
-  schedules = new MongoScheduleRepository(rec.connection);
-  await schedules.init();
-});
-afterEach(() => rec.close());
-
-const only = (commands: RecordedCommand[]): RecordedCommand => {
-  expect(commands).toHaveLength(1);
-  return commands[0]!;
-};
+const { rec, repository: schedules } = useMongoRecorder((connection) => new MongoScheduleRepository(connection));
 
 describe('MongoScheduleRepository indexes', () => {
   it('when the repository initialises, then availability_schedules gets one index (user_id, created_at, _id) and schedule_outbox its own', () => {
@@ -65,7 +52,7 @@ describe('MongoScheduleRepository.create', () => {
   it('when a schedule is created, then one insertOne carries the wire-shaped document under a new 24-hex string _id', async () => {
     const created = await schedules.create(work);
 
-    const insert = only(rec.on('availability_schedules'));
+    const insert = onlyCommand(rec.on('availability_schedules'));
     expect(insert).toEqual({
       collection: 'availability_schedules',
       method: 'insertOne',
@@ -89,7 +76,7 @@ describe('MongoScheduleRepository.findById', () => {
   it('when a schedule is looked up, then one findOne by the string _id is sent, served by the _id_ index', async () => {
     await schedules.findById(SCHEDULE);
 
-    const find = only(rec.on('availability_schedules'));
+    const find = onlyCommand(rec.on('availability_schedules'));
     expect(find).toEqual({
       collection: 'availability_schedules',
       method: 'findOne',
@@ -101,7 +88,7 @@ describe('MongoScheduleRepository.findById', () => {
   it('when the id is a hostile string, then it is sent as the value of _id, never as an operator', async () => {
     await schedules.findById(HOSTILE);
 
-    expect(only(rec.on('availability_schedules')).args[0]).toStrictEqual({ _id: HOSTILE });
+    expect(onlyCommand(rec.on('availability_schedules')).args[0]).toStrictEqual({ _id: HOSTILE });
   });
 
   it('when the driver returns the stored document, then it reads back whole, overrides and Date included', async () => {
@@ -129,7 +116,7 @@ describe('MongoScheduleRepository.listByUser', () => {
   it("when a user's schedules are listed, then one find by user_id sorted by created_at then _id is sent", async () => {
     await schedules.listByUser(USER);
 
-    expect(only(rec.on('availability_schedules'))).toEqual({
+    expect(onlyCommand(rec.on('availability_schedules'))).toEqual({
       collection: 'availability_schedules',
       method: 'find',
       args: [{ user_id: USER }, { sort: { created_at: 1, _id: 1 } }],
@@ -139,7 +126,7 @@ describe('MongoScheduleRepository.listByUser', () => {
   it('when the user id is a hostile string, then it is sent as the value of user_id, never as an operator', async () => {
     await schedules.listByUser(HOSTILE);
 
-    expect(only(rec.on('availability_schedules')).args[0]).toStrictEqual({ user_id: HOSTILE });
+    expect(onlyCommand(rec.on('availability_schedules')).args[0]).toStrictEqual({ user_id: HOSTILE });
   });
 
   // With the _id tie-break in the index, MongoDB never sorts a user's schedules in memory.

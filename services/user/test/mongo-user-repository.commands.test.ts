@@ -1,13 +1,6 @@
 import { DuplicateEmailError } from '@slotkeeper/errors';
-import {
-  duplicateKeyError,
-  mongoRecorder,
-  mongoServerError,
-  servedBy,
-  type MongoRecorder,
-  type RecordedCommand,
-} from '@slotkeeper/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { duplicateKeyError, onlyCommand, useMongoRecorder, mongoServerError, servedBy } from '@slotkeeper/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MongoUserRepository } from '../src/adapters/mongo/mongo-user-repository.js';
 import type { Envelope } from '@slotkeeper/contracts';
 import type { NewUser } from '../src/domain/user.js';
@@ -33,27 +26,14 @@ const annDoc = {
 
 const HOSTILE = '{"$gt":""}';
 
-let rec: MongoRecorder;
-let users: MongoUserRepository;
-
-beforeEach(async () => {
-  rec = await mongoRecorder();
-  users = new MongoUserRepository(rec.connection);
-  await users.init();
-});
-afterEach(() => rec.close());
-
-const only = (commands: RecordedCommand[]): RecordedCommand => {
-  expect(commands).toHaveLength(1);
-  return commands[0]!;
-};
+const { rec, repository: users } = useMongoRecorder((connection) => new MongoUserRepository(connection));
 
 describe('MongoUserRepository indexes', () => {
   it('when the repository initialises, then users gets one index: email, unique, named email_1 explicitly', () => {
     expect(rec.indexes().filter((index) => index.collection === 'users')).toEqual([
       { collection: 'users', key: { email: 1 }, options: { unique: true, name: 'email_1' } },
     ]);
-    expect(only(rec.on('users', 'createIndex')).args).toEqual([{ email: 1 }, { unique: true, name: 'email_1' }]);
+    expect(onlyCommand(rec.on('users', 'createIndex')).args).toEqual([{ email: 1 }, { unique: true, name: 'email_1' }]);
   });
 
   it('when the repository initialises, then its outbox, user_outbox, gets the relay’s two indexes', () => {
@@ -68,7 +48,7 @@ describe('MongoUserRepository.create', () => {
   it('when a user is created, then one insertOne carries the snake_case document, a string _id and a real Date', async () => {
     const created = await users.create(ann);
 
-    const insert = only(rec.on('users'));
+    const insert = onlyCommand(rec.on('users'));
     expect(insert).toEqual({ collection: 'users', method: 'insertOne', args: [annDoc, {}] });
     const doc = insert.args[0] as typeof annDoc;
     expect(typeof doc._id).toBe('string');
@@ -79,7 +59,7 @@ describe('MongoUserRepository.create', () => {
   it('when the email or the name is hostile, then it is stored as the plain string it is', async () => {
     await users.create({ ...ann, email: HOSTILE, name: '$where' });
 
-    expect(only(rec.on('users')).args[0]).toMatchObject({ email: HOSTILE, name: '$where' });
+    expect(onlyCommand(rec.on('users')).args[0]).toMatchObject({ email: HOSTILE, name: '$where' });
   });
 
   it('when the insert hits the email_1 unique index, then the email is reported as taken', async () => {
@@ -113,7 +93,7 @@ describe('MongoUserRepository.findById', () => {
   it('when a user is looked up, then one findOne by the string _id is sent, served by the _id_ index', async () => {
     await users.findById(ann.id);
 
-    const find = only(rec.on('users'));
+    const find = onlyCommand(rec.on('users'));
     expect(find).toEqual({ collection: 'users', method: 'findOne', args: [{ _id: ann.id }, {}] });
     expect(servedBy(find, rec.indexes())?.options.name).toBe('_id_');
   });
@@ -121,7 +101,7 @@ describe('MongoUserRepository.findById', () => {
   it('when the id is a hostile string, then it is sent as the value of _id, never as an operator', async () => {
     await users.findById(HOSTILE);
 
-    expect(only(rec.on('users')).args[0]).toStrictEqual({ _id: HOSTILE });
+    expect(onlyCommand(rec.on('users')).args[0]).toStrictEqual({ _id: HOSTILE });
   });
 
   it('when the driver returns the stored document, then it reads back as the domain user', async () => {
@@ -148,7 +128,7 @@ describe('MongoUserRepository.update', () => {
 
     const updated = await users.update(ann.id, { name: 'Ann B.', timezone: 'Asia/Tokyo' });
 
-    const command = only(rec.on('users'));
+    const command = onlyCommand(rec.on('users'));
     expect(command.method).toBe('findOneAndUpdate');
     expect(command.args[0]).toStrictEqual({ _id: ann.id });
     expect(command.args[1]).toEqual({ $set: { name: 'Ann B.', timezone: 'Asia/Tokyo' } });
@@ -160,13 +140,13 @@ describe('MongoUserRepository.update', () => {
   it('when only the name is changed, then the zone is not in the update at all', async () => {
     await users.update(ann.id, { name: 'Ann B.' });
 
-    expect(only(rec.on('users')).args[1]).toStrictEqual({ $set: { name: 'Ann B.' } });
+    expect(onlyCommand(rec.on('users')).args[1]).toStrictEqual({ $set: { name: 'Ann B.' } });
   });
 
   it('when the name is hostile, then it is $set as the plain string it is, and the id stays a value', async () => {
     await users.update(HOSTILE, { name: '$where' });
 
-    const command = only(rec.on('users'));
+    const command = onlyCommand(rec.on('users'));
     expect(command.args[0]).toStrictEqual({ _id: HOSTILE });
     expect(command.args[1]).toStrictEqual({ $set: { name: '$where' } });
   });
@@ -175,14 +155,14 @@ describe('MongoUserRepository.update', () => {
     rec.answer('users', 'findOne', annDoc);
 
     expect(await users.update(ann.id, {})).toEqual(ann);
-    expect(only(rec.on('users')).method).toBe('findOne');
+    expect(onlyCommand(rec.on('users')).method).toBe('findOne');
   });
 
   it('when no document matches, then nothing is found (and nothing upserted)', async () => {
     rec.answer('users', 'findOneAndUpdate', null);
 
     expect(await users.update(ann.id, { name: 'Ghost' })).toBeNull();
-    expect(only(rec.on('users')).args[2]).not.toHaveProperty('upsert', true);
+    expect(onlyCommand(rec.on('users')).args[2]).not.toHaveProperty('upsert', true);
   });
 });
 
@@ -204,11 +184,11 @@ describe('MongoUserRepository.replaceApiKey', () => {
     expect(trail()).toEqual(['users.updateOne', 'user_outbox.insertMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.sessionEvents.map((e) => e.event)).toEqual(['start', 'startTransaction', 'commitTransaction', 'end']);
-    expect(only(rec.on('users')).args.slice(0, 2)).toStrictEqual([
+    expect(onlyCommand(rec.on('users')).args.slice(0, 2)).toStrictEqual([
       { _id: ann.id },
       { $set: { api_key: { salt: 'bmV3', hash: 'bmV3LWhhc2g' } } },
     ]);
-    const [doc, ...more] = only(rec.on('user_outbox')).args[0] as Array<{
+    const [doc, ...more] = onlyCommand(rec.on('user_outbox')).args[0] as Array<{
       _id: string;
       aggregate_id: string;
       message: Envelope;
