@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import net from 'node:net';
 import { startStack, type Stack, type StackOptions } from '../stack/launch.js';
 
@@ -22,17 +23,8 @@ export async function freePortBlock(count = 6): Promise<number> {
 }
 
 /** Retries `check` until it stops throwing, or rethrows its last error after `ms`. */
-export async function eventually<T>(check: () => Promise<T>, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+export const eventually = <T>(check: () => Promise<T>, ms = 10_000): Promise<T> =>
+  vi.waitFor(check, { timeout: ms, interval: 50 });
 
 /** A stack on a free block of loopback ports, for a test. */
 export async function startTestStack(env: StackOptions['env'], output?: StackOptions['output']): Promise<Stack> {

@@ -11,7 +11,7 @@ import {
   type NewSchedule,
 } from '@slotkeeper/testing/api';
 import { ManualClock } from '@slotkeeper/time';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
 export type Json = Record<string, unknown> & { id: string };
@@ -183,17 +183,8 @@ function toReply({ data, error, response }: ApiResult<unknown>): Reply {
 }
 
 /** Checks until `check` passes, or throws its last failure after `ms`: for what arrives by message. */
-export async function eventually(check: () => void, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
+export const eventually = (check: () => void, ms = 5_000): Promise<void> =>
+  vi.waitFor(check, { timeout: ms, interval: 10 });
 
 /**
  * The embedded system sending its mails to `notifier`, with an owner in Berlin and a calendar of

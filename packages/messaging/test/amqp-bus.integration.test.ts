@@ -3,7 +3,7 @@ import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
 import { createLogger, silentLogger } from '@slotkeeper/observability';
 import { brokerTarget, proxyFor, sampleEvent } from '@slotkeeper/testing';
 import amqplib from 'amqplib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AmqpBus, type Delivery } from '../src/index.js';
 
 const broker = await brokerTarget();
@@ -12,17 +12,8 @@ if ('reason' in broker) console.warn(`[skip] AmqpBus integration: ${broker.reaso
 const event = sampleEvent;
 
 /** Polls until `check` passes or the time is up. */
-async function eventually(check: () => unknown, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      return void (await check());
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
+const eventually = async (check: () => unknown, ms = 10_000): Promise<void> =>
+  void (await vi.waitFor(check, { timeout: ms, interval: 25 }));
 
 describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
   const run = randomUUID().slice(0, 8);
