@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-const project = (root: string, name: string, tz: string, include = ['test/**/*.test.ts']) => ({
+const project = (root: string, name: string, tz: string, include = ['test/**/*.test.ts'], exclude: string[] = []) => ({
   test: {
     name: `${name} (${tz})`,
     root,
     include,
+    exclude: ['**/node_modules/**', ...exclude],
     // Local-time bugs hide under UTC: every suite runs in a zone with a half-hour offset.
     env: { TZ: tz },
     testTimeout: 20_000,
@@ -12,7 +13,7 @@ const project = (root: string, name: string, tz: string, include = ['test/**/*.t
   },
 });
 
-const packages = ['contracts', 'auth', 'time', 'availability', 'messaging', 'http-kit', 'testing'];
+const packages = ['contracts', 'auth', 'time', 'availability', 'messaging', 'http-kit', 'testing', 'booking-pages'];
 const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
 
 export default defineConfig({
@@ -21,7 +22,9 @@ export default defineConfig({
       ...packages.map((name) => project(`packages/${name}`, name, 'Asia/Kolkata')),
       ...services.map((name) => project(`services/${name}`, name, 'Asia/Kolkata')),
       project('gateway', 'gateway', 'Asia/Kolkata'),
-      project('packages/embedded', 'embedded', 'Asia/Kolkata'),
+      project('packages/embedded', 'embedded', 'Asia/Kolkata', undefined, ['test/browser/**']),
+      // The booking pages in headless Chromium (Debian's), against the embedded system.
+      project('packages/embedded', 'browser', 'Asia/Kolkata', ['test/browser/**/*.test.ts']),
       // The scripts' own checks (host probes, the API client's types), and the end-to-end tests.
       project('scripts', 'scripts', 'Asia/Kolkata', ['{bench,demo,openapi,stack}/**/*.test.ts']),
       project('scripts/e2e', 'e2e', 'Asia/Kolkata', ['*.test.ts']),

@@ -1,7 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
+import { anonymous, identitySigner, IDENTITY_HEADER } from '@slotkeeper/auth';
+import { bookingPages } from '@slotkeeper/booking-pages';
 import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
 import { ServiceUnavailableError } from '@slotkeeper/errors';
 import { addHealthRoute, createHttpApp, DEFAULT_BODY_LIMIT, signedUpstream, type Upstream } from '@slotkeeper/http-kit';
@@ -15,6 +16,7 @@ import { authenticator } from './authenticate.js';
 import { addCors } from './cors.js';
 import { completeDocument, documented, openapiDefinition } from './openapi.js';
 import { VerifiedKeys } from './verified-keys.js';
+import { calendarLookup } from './calendar-lookup.js';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -34,6 +36,8 @@ export interface GatewayDeps {
    * instances other than the one that forwarded the rotation.
    */
   bus?: MessageBus;
+  /** A built folder of the booking pages; by default the build of their current sources. */
+  pagesFolder?: string;
 }
 
 /**
@@ -81,6 +85,7 @@ export async function buildGateway({
   trustProxy,
   corsOrigins = [],
   bus,
+  pagesFolder,
 }: GatewayDeps) {
   const app = createHttpApp({ logger, bodyLimit, healthRoute: false, ...(trustProxy && { trustProxy }) });
   const sign = identitySigner(identityKey);
@@ -134,6 +139,12 @@ export async function buildGateway({
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   addHealthRoute(app, () => healthOf(upstreams));
+  // The invitee's pages, on top of the public routes alone: the calendar's public facts are asked
+  // as any anonymous client would ask them.
+  await bookingPages(app, {
+    lookUpCalendar: calendarLookup(upstreams.calendar, () => sign(anonymous)),
+    ...(pagesFolder && { folder: pagesFolder }),
+  });
 
   for (const route of API_ROUTES) {
     const upstream = upstreams[route.service];

@@ -1,9 +1,9 @@
 /**
  * The typed client of the public API: openapi-fetch over the types generated from the document
- * the gateway serves (openapi-types.ts), against a base URL or an in-process fetch.
+ * the gateway serves (@slotkeeper/contracts/openapi-types), against a base URL or an in-process fetch.
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { components, paths } from './openapi-types.js';
+import type { components, paths } from '@slotkeeper/contracts/openapi-types';
 
 export type ApiClient = Client<paths>;
 export type { paths };

@@ -17,7 +17,7 @@ import {
   type TimeSlot,
   type Weekday,
 } from './api-client.js';
-import type { operations } from './openapi-types.js';
+import type { operations } from '@slotkeeper/contracts/openapi-types';
 
 /** The JSON body an operation takes (for the PATCH routes, which api-client's helpers do not name). */
 type BodyOf<O extends keyof operations> = operations[O] extends {

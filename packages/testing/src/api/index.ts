@@ -1,4 +1,4 @@
 export * from './api-client.js';
 export * from './api-setup.js';
 export * from './inject-fetch.js';
-export type { components, operations } from './openapi-types.js';
+export type { components, operations } from '@slotkeeper/contracts/openapi-types';

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+/** The package's folder. */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Every build lives in `dist/pages/<hash of its sources>`; a build of other sources has another name. */
+const buildsOf = (root: string) => join(root, 'dist', 'pages');
+/** What the pages are built from: a change to any of these is a new build. */
+const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.app.json', 'src/app'];
+/** Assets worth serving compressed; the build writes `.gz` and `.br` beside each. */
+const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt)$/;
+
+async function filesUnder(path: string): Promise<string[]> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(entries.map((entry) => filesUnder(join(path, entry.name))));
+  return nested.flat().sort();
+}
+
+/** The versions of what turns the sources into a bundle: a new Preact or Vite is a new build too. */
+async function toolVersions(root: string): Promise<string> {
+  const versionOf = async (name: string) => {
+    const manifest = join(root, 'node_modules', name, 'package.json');
+    return `${name}@${(JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version}`;
+  };
+  return (await Promise.all(['preact', 'vite'].map(versionOf))).join(' ');
+}
+
+/** A hash of every input file (path and content) and of the tools' versions. */
+export async function sourceHash(root = PACKAGE_ROOT): Promise<string> {
+  const hash = createHash('sha256').update(await toolVersions(root));
+  for (const input of INPUTS) {
+    for (const file of await filesUnder(join(root, input))) {
+      hash.update(`\0${relative(root, file)}\0`).update(await readFile(file));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+async function compressAll(folder: string): Promise<void> {
+  for (const file of await filesUnder(join(folder, 'assets'))) {
+    if (!COMPRESSIBLE.test(file)) continue;
+    const content = await readFile(file);
+    await writeFile(`${file}.gz`, gzipSync(content, { level: 9 }));
+    await writeFile(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+}
+
+/**
+ * The folder of the pages built from the sources as they are now, built first when they are not
+ * (at install, and again at start after any change): a stale build cannot be served, because a
+ * build is found only by the hash of the sources it was made from. Several processes may call
+ * this at once: each builds into a folder of its own and the first rename wins.
+ */
+export async function ensureBuilt(log: (message: string) => void = () => {}, root = PACKAGE_ROOT): Promise<string> {
+  const hash = await sourceHash(root);
+  const builds = buildsOf(root);
+  const folder = join(builds, hash);
+  if (await exists(join(folder, 'index.html'))) return folder;
+  log(`building the booking pages (sources ${hash})`);
+  const scratch = join(builds, `.build-${hash}-${randomBytes(4).toString('hex')}`);
+  await mkdir(builds, { recursive: true });
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'vite.config.ts'), root, build: { outDir: scratch, emptyOutDir: true } });
+  await compressAll(scratch);
+  await rename(scratch, folder).catch(async (error: NodeJS.ErrnoException) => {
+    // Another process finished the same build first: theirs is as good as ours.
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    await rm(scratch, { recursive: true, force: true });
+  });
+  // Older builds are of sources that no longer exist.
+  for (const entry of await readdir(builds)) {
+    if (entry !== hash && !entry.startsWith('.build-')) await rm(join(builds, entry), { recursive: true, force: true });
+  }
+  return folder;
+}
