@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { buildEmbeddedSystem } from '@slotkeeper/embedded';
+import { buildEmbeddedSystem, type EmbeddedOptions } from '@slotkeeper/embedded';
 import { createLogger } from '@slotkeeper/observability';
 import { apiClient, bearer } from '@slotkeeper/testing/api';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +8,27 @@ import { runDemo } from '../demo/demo-flow.js';
 const SECRET = /\b(sk|ct)_[0-9a-f]{24}_[\w-]{43}/;
 const SIGNED_IDENTITY = /v1\.[\w-]+\.[\w-]{43}/;
 
+type Notifier = NonNullable<EmbeddedOptions['notifier']>;
+type Notification = Parameters<Notifier['send']>[0];
+
+/** The embedded system logging every level into `lines`, with the notifier given (the log notifier by default). */
+async function loggedSystem(lines: string[], notifier?: Notifier) {
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      callback();
+    },
+  });
+  return buildEmbeddedSystem({
+    logger: createLogger({ level: 'trace', destination: sink }),
+    ...(notifier && { notifier }),
+  });
+}
+
 describe('secrets in logs', () => {
   it('when the whole demo flow runs with every log level on, then no api key, cancel token or signed identity is logged', async () => {
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, callback) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        callback();
-      },
-    });
-    const system = await buildEmbeddedSystem({
-      logger: createLogger({ level: 'trace', destination: sink }),
-    });
+    const system = await loggedSystem(lines);
     const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
     const report = await runDemo(url);
     const { alice, carolsCancelToken } = report.credentials;
@@ -41,6 +50,29 @@ describe('secrets in logs', () => {
       expect(line).not.toContain(alice.slice(-43));
       expect(line).not.toContain(carolsCancelToken.slice(-43));
       expect(line.toLowerCase()).not.toContain('bearer');
+      // The booker's mails link to their booking with the token in the fragment.
+      expect(line).not.toContain('#token=');
+    }
+  });
+
+  it("when the booker's mails carry their link with the cancel token, then neither the link nor the token reaches a log line", async () => {
+    const lines: string[] = [];
+    const sent: Notification[] = [];
+    // Keeps the mails instead of logging them: the test reads the token they carry.
+    const system = await loggedSystem(lines, { send: async (notification) => void sent.push(notification) });
+    const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
+    const report = await runDemo(url);
+    await system.gateway.close();
+
+    const carolsToken = report.credentials.carolsCancelToken;
+    const eventId = report.steps.find((s) => s.step === 'book Alice 16:00 Berlin')!.result;
+    const carols = sent.find((n) => n.kind === 'booked' && n.audience === 'booker' && n.event.id === eventId);
+    expect(carols?.text).toContain(`#token=${carolsToken}`);
+    expect(lines.some((line) => line.includes(eventId))).toBe(true);
+    for (const line of lines) {
+      expect(line).not.toMatch(SECRET);
+      expect(line).not.toContain(carolsToken.slice(-43));
+      expect(line).not.toContain('#token=');
     }
   });
 });

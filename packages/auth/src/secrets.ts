@@ -48,6 +48,9 @@ export function newApiKey(userId: string): { token: string; stored: StoredSecret
   return { token: `sk_${userId}_${secret}`, stored: storeSecret(secret) };
 }
 
+const cancelSecret = (eventId: string, serverKey: Buffer, nonce: string): string =>
+  createHmac('sha256', serverKey).update(`cancel-token\0${eventId}\0${nonce}`).digest('base64url');
+
 /**
  * A cancel token for an event, derived from a server key and a nonce kept with the event (as the
  * salt of the token's hash). The store alone cannot produce the token, yet a retry with the
@@ -56,9 +59,16 @@ export function newApiKey(userId: string): { token: string; stored: StoredSecret
 export function cancelToken(eventId: string, serverKey: Buffer, stored?: StoredSecret) {
   // A nonce, not a secret: randomUUID's 122 bits come from a pooled source, cheaper per booking.
   const salt = stored?.salt ?? randomUUID();
-  const secret = createHmac('sha256', serverKey).update(`cancel-token\0${eventId}\0${salt}`).digest('base64url');
+  const secret = cancelSecret(eventId, serverKey, salt);
   return { token: `ct_${eventId}_${secret}`, stored: { salt, hash: digest(salt, secret) } };
 }
+
+/**
+ * The cancel token of an event from its nonce alone (the event messages carry it, useless without
+ * `serverKey`): how the notification service puts the booker's own link in the booker's mail.
+ */
+export const cancelTokenFromNonce = (eventId: string, serverKey: Buffer, nonce: string): string =>
+  `ct_${eventId}_${cancelSecret(eventId, serverKey, nonce)}`;
 
 /** Reads the tokens of one kind: the id each names, and whether its secret is the one stored. */
 function tokensOf(kind: ParsedToken['kind']) {

@@ -44,8 +44,22 @@ export type CalendarSnapshot = z.infer<typeof calendarSnapshot>;
 /** The version of the aggregate a message changes: 1 when created, raised by every change. */
 const version = z.number().int().min(1);
 
-/** An event as its messages carry it: as the API shows it, in UTC, with its version. */
-const eventMessage = eventResponse.extend({ version });
+/**
+ * An event as its messages carry it: as the API shows it, in UTC, with its version, and the nonce
+ * its cancel token is derived from (never the token, nor its hash).
+ */
+const eventMessage = eventResponse.extend({
+  version,
+  cancel_token_nonce: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The nonce the event's cancel token is derived from (with a key only the services hold): " +
+        'not a secret, and useless without that key. The notification service derives the ' +
+        "booker's link from it. Absent from messages published before it was added.",
+    ),
+});
 
 export const messageSchemas = {
   /** Added type: lets consumers know a calendar and its rules before any schedule is linked. */

@@ -804,6 +804,8 @@ export interface components {
          */
         created_at: string;
         version: number;
+        /** @description The nonce the event's cancel token is derived from (with a key only the services hold): not a secret, and useless without that key. The notification service derives the booker's link from it. Absent from messages published before it was added. */
+        cancel_token_nonce?: string;
       };
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `EventCanceled` */
@@ -844,6 +846,8 @@ export interface components {
          */
         created_at: string;
         version: number;
+        /** @description The nonce the event's cancel token is derived from (with a key only the services hold): not a secret, and useless without that key. The notification service derives the booker's link from it. Absent from messages published before it was added. */
+        cancel_token_nonce?: string;
       };
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `EventRescheduled` */
@@ -884,6 +888,8 @@ export interface components {
          */
         created_at: string;
         version: number;
+        /** @description The nonce the event's cancel token is derived from (with a key only the services hold): not a secret, and useless without that key. The notification service derives the booker's link from it. Absent from messages published before it was added. */
+        cancel_token_nonce?: string;
         /** Format: date-time */
         previous_start_time: string;
         /** Format: date-time */

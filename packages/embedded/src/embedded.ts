@@ -124,6 +124,8 @@ export async function buildEmbeddedSystem({
       users: new UserServiceClient(as('notification', injectUpstream(userApp))),
     }),
     publicBaseUrl,
+    // The booking service's key: the booker's mail carries the token it issued.
+    cancelTokenKey: keys.cancelTokens,
     logger: log('notification'),
   });
 

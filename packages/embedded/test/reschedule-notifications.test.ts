@@ -30,7 +30,7 @@ describe('reschedule notifications in the embedded system', () => {
     await catcher?.close();
   });
 
-  it('when the booker moves an event twice, then the booker, the guest and the owner get a mail of each move with the invite at the new time and a rising SEQUENCE', async () => {
+  it('when the booker moves an event twice, then the booker, the guest and the owner each get a mail of each move with the invite at the new time and a rising SEQUENCE', async () => {
     const notifier = new SmtpNotifier(catcher.url, 'Slotkeeper <no-reply@slotkeeper.test>');
     const { gateway, api, annBooking } = await notifyingSystem(notifier);
     // Monday 3 June 2030, 09:00 in Berlin (07:00 UTC); then 10:00, then 14:00.
@@ -46,7 +46,7 @@ describe('reschedule notifications in the embedded system', () => {
       );
     await reschedule('2030-06-03T10:00:00+02:00', '2030-06-03T10:30:00+02:00');
     await reschedule('2030-06-03T14:00:00+02:00', '2030-06-03T14:30:00+02:00');
-    await eventually(() => expect(catcher.received).toHaveLength(6));
+    await eventually(() => expect(catcher.received).toHaveLength(9));
     await gateway.close();
     notifier.close();
 
@@ -54,10 +54,13 @@ describe('reschedule notifications in the embedded system', () => {
     expect([...byId.keys()].sort()).toEqual(
       [
         `<booked.${event.id}@slotkeeper>`,
+        `<booked.${event.id}.guests@slotkeeper>`,
         `<booked.${event.id}.owner@slotkeeper>`,
         `<rescheduled.v2.${event.id}@slotkeeper>`,
+        `<rescheduled.v2.${event.id}.guests@slotkeeper>`,
         `<rescheduled.v2.${event.id}.owner@slotkeeper>`,
         `<rescheduled.v3.${event.id}@slotkeeper>`,
+        `<rescheduled.v3.${event.id}.guests@slotkeeper>`,
         `<rescheduled.v3.${event.id}.owner@slotkeeper>`,
       ].sort(),
     );
@@ -79,17 +82,26 @@ describe('reschedule notifications in the embedded system', () => {
         was: '10:00–10:30',
       },
     ];
+    const page = `https://slots.example/booking/${event.id}`;
     for (const move of moves) {
-      const attendees = byId.get(`<rescheduled.v${move.version}.${event.id}@slotkeeper>`)!;
+      const booker = byId.get(`<rescheduled.v${move.version}.${event.id}@slotkeeper>`)!;
+      const guests = byId.get(`<rescheduled.v${move.version}.${event.id}.guests@slotkeeper>`)!;
       const ownerMail = byId.get(`<rescheduled.v${move.version}.${event.id}.owner@slotkeeper>`)!;
-      expect(attendees.to.sort()).toEqual(['ann@example.com', 'bob@example.com']);
+      expect(booker.to).toEqual(['ann@example.com']);
+      expect(guests.to).toEqual(['bob@example.com']);
       expect(ownerMail.to).toEqual(['alice@example.com']);
-      expect(attendees.mail.subject).toBe('Rescheduled: Intro call');
+      expect(booker.mail.subject).toBe('Rescheduled: Intro call');
+      expect(guests.mail.subject).toBe('Rescheduled: Intro call');
       expect(ownerMail.mail.text).toContain(
         `Now: Monday, 3 June 2030, ${move.now} (Europe/Berlin)\nWas: Monday, 3 June 2030, ${move.was} (Europe/Berlin)`,
       );
-      expect(attendees.mail.text).toContain(`https://slots.example/booking/${event.id}`);
-      for (const { mail } of [attendees, ownerMail]) {
+      // The booker's mail brings them back with their token; the guest's and the owner's without.
+      expect(booker.mail.text).toContain(`Reschedule or cancel: ${page}#token=${event.cancel_token}`);
+      for (const { mail } of [guests, ownerMail]) {
+        expect(mail.text).toContain(`The booking's page: ${page}`);
+        expect(mail.text).not.toContain('#token=');
+      }
+      for (const { mail } of [booker, guests, ownerMail]) {
         expect(inviteOf(mail)).toEqual({
           method: 'REQUEST',
           uid: event.id,
@@ -100,5 +112,10 @@ describe('reschedule notifications in the embedded system', () => {
       }
     }
     expect(inviteOf(byId.get(`<booked.${event.id}@slotkeeper>`)!.mail).sequence).toBe('0');
+    // Invites get forwarded: none carries the token, the booker's included (lines unfolded).
+    for (const { mail } of catcher.received) {
+      const invite = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))!;
+      expect(invite.content.toString('utf8').replace(/\r?\n[ \t]/g, '')).not.toContain(event.cancel_token);
+    }
   });
 });

@@ -31,6 +31,7 @@ const app = await buildNotificationApp({
     users: new UserServiceClient(signed(config.USER_SERVICE_URL)),
   }),
   publicBaseUrl: config.PUBLIC_BASE_URL,
+  cancelTokenKey: keys.cancelTokens,
   logger,
   queue: queue('notification'),
   health: async () => bus.isConnected?.() ?? true,

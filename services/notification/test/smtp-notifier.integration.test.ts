@@ -1,15 +1,29 @@
 import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
+import { cancelTokens, internalKeys } from '@slotkeeper/auth';
 import { silentLogger } from '@slotkeeper/observability';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from '@slotkeeper/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bookingLinks } from '../src/adapters/booking-links.js';
 import { mailboxOf, SmtpNotifier } from '../src/adapters/smtp/smtp-notifier.js';
 import { notificationsFor } from '../src/domain/notification.js';
 import { notifyOfChange, type NotifyDeps } from '../src/domain/notify-of-change.js';
-import { alice, introCall, ScriptedOwners } from './support.js';
+import { alice, capturedLogger, introCall, ScriptedOwners } from './support.js';
 
 const event = introCall;
 const page = `http://127.0.0.1:3000/booking/${event.id}`;
+const { cancelTokens: cancelTokenKey } = internalKeys('a secret the services share');
+// The booker's token as the booking service issued it; its nonce is what the messages carry.
+const issued = cancelTokens(cancelTokenKey).issue(event.id);
+const booked = { kind: 'booked' as const, event, version: 1, tokenNonce: issued.stored.salt };
+const canceled = { kind: 'canceled' as const, event, version: 2, tokenNonce: issued.stored.salt };
+
+/** The invite's DESCRIPTION, read back with ical.js. */
+function inviteDescription(mail: ParsedMail): string {
+  const part = mail.attachments.find((a) => a.contentType.startsWith('text/calendar'))!;
+  const calendar = new ICAL.Component(ICAL.parse(part.content.toString('utf8')));
+  return String(calendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('description'));
+}
 
 /** The invite's METHOD and VEVENT, read back with ical.js. */
 function readInvite(mail: ParsedMail) {
@@ -59,22 +73,25 @@ describe('SMTP notifications with an iCalendar invite', () => {
   });
   const fresh = (owners = new ScriptedOwners(alice)) => {
     notifier = new SmtpNotifier(catcher.url, 'Slotkeeper <no-reply@slotkeeper.test>');
-    deps = { owners, notifier, bookingPage: (id) => `http://127.0.0.1:3000/booking/${id}` };
+    deps = { owners, notifier, links: bookingLinks('http://127.0.0.1:3000', cancelTokenKey) };
   };
 
-  it('when an event is booked, then the booker and guests get a METHOD:REQUEST invite organized by the owner, and the owner one of their own', async () => {
+  it('when an event is booked, then the booker, the guests and the owner each get a METHOD:REQUEST invite organized by the owner', async () => {
     fresh();
-    await notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log });
-    expect(catcher.received).toHaveLength(2);
-    const attendees = mail(`<booked.${event.id}@slotkeeper>`);
+    await notifyOfChange(booked, deps, { log });
+    expect(catcher.received).toHaveLength(3);
+    const booker = mail(`<booked.${event.id}@slotkeeper>`);
+    const guests = mail(`<booked.${event.id}.guests@slotkeeper>`);
     const owner = mail(`<booked.${event.id}.owner@slotkeeper>`);
 
-    expect(attendees.to.sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect(booker.to).toEqual(['ann@example.com']);
+    expect(guests.to.sort()).toEqual(['bob@example.com', 'cy@example.com']);
     expect(owner.to).toEqual(['alice@example.com']);
-    expect(attendees.mail.subject).toBe('Booked: Intro call');
-    expect(attendees.mail.text).toContain(page);
+    expect(booker.mail.subject).toBe('Booked: Intro call');
+    expect(guests.mail.subject).toBe('Booked: Intro call');
+    expect(guests.mail.text).toContain(page);
     expect(owner.mail.text).toContain(page);
-    for (const { mail: m } of [attendees, owner]) {
+    for (const { mail: m } of [booker, guests, owner]) {
       expect(readInvite(m)).toEqual({
         method: 'REQUEST',
         uid: event.id,
@@ -93,21 +110,53 @@ describe('SMTP notifications with an iCalendar invite', () => {
     }
   });
 
+  it("when an event is booked, then only the booker's mail text holds their token link, and no invite does", async () => {
+    fresh();
+    await notifyOfChange(booked, deps, { log });
+    const booker = mail(`<booked.${event.id}@slotkeeper>`);
+    expect(booker.mail.text).toContain(`Reschedule or cancel: ${page}#token=${issued.token}`);
+    for (const { mail: m } of catcher.received) {
+      // Invites get forwarded: neither their URL nor their description carries the token.
+      expect(readInvite(m).url).toBe(page);
+      expect(inviteDescription(m)).toContain(`The booking's page: ${page}`);
+      expect(inviteDescription(m)).not.toContain(issued.token);
+    }
+    for (const id of [`<booked.${event.id}.guests@slotkeeper>`, `<booked.${event.id}.owner@slotkeeper>`]) {
+      expect(mail(id).mail.text).not.toContain(issued.token);
+      expect(mail(id).mail.text).not.toContain('#token=');
+    }
+  });
+
+  it('when mails with the booker’s link are sent, then the log lines say to whom, never the text or the token', async () => {
+    fresh();
+    const { logger, lines } = capturedLogger();
+    await notifyOfChange(booked, deps, { log: logger });
+    await notifyOfChange(booked, deps, { log: logger });
+    // Three sent, then three already sent.
+    expect(lines).toHaveLength(6);
+    for (const line of lines.map((line) => JSON.stringify(line))) {
+      expect(line).not.toContain(issued.token.slice(-43));
+      expect(line).not.toContain('#token=');
+    }
+  });
+
   it('when it is canceled, then everyone gets METHOD:CANCEL, STATUS:CANCELLED, the same UID and a higher SEQUENCE', async () => {
     fresh();
-    await notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log });
-    await notifyOfChange({ kind: 'canceled', event, version: 2 }, deps, { log });
-    const booked = readInvite(mail(`<booked.${event.id}@slotkeeper>`).mail);
-    for (const id of [`<canceled.${event.id}@slotkeeper>`, `<canceled.${event.id}.owner@slotkeeper>`]) {
-      const canceled = mail(id);
-      expect(canceled.mail.subject).toMatch(/^Canceled: Intro call/);
-      expect(readInvite(canceled.mail)).toMatchObject({
+    await notifyOfChange(booked, deps, { log });
+    await notifyOfChange(canceled, deps, { log });
+    const bookedInvite = readInvite(mail(`<booked.${event.id}@slotkeeper>`).mail);
+    for (const audience of ['', '.guests', '.owner']) {
+      const canceledMail = mail(`<canceled.${event.id}${audience}@slotkeeper>`);
+      expect(canceledMail.mail.subject).toMatch(/^Canceled: Intro call/);
+      expect(readInvite(canceledMail.mail)).toMatchObject({
         method: 'CANCEL',
         status: 'CANCELLED',
-        uid: booked.uid,
-        organizer: booked.organizer,
+        uid: bookedInvite.uid,
+        organizer: bookedInvite.organizer,
       });
-      expect(readInvite(canceled.mail).sequence).toBe(1);
+      expect(readInvite(canceledMail.mail).sequence).toBe(1);
+      // Nothing is left to reschedule or cancel: no mail of the cancellation holds the token.
+      expect(canceledMail.mail.text).not.toContain('#token=');
     }
   });
 
@@ -115,33 +164,52 @@ describe('SMTP notifications with an iCalendar invite', () => {
   const tuesday = { start: new Date('2030-06-25T12:00:00.000Z'), end: new Date('2030-06-25T12:30:00.000Z') };
   const wednesday = { start: new Date('2030-06-26T08:00:00.000Z'), end: new Date('2030-06-26T08:30:00.000Z') };
   const moves = [
-    { kind: 'rescheduled' as const, event: { ...event, ...tuesday }, version: 2, previous: event },
-    { kind: 'rescheduled' as const, event: { ...event, ...wednesday }, version: 3, previous: tuesday },
+    {
+      kind: 'rescheduled' as const,
+      event: { ...event, ...tuesday },
+      version: 2,
+      previous: event,
+      tokenNonce: issued.stored.salt,
+    },
+    {
+      kind: 'rescheduled' as const,
+      event: { ...event, ...wednesday },
+      version: 3,
+      previous: tuesday,
+      tokenNonce: issued.stored.salt,
+    },
   ];
 
   it('when it is rescheduled, then each party gets a mail of the move and a METHOD:REQUEST invite of the new time, same UID, SEQUENCE version − 1', async () => {
     fresh();
-    await notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log });
+    await notifyOfChange(booked, deps, { log });
     await notifyOfChange(moves[0]!, deps, { log });
-    const booked = readInvite(mail(`<booked.${event.id}@slotkeeper>`).mail);
-    const attendees = mail(`<rescheduled.v2.${event.id}@slotkeeper>`);
+    const bookedInvite = readInvite(mail(`<booked.${event.id}@slotkeeper>`).mail);
+    const booker = mail(`<rescheduled.v2.${event.id}@slotkeeper>`);
+    const guests = mail(`<rescheduled.v2.${event.id}.guests@slotkeeper>`);
     const owner = mail(`<rescheduled.v2.${event.id}.owner@slotkeeper>`);
-    expect(catcher.received).toHaveLength(4);
+    expect(catcher.received).toHaveLength(6);
 
-    expect(attendees.to.sort()).toEqual(['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect(booker.to).toEqual(['ann@example.com']);
+    expect(guests.to.sort()).toEqual(['bob@example.com', 'cy@example.com']);
     expect(owner.to).toEqual(['alice@example.com']);
-    expect(attendees.mail.subject).toBe('Rescheduled: Intro call');
+    expect(booker.mail.subject).toBe('Rescheduled: Intro call');
+    expect(guests.mail.subject).toBe('Rescheduled: Intro call');
     expect(owner.mail.subject).toBe('Rescheduled: Intro call (ann@example.com)');
-    expect(attendees.mail.text).toContain(
-      'Now: Tuesday, 25 June 2030, 12:00–12:30 (UTC)\nWas: Monday, 24 June 2030, 07:00–07:30 (UTC)',
-    );
+    for (const { mail: m } of [booker, guests]) {
+      expect(m.text).toContain(
+        'Now: Tuesday, 25 June 2030, 12:00–12:30 (UTC)\nWas: Monday, 24 June 2030, 07:00–07:30 (UTC)',
+      );
+    }
     expect(owner.mail.text).toContain(
       'Now: Tuesday, 25 June 2030, 14:00–14:30 (Europe/Berlin)\nWas: Monday, 24 June 2030, 09:00–09:30 (Europe/Berlin)',
     );
-    for (const { mail: m } of [attendees, owner]) {
+    expect(booker.mail.text).toContain(`Reschedule or cancel: ${page}#token=${issued.token}`);
+    expect(guests.mail.text).not.toContain('#token=');
+    for (const { mail: m } of [booker, guests, owner]) {
       expect(m.text).toContain(page);
       expect(readInvite(m)).toEqual({
-        ...booked,
+        ...bookedInvite,
         method: 'REQUEST',
         uid: event.id,
         sequence: 1,
@@ -157,8 +225,10 @@ describe('SMTP notifications with an iCalendar invite', () => {
     for (const move of moves) await notifyOfChange(move, deps, { log });
     expect(catcher.received.map((r) => r.mail.messageId)).toEqual([
       `<rescheduled.v2.${event.id}@slotkeeper>`,
+      `<rescheduled.v2.${event.id}.guests@slotkeeper>`,
       `<rescheduled.v2.${event.id}.owner@slotkeeper>`,
       `<rescheduled.v3.${event.id}@slotkeeper>`,
+      `<rescheduled.v3.${event.id}.guests@slotkeeper>`,
       `<rescheduled.v3.${event.id}.owner@slotkeeper>`,
     ]);
     const second = readInvite(mail(`<rescheduled.v3.${event.id}.owner@slotkeeper>`).mail);
@@ -177,22 +247,22 @@ describe('SMTP notifications with an iCalendar invite', () => {
     fresh();
     await notifyOfChange(moves[0]!, deps, { log });
     await notifyOfChange(moves[0]!, deps, { log });
-    expect(catcher.received).toHaveLength(2);
+    expect(catcher.received).toHaveLength(3);
     // Another instance (or this one after a restart) has no memory of what went out: the copy
     // carries the same Message-IDs and invite, so mail clients show it once and calendars keep one entry.
     const first = catcher.received.map((r) => ({ id: r.mail.messageId, invite: readInvite(r.mail) }));
     notifier.close();
     fresh();
     await notifyOfChange(moves[0]!, deps, { log });
-    const again = catcher.received.slice(2).map((r) => ({ id: r.mail.messageId, invite: readInvite(r.mail) }));
+    const again = catcher.received.slice(3).map((r) => ({ id: r.mail.messageId, invite: readInvite(r.mail) }));
     expect(again).toEqual(first);
   });
 
   it('when the owner lookup fails, then no mail goes out until a retry finds the owner, and then the owner is mailed too', async () => {
     fresh(new ScriptedOwners(alice, 1));
-    await expect(notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log })).rejects.toThrow('503');
+    await expect(notifyOfChange(booked, deps, { log })).rejects.toThrow('503');
     expect(catcher.received).toEqual([]);
-    await notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log });
+    await notifyOfChange(booked, deps, { log });
     expect(catcher.received.flatMap((r) => r.to).sort()).toEqual([
       'alice@example.com',
       'ann@example.com',
@@ -203,19 +273,20 @@ describe('SMTP notifications with an iCalendar invite', () => {
 
   it('when a message is handled again in the same process, then mails the server already took are not sent twice', async () => {
     fresh();
-    const [first] = notificationsFor({ kind: 'booked', event, version: 1 }, alice, page);
+    const [first] = notificationsFor(booked, alice, { page, manage: null });
     await notifier.send(first!, log);
-    await notifyOfChange({ kind: 'booked', event, version: 1 }, deps, { log });
+    await notifyOfChange(booked, deps, { log });
     expect(catcher.received.map((r) => r.mail.messageId)).toEqual([
       `<booked.${event.id}@slotkeeper>`,
+      `<booked.${event.id}.guests@slotkeeper>`,
       `<booked.${event.id}.owner@slotkeeper>`,
     ]);
   });
 
   it('when the calendar is gone, then the invite names the sender as organizer', async () => {
     fresh(new ScriptedOwners(null));
-    await notifyOfChange({ kind: 'canceled', event, version: 2 }, deps, { log });
-    expect(catcher.received).toHaveLength(1);
+    await notifyOfChange(canceled, deps, { log });
+    expect(catcher.received).toHaveLength(2);
     expect(readInvite(catcher.received[0]!.mail).organizer).toEqual({
       cn: 'Slotkeeper',
       value: 'mailto:no-reply@slotkeeper.test',

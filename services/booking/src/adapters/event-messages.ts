@@ -3,11 +3,16 @@ import type { BookedEvent, EventChange } from '../domain/ledger.js';
 
 const utc = (at: Date) => at.toISOString();
 
-/** The event as the contract shows it, instants in UTC, with the status its message type names and its version. */
+/**
+ * The event as the contract shows it, instants in UTC, with the status its message type names, its
+ * version and its cancel token's nonce (the salt: the notification service derives the booker's
+ * link from it with the key it shares; never the token or its hash).
+ */
 const eventData = <S extends BookedEvent['status']>(event: BookedEvent, status: S) => ({
   ...eventToWire(event, utc),
   status,
   version: event.version,
+  cancel_token_nonce: event.cancelToken.salt,
 });
 
 /** The message a change announces, as both stores write it to their outbox. */

@@ -19,23 +19,25 @@ export async function consumeEvents(bus: MessageBus, deps: ConsumerDeps, queue =
       log: deliveryLogger(deps.logger, message, delivery),
       requestId: delivery.requestId,
     });
-  const event = (data: EventResponse) => eventFromWire(data, instant);
-  // The message's type says which change it announces; its data, the version it brought the event to.
+  // The message's type says which change it announces; its data, the version it brought the event
+  // to and the nonce of the booker's cancel token (absent from older messages).
+  const about = (data: EventResponse & { version: number; cancel_token_nonce?: string | undefined }) => ({
+    event: eventFromWire(data, instant),
+    version: data.version,
+    tokenNonce: data.cancel_token_nonce,
+  });
   await subscribeByType(bus, queue, {
-    EventBooked: (data, message, delivery) =>
-      notify({ kind: 'booked', event: event(data), version: data.version }, message, delivery),
+    EventBooked: (data, message, delivery) => notify({ kind: 'booked', ...about(data) }, message, delivery),
     EventRescheduled: (data, message, delivery) =>
       notify(
         {
           kind: 'rescheduled',
-          event: event(data),
-          version: data.version,
+          ...about(data),
           previous: { start: instant(data.previous_start_time), end: instant(data.previous_end_time) },
         },
         message,
         delivery,
       ),
-    EventCanceled: (data, message, delivery) =>
-      notify({ kind: 'canceled', event: event(data), version: data.version }, message, delivery),
+    EventCanceled: (data, message, delivery) => notify({ kind: 'canceled', ...about(data) }, message, delivery),
   });
 }

@@ -22,9 +22,16 @@ export interface Interval {
  * One change of an event, at the `version` it brought the event to (1 when booked, raised by
  * each reschedule and by the cancellation). A reschedule carries the times it moved from.
  */
-export type Change =
+export type Change = (
   | { kind: 'booked' | 'canceled'; event: CalendarEvent; version: number }
-  | { kind: 'rescheduled'; event: CalendarEvent; version: number; previous: Interval };
+  | { kind: 'rescheduled'; event: CalendarEvent; version: number; previous: Interval }
+) & {
+  /**
+   * The nonce the booker's cancel token is derived from, as the message carries it (not a secret
+   * without the services' key); absent from messages published before it was added.
+   */
+  tokenNonce?: string | undefined;
+};
 
 /** The calendar's owner, as the user service knows them. */
 export interface Owner {
@@ -33,14 +40,23 @@ export interface Owner {
   timezone: string;
 }
 
+/** Who one mail is for: the booker, the guests together, or the calendar's owner. */
+export type Audience = 'booker' | 'guests' | 'owner';
+
 /** One mail about one change. */
 export interface Notification {
   kind: ChangeKind;
-  /** The booker and the guests get one mail together; the calendar's owner gets their own. */
-  audience: 'attendees' | 'owner';
+  /**
+   * The booker gets a mail of their own (with their link to reschedule or cancel), the guests one
+   * together (without it: a guest must not cancel the booker's meeting), the owner their own.
+   */
+  audience: Audience;
   to: string[];
   subject: string;
+  /** The mail's text. The booker's may hold their cancel token: never log it. */
   text: string;
+  /** The invite's DESCRIPTION: the text without the booker's own link (invites get forwarded). */
+  description: string;
   event: CalendarEvent;
   /** The invite's ORGANIZER: the calendar's owner; null when the calendar or its owner is gone. */
   organizer: { name: string; email: string } | null;
@@ -50,8 +66,19 @@ export interface Notification {
   version: number;
   /** The invite's SEQUENCE: the version − 1, so 0 for the booking and higher for every later change. */
   sequence: number;
-  /** The booking's page (without the cancel token, which no message carries). */
+  /** The booking's page, without any token: the invite's URL and every mail but the booker's. */
   url: string;
+}
+
+/** Where the mails of one change link to. */
+export interface ChangeLinks {
+  /** The booking's page, without any token. */
+  page: string;
+  /**
+   * The booker's page of the booking with their cancel token in the fragment; null when the
+   * message did not carry the token's nonce (then the booker's mail links to the page as it is).
+   */
+  manage: string | null;
 }
 
 /**
@@ -63,12 +90,14 @@ export function sequenceOf({ version }: Change): number {
 }
 
 /**
- * The mails of one change: one to the booker and the guests, and one to the calendar's owner
- * (each address gets one mail: an owner who booked, or is a guest, gets the owner's).
+ * The mails of one change: one to the booker, one to the guests and one to the calendar's owner
+ * (each address gets one mail: an owner who booked, or is a guest, gets the owner's). Only the
+ * booker's carries their link to reschedule or cancel, and only in its text, never the invite.
  */
-export function notificationsFor(change: Change, owner: Owner | null, url: string): Notification[] {
+export function notificationsFor(change: Change, owner: Owner | null, links: ChangeLinks): Notification[] {
   const { kind, event, version } = change;
   const attendees = [...new Set([event.bookedBy, ...event.guests])];
+  const url = links.page;
   const common = {
     kind,
     event,
@@ -78,42 +107,42 @@ export function notificationsFor(change: Change, owner: Owner | null, url: strin
     sequence: sequenceOf(change),
     url,
   };
-  const verb = CHANGES[kind].verb;
+  const { verb, cancels } = CHANGES[kind];
+  const page = `The booking's page: ${url}`;
+  // The booker's and guests' zones are not known: their mails read UTC, and say so.
+  const told = [
+    `${verb}: "${event.title}"${owner ? ` with ${owner.name}` : ''}.`,
+    ...times(change, 'UTC'),
+    ...participants(event),
+    '',
+  ];
   const mails: Notification[] = [];
-  const toAttendees = attendees.filter((address) => address !== owner?.email);
-  if (toAttendees.length > 0) {
-    mails.push({
-      ...common,
-      audience: 'attendees',
-      to: toAttendees,
-      subject: `${verb}: ${event.title}`,
-      text: [
-        `${verb}: "${event.title}"${owner ? ` with ${owner.name}` : ''}.`,
-        // The booker's zone is not known: their mail reads UTC, and says so.
-        ...times(change, 'UTC'),
-        ...participants(event),
-        '',
-        `The booking's page: ${url}`,
-        ...(CHANGES[kind].cancels
-          ? []
-          : [`${event.bookedBy} can reschedule or cancel it there with the link from their booking confirmation.`]),
-      ].join('\n'),
-    });
+  const mail = (audience: Audience, to: string[], subject: string, text: string[], description = text) =>
+    mails.push({ ...common, audience, to, subject, text: text.join('\n'), description: description.join('\n') });
+  if (event.bookedBy !== owner?.email) {
+    const yours = cancels
+      ? [page]
+      : links.manage
+        ? [
+            `Reschedule or cancel: ${links.manage}`,
+            'This link is yours alone: whoever has it can reschedule or cancel the meeting.',
+          ]
+        : [page, 'Reschedule or cancel it there with the link from your booking confirmation.'];
+    mail('booker', [event.bookedBy], `${verb}: ${event.title}`, [...told, ...yours], [...told, page]);
+  }
+  const guests = attendees.filter((address) => address !== event.bookedBy && address !== owner?.email);
+  if (guests.length > 0) {
+    const onlyTheBooker = cancels ? [] : [`Only ${event.bookedBy}, who booked it, can reschedule or cancel it.`];
+    mail('guests', guests, `${verb}: ${event.title}`, [...told, page, ...onlyTheBooker]);
   }
   if (owner) {
-    mails.push({
-      ...common,
-      audience: 'owner',
-      to: [owner.email],
-      subject: `${verb}: ${event.title} (${event.bookedBy})`,
-      text: [
-        `${verb} on your calendar: "${event.title}".`,
-        ...times(change, owner.timezone),
-        ...participants(event),
-        '',
-        `The booking's page: ${url}`,
-      ].join('\n'),
-    });
+    mail('owner', [owner.email], `${verb}: ${event.title} (${event.bookedBy})`, [
+      `${verb} on your calendar: "${event.title}".`,
+      ...times(change, owner.timezone),
+      ...participants(event),
+      '',
+      page,
+    ]);
   }
   return mails;
 }

@@ -1,11 +1,11 @@
 import { notificationsFor, type Change } from './notification.js';
-import type { Notifier, NotifyContext, OwnerDirectory } from './ports.js';
+import type { BookingLinks, Notifier, NotifyContext, OwnerDirectory } from './ports.js';
 
 export interface NotifyDeps {
   owners: OwnerDirectory;
   notifier: Notifier;
-  /** The booking's page on the public base URL. */
-  bookingPage: (eventId: string) => string;
+  /** The booking's page, and the booker's link to it with their token. */
+  links: BookingLinks;
 }
 
 /**
@@ -22,7 +22,11 @@ export async function notifyOfChange(change: Change, deps: NotifyDeps, context: 
       'the calendar or its owner no longer exists; telling the booker and guests only',
     );
   }
-  for (const notification of notificationsFor(change, owner, deps.bookingPage(event.id))) {
+  const links = {
+    page: deps.links.page(event.id),
+    manage: change.tokenNonce ? deps.links.manage(event.id, change.tokenNonce) : null,
+  };
+  for (const notification of notificationsFor(change, owner, links)) {
     await deps.notifier.send(notification, context.log);
   }
 }

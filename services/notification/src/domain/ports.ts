@@ -26,3 +26,14 @@ export interface OwnerDirectory {
    */
   ownerOf(calendarId: string, context: Pick<NotifyContext, 'requestId'>): Promise<Owner | null>;
 }
+
+/** Where the mails link to, on the public base URL. */
+export interface BookingLinks {
+  /** The booking's page, without any credential. */
+  page(eventId: string): string;
+  /**
+   * The booker's page of the booking, their cancel token (derived from the nonce the message
+   * carries, with a key the domain never sees) in the URL's fragment.
+   */
+  manage(eventId: string, tokenNonce: string): string;
+}

@@ -28,8 +28,9 @@ export function inviteFor(
     end: event.end,
     stamp: new Date(),
     summary: event.title,
+    // Without the booker's own link: invites get forwarded and copied into shared calendars.
     url: notification.url,
-    description: notification.text,
+    description: notification.description,
     organizer: notification.organizer ?? fallbackOrganizer,
     // The booker chose the time, so has accepted; guests are asked.
     attendees: attendees.map((email) =>

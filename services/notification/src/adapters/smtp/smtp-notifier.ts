@@ -21,7 +21,8 @@ export class SmtpNotifier implements Notifier {
 
   async send(notification: Notification, log: NotifyLog): Promise<void> {
     const messageId = notificationMessageId(notification);
-    // `mailId`: the log's `messageId` is the bus message's.
+    // `mailId`: the log's `messageId` is the bus message's. Never the text: the booker's holds
+    // their cancel token.
     const summary = { kind: notification.kind, audience: notification.audience, eventId: notification.event.id };
     if (this.sent.has(messageId)) return log.info({ ...summary, mailId: messageId }, 'notification already sent');
     const invite = inviteFor(notification, this.sender);
@@ -46,13 +47,13 @@ export class SmtpNotifier implements Notifier {
 }
 
 /**
- * `<kind.eventId@slotkeeper>` for the booker and guests, `<kind.eventId.owner@slotkeeper>` for
- * the owner; a change that can happen again (a reschedule) adds the version it brought
- * (`<rescheduled.v3.eventId@slotkeeper>`): a redelivered message's mails show once, and each
- * reschedule's show.
+ * `<kind.eventId@slotkeeper>` for the booker, `<kind.eventId.guests@slotkeeper>` for the guests,
+ * `<kind.eventId.owner@slotkeeper>` for the owner; a change that can happen again (a reschedule)
+ * adds the version it brought (`<rescheduled.v3.eventId@slotkeeper>`): a redelivered message's
+ * mails show once, and each reschedule's show.
  */
 export const notificationMessageId = ({ kind, event, audience, version }: Notification): string =>
-  `<${[kind, ...(CHANGES[kind].repeats ? [`v${version}`] : []), event.id, ...(audience === 'owner' ? ['owner'] : [])].join('.')}@slotkeeper>`;
+  `<${[kind, ...(CHANGES[kind].repeats ? [`v${version}`] : []), event.id, ...(audience === 'booker' ? [] : [audience])].join('.')}@slotkeeper>`;
 
 /** The sender's name and address, from `MAIL_FROM` ("Slotkeeper <no-reply@…>" or a bare address). */
 export function mailboxOf(from: string): Mailbox {
