@@ -3,6 +3,7 @@ import { benchAvailability } from './availability.js';
 import { benchBooking } from './booking.js';
 import { benchBroker } from './broker.js';
 import { benchHistory } from './history.js';
+import { benchPages } from './pages.js';
 import type { Rows } from './timed-client.js';
 import { damonMonitors } from './host.js';
 
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   booking: () => benchBooking(),
   broker: () => benchBroker(),
   history: () => benchHistory(),
+  pages: () => benchPages(),
 };
 /** Suites that drive the real broker: run with no suite named only when AMQP_URL is set. */
 const needBroker = new Set(['booking', 'broker']);

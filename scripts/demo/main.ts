@@ -25,6 +25,12 @@ try {
     `Carol's booking moved from ${changes.moved.from} to ${changes.moved.to} Berlin; its old time was free again.`,
   );
   console.log("Alice's old api key was refused (401) on the very next request; the new one works.");
+
+  console.log('\nIn a browser:');
+  console.log(`  Alice's booking page, as any invitee sees it: ${gateway}/book/${report.ids.aliceCalendar}`);
+  console.log(
+    `  Carol's booking, to reschedule or cancel: ${gateway}/booking/${report.ids.carolsBooking}#token=${report.credentials.carolsCancelToken}`,
+  );
 } catch (error) {
   console.error(`demo failed against ${gateway}: ${error instanceof Error ? error.message : String(error)}`);
   console.error('Is the system running? Start it with `pnpm start` (or set GATEWAY_URL).');

@@ -16,3 +16,4 @@ const { gateway } = await buildEmbeddedSystem({
 const address = await listenUntilSignal(gateway, config);
 console.log(`Slotkeeper (embedded: in-memory stores, in-process bus) listening on ${address}`);
 console.log(`API reference: ${address}/docs`);
+console.log(`Booking pages: ${address}/book/{calendar_id} (try \`pnpm demo\`: it prints one)`);

@@ -143,11 +143,14 @@ export function createHttpApp({
     return sendProblem(reply, problem);
   });
 
-  // No route for this method: a 405 naming the methods the path has, or a 404 when it has none.
+  // No route for this method: a 405 naming the methods the path has, or a 404 when it has none, or
+  // when its route took the request and found nothing (a file under a static prefix).
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length === 0) throw httpError(404, `no route ${request.method} ${path}`);
+    if (allowed.length === 0 || allowed.includes(request.method as (typeof allowed)[number])) {
+      throw httpError(404, `no route ${request.method} ${path}`);
+    }
     void reply.header('allow', allowed.join(', '));
     throw httpError(405, `${path} answers ${allowed.join(', ')}, not ${request.method}`);
   });

@@ -10,6 +10,8 @@ export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 
 const buildsOf = (root: string) => join(root, 'dist', 'pages');
 /** What the pages are built from: a change to any of these is a new build. */
 const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.app.json', 'src/app'];
+/** How long an older build is kept, for a process started before it was replaced that still serves it. */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Assets worth serving compressed; the build writes `.gz` and `.br` beside each. */
 const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt)$/;
 
@@ -78,9 +80,17 @@ export async function ensureBuilt(log: (message: string) => void = () => {}, roo
     if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
     await rm(scratch, { recursive: true, force: true });
   });
-  // Older builds are of sources that no longer exist.
+  // Older builds are of sources that no longer exist, but a process started earlier may still
+  // serve one: each is removed only a day after it was made.
   for (const entry of await readdir(builds)) {
-    if (entry !== hash && !entry.startsWith('.build-')) await rm(join(builds, entry), { recursive: true, force: true });
+    const path = join(builds, entry);
+    const madeAt = await stat(path).then(
+      (info) => info.mtimeMs,
+      () => Date.now(),
+    );
+    if (entry !== hash && Date.now() - madeAt > STALE_AFTER_MS) {
+      await rm(path, { recursive: true, force: true });
+    }
   }
   return folder;
 }

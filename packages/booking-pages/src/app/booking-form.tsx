@@ -1,0 +1,112 @@
+import { useEffect, useId, useRef } from 'preact/hooks';
+
+export interface FormValues {
+  name: string;
+  email: string;
+  guests: string;
+  notes: string;
+}
+
+export type FieldName = keyof FormValues;
+export type FieldErrors = Partial<Record<FieldName, string>>;
+
+export const emptyForm: FormValues = { name: '', email: '', guests: '', notes: '' };
+
+interface BookingFormProps {
+  summary: string;
+  values: FormValues;
+  errors: FieldErrors;
+  sending: boolean;
+  onChange: (values: FormValues) => void;
+  onSubmit: () => void;
+  onChangeTime: () => void;
+}
+
+const LABELS: Record<FieldName, string> = { name: 'Name', email: 'Email', guests: 'Guests', notes: 'Notes' };
+const HINTS: Partial<Record<FieldName, string>> = {
+  guests: 'Optional: comma-separated emails of people to invite too.',
+  notes: 'Optional: anything that helps prepare the meeting.',
+};
+
+/** The invitee's details for the chosen time. The Name field takes focus when the form opens. */
+export function BookingForm({ summary, values, errors, sending, onChange, onSubmit, onChangeTime }: BookingFormProps) {
+  const id = useId();
+  const nameField = useRef<HTMLInputElement>(null);
+  useEffect(() => nameField.current?.focus(), []);
+
+  const field = (name: FieldName) => {
+    const hint = HINTS[name];
+    const error = errors[name];
+    const described = [hint && `${id}-${name}-hint`, error && `${id}-${name}-error`].filter(Boolean).join(' ');
+    return {
+      id: `${id}-${name}`,
+      name,
+      value: values[name],
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': described || undefined,
+      onInput: (event: Event) => onChange({ ...values, [name]: (event.currentTarget as HTMLInputElement).value }),
+    };
+  };
+  const label = (name: FieldName) => (
+    <>
+      <label for={`${id}-${name}`}>{LABELS[name]}</label>
+      {HINTS[name] && (
+        <p class="hint" id={`${id}-${name}-hint`}>
+          {HINTS[name]}
+        </p>
+      )}
+    </>
+  );
+  const message = (name: FieldName) =>
+    errors[name] && (
+      <p class="field-error" id={`${id}-${name}-error`}>
+        {errors[name]}
+      </p>
+    );
+
+  return (
+    <form
+      class="booking-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!sending) onSubmit();
+      }}
+    >
+      <h2>Your details</h2>
+      <p class="chosen">{summary}</p>
+      <div class="field">
+        {label('name')}
+        <input {...field('name')} ref={nameField} type="text" required maxLength={200} autocomplete="name" />
+        {message('name')}
+      </div>
+      <div class="field">
+        {label('email')}
+        <input {...field('email')} type="email" required autocomplete="email" />
+        {message('email')}
+      </div>
+      <div class="field">
+        {label('guests')}
+        <input {...field('guests')} type="text" autocomplete="off" />
+        {message('guests')}
+      </div>
+      <div class="field">
+        {label('notes')}
+        <textarea {...field('notes')} rows={4} maxLength={2000} />
+        {message('notes')}
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" disabled={sending}>
+          Confirm
+        </button>
+        <button type="button" class="secondary" onClick={onChangeTime}>
+          Change time
+        </button>
+      </div>
+      {sending && (
+        <p class="muted" role="status">
+          Booking…
+        </p>
+      )}
+    </form>
+  );
+}
