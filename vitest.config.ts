@@ -18,6 +18,8 @@ const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
 
 export default defineConfig({
   test: {
+    // The booking pages built once, before any gateway starts.
+    globalSetup: ['packages/booking-pages/test/global-setup.ts'],
     projects: [
       ...packages.map((name) => project(`packages/${name}`, name, 'Asia/Kolkata')),
       ...services.map((name) => project(`services/${name}`, name, 'Asia/Kolkata')),

@@ -16,7 +16,13 @@ export function calendarLookup(calendar: Upstream, anonymousIdentity: () => stri
         headers: { accept: 'application/json', 'x-request-id': requestId, [IDENTITY_HEADER]: anonymousIdentity() },
       })
       .catch(() => null);
-    if (response?.statusCode === 200) return { found: true, calendar: JSON.parse(response.body) as CalendarPublic };
+    if (response?.statusCode === 200) {
+      try {
+        return { found: true, calendar: JSON.parse(response.body) as CalendarPublic };
+      } catch {
+        return { unavailable: true };
+      }
+    }
     if (response?.statusCode === 404) return { found: false };
     return { unavailable: true };
   };

@@ -36,8 +36,6 @@ export interface GatewayDeps {
    * instances other than the one that forwarded the rotation.
    */
   bus?: MessageBus;
-  /** A built folder of the booking pages; by default the build of their current sources. */
-  pagesFolder?: string;
 }
 
 /**
@@ -85,7 +83,6 @@ export async function buildGateway({
   trustProxy,
   corsOrigins = [],
   bus,
-  pagesFolder,
 }: GatewayDeps) {
   const app = createHttpApp({ logger, bodyLimit, healthRoute: false, ...(trustProxy && { trustProxy }) });
   const sign = identitySigner(identityKey);
@@ -141,10 +138,7 @@ export async function buildGateway({
   addHealthRoute(app, () => healthOf(upstreams));
   // The invitee's pages, on top of the public routes alone: the calendar's public facts are asked
   // as any anonymous client would ask them.
-  await bookingPages(app, {
-    lookUpCalendar: calendarLookup(upstreams.calendar, () => sign(anonymous)),
-    ...(pagesFolder && { folder: pagesFolder }),
-  });
+  await bookingPages(app, { lookUpCalendar: calendarLookup(upstreams.calendar, () => sign(anonymous)) });
 
   for (const route of API_ROUTES) {
     const upstream = upstreams[route.service];

@@ -1,16 +1,13 @@
 import { appendFile, cp, mkdtemp, readdir, readFile, rm, stat, symlink, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, PACKAGE_ROOT } from '../src/server/build.js';
-
-/** What the pages are built from (build.ts's inputs); the copy builds exactly as the package does. */
-const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.app.json', 'src/app'];
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensureBuilt, holdBuild, PACKAGE_INPUTS, PACKAGE_ROOT } from '../src/server/build.js';
 
 /** A copy of the package's build inputs, with the package's own node_modules, so a build here is real. */
 async function copyOfThePackage(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'booking-pages-build-'));
-  for (const input of INPUTS) await cp(join(PACKAGE_ROOT, input), join(root, input), { recursive: true });
+  for (const input of PACKAGE_INPUTS) await cp(join(PACKAGE_ROOT, input), join(root, input), { recursive: true });
   await symlink(join(PACKAGE_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   return root;
 }
@@ -96,7 +93,20 @@ describe('the build of the booking pages', () => {
     expect((await buildsIn(root)).filter((entry) => entry.startsWith('.'))).toEqual([]);
   }, 60_000);
 
-  it('when a build is more than a day old, then the next build removes it', async () => {
+  it('when a process serving an old build holds it, then a day later the next build keeps it', async () => {
+    const dayAndHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    await utimes(first, dayAndHourAgo, dayAndHourAgo);
+    const release = holdBuild(first);
+    await vi.waitFor(async () => expect((await stat(first)).mtimeMs).toBeGreaterThan(dayAndHourAgo.getTime()));
+    release();
+    await appendFile(join(root, 'src', 'app', 'main.tsx'), markerLine(`holding-check-${Date.now()}`));
+
+    await ensureBuilt(undefined, root);
+
+    expect(await exists(first)).toBe(true);
+  }, 60_000);
+
+  it('when a build was not held for more than a day, then the next build removes it', async () => {
     const dayAndHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
     await utimes(first, dayAndHourAgo, dayAndHourAgo);
     const recent = (await buildsIn(root)).filter((entry) => entry !== basename(first));

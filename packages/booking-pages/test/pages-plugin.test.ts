@@ -34,7 +34,7 @@ const calendar = (id: string, name: string): CalendarPublic => ({
 });
 
 const INTRO = calendar('0123456789abcdef01234567', 'Intro call');
-const HOSTILE_NAME = `</script><script>alert(1)</script> & "quotes" 'too' <!-- \u2028 </title>`;
+const HOSTILE_NAME = `</script><script>alert(1)</script> & "quotes" 'too' <!-- \u2028 </title> costs $& $\` $' $$ 50`;
 const HOSTILE = calendar('0123456789abcdef0123abcd', HOSTILE_NAME);
 const DOWN = 'dddddddddddddddddddddddd';
 const UNKNOWN = 'ffffffffffffffffffffffff';

@@ -62,31 +62,3 @@ export function describeFailure(failure: Failure): string {
 
 /** The `Authorization` header for a booking's own cancel token. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-/** A random version 4 UUID (crypto.randomUUID needs a secure context; getRandomValues does not). */
-export function randomKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/**
- * One Idempotency-Key per attempt: the same key again only when the very same request is sent
- * again (after a network failure), so a retry can never book twice; any other request a new key.
- */
-export class AttemptKeys {
-  private pending: { body: string; key: string } | null = null;
-
-  keyFor(body: unknown): string {
-    const text = JSON.stringify(body);
-    if (this.pending?.body !== text) this.pending = { body: text, key: randomKey() };
-    return this.pending.key;
-  }
-
-  /** The request got an answer: the next one is a new attempt. */
-  answered(): void {
-    this.pending = null;
-  }
-}

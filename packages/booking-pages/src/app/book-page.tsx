@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BookedEvent, Slot } from './api';
-import { AttemptKeys, api, settle } from './api';
+import { api, settle, statusOf } from './api';
+import { AttemptKeys } from './attempt-keys';
 import type { FieldErrors, FormValues } from './booking-form';
 import { BookingForm, emptyForm } from './booking-form';
 import { CalendarFacts } from './calendar-facts';
@@ -61,13 +62,12 @@ export function BookPage({ calendar }: { calendar: CalendarPublic }) {
       api.POST('/api/event/events', { body, params: { header: { 'idempotency-key': key } } }),
     );
     setSending(false);
+    // Another slot or other details make another body, so another attempt; so does any 2xx or 4xx.
+    keys.current.settled(result.ok ? 200 : statusOf(result.failure));
     if (result.ok) {
-      keys.current.answered();
       setErrors({});
       return setView({ kind: 'done', event: result.data });
     }
-    // After a network failure the same attempt may be sent again with its key; any answer ends the attempt.
-    if (result.failure.kind === 'http') keys.current.answered();
     const refusal = readRefusal(result.failure);
     setErrors(refusal.kind === 'invalid' ? refusal.errors : {});
     if (refusal.kind === 'taken') {
@@ -112,7 +112,10 @@ export function BookPage({ calendar }: { calendar: CalendarPublic }) {
                   values={values}
                   errors={errors}
                   sending={sending}
-                  onChange={setValues}
+                  onChange={(next) => {
+                    keys.current.reset();
+                    setValues(next);
+                  }}
                   onSubmit={() => void confirm(view.slot)}
                   onChangeTime={() => {
                     returnTo.current = view.slot.start_time;

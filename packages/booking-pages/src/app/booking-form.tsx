@@ -22,17 +22,32 @@ interface BookingFormProps {
   onChangeTime: () => void;
 }
 
-const LABELS: Record<FieldName, string> = { name: 'Name', email: 'Email', guests: 'Guests', notes: 'Notes' };
+/** The fields' labels, in the form's order (also how a refusal names a bad field). */
+export const FIELD_LABELS: Record<FieldName, string> = {
+  name: 'Name',
+  email: 'Email',
+  guests: 'Guests',
+  notes: 'Notes',
+};
 const HINTS: Partial<Record<FieldName, string>> = {
   guests: 'Optional: comma-separated emails of people to invite too.',
   notes: 'Optional: anything that helps prepare the meeting.',
 };
 
-/** The invitee's details for the chosen time. The Name field takes focus when the form opens. */
+/**
+ * The invitee's details for the chosen time. The Name field takes focus when the form opens, and
+ * the first field marked invalid when a refusal names some.
+ */
 export function BookingForm({ summary, values, errors, sending, onChange, onSubmit, onChangeTime }: BookingFormProps) {
   const id = useId();
-  const nameField = useRef<HTMLInputElement>(null);
-  useEffect(() => nameField.current?.focus(), []);
+  const inputs = useRef<Partial<Record<FieldName, HTMLInputElement | HTMLTextAreaElement | null>>>({});
+  const opened = useRef(false);
+  useEffect(() => {
+    const invalid = (Object.keys(FIELD_LABELS) as FieldName[]).find((name) => errors[name]);
+    if (invalid) inputs.current[invalid]?.focus();
+    else if (!opened.current) inputs.current.name?.focus();
+    opened.current = true;
+  }, [errors]);
 
   const field = (name: FieldName) => {
     const hint = HINTS[name];
@@ -44,12 +59,15 @@ export function BookingForm({ summary, values, errors, sending, onChange, onSubm
       value: values[name],
       'aria-invalid': error ? true : undefined,
       'aria-describedby': described || undefined,
+      ref: (element: HTMLInputElement | HTMLTextAreaElement | null) => {
+        inputs.current[name] = element;
+      },
       onInput: (event: Event) => onChange({ ...values, [name]: (event.currentTarget as HTMLInputElement).value }),
     };
   };
   const label = (name: FieldName) => (
     <>
-      <label for={`${id}-${name}`}>{LABELS[name]}</label>
+      <label for={`${id}-${name}`}>{FIELD_LABELS[name]}</label>
       {HINTS[name] && (
         <p class="hint" id={`${id}-${name}-hint`}>
           {HINTS[name]}
@@ -76,7 +94,7 @@ export function BookingForm({ summary, values, errors, sending, onChange, onSubm
       <p class="chosen">{summary}</p>
       <div class="field">
         {label('name')}
-        <input {...field('name')} ref={nameField} type="text" required maxLength={200} autocomplete="name" />
+        <input {...field('name')} type="text" required maxLength={200} autocomplete="name" />
         {message('name')}
       </div>
       <div class="field">

@@ -1,6 +1,6 @@
 import type { EventBody } from './api';
 import type { CalendarPublic } from './page-data';
-import { formatMeeting } from './zoned-time';
+import { formatMeeting, minutesBetween } from './zoned-time';
 
 interface BookingSummaryProps {
   event: EventBody;
@@ -16,8 +16,7 @@ export function BookingSummary({ event, calendar, zone }: BookingSummaryProps) {
       <h1>{event.title}</h1>
       {calendar && (
         <p class="owner">
-          with {calendar.owner_name} ·{' '}
-          {Math.round((Date.parse(event.end_time) - Date.parse(event.start_time)) / 60_000)} min
+          with {calendar.owner_name} · {minutesBetween(event.start_time, event.end_time)} min
         </p>
       )}
       <dl class="details">

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { meetingMinutes } from './month-slots';
 import type { CalendarPublic } from './page-data';
 import { ZoneSelect } from './zone-select';
 
@@ -8,9 +9,6 @@ interface CalendarFactsProps {
   onZone: (zone: string) => void;
   children?: ComponentChildren;
 }
-
-/** The meeting length in minutes: the calendar's own, or the 30 the pages ask for when it has none. */
-export const meetingMinutes = (calendar: CalendarPublic) => calendar.meeting_duration_minutes ?? 30;
 
 /** The card's side: what is being booked, with whom, how long, and the zone times are shown in. */
 export function CalendarFacts({ calendar, zone, onZone, children }: CalendarFactsProps) {

@@ -1,17 +1,20 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EventBody } from './api';
-import { api, bearer, describeFailure, settle } from './api';
+import { api, bearer, describeFailure, settle, statusOf } from './api';
 import { Notice } from './notice';
+import { fetchEvent } from './use-booking';
 
 interface CancelControlProps {
   event: EventBody;
   token: string;
   focusButton: boolean;
   onCanceled: (event: EventBody) => void;
+  /** The booking was canceled meanwhile (in another tab, or by the owner). */
+  onGone: () => void;
 }
 
 /** **Cancel booking**, asked once more inline ("Cancel this booking?") before anything is sent. */
-export function CancelControl({ event, token, focusButton, onCanceled }: CancelControlProps) {
+export function CancelControl({ event, token, focusButton, onCanceled, onGone }: CancelControlProps) {
   const [asking, setAsking] = useState(false);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -28,11 +31,15 @@ export function CancelControl({ event, token, focusButton, onCanceled }: CancelC
   async function cancel() {
     setSending(true);
     setError(null);
+    // Canceling twice answers 204 as well: a booking canceled meanwhile is told apart by reading it first.
+    const current = await fetchEvent(event.id, token);
+    if (current.ok && current.data.status === 'canceled') return onGone();
     const result = await settle(
       api.DELETE('/api/event/events/{event_id}', { params: { path: { event_id: event.id } }, headers: bearer(token) }),
     );
     setSending(false);
     if (result.ok) return onCanceled({ ...event, status: 'canceled' });
+    if (statusOf(result.failure) === 409) return onGone();
     setError(describeFailure(result.failure));
   }
 

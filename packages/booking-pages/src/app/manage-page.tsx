@@ -29,6 +29,12 @@ export function ManagePage({ eventId }: { eventId: string }) {
   const { state, retry, update } = useBooking(eventId, token);
   const [zone, setZone] = useState(detectedZone);
   const [canceled, setCanceled] = useState(false);
+  // A change was refused because the booking was canceled meanwhile: it is loaded again to show so.
+  const [gone, setGone] = useState(false);
+  const onGone = () => {
+    setGone(true);
+    retry();
+  };
 
   if (!token) {
     return (
@@ -69,13 +75,22 @@ export function ManagePage({ eventId }: { eventId: string }) {
     );
   }
 
-  const { event, calendar } = state;
+  const { event, calendar, calendarGone } = state;
   const ended = Date.parse(event.end_time) <= Date.now();
   const open = event.status === 'confirmed' && !ended;
   const onCanceled = (next: EventBody) => {
     update(next);
     setCanceled(true);
   };
+  const cancelControl = (
+    <CancelControl
+      event={event}
+      token={token}
+      focusButton={action === 'cancel'}
+      onCanceled={onCanceled}
+      onGone={onGone}
+    />
+  );
 
   if (!open || !calendar) {
     return (
@@ -87,6 +102,11 @@ export function ManagePage({ eventId }: { eventId: string }) {
                 <p>This booking is canceled.</p>
               </Notice>
             )}
+            {gone && event.status === 'canceled' && (
+              <Notice kind="alert" focus>
+                <p>This booking was canceled, so it can no longer be changed.</p>
+              </Notice>
+            )}
             <BookingSummary event={event} calendar={calendar} zone={zone} />
             <ZoneSelect zone={zone} onChange={setZone} />
             <p class="closing muted">
@@ -94,11 +114,11 @@ export function ManagePage({ eventId }: { eventId: string }) {
                 ? 'This booking is canceled; it can no longer be changed.'
                 : ended
                   ? 'This meeting has already taken place.'
-                  : 'Rescheduling is not available right now; please try again later.'}
+                  : calendarGone
+                    ? 'This calendar no longer takes bookings, so this booking cannot be moved; you can still cancel it.'
+                    : 'Rescheduling is not available right now; please try again later.'}
             </p>
-            {open && (
-              <CancelControl event={event} token={token} focusButton={action === 'cancel'} onCanceled={onCanceled} />
-            )}
+            {open && cancelControl}
           </div>
         </div>
       </main>
@@ -111,7 +131,7 @@ export function ManagePage({ eventId }: { eventId: string }) {
         <div class="facts">
           <BookingSummary event={event} calendar={calendar} zone={zone} />
           <ZoneSelect zone={zone} onChange={setZone} />
-          <CancelControl event={event} token={token} focusButton={action === 'cancel'} onCanceled={onCanceled} />
+          {cancelControl}
         </div>
         <div class="panel">
           <ReschedulePanel
@@ -121,6 +141,7 @@ export function ManagePage({ eventId }: { eventId: string }) {
             zone={zone}
             focusHeading={action === 'reschedule'}
             onRescheduled={update}
+            onGone={onGone}
           />
         </div>
       </div>

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Failure, Result, Slot } from './api';
 import { api, settle } from './api';
+import type { CalendarPublic } from './page-data';
 import { addMonths, monthRange, todayIn } from './zoned-time';
 
 /** Where slots come from: one calendar, and the slot length to ask for when it has no meeting length. */
@@ -28,14 +29,14 @@ export function lastBookableMonth(source: SlotSource, zone: string): string | nu
   return source.horizonDays === null ? null : todayIn(zone, Date.now() + source.horizonDays * DAY).slice(0, 7);
 }
 
+/** The meeting length in minutes: the calendar's own, or the 30 the pages ask for when it has none. */
+export const meetingMinutes = (calendar: Pick<CalendarPublic, 'meeting_duration_minutes'>) =>
+  calendar.meeting_duration_minutes ?? 30;
+
 /** The slot source of a book page: its calendar's own meeting length, or 30-minute slots when it has none. */
-export const bookingSource = (calendar: {
-  id: string;
-  meeting_duration_minutes: number | null;
-  booking_horizon_days: number | null;
-}): SlotSource => ({
+export const bookingSource = (calendar: CalendarPublic): SlotSource => ({
   calendarId: calendar.id,
-  duration: calendar.meeting_duration_minutes === null ? 30 : null,
+  duration: calendar.meeting_duration_minutes === null ? meetingMinutes(calendar) : null,
   horizonDays: calendar.booking_horizon_days,
 });
 

@@ -1,6 +1,7 @@
 import type { Failure } from './api';
 import { describeFailure } from './api';
 import type { FieldErrors, FieldName } from './booking-form';
+import { FIELD_LABELS } from './booking-form';
 
 /** What a refused booking or reschedule means for the invitee. */
 export type Refusal =
@@ -14,7 +15,6 @@ const FIELD_OF: [prefix: string, field: FieldName][] = [
   ['guests', 'guests'],
   ['notes', 'notes'],
 ];
-const LABEL: Record<FieldName, string> = { name: 'Name', email: 'Email', guests: 'Guests', notes: 'Notes' };
 
 export const TAKEN =
   'Sorry, that time was just taken or can no longer be booked. The times below are up to date: please pick another one.';
@@ -32,7 +32,7 @@ export function readRefusal(failure: Failure): Refusal {
       if (field) errors[field] ??= message;
       else other.push(message);
     }
-    const named = (Object.keys(errors) as FieldName[]).map((field) => `${LABEL[field]}: ${errors[field]}`);
+    const named = (Object.keys(errors) as FieldName[]).map((field) => `${FIELD_LABELS[field]}: ${errors[field]}`);
     const parts = [...named, ...other];
     const message = parts.length
       ? `Please check these details. ${parts.join('. ')}.`

@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { EventBody, Slot } from './api';
-import { AttemptKeys, api, bearer, settle } from './api';
+import { api, bearer, settle, statusOf } from './api';
+import { AttemptKeys } from './attempt-keys';
 import type { SlotSource } from './month-slots';
 import { Notice } from './notice';
 import { readRefusal } from './outcomes';
 import type { CalendarPublic } from './page-data';
 import { SlotPicker } from './slot-picker';
-import { formatMeeting } from './zoned-time';
+import { fetchEvent } from './use-booking';
+import { formatMeeting, minutesBetween } from './zoned-time';
 
 interface ReschedulePanelProps {
   event: EventBody;
@@ -15,12 +17,15 @@ interface ReschedulePanelProps {
   zone: string;
   focusHeading: boolean;
   onRescheduled: (event: EventBody) => void;
+  /** The booking was canceled meanwhile (in another tab, or by the owner). */
+  onGone: () => void;
 }
 
 type Message = { kind: 'alert' | 'status'; text: string };
 
 /** The **Reschedule** section: pick another listed time and move the booking there in one step. */
-export function ReschedulePanel({ event, calendar, token, zone, focusHeading, onRescheduled }: ReschedulePanelProps) {
+export function ReschedulePanel(props: ReschedulePanelProps) {
+  const { event, calendar, token, zone, focusHeading, onRescheduled, onGone } = props;
   const [chosen, setChosen] = useState<Slot | null>(null);
   const [notice, setNotice] = useState<Message | null>(null);
   const [sending, setSending] = useState(false);
@@ -29,7 +34,7 @@ export function ReschedulePanel({ event, calendar, token, zone, focusHeading, on
   const heading = useRef<HTMLHeadingElement>(null);
   const chosenText = useRef<HTMLParagraphElement>(null);
   // A calendar without a meeting length: keep the booking's own length.
-  const minutes = Math.round((Date.parse(event.end_time) - Date.parse(event.start_time)) / 60_000);
+  const minutes = minutesBetween(event.start_time, event.end_time);
   const source = useMemo<SlotSource>(
     () => ({
       calendarId: calendar.id,
@@ -58,9 +63,10 @@ export function ReschedulePanel({ event, calendar, token, zone, focusHeading, on
         body,
       }),
     );
-    setSending(false);
-    if (result.ok || result.failure.kind === 'http') keys.current.answered();
+    // Another slot makes another body, so another attempt; so does any 2xx or 4xx.
+    keys.current.settled(result.ok ? 200 : statusOf(result.failure));
     if (result.ok) {
+      setSending(false);
       setChosen(null);
       setReloads((count) => count + 1);
       onRescheduled(result.data);
@@ -69,6 +75,12 @@ export function ReschedulePanel({ event, calendar, token, zone, focusHeading, on
         text: `Rescheduled to ${formatMeeting(slot.start_time, slot.end_time, zone)}.`,
       });
     }
+    // A 409 is a taken time, or a booking canceled meanwhile: its current state tells which.
+    if (statusOf(result.failure) === 409) {
+      const current = await fetchEvent(event.id, token);
+      if (current.ok && current.data.status === 'canceled') return onGone();
+    }
+    setSending(false);
     const refusal = readRefusal(result.failure);
     if (refusal.kind === 'taken') {
       setChosen(null);

@@ -11,12 +11,16 @@ interface SlotListProps {
   onPick: (slot: Slot) => void;
 }
 
-let marked = false;
+/** "UTC+02:00" for the offset an ISO instant is written with. */
+const utcOffset = (iso: string) => `UTC${/[+-]\d{2}:\d{2}$/.exec(iso)?.[0] ?? '+00:00'}`;
+
+let marking = false;
+let shown = false;
 const waiting: (() => void)[] = [];
 
 /** Runs `work` once the first times are on screen, so it cannot delay them. */
 export function whenSlotsVisible(work: () => void): void {
-  if (marked) work();
+  if (shown) work();
   else waiting.push(work);
 }
 
@@ -24,13 +28,20 @@ export function whenSlotsVisible(work: () => void): void {
 export function SlotList({ dateKey, slots, heading, chosen, onPick }: SlotListProps) {
   const Heading = heading;
   useLayoutEffect(() => {
-    // The bench measures navigation to this mark: the moment the first times are on screen.
-    if (!marked && slots.length > 0) {
-      marked = true;
-      performance.mark('slotkeeper:slots-visible');
-      for (const work of waiting.splice(0)) setTimeout(work, 0);
+    // The bench measures navigation to this mark: the first frame that shows times, right after their commit.
+    if (!marking && slots.length > 0) {
+      marking = true;
+      requestAnimationFrame(() => {
+        performance.mark('slotkeeper:slots-visible');
+        shown = true;
+        for (const work of waiting.splice(0)) setTimeout(work, 0);
+      });
     }
   }, [slots]);
+  // With `tz`, a start is written in the zone: characters 11–16 are its HH:MM. A clock set back
+  // shows one HH:MM twice in a day; those say their offset too.
+  const times = slots.map((slot) => slot.start_time.slice(11, 16));
+  const repeated = new Set(times.filter((time, index) => times.indexOf(time) !== index));
   return (
     <div class="slot-day">
       <Heading class="day-title">{formatDay(dateKey)}</Heading>
@@ -38,7 +49,7 @@ export function SlotList({ dateKey, slots, heading, chosen, onPick }: SlotListPr
         <p class="muted">No times on this day. Please choose another day.</p>
       ) : (
         <ul class="slots">
-          {slots.map((slot) => (
+          {slots.map((slot, index) => (
             <li key={slot.start_time}>
               <button
                 type="button"
@@ -47,8 +58,8 @@ export function SlotList({ dateKey, slots, heading, chosen, onPick }: SlotListPr
                 aria-pressed={chosen === null ? undefined : chosen === slot.start_time}
                 onClick={() => onPick(slot)}
               >
-                {/* With `tz`, the start is written in the zone: characters 11–16 are its HH:MM. */}
-                {slot.start_time.slice(11, 16)}
+                {times[index]}
+                {repeated.has(times[index] ?? '') && ` (${utcOffset(slot.start_time)})`}
               </button>
             </li>
           ))}

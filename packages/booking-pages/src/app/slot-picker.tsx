@@ -13,11 +13,12 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** `?date=YYYY-MM-DD` or `?month=YYYY-MM` of the link; without either, the search for the first month with times. */
 export function readDeepLink(zone: string): { month: string; date: string | null; lookAhead: boolean } {
   const query = new URLSearchParams(location.search);
-  const current = todayIn(zone).slice(0, 7);
+  const today = todayIn(zone);
+  const current = today.slice(0, 7);
   const date = query.get('date');
   const month = query.get('month');
-  if (date && DATE.test(date) && date.slice(0, 7) >= current)
-    return { month: date.slice(0, 7), date, lookAhead: false };
+  // A day already past is no day to book: the link then opens like one without a date.
+  if (date && DATE.test(date) && date >= today) return { month: date.slice(0, 7), date, lookAhead: false };
   if (month && MONTH.test(month) && month >= current) return { month, date: null, lookAhead: false };
   return { month: current, date: null, lookAhead: true };
 }

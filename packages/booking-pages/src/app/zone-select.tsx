@@ -29,7 +29,7 @@ const CURRENT_NAMES: Record<string, string> = {
 const current = (zone: string) => CURRENT_NAMES[zone] ?? zone;
 
 /** The zone this browser runs in, by its current name. */
-export const detectedZone = () => current(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+export const detectedZone = () => current(new Intl.DateTimeFormat('en-US').resolvedOptions().timeZone || 'UTC');
 
 function zoneNames(chosen: string): string[] {
   const names = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];

@@ -100,34 +100,42 @@ export function monthRange(monthKey: string, zone: string): { from: string; to: 
   };
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
-const yearDayFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
-
-/** Joins the named parts in our own order, so every browser writes "Monday 24 June" alike. */
-function words(format: Intl.DateTimeFormat, dateKey: string, order: Intl.DateTimeFormatPartTypes[]): string {
-  const parts = format.formatToParts(new Date(`${dateKey}T12:00:00Z`));
-  return order.map((type) => parts.find((part) => part.type === type)?.value ?? '').join(' ');
-}
+// The pages are in English: the names are ours, so no locale's data is loaded for them (in a
+// browser's new page, each locale Intl first formats in costs tens of milliseconds).
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const monthName = (key: string) => MONTHS[Number(key.slice(5, 7)) - 1] ?? '';
 
 /** "Monday 24 June". */
-export const formatDay = (dateKey: string) => words(dayFormat, dateKey, ['weekday', 'day', 'month']);
+export const formatDay = (dateKey: string) =>
+  `${WEEKDAYS[weekdayIndex(dateKey)]} ${Number(dateKey.slice(8, 10))} ${monthName(dateKey)}`;
 /** "Monday 24 June 2030". */
-export const formatFullDay = (dateKey: string) => words(yearDayFormat, dateKey, ['weekday', 'day', 'month', 'year']);
+export const formatFullDay = (dateKey: string) => `${formatDay(dateKey)} ${dateKey.slice(0, 4)}`;
 /** "June 2030". */
-export const formatMonth = (monthKey: string) => words(monthFormat, `${monthKey}-01`, ['month', 'year']);
+export const formatMonth = (monthKey: string) => `${monthName(monthKey)} ${monthKey.slice(0, 4)}`;
 
 /** The date key and `HH:MM` of an instant in the zone. */
 export function localParts(instant: number, zone: string): { dateKey: string; time: string } {
   const wall = wallClock(instant, zone);
   return { dateKey: `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`, time: `${pad(wall.hour)}:${pad(wall.minute)}` };
 }
+
+/** The length of a meeting given by its ISO start and end, in whole minutes. */
+export const minutesBetween = (start: string, end: string) =>
+  Math.round((Date.parse(end) - Date.parse(start)) / MINUTE);
 
 /** "Monday 24 June 2030, 12:30–13:00, Asia/Kolkata" for a meeting given by its ISO start and end. */
 export function formatMeeting(start: string, end: string, zone: string): string {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -8,10 +8,26 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Every build lives in `dist/pages/<hash of its sources>`; a build of other sources has another name. */
 const buildsOf = (root: string) => join(root, 'dist', 'pages');
-/** What the pages are built from: a change to any of these is a new build. */
-const INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.app.json', 'src/app'];
-/** How long an older build is kept, for a process started before it was replaced that still serves it. */
-const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+/** What the pages are built from, in the package: a change to any of these is a new build. */
+export const PACKAGE_INPUTS = ['index.html', 'vite.config.ts', 'package.json', 'tsconfig.app.json', 'src/app'];
+const WORKSPACE = join(PACKAGE_ROOT, '..', '..');
+/**
+ * What else decides the bundle, wherever the package is built: the workspace's lockfile (the
+ * versions of Preact, Vite and the compilers and minifiers Vite brings), the TypeScript settings
+ * Vite reads, and this file (how it builds and compresses).
+ */
+const TOOLCHAIN_INPUTS = [
+  join(WORKSPACE, 'pnpm-lock.yaml'),
+  join(WORKSPACE, 'tsconfig.base.json'),
+  join(PACKAGE_ROOT, 'tsconfig.json'),
+  fileURLToPath(import.meta.url),
+];
+/**
+ * How long an older build is kept after a process last said it serves it (the gateway touches its
+ * build's folder at start and every hour): a build in use is never removed under it.
+ */
+const UNUSED_FOR_MS = 24 * 60 * 60 * 1000;
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
 /** Assets worth serving compressed; the build writes `.gz` and `.br` beside each. */
 const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt)$/;
 
@@ -32,15 +48,33 @@ async function toolVersions(root: string): Promise<string> {
   return (await Promise.all(['preact', 'vite'].map(versionOf))).join(' ');
 }
 
-/** A hash of every input file (path and content) and of the tools' versions. */
+/** A hash of every input file (path and content), of the toolchain's files and of the tools' versions. */
 export async function sourceHash(root = PACKAGE_ROOT): Promise<string> {
   const hash = createHash('sha256').update(await toolVersions(root));
-  for (const input of INPUTS) {
+  for (const input of PACKAGE_INPUTS) {
     for (const file of await filesUnder(join(root, input))) {
       hash.update(`\0${relative(root, file)}\0`).update(await readFile(file));
     }
   }
+  for (const file of TOOLCHAIN_INPUTS) {
+    // A checkout without a lockfile still builds; its hash says which file was missing.
+    hash.update(`\0${relative(WORKSPACE, file)}\0`).update(await readFile(file).catch(() => 'missing'));
+  }
   return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Says that this process serves `folder`, now and every hour while it runs, so no build elsewhere
+ * removes it as unused; returns the function that stops saying so.
+ */
+export function holdBuild(folder: string): () => void {
+  const touch = () => {
+    const now = new Date();
+    void utimes(folder, now, now).catch(() => {});
+  };
+  touch();
+  const timer = setInterval(touch, TOUCH_EVERY_MS).unref();
+  return () => clearInterval(timer);
 }
 
 const exists = (path: string) =>
@@ -81,14 +115,14 @@ export async function ensureBuilt(log: (message: string) => void = () => {}, roo
     await rm(scratch, { recursive: true, force: true });
   });
   // Older builds are of sources that no longer exist, but a process started earlier may still
-  // serve one: each is removed only a day after it was made.
+  // serve one: each is removed only once no process has held it for a day (`holdBuild`).
   for (const entry of await readdir(builds)) {
     const path = join(builds, entry);
-    const madeAt = await stat(path).then(
+    const touchedAt = await stat(path).then(
       (info) => info.mtimeMs,
       () => Date.now(),
     );
-    if (entry !== hash && Date.now() - madeAt > STALE_AFTER_MS) {
+    if (entry !== hash && Date.now() - touchedAt > UNUSED_FOR_MS) {
       await rm(path, { recursive: true, force: true });
     }
   }

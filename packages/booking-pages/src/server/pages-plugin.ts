@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CalendarPublic } from '../app/page-data.js';
-import { ensureBuilt } from './build.js';
+import { ensureBuilt, holdBuild } from './build.js';
 import { Shell } from './shell.js';
 
 /** The answer of the calendar service's public route, as the gateway got it. */
@@ -52,6 +52,8 @@ function html(reply: FastifyReply, status: number, body: string) {
  */
 export async function bookingPages(app: HttpApp, options: BookingPagesOptions): Promise<void> {
   const folder = options.folder ?? (await ensureBuilt((message) => app.log.info(message)));
+  const release = holdBuild(folder);
+  app.addHook('onClose', async () => release());
   const shell = new Shell(await readFile(join(folder, 'index.html'), 'utf8'));
   const notFound = shell.message('Page not found', [
     'There is no booking page at this address.',
@@ -77,10 +79,17 @@ export async function bookingPages(app: HttpApp, options: BookingPagesOptions): 
     const { calendar_id: calendarId } = request.params as { calendar_id: string };
     if (!ID.test(calendarId)) return html(reply, 404, notFound);
     const lookup = await options.lookUpCalendar(calendarId, request.id);
-    if ('unavailable' in lookup) return html(reply.header('retry-after', '5'), 503, unavailable);
+    if ('unavailable' in lookup) {
+      request.log.warn({ calendarId }, 'booking page: the calendar service did not answer');
+      return html(reply.header('retry-after', '5'), 503, unavailable);
+    }
     if (!lookup.found) return html(reply, 404, notFound);
     return html(reply, 200, shell.page(`Book: ${lookup.calendar.name}`, { page: 'book', calendar: lookup.calendar }));
   });
+
+  // The bare prefixes are addresses a person may type: the human page, not an API problem.
+  app.get('/book', { schema: { hide: true } }, async (_request, reply) => html(reply, 404, notFound));
+  app.get('/booking', { schema: { hide: true } }, async (_request, reply) => html(reply, 404, notFound));
 
   app.get('/booking/:event_id', { schema: { hide: true } }, async (request, reply) => {
     const { event_id: eventId } = request.params as { event_id: string };

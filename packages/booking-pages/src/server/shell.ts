@@ -12,6 +12,13 @@ const scriptJson = (data: unknown) =>
     .replace(/\u2029/g, '\\u2029');
 
 /**
+ * Puts each value in place of its mark, as it is: `String.replace` with a string would read `$&`,
+ * `` $` `` and `$'` in an owner's calendar name as patterns and copy parts of the template.
+ */
+const fill = (template: string, values: Record<string, string>) =>
+  Object.entries(values).reduce((page, [mark, value]) => page.replace(mark, () => value), template);
+
+/**
  * Fills the built `index.html`: the title, and either the data the app starts from or, for pages
  * that need no app (not found, unavailable), their content, readable without JavaScript.
  */
@@ -23,18 +30,19 @@ export class Shell {
   }
 
   page(title: string, data: PageData): string {
-    return this.template
-      .replace('<!--page-title-->', escapeHtml(title))
-      .replace('<!--page-data-->', `<script type="application/json" id="${PAGE_DATA_ID}">${scriptJson(data)}</script>`);
+    return fill(this.template, {
+      '<!--page-title-->': escapeHtml(title),
+      '<!--page-data-->': `<script type="application/json" id="${PAGE_DATA_ID}">${scriptJson(data)}</script>`,
+    });
   }
 
   /** A page of plain text: its heading and sentences. The app's script sees no data and does nothing. */
   message(title: string, sentences: string[]): string {
     const body = sentences.map((sentence) => `<p>${escapeHtml(sentence)}</p>`).join('');
-    return this.template
-      .replace('<!--page-title-->', escapeHtml(title))
-      .replace('<!--page-data-->', '')
-      .replace('<div id="app"></div>', `<main id="app" class="message"><h1>${escapeHtml(title)}</h1>${body}</main>`)
-      .replace(/<noscript>[\s\S]*?<\/noscript>/, '');
+    return fill(this.template, {
+      '<!--page-title-->': escapeHtml(title),
+      '<!--page-data-->': '',
+      '<div id="app"></div>': `<main id="app" class="message"><h1>${escapeHtml(title)}</h1>${body}</main>`,
+    }).replace(/<noscript>[\s\S]*?<\/noscript>/, '');
   }
 }
