@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 
 /**
  * The booking pages as an invitee sees them: every element found by its role and accessible name
@@ -66,9 +66,19 @@ export async function bookThroughPage(page: Page, time: string, booker: Booker =
 export const isFocused = (locator: Locator) =>
   locator.evaluate((element) => element === (globalThis as unknown as InPage).document.activeElement);
 
+/** Whether the page's focus is on `locator`'s element or inside it. */
+export const holdsFocus = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const focused = (globalThis as unknown as InPage).document.activeElement;
+    return element === focused || (element as unknown as InPageNode).contains(focused);
+  });
+
 /** The little of the page's globals the checks read (this package's types have no DOM). */
 interface InPage {
   document: { activeElement: unknown };
+}
+interface InPageNode {
+  contains(other: unknown): boolean;
 }
 
 /** Presses Tab (or Shift+Tab) until `target` has the focus; fails after `presses` presses. */
@@ -87,6 +97,32 @@ export const pageWidth = (page: Page) =>
 /** The text of the page's `<main>`, spaces collapsed. */
 export const mainText = async (page: Page) => ((await page.getByRole('main').innerText()) ?? '').replace(/\s+/g, ' ');
 
+/** The texts of the page's alerts (`role="alert"`), each trimmed. */
+export const alertTexts = async (page: Page) =>
+  (await page.getByRole('alert').allInnerTexts()).map((text) => text.trim());
+
 /** Waits until `check` passes (for what a page shows after a request answers). */
 export const until = (check: () => Promise<void> | void, timeout = 10_000) =>
   vi.waitFor(check, { timeout, interval: 50 });
+
+/** An answer of the API's kind for `route.fulfill`: a problem document with `status` and a Retry-After. */
+export const problemAnswer = (status: number, title: string, retryAfterSeconds = 5) => ({
+  status,
+  headers: { 'content-type': 'application/problem+json', 'retry-after': String(retryAfterSeconds) },
+  body: JSON.stringify({ type: 'about:blank', title, status }),
+});
+
+/**
+ * The reschedule or cancel link (`name`) of a confirmation: the booking's page on `origin` with
+ * its token in the fragment; the booking's id and token, as read from it.
+ */
+export async function manageLink(page: Page, name: string, origin: string) {
+  const href = await page.getByRole('link', { name, exact: true }).getAttribute('href');
+  const url = new URL(href ?? '', origin);
+  expect(url.origin).toBe(origin);
+  const [, eventId] = url.pathname.match(/^\/booking\/([0-9a-f]{24})$/) ?? [];
+  const [, token] = url.hash.match(/^#token=([^&]+)(&action=(reschedule|cancel))?$/) ?? [];
+  expect(eventId, `${name} links to ${href}`).toBeDefined();
+  expect(token, `${name} links to ${href}`).toBeDefined();
+  return { eventId: eventId ?? '', token: decodeURIComponent(token ?? '') };
+}
