@@ -13,7 +13,18 @@ const project = (root: string, name: string, tz: string, include = ['test/**/*.t
   },
 });
 
-const packages = ['contracts', 'auth', 'time', 'availability', 'messaging', 'http-kit', 'testing', 'booking-pages'];
+const packages = [
+  'contracts',
+  'auth',
+  'time',
+  'availability',
+  'messaging',
+  'http-kit',
+  'testing',
+  'booking-pages',
+  'secret-box',
+  'outbound-http',
+];
 const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
 
 export default defineConfig({

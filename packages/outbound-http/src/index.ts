@@ -1,0 +1,17 @@
+export * from './errors.js';
+export {
+  addressRange,
+  isPublicAddress,
+  systemResolve,
+  type Resolve,
+  type ResolvedAddress,
+  type AddressPolicyOptions,
+} from './address-policy.js';
+export { checkOutboundUrl, type CheckOutboundUrlOptions, type CheckedUrl } from './check-url.js';
+export {
+  outboundClient,
+  type OutboundClient,
+  type OutboundClientOptions,
+  type OutboundRequest,
+  type OutboundResponse,
+} from './client.js';
