@@ -1,6 +1,8 @@
 /**
  * An iCalendar file (RFC 5545) for one booked meeting: CRLF line ends, lines folded at 75 octets
- * (never inside a UTF-8 character), text values escaped, times in UTC.
+ * (never inside a UTF-8 character), text values escaped, times in UTC. Written here rather than
+ * with ical-generator (which the notification service uses for its invites): one event of five
+ * fields does not justify a second library in the page's 50 KB budget.
  */
 
 export interface IcsMeeting {

@@ -39,18 +39,9 @@ async function filesUnder(path: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-/** The versions of what turns the sources into a bundle: a new Preact or Vite is a new build too. */
-async function toolVersions(root: string): Promise<string> {
-  const versionOf = async (name: string) => {
-    const manifest = join(root, 'node_modules', name, 'package.json');
-    return `${name}@${(JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version}`;
-  };
-  return (await Promise.all(['preact', 'vite'].map(versionOf))).join(' ');
-}
-
-/** A hash of every input file (path and content), of the toolchain's files and of the tools' versions. */
+/** A hash of every input file (path and content) and of the toolchain's files (the lockfile names every tool's version). */
 export async function sourceHash(root = PACKAGE_ROOT): Promise<string> {
-  const hash = createHash('sha256').update(await toolVersions(root));
+  const hash = createHash('sha256');
   for (const input of PACKAGE_INPUTS) {
     for (const file of await filesUnder(join(root, input))) {
       hash.update(`\0${relative(root, file)}\0`).update(await readFile(file));

@@ -120,15 +120,13 @@ export function notificationsFor(change: Change, owner: Owner | null, links: Cha
   const mail = (audience: Audience, to: string[], subject: string, text: string[], description = text) =>
     mails.push({ ...common, audience, to, subject, text: text.join('\n'), description: description.join('\n') });
   if (event.bookedBy !== owner?.email) {
-    const yours = cancels
-      ? [page]
-      : links.manage
-        ? [
-            `Reschedule or cancel: ${links.manage}`,
-            'This link is yours alone: whoever has it can reschedule or cancel the meeting.',
-          ]
-        : [page, 'Reschedule or cancel it there with the link from your booking confirmation.'];
-    mail('booker', [event.bookedBy], `${verb}: ${event.title}`, [...told, ...yours], [...told, page]);
+    mail(
+      'booker',
+      [event.bookedBy],
+      `${verb}: ${event.title}`,
+      [...told, ...bookersLink(cancels, links)],
+      [...told, page],
+    );
   }
   const guests = attendees.filter((address) => address !== event.bookedBy && address !== owner?.email);
   if (guests.length > 0) {
@@ -145,6 +143,20 @@ export function notificationsFor(change: Change, owner: Owner | null, links: Cha
     ]);
   }
   return mails;
+}
+
+/**
+ * How the booker's mail lets them act: their own link to reschedule or cancel, when the message
+ * carried the token's nonce; the page otherwise; the page alone once the meeting is canceled.
+ */
+function bookersLink(cancels: boolean, { page, manage }: ChangeLinks): string[] {
+  const pageLine = `The booking's page: ${page}`;
+  if (cancels) return [pageLine];
+  if (!manage) return [pageLine, 'Reschedule or cancel it there with the link from your booking confirmation.'];
+  return [
+    `Reschedule or cancel: ${manage}`,
+    'This link is yours alone: whoever has it can reschedule or cancel the meeting.',
+  ];
 }
 
 /** When the meeting is, and for a reschedule when it was: on one zone's wall clock. */
