@@ -24,8 +24,10 @@ const packages = [
   'booking-pages',
   'secret-box',
   'outbound-http',
+  'icalendar',
+  'caldav',
 ];
-const services = ['user', 'schedule', 'calendar', 'booking', 'notification'];
+const services = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync'];
 
 export default defineConfig({
   test: {

@@ -7,3 +7,4 @@ export * from './availability.js';
 export * from './messages.js';
 export * from './routes.js';
 export * from './shapes.js';
+export * from './busy-sources.js';

@@ -4,6 +4,9 @@ import { dayOfWeek, objectId } from './common.js';
 import { bookingRules } from './calendars.js';
 import { eventResponse } from './events.js';
 
+/** The most busy intervals one source may have in its window (a source with more is `failing`). */
+export const MAX_BUSY_INTERVALS = 100_000;
+
 /** Every message on the bus: `{ id, type, occurred_at, data }`, instants in UTC. */
 export const envelope = z.object({
   id: z.uuid(),
@@ -89,6 +92,21 @@ export const messageSchemas = {
   }),
   /** A user's api key was replaced: every gateway instance forgets the old one. */
   ApiKeyRotated: z.object({ user_id: objectId }),
+  /**
+   * A busy source's busy times, whole, at the source's `version` (raised by every change of
+   * them): sorted, merged `[start, end)` pairs in epoch milliseconds within the synced window
+   * (`window_start`, `window_end`). `removed`: the source was deleted (its busy times are gone,
+   * and no older message brings them back). Published by the sync service, consumed by booking.
+   */
+  BusyTimesChanged: z.object({
+    calendar_id: objectId,
+    source_id: objectId,
+    version,
+    removed: z.boolean(),
+    window_start: z.iso.datetime(),
+    window_end: z.iso.datetime(),
+    busy: z.array(z.tuple([z.number().int(), z.number().int()])).max(MAX_BUSY_INTERVALS),
+  }),
 } as const;
 
 export type MessageType = keyof typeof messageSchemas;

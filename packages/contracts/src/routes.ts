@@ -12,6 +12,13 @@ import {
   updateCalendarBody,
   updateLinkBody,
 } from './calendars.js';
+import {
+  busySourceParams,
+  busySourceResponse,
+  createBusySourceBody,
+  feedQuery,
+  feedTokenResponse,
+} from './busy-sources.js';
 import { problem, tzQuery } from './common.js';
 import {
   bookedEventResponse,
@@ -38,9 +45,9 @@ import {
   userResponse,
 } from './users.js';
 
-export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking';
+export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking' | 'sync';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-export type RouteTag = 'users' | 'schedules' | 'calendars' | 'events' | 'availability';
+export type RouteTag = 'users' | 'schedules' | 'calendars' | 'events' | 'availability' | 'busy sources';
 
 /**
  * Who may call a route: anyone; the owner (api key); or, for one event, also its cancel token.
@@ -445,6 +452,69 @@ export const apiRoutes = declareAll({
     body: rescheduleBody,
     answers: { 200: eventResponse },
     refusals: [404, 409, 422],
+  },
+  createBusySource: {
+    method: 'POST',
+    path: '/api/calendar/calendars/:calendar_id/busy_sources',
+    service: 'sync',
+    access: 'owner',
+    tag: 'busy sources',
+    summary:
+      'Connect an outside calendar (iCalendar URL or CalDAV collection) whose busy times block this calendar; ' +
+      'synced once before the answer when that takes under 5 s',
+    params: calendarParams,
+    body: createBusySourceBody,
+    answers: { 201: busySourceResponse },
+    // 409: the calendar has its most sources already.
+    refusals: [404, 409],
+  },
+  listBusySources: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id/busy_sources',
+    service: 'sync',
+    access: 'owner',
+    tag: 'busy sources',
+    summary: "The calendar's busy sources with their sync status",
+    params: calendarParams,
+    answers: { 200: z.array(busySourceResponse) },
+    refusals: [404],
+  },
+  deleteBusySource: {
+    method: 'DELETE',
+    path: '/api/calendar/calendars/:calendar_id/busy_sources/:source_id',
+    service: 'sync',
+    access: 'owner',
+    tag: 'busy sources',
+    summary: 'Disconnect a busy source: its busy times stop blocking when this answers',
+    params: busySourceParams,
+    answers: { 204: noContent },
+    refusals: [404],
+  },
+  createFeedToken: {
+    method: 'POST',
+    path: '/api/calendar/calendars/:calendar_id/feed_token',
+    service: 'sync',
+    access: 'owner',
+    tag: 'busy sources',
+    summary: "A new secret URL of the calendar's events as iCalendar; the previous one stops working",
+    params: calendarParams,
+    answers: { 201: feedTokenResponse },
+    refusals: [404],
+  },
+  getCalendarFeed: {
+    method: 'GET',
+    path: '/api/calendar/calendars/:calendar_id/feed.ics',
+    service: 'sync',
+    access: 'public',
+    tag: 'busy sources',
+    summary:
+      "The calendar's events from 30 days ago on as text/calendar (UID = event id, SEQUENCE, canceled as " +
+      'STATUS:CANCELLED); the token is the only credential',
+    params: calendarParams,
+    querystring: feedQuery,
+    answers: { 200: z.string().meta({ description: 'text/calendar' }) },
+    // 404 for an unknown calendar and for a token that is not its current one alike.
+    refusals: [404],
   },
 });
 

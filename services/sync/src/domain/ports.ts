@@ -1,0 +1,39 @@
+/*
+ * What the sync service's two halves share: the busy sources (their store, sync and routes) and
+ * the outbound half (the events projection, write-back to CalDAV sources, the calendar feed).
+ * The domain imports only zod, luxon and the contracts, errors and time packages.
+ */
+
+/** A calendar as the calendar service describes it to this service (internal route). */
+export interface CalendarOwner {
+  calendarId: string;
+  userId: string;
+  /** The owner's IANA zone: all-day and floating times of busy sources are read in it. */
+  timezone: string;
+  name: string;
+}
+
+/** Asks the calendar service who owns a calendar; null when it does not exist. */
+export interface CalendarOwners {
+  ownerOf(calendarId: string): Promise<CalendarOwner | null>;
+}
+
+/** Basic credentials of a source, opened from their sealed form only when a request needs them. */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** A CalDAV collection bookings are written to (`write_bookings: true`). */
+export interface WriteTarget {
+  sourceId: string;
+  calendarId: string;
+  /** The collection's URL (ends with `/`). */
+  url: string;
+  credentials: Credentials | null;
+}
+
+/** The write-back targets of a calendar, with their credentials opened. */
+export interface WriteTargets {
+  forCalendar(calendarId: string): Promise<WriteTarget[]>;
+}
