@@ -1,1 +1,2 @@
-export {};
+export * from './busy.js';
+export * from './write.js';
