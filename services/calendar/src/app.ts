@@ -6,6 +6,7 @@ import { ScheduleServiceDirectory, type ScheduleSource } from './adapters/schedu
 import { consumeEvents } from './consumers/event-consumer.js';
 import type { CalendarDeps } from './domain/calendar-use-cases.js';
 import { calendarsRoutes } from './http/calendars-routes.js';
+import { ownerRoutes } from './http/owner-routes.js';
 import { scheduleSyncRoutes } from './http/schedule-sync-routes.js';
 
 export interface CalendarAppDeps extends Omit<CalendarDeps, 'schedules'> {
@@ -38,6 +39,7 @@ export async function buildCalendarApp(deps: CalendarAppDeps) {
   };
   calendarsRoutes(app, domainDeps);
   scheduleSyncRoutes(app, domainDeps);
+  ownerRoutes(app, domainDeps);
   await consumeEvents(deps.bus, domainDeps, deps.queue);
   return app;
 }
