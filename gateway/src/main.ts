@@ -13,6 +13,7 @@ const config = readConfig(
     SCHEDULE_SERVICE_URL: z.url(),
     CALENDAR_SERVICE_URL: z.url(),
     BOOKING_SERVICE_URL: z.url(),
+    SYNC_SERVICE_URL: z.url(),
     /** The services trust only identities signed with it. */
     INTERNAL_AUTH_SECRET: internalSecret,
   }),
@@ -29,6 +30,7 @@ const gateway = await buildGateway({
     schedule: httpUpstream(config.SCHEDULE_SERVICE_URL),
     calendar: httpUpstream(config.CALENDAR_SERVICE_URL),
     booking: httpUpstream(config.BOOKING_SERVICE_URL),
+    sync: httpUpstream(config.SYNC_SERVICE_URL),
   },
   identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

@@ -133,7 +133,10 @@ function answer(status: string, schema: z.ZodType) {
   if (status === '204') return schema;
   const refused = Number(status) >= 400;
   const description = DESCRIPTIONS[status] ?? (refused ? 'Refused' : 'OK');
-  return { description, content: { [refused ? 'application/problem+json' : 'application/json']: { schema } } };
+  // A body that is not JSON (the calendar feed) names its media type in the schema's metadata.
+  const media = z.globalRegistry.get(schema)?.contentMediaType;
+  const type = refused ? 'application/problem+json' : typeof media === 'string' ? media : 'application/json';
+  return { description, content: { [type]: { schema } } };
 }
 
 /**

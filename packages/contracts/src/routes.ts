@@ -512,7 +512,7 @@ export const apiRoutes = declareAll({
       'STATUS:CANCELLED); the token is the only credential',
     params: calendarParams,
     querystring: feedQuery,
-    answers: { 200: z.string().meta({ description: 'text/calendar' }) },
+    answers: { 200: z.string().meta({ contentMediaType: 'text/calendar', description: 'RFC 5545 iCalendar' }) },
     // 404 for an unknown calendar and for a token that is not its current one alike.
     refusals: [404],
   },

@@ -1,6 +1,6 @@
 import { API_ROUTES, successStatus, type OperationId, type RouteDeclaration } from '@slotkeeper/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useHarness, type Harness, type Json } from './harness.js';
+import { EMPTY_CALENDAR, useHarness, useIcsServer, type Harness, type Json } from './harness.js';
 
 /**
  * Every declared route of the contract against every kind of credential: none, a malformed
@@ -36,6 +36,8 @@ function expected(route: RouteDeclaration, credential: Credential): number {
 }
 
 const h = useHarness();
+/** An outside calendar to connect: an empty iCalendar file on a local server. */
+const ics = useIcsServer(() => EMPTY_CALENDAR);
 let alice: Json;
 let bob: Json;
 let aliceHours: Json;
@@ -130,6 +132,23 @@ const PREPARATIONS = {
   rescheduleEvent: async () => {
     const event = await bookForCarol();
     return { params: { event_id: event.id }, token: String(event.cancel_token), body: nextSlot() };
+  },
+  createBusySource: async () => ({ params: { calendar_id: aliceCal.id }, body: { kind: 'ics', url: ics.url } }),
+  listBusySources: async () => ({ params: { calendar_id: aliceCal.id } }),
+  deleteBusySource: async () => {
+    const source = await h.send('POST', `/api/calendar/calendars/${aliceCal.id}/busy_sources`, {
+      kind: 'ics',
+      url: ics.url,
+    });
+    expect(source.status).toBe(201);
+    return { params: { calendar_id: aliceCal.id, source_id: (source.body as Json).id } };
+  },
+  createFeedToken: async () => ({ params: { calendar_id: aliceCal.id } }),
+  getCalendarFeed: async () => {
+    const created = await h.send('POST', `/api/calendar/calendars/${aliceCal.id}/feed_token`);
+    expect(created.status).toBe(201);
+    const token = new URL(String((created.body as Json).feed_url)).searchParams.get('token')!;
+    return { params: { calendar_id: aliceCal.id }, query: { token } };
   },
 } satisfies Record<OperationId, () => Promise<Call>>;
 

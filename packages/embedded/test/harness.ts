@@ -11,6 +11,8 @@ import {
   type NewSchedule,
 } from '@slotkeeper/testing/api';
 import { ManualClock } from '@slotkeeper/time';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { buildEmbeddedSystem } from '../src/embedded.js';
 
@@ -87,6 +89,8 @@ export async function harness(
     clock,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     ...(options.trustProxy && { trustProxy: options.trustProxy }),
+    // The tests' outside calendars are servers on 127.0.0.1.
+    allowPrivateUrls: true,
   });
   const api = apiSetup(inProcessClient(gateway));
   const keyOf = new Map<string, string>();
@@ -120,10 +124,12 @@ export async function harness(
       headers: body === undefined ? sent : { 'content-type': 'application/json', ...sent },
       ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
+    const json = String(response.headers['content-type'] ?? '').includes('json');
     const reply = {
       status: response.statusCode,
       headers: response.headers,
-      body: response.body ? response.json() : undefined,
+      // A feed answers text/calendar: its text is the body.
+      body: !response.body ? undefined : json ? response.json() : response.body,
     };
     remember(reply, key);
     return reply;
@@ -180,6 +186,37 @@ export async function harness(
 
 function toReply({ data, error, response }: ApiResult<unknown>): Reply {
   return { status: response.status, headers: Object.fromEntries(response.headers), body: data ?? error };
+}
+
+export const EMPTY_CALENDAR = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Slotkeeper tests//EN\r\nEND:VCALENDAR\r\n';
+
+export interface IcsServer {
+  /** http://127.0.0.1:<port>/calendar.ics */
+  url: string;
+  /** How many times it was asked. */
+  requests: number;
+}
+
+/**
+ * An outside calendar for the tests of this file: a local HTTP server answering `content()` as
+ * text/calendar, started before them and stopped after them.
+ */
+export function useIcsServer(content: () => string): IcsServer {
+  const state: IcsServer = { url: '', requests: 0 };
+  let server: Server | undefined;
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      state.requests++;
+      response.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' }).end(content());
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/calendar.ics`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+  return state;
 }
 
 /** Checks until `check` passes, or throws its last failure after `ms`: for what arrives by message. */

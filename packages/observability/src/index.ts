@@ -12,7 +12,39 @@ export const REDACTED_PATHS = [
   'cancel_token',
   '*.api_key',
   '*.cancel_token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'feed_url',
+  '*.feed_url',
 ];
+
+/** Query parameters that carry a secret (the calendar feed's `token`): never printed. */
+const SECRET_QUERY = /([?&](?:token|api_key|cancel_token)=)[^&#]*/gi;
+
+/** A URL as a log line may show it: its secret query parameters replaced. */
+export const redactUrl = (url: string): string => url.replace(SECRET_QUERY, '$1[redacted]');
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number } | null;
+}
+
+/**
+ * Fastify's request serializer, with the URL's secret query parameters redacted: the feed's token
+ * is the one credential the contract lets travel in a query string, and every request line is logged.
+ */
+const serializeRequest = (request: LoggedRequest) => ({
+  method: request.method,
+  url: typeof request.url === 'string' ? redactUrl(request.url) : request.url,
+  host: request.host,
+  remoteAddress: request.ip,
+  remotePort: request.socket?.remotePort,
+});
 
 export interface LoggerConfig {
   /**
@@ -30,6 +62,7 @@ export function createLogger({ service, level, destination }: LoggerConfig): Log
   const options: LoggerOptions = {
     level: level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { req: serializeRequest },
     // No pid or hostname: the service names the process, and the platform knows where it runs.
     base: service === undefined ? {} : { service },
   };
