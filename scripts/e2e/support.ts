@@ -5,7 +5,7 @@ import { startStack, type Stack, type StackOptions } from '../stack/launch.js';
 export { deleteStackTopology } from '../stack/launch.js';
 
 /** A run of `count` free loopback ports. */
-export async function freePortBlock(count = 6): Promise<number> {
+export async function freePortBlock(count = 7): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
     const free = await Promise.all(

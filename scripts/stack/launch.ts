@@ -19,7 +19,7 @@ export interface StackOptions {
   output?: (service: string, line: string) => void;
 }
 
-export const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification'] as const;
+export const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Stack {
@@ -83,6 +83,9 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     SCHEDULE_SERVICE_URL: url(2),
     CALENDAR_SERVICE_URL: url(3),
     BOOKING_SERVICE_URL: url(4),
+    SYNC_SERVICE_URL: url(6),
+    // Busy-source passwords are sealed under a key of this stack's own unless the caller sets one.
+    SECRET_KEYS: env.SECRET_KEYS ?? `k1:${randomBytes(32).toString('base64')}`,
     // Where notification emails link to: this stack's gateway.
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${gatewayPort}`,
   };
@@ -152,7 +155,7 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
 export async function deleteStackTopology(amqpUrl: string, prefix: string): Promise<void> {
   const connection = await amqplib.connect(amqpUrl);
   const channel = await connection.createChannel();
-  for (const service of ['calendar', 'booking', 'notification']) {
+  for (const service of ['calendar', 'booking', 'notification', 'sync']) {
     for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
   }
   await channel.deleteExchange(`${prefix}.events`);
