@@ -302,6 +302,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/calendar/calendars/{calendar_id}/busy_sources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calendar's busy sources with their sync status */
+    get: operations['listBusySources'];
+    put?: never;
+    /** Connect an outside calendar (iCalendar URL or CalDAV collection) whose busy times block this calendar; synced once before the answer when that takes under 5 s */
+    post: operations['createBusySource'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/calendar/calendars/{calendar_id}/busy_sources/{source_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Disconnect a busy source: its busy times stop blocking when this answers */
+    delete: operations['deleteBusySource'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/calendar/calendars/{calendar_id}/feed_token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new secret URL of the calendar's events as iCalendar; the previous one stops working */
+    post: operations['createFeedToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/calendar/calendars/{calendar_id}/feed.ics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calendar's events from 30 days ago on as text/calendar (UID = event id, SEQUENCE, canceled as STATUS:CANCELLED); the token is the only credential */
+    get: operations['getCalendarFeed'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -653,6 +722,34 @@ export interface components {
         expires_on: string | null;
       }[];
     };
+    /** @description An outside calendar whose busy times block this calendar */
+    BusySource: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      /** @example 665f1c2b9d3e4a0012345678 */
+      calendar_id: string;
+      /** @enum {string} */
+      kind: 'ics' | 'caldav';
+      /** @description As given (never with credentials) */
+      url: string;
+      username: string | null;
+      write_bookings: boolean;
+      /** @enum {string} */
+      status: 'pending' | 'ok' | 'failing';
+      /** @description The last sync that succeeded */
+      last_synced_at: string | null;
+      /** @description Why the last sync failed; null when it succeeded */
+      last_error: string | null;
+      /**
+       * Format: date-time
+       * @description UTC with Z, or in the `tz` zone of the request with its offset
+       */
+      created_at: string;
+    };
+    FeedToken: {
+      /** @description The secret URL of the feed; a new one revokes the old. Shown this one time. */
+      feed_url: string;
+    };
     /** @description On `<AMQP_PREFIX>.events` with routing key `CalendarCreated` */
     CalendarCreatedMessage: {
       /** Format: uuid */
@@ -907,6 +1004,28 @@ export interface components {
       data: {
         /** @example 665f1c2b9d3e4a0012345678 */
         user_id: string;
+      };
+    };
+    /** @description On `<AMQP_PREFIX>.events` with routing key `BusyTimesChanged` */
+    BusyTimesChangedMessage: {
+      /** Format: uuid */
+      id: string;
+      /** @constant */
+      type: 'BusyTimesChanged';
+      /** Format: date-time */
+      occurred_at: string;
+      data: {
+        /** @example 665f1c2b9d3e4a0012345678 */
+        calendar_id: string;
+        /** @example 665f1c2b9d3e4a0012345678 */
+        source_id: string;
+        version: number;
+        removed: boolean;
+        /** Format: date-time */
+        window_start: string;
+        /** Format: date-time */
+        window_end: string;
+        busy: [number, number][];
       };
     };
   };
@@ -2697,6 +2816,323 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       /** @description Well-formed, but not bookable (see `detail`) */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listBusySources: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusySource'][];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  createBusySource: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          kind: 'ics' | 'caldav';
+          /** @example https://calendar.example.com/alice/work.ics */
+          url: string;
+          username?: string | null;
+          password?: string | null;
+          /** @default false */
+          write_bookings?: boolean | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BusySource'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description In conflict with what is stored (see `detail`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  deleteBusySource: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+        source_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  createFeedToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeedToken'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  getCalendarFeed: {
+    parameters: {
+      query: {
+        /** @description The secret of the feed URL; opens nothing else */
+        token: string;
+      };
+      header?: never;
+      path: {
+        calendar_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/calendar': string;
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
         headers: {
           [name: string]: unknown;
         };
