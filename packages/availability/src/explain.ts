@@ -7,6 +7,7 @@ export const UNAVAILABLE_REASONS = [
   'horizon',
   'event',
   'buffer',
+  'busy_source',
   'link_expired',
   'date_override',
   'outside_hours',
@@ -20,11 +21,13 @@ export interface Unavailable extends Interval {
 /**
  * Why each part of `range` outside the free time is unavailable. Every instant gets one reason,
  * the first that applies in this order: before now + notice (the past included), after now +
- * horizon, an event, the time an event keeps clear around it (`buffer`), an expired link, a
- * date override that closed it, outside the weekly hours.
+ * horizon, an event, the time an event keeps clear around it (`buffer`), a busy time of an
+ * outside calendar and the time it keeps clear around it (`busy_source`: `buffer` is what an
+ * event of this calendar keeps clear, and the owner is told which of the two is in the way), an
+ * expired link, a date override that closed it, outside the weekly hours.
  */
 export function explainUnavailable(state: CalendarState, range: Interval, now: number): Unavailable[] {
-  const { hours, rules, events } = state;
+  const { hours, rules, events, busy } = state;
   const weekly = hours.between(range, 'weekly');
   const unexpired = hours.between(range, 'ignoring_expiry');
   const { tooSoon, tooLate } = outsideWindow(rules, now);
@@ -33,6 +36,7 @@ export function explainUnavailable(state: CalendarState, range: Interval, now: n
     horizon: tooLate ? [tooLate] : [],
     event: mergeIntervals(events),
     buffer: mergeIntervals(events.map((event) => blockedBy(event, rules))),
+    busy_source: mergeIntervals(busy.map((interval) => blockedBy(interval, rules))),
     link_expired: subtractIntervals(unexpired, hours.between(range)),
     date_override: subtractIntervals(weekly, unexpired),
   };

@@ -12,6 +12,13 @@ export interface CalendarState {
   rules: Rules;
   /** Confirmed events: sorted by start and never overlapping; only those near the range matter. */
   events: readonly Interval[];
+  /**
+   * Busy times of the calendar's outside calendars (its busy sources), all sources together:
+   * sorted, merged and disjoint; only those near the range matter. Each blocks new meetings as
+   * an event does (`blockedBy`): the owner is in a meeting then, and needs the calendar's buffers
+   * around it like around any other.
+   */
+  busy: readonly Interval[];
 }
 
 /**
@@ -24,29 +31,39 @@ export function blockedBy(event: Interval, rules: Rules): Interval {
   return { start: event.start - reach, end: event.end + reach };
 }
 
-/** Index of the first event whose blocked range ends after `instant` (events sorted, disjoint). */
-function firstBlockingAfter(events: readonly Interval[], instant: number, reach: number): number {
+/** Index of the first interval whose blocked range ends after `instant` (intervals sorted, disjoint). */
+function firstBlockingAfter(intervals: readonly Interval[], instant: number, reach: number): number {
   let low = 0;
-  let high = events.length;
+  let high = intervals.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (events[mid]!.end + reach > instant) high = mid;
+    if (intervals[mid]!.end + reach > instant) high = mid;
     else low = mid + 1;
   }
   return low;
 }
 
-/** The event a meeting at `candidate` would come too close to, if any; logarithmic in the events. */
-export function conflictingEvent(candidate: Interval, state: CalendarState): Interval | undefined {
-  const { rules, events } = state;
+/**
+ * The first of `intervals` (sorted, disjoint) a meeting at `candidate` would come too close to,
+ * if any: a binary search, then at most the intervals whose blocked range reaches the candidate.
+ */
+function firstBlocking(candidate: Interval, intervals: readonly Interval[], rules: Rules): Interval | undefined {
   const reach = (rules.bufferBeforeMinutes + rules.bufferAfterMinutes) * MINUTE;
-  for (let i = firstBlockingAfter(events, candidate.start, reach); i < events.length; i++) {
-    const event = events[i]!;
-    if (event.start - reach >= candidate.end) break;
-    if (overlaps(candidate, blockedBy(event, rules))) return event;
+  for (let i = firstBlockingAfter(intervals, candidate.start, reach); i < intervals.length; i++) {
+    const interval = intervals[i]!;
+    if (interval.start - reach >= candidate.end) break;
+    if (overlaps(candidate, blockedBy(interval, rules))) return interval;
   }
   return undefined;
 }
+
+/** The event a meeting at `candidate` would come too close to, if any; logarithmic in the events. */
+export const conflictingEvent = (candidate: Interval, state: CalendarState): Interval | undefined =>
+  firstBlocking(candidate, state.events, state.rules);
+
+/** The busy time a meeting at `candidate` would come too close to, if any; logarithmic in the busy times. */
+export const conflictingBusyTime = (candidate: Interval, state: CalendarState): Interval | undefined =>
+  firstBlocking(candidate, state.busy, state.rules);
 
 /** The earliest bookable start: now + the minimum notice (to the millisecond). */
 export const noticeEnd = (rules: Rules, now: number): number => now + rules.minNoticeMinutes * MINUTE;
@@ -65,12 +82,14 @@ export function outsideWindow(rules: Rules, now: number): { tooSoon: Interval; t
 }
 
 /**
- * Free time in `range`: the open hours of the links in force, minus what events block, minus
- * everything before now + notice and after now + horizon. `now` is read once per request.
+ * Free time in `range`: the open hours of the links in force, minus what events and busy times
+ * block, minus everything before now + notice and after now + horizon. `now` is read once per
+ * request.
  */
 export function freeTime(state: CalendarState, range: Interval, now: number): readonly Interval[] {
   const { tooSoon, tooLate } = outsideWindow(state.rules, now);
   const blocked = state.events.map((event) => blockedBy(event, state.rules));
+  for (const busy of state.busy) blocked.push(blockedBy(busy, state.rules));
   blocked.push(tooSoon);
   if (tooLate) blocked.push(tooLate);
   const cuts = mergeIntervals(blocked).filter((cut) => cut.end > range.start && cut.start < range.end);
@@ -106,7 +125,10 @@ export type Unbookable =
       kind: 'wrong_duration' | 'in_past' | 'min_notice' | 'beyond_horizon' | 'outside_availability' | 'link_expired';
       message: string;
     }
-  | { kind: 'conflict'; event: Interval };
+  /** An event of the calendar is in the way. */
+  | { kind: 'conflict'; event: Interval }
+  /** A busy time of one of the calendar's outside calendars is in the way (and no event is). */
+  | { kind: 'busy'; interval: Interval };
 
 /**
  * The booking predicate: a candidate passes exactly when it lies inside one interval `freeTime`
@@ -135,6 +157,8 @@ export function checkBookable(state: CalendarState, candidate: Interval, now: nu
   }
   const conflict = conflictingEvent(candidate, state);
   if (conflict) return { kind: 'conflict', event: conflict };
+  const busy = conflictingBusyTime(candidate, state);
+  if (busy) return { kind: 'busy', interval: busy };
   if (!covers(state.hours.between(candidate), candidate)) {
     if (covers(state.hours.between(candidate, 'ignoring_expiry'), candidate)) {
       return { kind: 'link_expired', message: 'the schedule link covering this time has expired' };

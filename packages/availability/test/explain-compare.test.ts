@@ -37,6 +37,25 @@ describe('explaining unavailability', () => {
     ]);
   });
 
+  it('names busy times of outside calendars and the time they keep clear `busy_source`, after events and their buffers', () => {
+    // Busy 12:30–13:30 blocks 12:15–13:45 (the buffers, 5 + 10 minutes, on both sides): the
+    // event's buffer comes before it in the order, the override's closing after it.
+    const busy = { ...calendar, busy: [iv('12:30', '13:30'), iv('15:30', '15:45')] };
+    const explained = explainUnavailable(busy, iv('08:00', '18:00'), t('09:00'));
+    expect(explained.map((u) => [hhmm(u.start), hhmm(u.end), u.reason])).toEqual([
+      ['08:00', '10:00', 'min_notice'],
+      ['10:45', '11:00', 'buffer'],
+      ['11:00', '12:00', 'event'],
+      ['12:00', '12:15', 'buffer'],
+      ['12:15', '13:45', 'busy_source'],
+      ['13:45', '14:00', 'date_override'],
+      ['15:00', '15:15', 'link_expired'],
+      ['15:15', '16:00', 'busy_source'],
+      ['16:00', '17:00', 'date_override'],
+      ['17:00', '18:00', 'outside_hours'],
+    ]);
+  });
+
   it('names what lies after now + the horizon `horizon`', () => {
     const near = { ...calendar, rules: { ...calendar.rules, bookingHorizonDays: 1 } };
     const explained = explainUnavailable(near, iv('08:00', '18:00'), t('10:30', '23'));

@@ -217,3 +217,67 @@ describe('the booking check agrees with free time', () => {
     expect(check('2030-06-24T09:30:00Z', '2030-06-24T10:00:00Z', now, tight)).toBeUndefined();
   });
 });
+
+describe('busy times of outside calendars', () => {
+  const calendar = state([{ schedule: schedule('UTC', [monday('09:00', '17:00')]), expiresOn: null }], {
+    rules: { meetingDurationMinutes: 30, bufferBeforeMinutes: 10, bufferAfterMinutes: 5 },
+    events: [range('2030-06-24T10:00:00Z', '2030-06-24T10:30:00Z')],
+    busy: [
+      range('2030-06-24T13:00:00Z', '2030-06-24T14:00:00Z'),
+      range('2030-06-24T15:30:00Z', '2030-06-24T16:00:00Z'),
+    ],
+  });
+  const now = at('2030-06-01T00:00:00Z');
+  const check = (from: string, to: string, s = calendar) =>
+    checkBookable(s, range(`2030-06-24T${from}:00Z`, `2030-06-24T${to}:00Z`), now);
+
+  it('keep meetings away as an event does: by the buffers on both sides', () => {
+    // Each blocks [start − 15 min, end + 15 min).
+    expect(iso(freeTime(calendar, MONDAY, now))).toEqual([
+      ['2030-06-24T09:00:00.000Z', '2030-06-24T09:45:00.000Z'],
+      ['2030-06-24T10:45:00.000Z', '2030-06-24T12:45:00.000Z'],
+      ['2030-06-24T14:15:00.000Z', '2030-06-24T15:15:00.000Z'],
+      ['2030-06-24T16:15:00.000Z', '2030-06-24T17:00:00.000Z'],
+    ]);
+  });
+
+  it('refuse a meeting over a busy time with their own reason, naming the busy interval', () => {
+    expect(check('13:30', '14:00')).toEqual({
+      kind: 'busy',
+      interval: range('2030-06-24T13:00:00Z', '2030-06-24T14:00:00Z'),
+    });
+    expect(check('14:14', '14:44')?.kind).toBe('busy');
+    expect(check('14:15', '14:45')).toBeNull();
+    expect(check('12:15', '12:45')).toBeNull();
+    expect(check('12:16', '12:46')?.kind).toBe('busy');
+    expect(check('15:15', '15:45')?.kind).toBe('busy');
+  });
+
+  it('name an event before a busy time when both are in the way', () => {
+    const both = { ...calendar, busy: [range('2030-06-24T10:15:00Z', '2030-06-24T11:00:00Z')] };
+    expect(check('10:20', '10:50', both)?.kind).toBe('conflict');
+    expect(check('11:00', '11:30', both)?.kind).toBe('busy');
+  });
+
+  it('are refused before the hours are looked at, as events are', () => {
+    const late = { ...calendar, busy: [range('2030-06-24T16:50:00Z', '2030-06-24T18:00:00Z')] };
+    expect(check('17:00', '17:30', late)?.kind).toBe('busy');
+    expect(check('18:15', '18:45', late)?.kind).toBe('outside_availability');
+  });
+
+  it('list only slots that pass the check', () => {
+    const free = freeTime(calendar, MONDAY, now);
+    const listed = slots(calendar, free, 30, now);
+    expect(listed.map((s) => new Date(s.start).toISOString().slice(11, 16))).toEqual([
+      '09:00',
+      '10:45',
+      '11:15',
+      '11:45',
+      '12:15',
+      '14:15',
+      '14:45',
+      '16:15',
+    ]);
+    for (const slot of listed) expect(checkBookable(calendar, slot, now)).toBeNull();
+  });
+});

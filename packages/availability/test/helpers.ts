@@ -14,12 +14,17 @@ export function schedule(timezone: string, timeSlots: WeeklySlot[], dateOverride
   return compileSchedule({ timezone, timeSlots, dateOverrides });
 }
 
-/** A calendar state from its links (each a fresh memo of open hours), rules and events. */
+/** A calendar state from its links (each a fresh memo of open hours), rules, events and busy times. */
 export function state(
   links: ScheduleLink[],
-  partial: { rules?: Partial<Rules>; events?: CalendarState['events'] } = {},
+  partial: { rules?: Partial<Rules>; events?: CalendarState['events']; busy?: CalendarState['busy'] } = {},
 ): CalendarState {
-  return { hours: new OpenHours(links), rules: { ...noRules, ...partial.rules }, events: partial.events ?? [] };
+  return {
+    hours: new OpenHours(links),
+    rules: { ...noRules, ...partial.rules },
+    events: partial.events ?? [],
+    busy: partial.busy ?? [],
+  };
 }
 
 export const monday = (startTime: string, endTime: string): WeeklySlot => ({ dayOfWeek: 'monday', startTime, endTime });
