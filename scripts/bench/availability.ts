@@ -19,8 +19,10 @@ import {
 import { ManualClock } from '@slotkeeper/time';
 import { DateTime } from 'luxon';
 import { startEmbeddedProcess } from '../stack/launch.js';
+import { busyCalendar, serveCalendars } from './busy-calendars.js';
 import { benchClient } from './timed-client.js';
 
+const NOW = '2030-01-01T00:00:00Z';
 const RANGE = { from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' };
 
 /** The measuring client: keep-alive connections, each call timed. */
@@ -67,7 +69,7 @@ async function seedCalendar(api: ApiSetup, n: number, events: number, inRange = 
         ),
     );
   }
-  return calendar.id;
+  return { id: calendar.id, owner };
 }
 
 /** Untimed requests before each case: enough that the first case, too, runs compiled code. */
@@ -211,8 +213,10 @@ export async function benchAvailability(requests = 300) {
   // One client address sends everything here: the per-IP rate limit would measure itself.
   const system = await buildEmbeddedSystem({
     logger: silentLogger(),
-    clock: new ManualClock('2030-01-01T00:00:00Z'),
+    clock: new ManualClock(NOW),
     rateLimitPerMinute: 1_000_000_000,
+    // The outside calendars are served on 127.0.0.1.
+    allowPrivateUrls: true,
   });
   const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
   const http = benchClient(url, 16);
@@ -224,14 +228,15 @@ export async function benchAvailability(requests = 300) {
       [1_000, 1_000],
       [10_000, 1_000],
     ] as const) {
-      const id = await seedCalendar(api, events, events, inRange);
+      const { id } = await seedCalendar(api, events, events, inRange);
       rows.push({
         case: `availability, 31 days, 3 schedules, ${events} events (${inRange} in range)`,
         ...(await measure(http, `/api/calendar/calendars/${id}/availability?${range}`, requests)),
       });
     }
+    rows.push(...(await benchBusySources(api, http, url, requests)));
     const calendars: string[] = [];
-    for (let i = 0; i < 20; i++) calendars.push(await seedCalendar(api, 100 + i, 100));
+    for (let i = 0; i < 20; i++) calendars.push((await seedCalendar(api, 100 + i, 100)).id);
     for (const n of [2, 5, 10, 20]) {
       const ids = calendars.slice(0, n).join(',');
       rows.push({
@@ -252,6 +257,52 @@ export async function benchAvailability(requests = 300) {
     await system.gateway.close();
   }
   return rows;
+}
+
+/**
+ * Availability of a calendar with 3 outside calendars of `perSource` events each (recurring
+ * included, `busyCalendar`), once they are synced: how long the first sync took (fetch, parse,
+ * expansion over the 12-month window, and the busy times reaching the booking service), and the
+ * latency of availability over 31 days, which only reads the synced busy times.
+ */
+async function benchBusySources(api: ApiSetup, http: Timing, url: string, requests: number, perSource = 5_000) {
+  const { id, owner } = await seedCalendar(api, 1_000, 100);
+  const served = await serveCalendars([1, 2, 3].map((seed) => busyCalendar(perSource, NOW, seed)));
+  const headers = { authorization: `Bearer ${owner.api_key}`, 'content-type': 'application/json' };
+  const sources = `${url}/api/calendar/calendars/${id}/busy_sources`;
+  try {
+    const started = performance.now();
+    for (const source of served.urls) {
+      const answer = await fetch(sources, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ kind: 'ics', url: source }),
+      });
+      if (answer.status !== 201)
+        throw new Error(`adding a busy source answered ${answer.status}: ${await answer.text()}`);
+    }
+    // Each POST waits for its first sync up to 5 s; a longer one goes on in the background.
+    for (;;) {
+      const listed = (await (await fetch(sources, { headers })).json()) as Array<{
+        status: string;
+        last_error: string;
+      }>;
+      const failing = listed.find((source) => source.status === 'failing');
+      if (failing) throw new Error(`a bench source failed: ${failing.last_error}`);
+      if (listed.every((source) => source.status === 'ok')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const synced = (performance.now() - started) / 1000;
+    const range = `from=${RANGE.from}&to=${RANGE.to}`;
+    return [
+      {
+        case: `availability, 31 days, 3 busy sources × ${perSource} events (synced in ${synced.toFixed(1)} s) + 100 events`,
+        ...(await measure(http, `/api/calendar/calendars/${id}/availability?${range}`, requests)),
+      },
+    ];
+  } finally {
+    await served.close();
+  }
 }
 
 /** A port nothing listens on now. */
