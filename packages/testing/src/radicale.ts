@@ -9,6 +9,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { describe } from 'vitest';
 
 /** The radicale binary on the PATH, or null where it is not installed. */
 export const RADICALE: string | null = onPath('radicale');
@@ -21,6 +22,14 @@ export const radicaleMissing: string | undefined =
   process.env.CI !== 'true' && RADICALE === null
     ? 'radicale is not installed (pnpm system-deps, or apt-get install radicale); CI runs these tests'
     : undefined;
+
+/** A `describe` that needs Radicale: skipped, with the reason printed, only outside CI on a machine without it. */
+export function describeWithRadicale(name: string, body: () => void): void {
+  if (radicaleMissing) {
+    console.warn(`skipping "${name}": ${radicaleMissing}`);
+    describe.skip(name, body);
+  } else describe(name, body);
+}
 
 export interface Radicale {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
