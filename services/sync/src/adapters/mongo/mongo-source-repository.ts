@@ -1,0 +1,142 @@
+import type { Envelope } from '@slotkeeper/contracts';
+import { inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
+import type { Connection } from 'mongoose';
+import type { BusySource, Lease, SourceRepository, SyncRecord } from '../../domain/busy-source.js';
+import { NO_LEASE, toSource, toSourceDoc, toSyncFields, type SourceDoc } from './source-documents.js';
+
+const nullableString = { type: String, default: null };
+
+const sourceSchema = new mongoose.Schema<SourceDoc>(
+  {
+    _id: required(String),
+    calendar_id: required(String),
+    user_id: required(String),
+    kind: required(String),
+    url: required(String),
+    username: nullableString,
+    sealed_password: nullableString,
+    write_bookings: required(Boolean),
+    status: required(String),
+    last_synced_at: { type: Date, default: null },
+    last_error: nullableString,
+    created_at: required(Date),
+    owner_zone: required(String),
+    version: required(Number),
+    sync: {
+      prior: { etag: nullableString, last_modified: nullableString, ctag: nullableString, sync_token: nullableString },
+      fingerprint: nullableString,
+      basis: nullableString,
+    },
+    next_sync_at: required(Date),
+    lease_token: nullableString,
+    lease_until: required(Date),
+  },
+  { ...schemaOptions, collection: 'busy_sources' },
+);
+// A calendar's list, in its order (and its write-back targets).
+sourceSchema.index({ calendar_id: 1, created_at: 1, _id: 1 }, { name: 'by_calendar' });
+// The schedulers' question: which sources are due, oldest first.
+sourceSchema.index({ next_sync_at: 1 }, { name: 'due' });
+
+/**
+ * One document per calendar that has sources, written by every creation on that calendar: two
+ * concurrent creations conflict on it, so each counts the calendar's sources with the other's
+ * insert settled and the limit holds.
+ */
+interface CalendarGuardDoc {
+  _id: string;
+  creations: number;
+}
+const guardSchema = new mongoose.Schema<CalendarGuardDoc>(
+  { _id: required(String), creations: required(Number) },
+  { ...schemaOptions, collection: 'busy_source_calendars' },
+);
+
+export class MongoSourceRepository implements SourceRepository {
+  private readonly sources: mongoose.Model<SourceDoc>;
+  private readonly guards: mongoose.Model<CalendarGuardDoc>;
+  readonly outbox: MongoOutbox;
+
+  constructor(private readonly connection: Connection) {
+    this.sources = modelOn(connection, 'BusySource', sourceSchema);
+    this.guards = modelOn(connection, 'BusySourceCalendar', guardSchema);
+    this.outbox = new MongoOutbox(connection, 'sync_outbox');
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.sources.init(), this.guards.init(), this.outbox.init()]);
+  }
+
+  async create(source: BusySource, max: number): Promise<boolean> {
+    return inTransaction(this.connection, async (session) => {
+      await this.guards.updateOne({ _id: source.calendarId }, { $inc: { creations: 1 } }, { upsert: true, session });
+      const count = await this.sources.countDocuments({ calendar_id: source.calendarId }, { session });
+      if (count >= max) return false;
+      await this.sources.create([toSourceDoc(source)], { session });
+      return true;
+    });
+  }
+
+  async find(id: string): Promise<BusySource | null> {
+    const doc = await this.sources.findById(id).lean<SourceDoc>();
+    return doc ? toSource(doc) : null;
+  }
+
+  async listByCalendar(calendarId: string): Promise<BusySource[]> {
+    const docs = await this.sources
+      .find({ calendar_id: calendarId })
+      .sort({ created_at: 1, _id: 1 })
+      .lean<SourceDoc[]>();
+    return docs.map(toSource);
+  }
+
+  /** One findOneAndUpdate: the server leases a document to one caller only. */
+  async claimDue(now: Date, lease: Lease): Promise<BusySource | null> {
+    const doc = await this.sources
+      .findOneAndUpdate(
+        { next_sync_at: { $lte: now }, lease_until: { $lte: now } },
+        { $set: { lease_token: lease.token, lease_until: lease.until } },
+        { sort: { next_sync_at: 1 }, returnDocument: 'after' },
+      )
+      .lean<SourceDoc>();
+    return doc ? toSource(doc) : null;
+  }
+
+  async recordSync(
+    id: string,
+    token: string,
+    record: SyncRecord,
+    message: Envelope | null,
+    requestId?: string,
+  ): Promise<boolean> {
+    const write = async (session?: mongoose.ClientSession) => {
+      const result = await this.sources.updateOne(
+        { _id: id, lease_token: token },
+        { $set: { ...toSyncFields(record), lease_token: null, lease_until: NO_LEASE } },
+        session ? { session } : {},
+      );
+      if (result.modifiedCount === 0) return false;
+      if (message && session) await this.outbox.add(id, [message], session, requestId);
+      return true;
+    };
+    // Only a write that publishes needs the transaction that keeps it and its message together.
+    return message ? inTransaction(this.connection, write) : write();
+  }
+
+  async remove(id: string, expectedVersion: number, message: Envelope, requestId?: string): Promise<boolean> {
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.sources.deleteOne({ _id: id, version: expectedVersion }, { session });
+      if (result.deletedCount === 0) return false;
+      await this.outbox.add(id, [message], session, requestId);
+      return true;
+    });
+  }
+
+  async writeTargets(calendarId: string): Promise<BusySource[]> {
+    const docs = await this.sources
+      .find({ calendar_id: calendarId, kind: 'caldav', write_bookings: true })
+      .sort({ created_at: 1, _id: 1 })
+      .lean<SourceDoc[]>();
+    return docs.map(toSource);
+  }
+}

@@ -1,0 +1,154 @@
+import type { BusySourceKind, BusySourceStatus, Envelope } from '@slotkeeper/contracts';
+import type { Interval } from '@slotkeeper/time';
+import type { Credentials } from './ports.js';
+
+/**
+ * What a source's server told us to send back on the next request so that it can answer
+ * "unchanged" (HTTP validators for an ICS URL; ctag and sync-token for a CalDAV collection).
+ */
+export interface SyncPrior {
+  etag?: string | null;
+  lastModified?: string | null;
+  ctag?: string | null;
+  syncToken?: string | null;
+}
+
+/** What the last successful expansion was based on; a request conditional on `prior` is valid only on the same basis. */
+export interface SyncState {
+  prior: SyncPrior;
+  /** A digest of the busy set last published (null: none published yet). */
+  fingerprint: string | null;
+  /** The window and zone the last expansion used (`start|end|zone`); another basis needs a full read. */
+  basis: string | null;
+}
+
+/** Who holds the right to sync a source now, until when: one sync of a source at a time, across instances. */
+export interface Lease {
+  token: string;
+  until: Date;
+}
+
+export interface BusySource {
+  id: string;
+  calendarId: string;
+  /** The calendar's owner when the source was added. */
+  userId: string;
+  kind: BusySourceKind;
+  /** As the owner gave it (`webcal:` kept); never logged: it may carry a private token. */
+  url: string;
+  username: string | null;
+  /** The password sealed for this source (context `busy_source:<id>`); never returned or logged. */
+  sealedPassword: string | null;
+  writeBookings: boolean;
+  status: BusySourceStatus;
+  /** The last sync that succeeded. */
+  lastSyncedAt: Date | null;
+  /** Why the last sync failed, in words safe to show the owner; null when it succeeded. */
+  lastError: string | null;
+  createdAt: Date;
+  /** The owner's zone as last learned: all-day and floating times are read in it. */
+  ownerZone: string;
+  /** The busy set's version: 0 before any was published, +1 with every BusyTimesChanged. */
+  version: number;
+  sync: SyncState;
+  nextSyncAt: Date;
+  lease: Lease | null;
+}
+
+/** What a sync writes over a source. */
+export type SyncRecord = Pick<
+  BusySource,
+  'status' | 'lastSyncedAt' | 'lastError' | 'ownerZone' | 'version' | 'sync' | 'nextSyncAt'
+>;
+
+/**
+ * The sync service's store of busy sources. Every change that moves a source's busy times is
+ * written with its `BusyTimesChanged` message (the adapter's outbox, aggregate = source id) in
+ * one atomic step.
+ */
+export interface SourceRepository {
+  /** Adds the source unless its calendar holds `max` sources already (false: nothing written). */
+  create(source: BusySource, max: number): Promise<boolean>;
+  find(id: string): Promise<BusySource | null>;
+  /** A calendar's sources, by creation, then id. */
+  listByCalendar(calendarId: string): Promise<BusySource[]>;
+  /**
+   * Leases one source that is due (`nextSyncAt <= now`) and not leased (no lease, or an expired
+   * one), in one atomic step, so that no two instances sync one source at once; null when none is due.
+   */
+  claimDue(now: Date, lease: Lease): Promise<BusySource | null>;
+  /**
+   * Writes a sync's outcome and its message (if any), and releases the lease, in one atomic step,
+   * only while `token` still holds the lease; false, and nothing written, otherwise (the lease
+   * expired and another sync took the source, or the source was removed).
+   */
+  recordSync(
+    id: string,
+    token: string,
+    record: SyncRecord,
+    message: Envelope | null,
+    requestId?: string,
+  ): Promise<boolean>;
+  /**
+   * Deletes the source with its removal message in one atomic step, only if its busy set is still
+   * at `expectedVersion`; false, and nothing written, otherwise.
+   */
+  remove(id: string, expectedVersion: number, message: Envelope, requestId?: string): Promise<boolean>;
+  /** The calendar's CalDAV sources with `writeBookings`, by creation. */
+  writeTargets(calendarId: string): Promise<BusySource[]>;
+}
+
+/** Publishes what a write left in the outbox; never throws (a sweep retries what it could not send). */
+export interface OutboxPublisher {
+  flush(aggregateId: string): Promise<void>;
+}
+
+/** Seals secrets for storage and opens them again (AES-GCM under the operator's keys). */
+export interface SecretSealer {
+  seal(plain: string, context: string): string;
+  /** Throws when the secret cannot be opened (its key is gone, or it was tampered with). */
+  open(sealed: string, context: string): string;
+}
+
+/** Whether an owner's URL may be called: refused when it names or resolves to a non-public address. */
+export interface UrlPolicy {
+  check(url: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+export interface ReadRequest {
+  kind: BusySourceKind;
+  url: string;
+  credentials: Credentials | null;
+  /** Empty for a full read. */
+  prior: SyncPrior;
+  window: Interval;
+  ownerZone: string;
+  /** Events this calendar's write-back put in the source are not busy time. */
+  calendarId: string;
+}
+
+export type ReadResult =
+  | { changed: false }
+  | { changed: true; busy: Interval[]; prior: SyncPrior; /** A digest of `busy`. */ fingerprint: string };
+
+/** Reads a source's busy times (fetch, parse, expand); throws SourceReadFailed. */
+export interface SourceReader {
+  read(request: ReadRequest): Promise<ReadResult>;
+}
+
+/** A source could not be read; the message is safe to show its owner (no URL path, no credentials, no body). */
+export class SourceReadFailed extends Error {
+  override name = 'SourceReadFailed';
+}
+
+/** The booking service's view of busy sources: when it has applied a version of one. */
+export interface BookingBusySync {
+  /**
+   * Resolves once the booking service has applied `version` of the source (or a newer one);
+   * throws ServiceUnavailableError if that does not happen within a bounded time.
+   */
+  awaitApplied(calendarId: string, sourceId: string, version: number): Promise<void>;
+}
+
+/** The context a source's password is sealed under: a sealed password copied to another source will not open. */
+export const secretContext = (sourceId: string) => `busy_source:${sourceId}`;

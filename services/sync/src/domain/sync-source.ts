@@ -1,0 +1,178 @@
+import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
+import type { Clock, Interval } from '@slotkeeper/time';
+import {
+  secretContext,
+  SourceReadFailed,
+  type BusySource,
+  type OutboxPublisher,
+  type SecretSealer,
+  type SourceReader,
+  type SourceRepository,
+  type SyncRecord,
+} from './busy-source.js';
+import type { CalendarOwners, Credentials } from './ports.js';
+
+const DAY = 86_400_000;
+
+export interface SyncSettings {
+  /** Time between two syncs of a source. */
+  intervalMs: number;
+  /** How far ahead busy times are read. */
+  windowDays: number;
+}
+
+export interface SyncDeps {
+  sources: SourceRepository;
+  reader: SourceReader;
+  owners: CalendarOwners;
+  secrets: SecretSealer;
+  outbox: OutboxPublisher;
+  clock: Clock;
+  settings: SyncSettings;
+}
+
+/**
+ * The window busy times are read in: from a day before now to `windowDays` after, widened to
+ * whole UTC days. Aligned to days so that a busy set changes when its events do (or once a day),
+ * not with every sync, which would otherwise clip the first interval anew each time.
+ */
+export function busyWindow(now: Date, windowDays: number): Interval {
+  const today = Math.floor(now.getTime() / DAY) * DAY;
+  return { start: today - DAY, end: today + (windowDays + 1) * DAY };
+}
+
+/** A source's busy times, whole, at a version: what the booking service applies. */
+export function busyTimesChanged(
+  source: Pick<BusySource, 'id' | 'calendarId'>,
+  version: number,
+  window: Interval,
+  busy: readonly Interval[],
+  at: Date,
+  removed = false,
+): Envelope {
+  return createEnvelope(
+    'BusyTimesChanged',
+    {
+      calendar_id: source.calendarId,
+      source_id: source.id,
+      version,
+      removed,
+      window_start: new Date(window.start).toISOString(),
+      window_end: new Date(window.end).toISOString(),
+      busy: busy.map(({ start, end }) => [start, end] as [number, number]),
+    },
+    at,
+  );
+}
+
+export type SyncOutcome =
+  /** Written: `source` as it is now (ok or failing); `unexpected` is an error the reader did not foresee, to log. */
+  | { kind: 'synced'; source: BusySource; published: boolean; unexpected?: unknown }
+  /** Its calendar is gone: the source was removed, its busy times withdrawn. */
+  | { kind: 'removed' }
+  /** Nothing written: the lease was lost, or the source removed meanwhile. */
+  | { kind: 'lost' };
+
+/**
+ * Syncs one source held under the lease `token`: reads it (conditionally, when the basis of the
+ * last read still holds), and writes the outcome. A change of the busy set raises its version and
+ * leaves a BusyTimesChanged in the outbox in the same write; an unchanged one or a failure
+ * publishes nothing, and a failure keeps the last good busy times where the booking service has them.
+ */
+export async function syncSource(
+  source: BusySource,
+  token: string,
+  deps: SyncDeps,
+  requestId?: string,
+): Promise<SyncOutcome> {
+  const now = deps.clock.now();
+  const owner = await deps.owners.ownerOf(source.calendarId).then(
+    (found) => found ?? ('gone' as const),
+    // The calendar service is unreachable: the zone last learned serves.
+    () => null,
+  );
+  if (owner === 'gone') return (await removeSource(source, deps, requestId)) ? { kind: 'removed' } : { kind: 'lost' };
+  const ownerZone = owner?.timezone ?? source.ownerZone;
+  const window = busyWindow(now, deps.settings.windowDays);
+  const basis = `${window.start}|${window.end}|${ownerZone}`;
+  const next = new Date(now.getTime() + deps.settings.intervalMs);
+  const failed = (message: string): SyncRecord => ({
+    status: 'failing',
+    lastSyncedAt: source.lastSyncedAt,
+    lastError: message,
+    ownerZone,
+    version: source.version,
+    sync: source.sync,
+    nextSyncAt: next,
+  });
+
+  let record: SyncRecord;
+  let message: Envelope | null = null;
+  let unexpected: unknown;
+  try {
+    const result = await deps.reader.read({
+      kind: source.kind,
+      url: source.url,
+      credentials: credentialsOf(source, deps.secrets),
+      prior: source.sync.basis === basis ? source.sync.prior : {},
+      window,
+      ownerZone,
+      calendarId: source.calendarId,
+    });
+    const ok = { status: 'ok' as const, lastSyncedAt: now, lastError: null, ownerZone, nextSyncAt: next };
+    if (!result.changed) {
+      record = { ...ok, version: source.version, sync: source.sync };
+    } else if (result.fingerprint === source.sync.fingerprint && basis === source.sync.basis) {
+      record = { ...ok, version: source.version, sync: { ...source.sync, prior: result.prior } };
+    } else {
+      const version = source.version + 1;
+      record = { ...ok, version, sync: { prior: result.prior, fingerprint: result.fingerprint, basis } };
+      message = busyTimesChanged(source, version, window, result.busy, now);
+    }
+  } catch (error) {
+    if (!(error instanceof SourceReadFailed)) unexpected = error;
+    record = failed(error instanceof SourceReadFailed ? error.message : 'the source could not be read');
+  }
+  if (!(await deps.sources.recordSync(source.id, token, record, message, requestId))) return { kind: 'lost' };
+  if (message) await deps.outbox.flush(source.id);
+  const synced = { ...source, ...record, lease: null };
+  return {
+    kind: 'synced',
+    source: synced,
+    published: message !== null,
+    ...(unexpected !== undefined && { unexpected }),
+  };
+}
+
+function credentialsOf(source: BusySource, secrets: SecretSealer): Credentials | null {
+  if (source.username === null || source.sealedPassword === null) return null;
+  try {
+    return { username: source.username, password: secrets.open(source.sealedPassword, secretContext(source.id)) };
+  } catch {
+    throw new SourceReadFailed(
+      'the stored password cannot be read (the key that sealed it is no longer configured); add the source again',
+    );
+  }
+}
+
+/**
+ * Removes a source and withdraws its busy times (a `removed` BusyTimesChanged one version up), in
+ * one write; retried over a concurrent sync's write. Returns the version of the removal, or null
+ * when the source was gone already.
+ */
+export async function removeSource(
+  source: BusySource,
+  deps: Pick<SyncDeps, 'sources' | 'outbox' | 'clock' | 'settings'>,
+  requestId?: string,
+): Promise<number | null> {
+  for (let current: BusySource | null = source; current; current = await deps.sources.find(source.id)) {
+    const now = deps.clock.now();
+    const version = current.version + 1;
+    const message = busyTimesChanged(current, version, busyWindow(now, deps.settings.windowDays), [], now, true);
+    if (await deps.sources.remove(current.id, current.version, message, requestId)) {
+      await deps.outbox.flush(current.id);
+      return version;
+    }
+  }
+  return null;
+}
