@@ -65,8 +65,9 @@ export async function fetchCalDav(
   const responses = parseMultistatus(response.body);
   if (responses === null) throw notCalendar(what, response.statusCode);
   const texts = responses.flatMap((r) => {
-    const data = text(foundProps(r)['calendar-data']);
-    return data === null || data.trim() === '' ? [] : [data];
+    // Trimmed again: the parser trims before it decodes, so a final `&#13;` would stay behind.
+    const data = text(foundProps(r)['calendar-data'])?.trim();
+    return data === undefined || data === '' ? [] : [data];
   });
   return { changed: true, texts, prior: { ctag, syncToken } };
 }
@@ -129,7 +130,11 @@ export async function deleteEvent(
   if (![200, 202, 204, 404, 410].includes(response.statusCode)) throw statusError(what, response.statusCode);
 }
 
-/** The member's URL: the UID encoded whole, so a `/` or `?` in it stays inside one path segment. */
+/**
+ * The member's URL: the UID encoded whole, so a `?`, `#` or space stays inside one path segment.
+ * A `/` does not survive everywhere: WSGI servers (Radicale) decode %2F before routing, and refuse
+ * the nested path. Our UIDs are event ids, which have none.
+ */
 const memberUrl = (collection: string, uid: string): URL =>
   new URL(`${encodeURIComponent(uid)}.ics`, collectionUrl(collection));
 
