@@ -3,6 +3,7 @@ import { InProcessBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { calendarRules } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
+import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-times-repository.js';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { consumeCalendarChanges } from '../src/consumers/calendar-consumer.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
@@ -28,8 +29,9 @@ const linked = { schedule: snapshot, expires_on: '2030-12-31T00:00:00.000Z' };
 async function consumer() {
   const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
   const ledgers = new MemoryLedgerRepository();
-  await consumeCalendarChanges(bus, { ledgers, serializer: new CalendarSerializer() });
-  return { bus, ledgers };
+  const busyTimes = new MemoryBusyTimesRepository();
+  await consumeCalendarChanges(bus, { ledgers, busyTimes, serializer: new CalendarSerializer() });
+  return { bus, ledgers, busyTimes };
 }
 
 describe('the booking service’s calendar consumer', () => {

@@ -4,6 +4,7 @@ import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-times-repository.js';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { buildBookingApp } from '../src/app.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
@@ -28,6 +29,7 @@ describe('closing a calendar (POST /internal/calendars/:calendar_id/close)', () 
     clock = new ManualClock('2030-06-01T00:00:00Z');
     app = await buildBookingApp({
       ledgers,
+      busyTimes: new MemoryBusyTimesRepository(),
       outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
       serializer: new CalendarSerializer(),
       bus,

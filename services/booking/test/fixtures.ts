@@ -3,6 +3,7 @@ import { defaultRules, type Rules } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay, type MessageBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, type Clock } from '@slotkeeper/time';
+import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-times-repository.js';
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { bookingDeps } from '../src/app.js';
 import type { BookingDeps } from '../src/domain/booking-use-cases.js';
@@ -39,10 +40,18 @@ export function memoryBookingDeps(
   clock: Clock,
   bus: MessageBus = new InProcessBus({ logger: silentLogger() }),
   relay: { sweepIntervalMs?: number; sweepAfterMs?: number } = {},
-): BookingDeps & { ledgers: MemoryLedgerRepository; relay: OutboxRelay } {
+): BookingDeps & { ledgers: MemoryLedgerRepository; busyTimes: MemoryBusyTimesRepository; relay: OutboxRelay } {
   const ledgers = new MemoryLedgerRepository();
   const outbox = new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger(), ...relay });
-  return bookingDeps({ ledgers, outbox, relay: outbox, clock, serializer: new CalendarSerializer(), cancelTokenKey });
+  return bookingDeps({
+    ledgers,
+    busyTimes: new MemoryBusyTimesRepository(),
+    outbox,
+    relay: outbox,
+    clock,
+    serializer: new CalendarSerializer(),
+    cancelTokenKey,
+  });
 }
 
 /**
@@ -54,7 +63,9 @@ export async function bookingWithCalendar(
   rules: Rules,
   open: [string, string],
   relay: { sweepIntervalMs?: number; sweepAfterMs?: number } = {},
-): Promise<BookingDeps & { ledgers: MemoryLedgerRepository; relay: OutboxRelay }> {
+): Promise<
+  BookingDeps & { ledgers: MemoryLedgerRepository; busyTimes: MemoryBusyTimesRepository; relay: OutboxRelay }
+> {
   const deps = memoryBookingDeps(new ManualClock('2030-06-01T00:00:00Z'), bus, relay);
   await deps.ledgers.applyCalendar({
     calendarId: CAL,

@@ -10,6 +10,7 @@ import { clientOptions, connectMongo, mongoose, pingMongo, withStoreErrors } fro
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoBusyTimesRepository } from '../src/adapters/mongo/mongo-busy-times-repository.js';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
 import { buildBookingApp } from '../src/app.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
@@ -70,6 +71,7 @@ describe.each([
     const bus = new InProcessBus({ logger: silentLogger() });
     app = await buildBookingApp({
       ledgers,
+      busyTimes: withStoreErrors(new MongoBusyTimesRepository(connection), TIMEOUT_MS),
       outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
       bus,
       clock: new ManualClock('2030-06-01T00:00:00Z'),

@@ -4,6 +4,7 @@ import { silentLogger } from '@slotkeeper/observability';
 import { mongoTarget, uniqueDbUrl } from '@slotkeeper/testing';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoBusyTimesRepository } from '../src/adapters/mongo/mongo-busy-times-repository.js';
 import { MongoLedgerRepository } from '../src/adapters/mongo/mongo-ledger-repository.js';
 import { bookingDeps } from '../src/app.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
@@ -30,10 +31,12 @@ describe.skipIf(!mongo.url)('two booking processes on one MongoDB', () => {
       const connection = await connectMongo(url);
       connections.push(connection);
       const ledgers = new MongoLedgerRepository(connection);
-      await ledgers.init();
+      const busyTimes = new MongoBusyTimesRepository(connection);
+      await Promise.all([ledgers.init(), busyTimes.init()]);
       processes.push(
         bookingDeps({
           ledgers,
+          busyTimes,
           outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger: silentLogger() }), {
             logger: silentLogger(),
           }),

@@ -21,7 +21,7 @@ export interface Availability {
   unavailable?: Unavailable[];
 }
 
-type ReadDeps = Pick<BookingDeps, 'ledgers' | 'clock' | 'nextTurn'>;
+type ReadDeps = Pick<BookingDeps, 'ledgers' | 'busyTimes' | 'clock' | 'nextTurn'>;
 
 /*
  * Bounded cost without holding the process: the work that is the same for many requests (a
@@ -35,8 +35,12 @@ const SWEEP_STEPS_PER_TURN = 1_000;
 
 async function load(calendarId: string, period: Interval, deps: ReadDeps) {
   const ledger = await findCalendar(calendarId, deps);
-  const events = await deps.ledgers.eventsBetween(calendarId, guardAround(ledger, period));
-  return { ledger, state: calendarStateOf(ledger, events) };
+  const guard = guardAround(ledger, period);
+  const [events, busy] = await Promise.all([
+    deps.ledgers.eventsBetween(calendarId, guard),
+    deps.busyTimes.busyBetween(calendarId, guard),
+  ]);
+  return { ledger, state: calendarStateOf(ledger, events, busy) };
 }
 
 /** Computes the days of `period` not yet known, a few at a time. */

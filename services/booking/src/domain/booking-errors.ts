@@ -13,3 +13,13 @@ export class CalendarInUseError extends ConflictError {
     super(`calendar ${calendarId} has confirmed events that have not ended`);
   }
 }
+
+/**
+ * The time overlaps a busy time of one of the calendar's outside calendars (409, like an event
+ * in the way); it never names the outside event, which may be private.
+ */
+export class OwnerBusyError extends ConflictError {
+  constructor() {
+    super("the calendar's owner is busy then (in one of their connected calendars)");
+  }
+}

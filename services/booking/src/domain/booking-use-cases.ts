@@ -12,6 +12,8 @@ import {
   type Principal,
 } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
+import { OwnerBusyError } from './booking-errors.js';
+import type { BusyTimesRepository } from './busy-times.js';
 import type { CalendarSerializer } from './calendar-serializer.js';
 import { calendarStateOf, guardAround } from './calendar-state.js';
 import type { BookedEvent, CalendarLedger, EventChange, LedgerRepository, NewEvent } from './ledger.js';
@@ -19,6 +21,8 @@ import type { CancelTokens, Digest, NextTurn, OutboxPublisher } from './ports.js
 
 export interface BookingDeps {
   ledgers: LedgerRepository;
+  /** The busy times of the calendars' outside calendars, as last synced. */
+  busyTimes: BusyTimesRepository;
   outbox: OutboxPublisher;
   clock: Clock;
   serializer: CalendarSerializer;
@@ -134,10 +138,20 @@ async function attemptReservation(
   const ledger = await findCalendar(input.calendarId, deps);
   const candidate = { start: input.start.getTime(), end: input.end.getTime() };
   const guard = guardAround(ledger, candidate);
-  const state = calendarStateOf(ledger, await deps.ledgers.eventsBetween(ledger.calendarId, guard));
+  const [events, busy] = await Promise.all([
+    deps.ledgers.eventsBetween(ledger.calendarId, guard),
+    deps.busyTimes.busyBetween(ledger.calendarId, guard),
+  ]);
+  const state = calendarStateOf(ledger, events, busy);
   const now = deps.clock.now();
   const verdict = checkBookable(state, candidate, now.getTime());
   if (verdict?.kind === 'conflict') return originalOrTaken(input.calendarId, keyed, deps.ledgers);
+  // Busy times are checked here and not again in `reserve`: they are a snapshot of an outside
+  // calendar's last sync (minutes old, by design), not something this service serializes, so a
+  // sync landing between this check and the write is no different from one landing just after
+  // it. The guarantee against double booking is about our own events and stays whole: `reserve`
+  // still refuses any overlap with them atomically.
+  if (verdict?.kind === 'busy') throw new OwnerBusyError();
   if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
 
   const id = generateId();

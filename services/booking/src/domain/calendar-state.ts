@@ -65,18 +65,26 @@ function trim(keep: OpenHours): void {
   }
 }
 
-/** The availability engine's view of a ledger and the events near the period in question. */
-export function calendarStateOf(ledger: CalendarLedger, events: readonly BookedEvent[]): CalendarState {
+/**
+ * The availability engine's view of a ledger, the events near the period in question and the
+ * busy times of its outside calendars there (sorted, merged).
+ */
+export function calendarStateOf(
+  ledger: CalendarLedger,
+  events: readonly BookedEvent[],
+  busy: readonly Interval[],
+): CalendarState {
   return {
     hours: openHoursOnce(ledger),
     rules: ledger.rules,
     events: events.map((event) => ({ start: event.start.getTime(), end: event.end.getTime() })),
+    busy,
   };
 }
 
 /**
- * How far around a period events still matter, and what a reservation must find empty: an
- * event blocks its buffer plus a new meeting's on either side (`blockedBy`).
+ * How far around a period events and busy times still matter, and what a reservation must find
+ * empty of events: each blocks the buffers of the calendar on either side (`blockedBy`).
  */
 export function guardAround(ledger: CalendarLedger, period: Interval): Interval {
   return blockedBy(period, ledger.rules);

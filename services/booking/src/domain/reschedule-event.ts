@@ -6,7 +6,7 @@ import {
   ServiceUnavailableError,
   SlotTakenError,
 } from '@slotkeeper/errors';
-import { EventNotConfirmedError } from './booking-errors.js';
+import { EventNotConfirmedError, OwnerBusyError } from './booking-errors.js';
 import {
   findCalendar,
   getEvent,
@@ -59,11 +59,17 @@ export async function rescheduleEvent(
       const ledger = await findCalendar(event.calendarId, deps);
       const candidate = { start: times.start.getTime(), end: times.end.getTime() };
       const guard = guardAround(ledger, candidate);
+      const [events, busy] = await Promise.all([
+        deps.ledgers.eventsBetween(ledger.calendarId, guard),
+        deps.busyTimes.busyBetween(ledger.calendarId, guard),
+      ]);
       // Its own old time does not count against it.
-      const others = (await deps.ledgers.eventsBetween(ledger.calendarId, guard)).filter((e) => e.id !== eventId);
+      const others = events.filter((e) => e.id !== eventId);
       const now = deps.clock.now();
-      const verdict = checkBookable(calendarStateOf(ledger, others), candidate, now.getTime());
+      const verdict = checkBookable(calendarStateOf(ledger, others, busy), candidate, now.getTime());
       if (verdict?.kind === 'conflict') return (await replay()) ?? refuse(new SlotTakenError());
+      // Checked here only, as in `bookEvent`: busy times are a snapshot of the last sync.
+      if (verdict?.kind === 'busy') throw new OwnerBusyError();
       if (verdict) throw new NotBookableError(verdict.kind, verdict.message);
       const request: RescheduleRequest = {
         eventId,
