@@ -1,0 +1,174 @@
+/**
+ * Syncing in the background: what a later sync does with a source that changed, did not change,
+ * or fails; a slow source beside quick ones; two instances on one store.
+ */
+import type { BusySourceResponse } from '@slotkeeper/contracts';
+import { injectUpstream } from '@slotkeeper/http-kit';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { SecretBox, secretKeysFromEnv } from '@slotkeeper/secret-box';
+import { systemClock } from '@slotkeeper/time';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CalendarServiceOwners } from '../src/adapters/calendar-owners.js';
+import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
+import { syncOutboundClient } from '../src/adapters/outbound-client.js';
+import { CalendarSourceReader } from '../src/adapters/source-reader.js';
+import { SyncScheduler } from '../src/adapters/sync-scheduler.js';
+import type { BusySource } from '../src/domain/busy-source.js';
+import type { SyncDeps } from '../src/domain/sync-source.js';
+import {
+  ANN,
+  CAL,
+  calendarService,
+  ics,
+  icsServer,
+  secretKeys,
+  syncSystem,
+  tomorrowAt,
+  type IcsServer,
+  type SyncSystem,
+} from './sync-system.js';
+
+let feeds: IcsServer;
+beforeEach(async () => {
+  feeds = await icsServer();
+});
+afterEach(() => feeds.close());
+
+const meeting: [number, number] = [tomorrowAt(9), tomorrowAt(10)];
+const lunch: [number, number] = [tomorrowAt(12), tomorrowAt(13)];
+
+describe('later syncs of a source', () => {
+  let sys: SyncSystem;
+  beforeEach(async () => {
+    sys = await syncSystem({ syncIntervalMs: 100, pollMs: 20 });
+  });
+  afterEach(() => sys.close());
+
+  const statusOf = async (id: string) =>
+    (await sys.list()).json<BusySourceResponse[]>().find((source) => source.id === id)!;
+
+  it('when the source changes, then its new busy set is published one version up', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+
+    feeds.serve('/work.ics', { body: ics(meeting, lunch) });
+
+    await vi.waitFor(() => expect(sys.booking.of(id)).toMatchObject({ version: 2, busy: [meeting, lunch] }));
+  });
+
+  it('when the source answers 304 to its ETag, then it stays ok and nothing is published', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting), etag: '"v1"' });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+
+    await vi.waitFor(() => expect(feeds.hits('/work.ics')).toBeGreaterThanOrEqual(4));
+
+    expect(feeds.requests.slice(1).every((r) => r.headers['if-none-match'] === '"v1"')).toBe(true);
+    expect(await statusOf(id)).toMatchObject({ status: 'ok', last_error: null });
+    expect(sys.booking.state.heard.map((m) => m.version)).toEqual([1]);
+  });
+
+  it('when an unchanged body comes again without validators, then nothing is published either', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    await sys.create({ kind: 'ics', url: feeds.url('/work.ics') });
+    await vi.waitFor(() => expect(feeds.hits('/work.ics')).toBeGreaterThanOrEqual(4));
+    expect(sys.booking.state.heard.map((m) => m.version)).toEqual([1]);
+  });
+
+  it('when a source starts failing, then it shows failing with the reason and booking keeps its last good busy times', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+    const synced = (await statusOf(id)).last_synced_at;
+
+    feeds.serve('/work.ics', { body: 'down for maintenance', status: 500 });
+
+    await vi.waitFor(async () => expect((await statusOf(id)).status).toBe('failing'));
+    const failing = await statusOf(id);
+    expect(failing.last_error).toMatch(/500/);
+    expect(failing.last_synced_at).toBe(synced);
+    expect(sys.booking.state.heard).toHaveLength(1);
+    expect(sys.booking.of(id)).toMatchObject({ version: 1, busy: [meeting] });
+
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    await vi.waitFor(async () => expect(await statusOf(id)).toMatchObject({ status: 'ok', last_error: null }));
+  });
+
+  it('when a body is not iCalendar, then failing with a reason, and nothing is published', async () => {
+    feeds.serve('/work.ics', { body: '<html>Sign in</html>' });
+    const res = await sys.create({ kind: 'ics', url: feeds.url('/work.ics') });
+    expect(res.json()).toMatchObject({ status: 'failing', last_error: expect.any(String) });
+    expect(sys.booking.state.heard).toEqual([]);
+  });
+
+  it('when one source hangs, then the others keep syncing meanwhile', async () => {
+    feeds.serve('/slow.ics', { body: ics(meeting), delayMs: 5_000 });
+    feeds.serve('/quick.ics', { body: ics(lunch) });
+    await sys.sources.create(due('111111111111111111111111', feeds.url('/slow.ics')), 10);
+    await sys.sources.create(due('222222222222222222222222', feeds.url('/quick.ics')), 10);
+
+    await vi.waitFor(() => expect(feeds.hits('/quick.ics')).toBeGreaterThanOrEqual(5), { timeout: 2_000 });
+    expect(feeds.hits('/slow.ics')).toBe(1);
+    expect(sys.booking.of('222222222222222222222222')).toMatchObject({ version: 1, busy: [lunch] });
+  });
+});
+
+/** A source due now, as the store holds one, never synced. */
+function due(id: string, url: string): BusySource {
+  return {
+    id,
+    calendarId: CAL,
+    userId: ANN,
+    kind: 'ics',
+    url,
+    username: null,
+    sealedPassword: null,
+    writeBookings: false,
+    status: 'pending',
+    lastSyncedAt: null,
+    lastError: null,
+    createdAt: new Date(),
+    ownerZone: 'UTC',
+    version: 0,
+    sync: { prior: {}, fingerprint: null, basis: null },
+    nextSyncAt: new Date(),
+    lease: null,
+  };
+}
+
+describe('two instances on one store', () => {
+  it('never sync one source at the same time, and share the work', async () => {
+    const logger = silentLogger();
+    const sources = new MemorySourceRepository();
+    const bus = new InProcessBus({ logger });
+    const relay = new OutboxRelay(sources.outbox, bus, { logger });
+    const calendar = calendarService();
+    const client = syncOutboundClient(true);
+    const deps: SyncDeps = {
+      sources,
+      reader: new CalendarSourceReader(client),
+      owners: new CalendarServiceOwners(injectUpstream(calendar.app)),
+      secrets: new SecretBox(secretKeysFromEnv(secretKeys())),
+      outbox: relay,
+      clock: systemClock,
+      // Due again at once: only the lease keeps a second sync off.
+      settings: { intervalMs: 0, windowDays: 30 },
+    };
+    const paths = ['/a.ics', '/b.ics', '/c.ics'];
+    for (const [n, path] of paths.entries()) {
+      feeds.serve(path, { body: ics(meeting), delayMs: 30 });
+      await sources.create(due(String(n + 1).repeat(24), feeds.url(path)), 10);
+    }
+    const instances = [1, 2].map(() => new SyncScheduler(deps, logger, { leaseMs: 60_000, pollMs: 5, concurrency: 3 }));
+    instances.forEach((instance) => instance.start());
+
+    await vi.waitFor(() => paths.forEach((path) => expect(feeds.hits(path)).toBeGreaterThanOrEqual(10)), {
+      timeout: 5_000,
+    });
+    await Promise.all(instances.map((instance) => instance.stop()));
+
+    for (const path of paths) expect(feeds.maxInFlight(path)).toBe(1);
+    await relay.close();
+    await client.close();
+    await calendar.app.close();
+  });
+});
