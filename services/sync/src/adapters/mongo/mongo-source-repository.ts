@@ -36,7 +36,7 @@ const sourceSchema = new mongoose.Schema<SourceDoc>(
 // A calendar's list, in its order (and its write-back targets).
 sourceSchema.index({ calendar_id: 1, created_at: 1, _id: 1 }, { name: 'by_calendar' });
 // The schedulers' question: which sources are due, oldest first.
-sourceSchema.index({ next_sync_at: 1 }, { name: 'due' });
+sourceSchema.index({ next_sync_at: 1, lease_until: 1 }, { name: 'due' });
 
 /**
  * One document per calendar that has sources, written by every creation on that calendar: two
@@ -132,11 +132,8 @@ export class MongoSourceRepository implements SourceRepository {
     });
   }
 
+  /** The calendar's few sources (at most MAX_BUSY_SOURCES_PER_CALENDAR) through its index, the targets picked here. */
   async writeTargets(calendarId: string): Promise<BusySource[]> {
-    const docs = await this.sources
-      .find({ calendar_id: calendarId, kind: 'caldav', write_bookings: true })
-      .sort({ created_at: 1, _id: 1 })
-      .lean<SourceDoc[]>();
-    return docs.map(toSource);
+    return (await this.listByCalendar(calendarId)).filter((s) => s.kind === 'caldav' && s.writeBookings);
   }
 }

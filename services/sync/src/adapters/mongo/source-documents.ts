@@ -86,12 +86,15 @@ export const toSource = (doc: SourceDoc): BusySource => ({
   ownerZone: doc.owner_zone,
   version: doc.version,
   sync: {
-    prior: {
-      etag: present(doc.sync?.prior?.etag),
-      lastModified: present(doc.sync?.prior?.last_modified),
-      ctag: present(doc.sync?.prior?.ctag),
-      syncToken: present(doc.sync?.prior?.sync_token),
-    },
+    // Only what the server gave: a validator it never sent is no field at all, as the domain wrote it.
+    prior: Object.fromEntries(
+      Object.entries({
+        etag: doc.sync?.prior?.etag,
+        lastModified: doc.sync?.prior?.last_modified,
+        ctag: doc.sync?.prior?.ctag,
+        syncToken: doc.sync?.prior?.sync_token,
+      }).filter(([, value]) => value != null),
+    ),
     fingerprint: present(doc.sync?.fingerprint),
     basis: present(doc.sync?.basis),
   },

@@ -1,0 +1,204 @@
+/**
+ * The sync service's MongoDB adapter at the command level, against the recording layer under
+ * mongoose: what each method sends to the driver. Runs everywhere.
+ */
+import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
+import { onlyCommand, servedBy, useMongoRecorder } from '@slotkeeper/testing';
+import { describe, expect, it } from 'vitest';
+import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
+import type { BusySource, SyncRecord } from '../src/domain/busy-source.js';
+
+const CAL = 'cccccccccccccccccccccccc';
+const SOURCE = '111111111111111111111111';
+const USER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const AT = new Date('2030-06-01T12:00:00.000Z');
+const LATER = new Date('2030-06-01T12:02:00.000Z');
+const EPOCH = new Date(0);
+
+const source: BusySource = {
+  id: SOURCE,
+  calendarId: CAL,
+  userId: USER,
+  kind: 'caldav',
+  url: 'https://dav.example.com/ann/work/',
+  username: 'ann',
+  sealedPassword: 'v1.k1.iv.ct.tag',
+  writeBookings: true,
+  status: 'pending',
+  lastSyncedAt: null,
+  lastError: null,
+  createdAt: AT,
+  ownerZone: 'Asia/Kolkata',
+  version: 0,
+  sync: { prior: {}, fingerprint: null, basis: null },
+  nextSyncAt: AT,
+  lease: { token: 'lease-1', until: LATER },
+};
+/** `source` as `busy_sources` holds it. */
+const sourceDoc = {
+  _id: SOURCE,
+  calendar_id: CAL,
+  user_id: USER,
+  kind: 'caldav',
+  url: 'https://dav.example.com/ann/work/',
+  username: 'ann',
+  sealed_password: 'v1.k1.iv.ct.tag',
+  write_bookings: true,
+  status: 'pending',
+  last_synced_at: null,
+  last_error: null,
+  created_at: AT,
+  owner_zone: 'Asia/Kolkata',
+  version: 0,
+  sync: { prior: { etag: null, last_modified: null, ctag: null, sync_token: null }, fingerprint: null, basis: null },
+  next_sync_at: AT,
+  lease_token: 'lease-1',
+  lease_until: LATER,
+};
+const synced: SyncRecord = {
+  status: 'ok',
+  lastSyncedAt: AT,
+  lastError: null,
+  ownerZone: 'Asia/Kolkata',
+  version: 1,
+  sync: { prior: { ctag: 'c1', syncToken: 's1' }, fingerprint: 'f1', basis: 'b1' },
+  nextSyncAt: LATER,
+};
+const message = (removed = false): Envelope =>
+  createEnvelope(
+    'BusyTimesChanged',
+    {
+      calendar_id: CAL,
+      source_id: SOURCE,
+      version: 1,
+      removed,
+      window_start: AT.toISOString(),
+      window_end: LATER.toISOString(),
+      busy: [],
+    },
+    AT,
+  );
+
+const { rec, repository: sources } = useMongoRecorder((connection) => new MongoSourceRepository(connection), {
+  clear: true,
+});
+
+const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+const allInOneTransaction = () =>
+  rec.commands.filter((c) => c.collection !== '$session').every((c) => c.session === 1 && c.inTransaction);
+
+describe('creating a source', () => {
+  it('when created, then the calendar guard, the count and the insert run in one transaction', async () => {
+    rec.answer('busy_sources', 'countDocuments', 3);
+    expect(await sources.create(source, 10)).toBe(true);
+    expect(trail()).toEqual([
+      'busy_source_calendars.updateOne',
+      'busy_sources.countDocuments',
+      'busy_sources.insertOne',
+    ]);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_source_calendars', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: CAL },
+      { $inc: { creations: 1 } },
+    ]);
+    expect(rec.on('busy_sources', 'insertOne')[0]!.args[0]).toEqual(sourceDoc);
+  });
+
+  it('when the calendar holds the most sources, then nothing is inserted', async () => {
+    rec.answer('busy_sources', 'countDocuments', 10);
+    expect(await sources.create(source, 10)).toBe(false);
+    expect(rec.on('busy_sources', 'insertOne')).toEqual([]);
+  });
+});
+
+describe('claiming due sources', () => {
+  it('is one findOneAndUpdate: due, not leased, oldest due first, served by an index', async () => {
+    rec.answer('busy_sources', 'findOneAndUpdate', { ...sourceDoc, lease_token: 'lease-2' });
+    const claimed = await sources.claimDue(AT, { token: 'lease-2', until: LATER });
+    expect(claimed).toMatchObject({ id: SOURCE, lease: { token: 'lease-2', until: LATER } });
+    const command = onlyCommand(rec.on('busy_sources'));
+    expect(command.method).toBe('findOneAndUpdate');
+    expect(command.args[0]).toEqual({ next_sync_at: { $lte: AT }, lease_until: { $lte: AT } });
+    expect(command.args[1]).toEqual({ $set: { lease_token: 'lease-2', lease_until: LATER } });
+    expect(command.args[2]).toMatchObject({ sort: { next_sync_at: 1 } });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('due');
+  });
+
+  it('when nothing is due, then null', async () => {
+    expect(await sources.claimDue(AT, { token: 'lease-2', until: LATER })).toBeNull();
+  });
+});
+
+describe('recording a sync', () => {
+  it('when it publishes, then the conditional update and the message commit together', async () => {
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, message(), 'req-1')).toBe(true);
+    expect(trail()).toEqual(['busy_sources.updateOne', 'sync_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_sources', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: SOURCE, lease_token: 'lease-1' },
+      {
+        $set: {
+          status: 'ok',
+          last_synced_at: AT,
+          last_error: null,
+          owner_zone: 'Asia/Kolkata',
+          version: 1,
+          sync: {
+            prior: { etag: null, last_modified: null, ctag: 'c1', sync_token: 's1' },
+            fingerprint: 'f1',
+            basis: 'b1',
+          },
+          next_sync_at: LATER,
+          lease_token: null,
+          lease_until: EPOCH,
+        },
+      },
+    ]);
+    const [outboxDoc] = rec.on('sync_outbox', 'insertMany')[0]!.args[0] as Array<Record<string, unknown>>;
+    expect(outboxDoc).toMatchObject({
+      aggregate_id: SOURCE,
+      request_id: 'req-1',
+      message: { type: 'BusyTimesChanged' },
+    });
+  });
+
+  it('when it publishes nothing, then one update, no transaction', async () => {
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, null)).toBe(true);
+    expect(trail()).toEqual(['busy_sources.updateOne']);
+    expect(rec.sessionEvents).toEqual([]);
+  });
+
+  it('when the lease is lost, then false and no message', async () => {
+    rec.answer('busy_sources', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, message())).toBe(false);
+    expect(rec.on('sync_outbox', 'insertMany')).toEqual([]);
+  });
+});
+
+describe('removing a source', () => {
+  it('deletes at the expected version and adds its removal in one transaction', async () => {
+    expect(await sources.remove(SOURCE, 0, message(true))).toBe(true);
+    expect(trail()).toEqual(['busy_sources.deleteOne', 'sync_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_sources', 'deleteOne')[0]!.args[0]).toEqual({ _id: SOURCE, version: 0 });
+  });
+
+  it('when the version moved on, then false and no message', async () => {
+    rec.answer('busy_sources', 'deleteOne', { acknowledged: true, deletedCount: 0 });
+    expect(await sources.remove(SOURCE, 0, message(true))).toBe(false);
+    expect(rec.on('sync_outbox', 'insertMany')).toEqual([]);
+  });
+});
+
+describe('reads', () => {
+  it('a calendar’s list and its write targets are served by the calendar index, in creation order', async () => {
+    rec.answer('busy_sources', 'find', [sourceDoc]);
+    rec.answer('busy_sources', 'find', [sourceDoc, { ...sourceDoc, _id: 'x', write_bookings: false }]);
+    expect(await sources.listByCalendar(CAL)).toEqual([source]);
+    expect((await sources.writeTargets(CAL)).map((s) => s.id)).toEqual([SOURCE]);
+    for (const command of rec.on('busy_sources', 'find')) {
+      expect(command.args[1]).toMatchObject({ sort: { created_at: 1, _id: 1 } });
+      expect(servedBy(command, rec.indexes())?.options.name).toBe('by_calendar');
+    }
+  });
+});

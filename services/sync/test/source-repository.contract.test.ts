@@ -1,0 +1,163 @@
+/**
+ * The SourceRepository port, against every adapter: memory always, MongoDB when MONGODB_URL is
+ * set (or Docker can start one).
+ */
+import { createEnvelope } from '@slotkeeper/contracts';
+import { describeContract } from '@slotkeeper/testing';
+import { expect, it } from 'vitest';
+import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
+import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
+import type { BusySource, SourceRepository, SyncRecord } from '../src/domain/busy-source.js';
+
+const CAL = 'cccccccccccccccccccccccc';
+const OTHER_CAL = 'dddddddddddddddddddddddd';
+const USER = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const T0 = new Date('2030-06-01T12:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1_000);
+const id = (n: number) => n.toString(16).padStart(24, '0');
+
+const source = (n: number, more: Partial<BusySource> = {}): BusySource => ({
+  id: id(n),
+  calendarId: CAL,
+  userId: USER,
+  kind: 'ics',
+  url: `https://calendar.example.com/${n}.ics`,
+  username: null,
+  sealedPassword: null,
+  writeBookings: false,
+  status: 'pending',
+  lastSyncedAt: null,
+  lastError: null,
+  createdAt: at(n),
+  ownerZone: 'Asia/Kolkata',
+  version: 0,
+  sync: { prior: {}, fingerprint: null, basis: null },
+  nextSyncAt: at(0),
+  lease: null,
+  ...more,
+});
+
+const record = (more: Partial<SyncRecord> = {}): SyncRecord => ({
+  status: 'ok',
+  lastSyncedAt: at(10),
+  lastError: null,
+  ownerZone: 'Europe/Berlin',
+  version: 1,
+  sync: { prior: { etag: '"e1"' }, fingerprint: 'f1', basis: 'b1' },
+  nextSyncAt: at(310),
+  ...more,
+});
+
+const busyMessage = (n: number, version: number, removed = false) =>
+  createEnvelope(
+    'BusyTimesChanged',
+    {
+      calendar_id: CAL,
+      source_id: id(n),
+      version,
+      removed,
+      window_start: at(0).toISOString(),
+      window_end: at(86_400).toISOString(),
+      busy: removed ? [] : [[at(100).getTime(), at(200).getTime()]],
+    },
+    at(10),
+  );
+
+type Repo = SourceRepository & { outbox: { pendingFor(id: string): Promise<Array<{ message: { id: string } }>> } };
+
+await describeContract<Repo>(
+  'SourceRepository',
+  { memory: () => new MemorySourceRepository(), mongo: (connection) => new MongoSourceRepository(connection) },
+  (repo) => {
+    it('when sources are created, then they are found and listed by creation, per calendar', async () => {
+      expect(await repo().create(source(2, { username: 'ann', sealedPassword: 'v1.k1.sealed' }), 10)).toBe(true);
+      expect(await repo().create(source(1), 10)).toBe(true);
+      expect(await repo().create(source(3, { calendarId: OTHER_CAL }), 10)).toBe(true);
+
+      expect(await repo().find(id(2))).toEqual(source(2, { username: 'ann', sealedPassword: 'v1.k1.sealed' }));
+      expect((await repo().listByCalendar(CAL)).map((s) => s.id)).toEqual([id(1), id(2)]);
+      expect(await repo().find(id(9))).toBeNull();
+    });
+
+    it('when the calendar holds the most sources, then a creation is refused and nothing written', async () => {
+      expect(await repo().create(source(1), 2)).toBe(true);
+      expect(await repo().create(source(2), 2)).toBe(true);
+      expect(await repo().create(source(3), 2)).toBe(false);
+      expect(await repo().create(source(4, { calendarId: OTHER_CAL }), 2)).toBe(true);
+      expect(await repo().listByCalendar(CAL)).toHaveLength(2);
+    });
+
+    it('when due sources are claimed, then each once, oldest due first, until its lease ends', async () => {
+      await repo().create(source(1, { nextSyncAt: at(5) }), 10);
+      await repo().create(source(2, { nextSyncAt: at(1) }), 10);
+      await repo().create(source(3, { nextSyncAt: at(100) }), 10);
+      const lease = (token: string) => ({ token, until: at(70) });
+
+      expect((await repo().claimDue(at(10), lease('t1')))?.id).toBe(id(2));
+      expect(await repo().claimDue(at(10), lease('t2'))).toMatchObject({ id: id(1), lease: lease('t2') });
+      expect(await repo().claimDue(at(10), lease('t3'))).toBeNull();
+      // The first lease ended without a record: the source is due again.
+      expect((await repo().claimDue(at(80), { token: 't4', until: at(140) }))?.id).toBe(id(2));
+    });
+
+    it('when concurrent claims race, then every source goes to one claimer only', async () => {
+      for (let n = 1; n <= 5; n++) await repo().create(source(n), 10);
+      const claims = await Promise.all(
+        Array.from({ length: 12 }, (_, n) => repo().claimDue(at(10), { token: `t${n}`, until: at(70) })),
+      );
+      const claimed = claims.filter((c) => c !== null).map((c) => c.id);
+      expect(claimed.sort()).toEqual([1, 2, 3, 4, 5].map(id));
+    });
+
+    it('when a sync is recorded under its lease, then the source shows it, the lease is released and its message is pending', async () => {
+      await repo().create(source(1, { lease: { token: 't1', until: at(70) } }), 10);
+      const message = busyMessage(1, 1);
+
+      expect(await repo().recordSync(id(1), 't1', record(), message)).toBe(true);
+
+      expect(await repo().find(id(1))).toEqual({ ...source(1), ...record(), lease: null });
+      expect((await repo().outbox.pendingFor(id(1))).map((m) => m.message.id)).toEqual([message.id]);
+    });
+
+    it('when the lease is no longer held, then the record is refused and nothing written', async () => {
+      await repo().create(source(1, { lease: { token: 't1', until: at(70) } }), 10);
+      await repo().claimDue(at(80), { token: 't2', until: at(140) });
+
+      expect(await repo().recordSync(id(1), 't1', record(), busyMessage(1, 1))).toBe(false);
+
+      expect(await repo().find(id(1))).toMatchObject({ version: 0, status: 'pending', lease: { token: 't2' } });
+      expect(await repo().outbox.pendingFor(id(1))).toEqual([]);
+      expect(await repo().recordSync(id(9), 't1', record(), null)).toBe(false);
+    });
+
+    it('when a failure is recorded without a message, then nothing is pending', async () => {
+      await repo().create(source(1, { lease: { token: 't1', until: at(70) } }), 10);
+      const failing = record({ status: 'failing', lastSyncedAt: null, lastError: 'HTTP 500', version: 0 });
+      expect(await repo().recordSync(id(1), 't1', failing, null)).toBe(true);
+      expect(await repo().find(id(1))).toMatchObject({ status: 'failing', lastError: 'HTTP 500', lease: null });
+      expect(await repo().outbox.pendingFor(id(1))).toEqual([]);
+    });
+
+    it('when a source is removed at its version, then it is gone and its removal is pending; at another version, refused', async () => {
+      await repo().create(source(1, { version: 3 }), 10);
+      expect(await repo().remove(id(1), 2, busyMessage(1, 3, true))).toBe(false);
+      expect(await repo().outbox.pendingFor(id(1))).toEqual([]);
+
+      const removal = busyMessage(1, 4, true);
+      expect(await repo().remove(id(1), 3, removal)).toBe(true);
+
+      expect(await repo().find(id(1))).toBeNull();
+      expect(await repo().listByCalendar(CAL)).toEqual([]);
+      expect((await repo().outbox.pendingFor(id(1))).map((m) => m.message.id)).toEqual([removal.id]);
+      expect(await repo().remove(id(1), 3, busyMessage(1, 4, true))).toBe(false);
+    });
+
+    it('write targets are the calendar’s CalDAV sources that write bookings', async () => {
+      await repo().create(source(1, { kind: 'caldav', writeBookings: true }), 10);
+      await repo().create(source(2, { kind: 'caldav' }), 10);
+      await repo().create(source(3), 10);
+      await repo().create(source(4, { kind: 'caldav', writeBookings: true, calendarId: OTHER_CAL }), 10);
+      expect((await repo().writeTargets(CAL)).map((s) => s.id)).toEqual([id(1)]);
+    });
+  },
+);
