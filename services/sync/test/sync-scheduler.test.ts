@@ -101,7 +101,7 @@ describe('later syncs of a source', () => {
   });
 
   it('when one source hangs, then the others keep syncing meanwhile', async () => {
-    feeds.serve('/slow.ics', { body: ics(meeting), delayMs: 5_000 });
+    feeds.serve('/slow.ics', { body: ics(meeting), delayMs: 2_500 });
     feeds.serve('/quick.ics', { body: ics(lunch) });
     await sys.sources.create(due('111111111111111111111111', feeds.url('/slow.ics')), 10);
     await sys.sources.create(due('222222222222222222222222', feeds.url('/quick.ics')), 10);

@@ -209,6 +209,7 @@ export async function syncSystem(options: Partial<SyncAppDeps> = {}) {
     calendar,
     booking,
     lines,
+    logger,
     as,
     create: (body: Record<string, unknown>, principal = ann, calendarId = CAL) =>
       app.inject({ method: 'POST', url: path(calendarId), headers: as(principal), payload: body }),
