@@ -98,3 +98,86 @@ describe('the booking service’s calendar consumer', () => {
     expect(await ledgers.findCalendar(CAL)).toMatchObject({ version: 1, links: [] });
   });
 });
+
+describe('the booking service’s busy-times consumer (same queue, same subscription)', () => {
+  const SOURCE = '111111111111111111111111';
+  const DAY = { start: Date.parse('2030-06-24T00:00:00Z'), end: Date.parse('2030-06-25T00:00:00Z') };
+  const hour = (h: number) => Date.parse(`2030-06-24T${String(h).padStart(2, '0')}:00:00Z`);
+  const changed = (version: number, busy: Array<[number, number]>, removed = false) =>
+    createEnvelope(
+      'BusyTimesChanged',
+      {
+        calendar_id: CAL,
+        source_id: SOURCE,
+        version,
+        removed,
+        window_start: '2030-06-01T00:00:00.000Z',
+        window_end: '2031-06-01T00:00:00.000Z',
+        busy,
+      },
+      new Date(),
+    );
+
+  it('when versions arrive out of order and repeated, then the newest busy times are kept', async () => {
+    const { bus, busyTimes } = await consumer();
+    const third = changed(3, [[hour(14), hour(15)]]);
+    await bus.publish(changed(2, [[hour(10), hour(11)]]));
+    await bus.publish(third);
+    await bus.publish(changed(1, [[hour(9), hour(17)]]));
+    await bus.publish({ ...third, id: crypto.randomUUID() });
+    await bus.publish(changed(2, [[hour(10), hour(11)]]));
+    expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([{ start: hour(14), end: hour(15) }]);
+    expect(await busyTimes.busyVersion(CAL, SOURCE)).toBe(3);
+    expect(bus.deadLetters).toEqual([]);
+  });
+
+  it('when a source is removed, then its tombstone keeps older busy times from coming back', async () => {
+    const { bus, busyTimes } = await consumer();
+    await bus.publish(changed(1, [[hour(10), hour(11)]]));
+    await bus.publish(changed(2, [], true));
+    expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([]);
+    await bus.publish(changed(1, [[hour(10), hour(11)]]));
+    expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([]);
+    expect(await busyTimes.busyVersion(CAL, SOURCE)).toBe(2);
+  });
+
+  it('when a sender’s busy times are unsorted or overlap, then they are kept merged', async () => {
+    const { bus, busyTimes } = await consumer();
+    await bus.publish(
+      changed(1, [
+        [hour(13), hour(14)],
+        [hour(10), hour(12)],
+        [hour(11), hour(12)],
+        [hour(12), hour(13)],
+      ]),
+    );
+    expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([{ start: hour(10), end: hour(14) }]);
+  });
+
+  it('when a BusyTimesChanged is malformed, then it is parked and nothing changes', async () => {
+    const { bus, busyTimes } = await consumer();
+    const bad = { ...changed(1, [[hour(10), hour(11)]]) };
+    bad.data = { ...bad.data, source_id: 'not-an-id' };
+    await bus.publish(bad);
+    expect(bus.deadLetters).toMatchObject([{ queue: 'booking', message: { id: bad.id } }]);
+    expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([]);
+  });
+
+  it('when calendar messages and busy times arrive, then one consumer on the booking queue handles both', async () => {
+    const bus = new InProcessBus({ logger: silentLogger(), maxAttempts: 2 });
+    const subscriptions: Array<{ queue: string; types: readonly string[] }> = [];
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = async (queue, types, handler, options) => {
+      subscriptions.push({ queue, types });
+      return subscribe(queue, types, handler, options);
+    };
+    await consumeCalendarChanges(bus, {
+      ledgers: new MemoryLedgerRepository(),
+      busyTimes: new MemoryBusyTimesRepository(),
+      serializer: new CalendarSerializer(),
+    });
+    expect(subscriptions).toEqual([
+      { queue: 'booking', types: expect.arrayContaining(['CalendarCreated', 'BusyTimesChanged']) },
+    ]);
+  });
+});

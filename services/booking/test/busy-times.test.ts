@@ -1,0 +1,220 @@
+import { anonymous, IDENTITY_HEADER, internalKeys, signIdentity, type Principal } from '@slotkeeper/auth';
+import { createEnvelope } from '@slotkeeper/contracts';
+import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
+import { silentLogger } from '@slotkeeper/observability';
+import { ManualClock } from '@slotkeeper/time';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-times-repository.js';
+import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
+import { buildBookingApp } from '../src/app.js';
+import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
+import { CAL, ledgerRules, OPEN_SCHEDULE } from './fixtures.js';
+
+const keys = internalKeys('the internal secret of the busy-times tests');
+const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+const OTHER_CAL = 'dddddddddddddddddddddddd';
+const SOURCE = '111111111111111111111111';
+const syncService: Principal = { kind: 'service', service: 'sync' };
+const owner: Principal = { kind: 'user', userId: OWNER };
+const as = (principal: Principal) => ({ [IDENTITY_HEADER]: signIdentity(principal, keys.identity) });
+const at = (hhmm: string) => `2030-06-24T${hhmm}:00.000Z`;
+const ms = (hhmm: string) => Date.parse(at(hhmm));
+
+/**
+ * The booking service as it runs, on in-memory stores: busy times reach it only as the sync
+ * service sends them, as BusyTimesChanged messages on the bus.
+ */
+describe('busy times of outside calendars in the booking service', () => {
+  let app: Awaited<ReturnType<typeof buildBookingApp>>;
+  let bus: InProcessBus;
+  let ledgers: MemoryLedgerRepository;
+  let published: string[];
+
+  beforeEach(async () => {
+    bus = new InProcessBus({ logger: silentLogger() });
+    ledgers = new MemoryLedgerRepository();
+    published = [];
+    await bus.subscribe('probe', ['EventBooked', 'EventRescheduled'], async (m) => void published.push(m.type));
+    app = await buildBookingApp({
+      ledgers,
+      busyTimes: new MemoryBusyTimesRepository(),
+      outbox: new OutboxRelay(ledgers.outbox, bus, { logger: silentLogger() }),
+      serializer: new CalendarSerializer(),
+      bus,
+      clock: new ManualClock('2030-06-01T00:00:00Z'),
+      logger: silentLogger(),
+      identityKey: keys.identity,
+      cancelTokenKey: keys.cancelTokens,
+    });
+    await ledgers.applyCalendar({
+      calendarId: CAL,
+      userId: OWNER,
+      rules: ledgerRules({ meetingDurationMinutes: 30, bufferBeforeMinutes: 5, bufferAfterMinutes: 10 }),
+      links: [{ schedule: OPEN_SCHEDULE(['09:00', '17:00']), expiresOn: null }],
+      version: 1,
+    });
+  });
+
+  /** The sync service's message: the source's busy times, whole, at `version`. */
+  const busyTimesChanged = (version: number, busy: Array<[string, string]>, removed = false) =>
+    bus.publish(
+      createEnvelope(
+        'BusyTimesChanged',
+        {
+          calendar_id: CAL,
+          source_id: SOURCE,
+          version,
+          removed,
+          window_start: '2030-05-31T00:00:00.000Z',
+          window_end: '2031-06-01T00:00:00.000Z',
+          busy: busy.map(([from, to]) => [ms(from), ms(to)] as [number, number]),
+        },
+        new Date(),
+      ),
+    );
+  const book = (from: string, to: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/event/events',
+      headers: as(anonymous),
+      payload: {
+        calendar_id: CAL,
+        title: 'Call',
+        start_time: at(from),
+        end_time: at(to),
+        booked_by: 'ann@example.com',
+      },
+    });
+  const availability = (query = '') =>
+    app.inject({
+      method: 'GET',
+      url: `/api/calendar/calendars/${CAL}/availability?from=${at('00:00')}&to=2030-06-25T00:00:00.000Z${query}`,
+      headers: as(owner),
+    });
+  const version = (principal: Principal = syncService, calendarId = CAL) =>
+    app.inject({
+      method: 'GET',
+      url: `/internal/calendars/${calendarId}/busy_sources/${SOURCE}/version`,
+      headers: as(principal),
+    });
+  const hm = (iso: string) => iso.slice(11, 16);
+
+  it('when an outside calendar is busy, then availability leaves that time and its buffers out, and explain says busy_source', async () => {
+    await busyTimesChanged(1, [['12:00', '13:00']]);
+    const response = await availability('&explain=true');
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{
+      free: Array<{ start_time: string; end_time: string }>;
+      slots: Array<{ start_time: string }>;
+      unavailable: Array<{ start_time: string; end_time: string; reason: string }>;
+    }>();
+    // Busy 12:00–13:00 keeps meetings away by the buffers, 5 + 10 minutes, on either side.
+    expect(body.free.map((f) => [hm(f.start_time), hm(f.end_time)])).toEqual([
+      ['09:00', '11:45'],
+      ['13:15', '17:00'],
+    ]);
+    expect(body.slots.map((s) => hm(s.start_time))).not.toContain('11:30');
+    expect(body.unavailable.filter((u) => u.reason === 'busy_source')).toEqual([
+      { start_time: at('11:45'), end_time: at('13:15'), reason: 'busy_source' },
+    ]);
+  });
+
+  it('when a comparison includes a busy calendar, then the busy time is not common free time', async () => {
+    await ledgers.applyCalendar({
+      calendarId: OTHER_CAL,
+      userId: OWNER,
+      rules: ledgerRules(),
+      links: [{ schedule: OPEN_SCHEDULE(['09:00', '17:00']), expiresOn: null }],
+      version: 1,
+    });
+    await busyTimesChanged(1, [['12:00', '13:00']]);
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/calendar/compare?calendar_ids=${CAL},${OTHER_CAL}&date=2030-06-24`,
+      headers: as(anonymous),
+    });
+    expect(response.statusCode).toBe(200);
+    const { overlaps } = response.json<{ overlaps: Array<{ start_time: string; end_time: string }> }>();
+    expect(overlaps.map((o) => [hm(o.start_time), hm(o.end_time)])).toEqual([
+      ['09:00', '11:45'],
+      ['13:15', '17:00'],
+    ]);
+  });
+
+  it('when a booking overlaps a busy time, then 409 says the owner is busy then, naming nothing of the outside event, and nothing is stored', async () => {
+    await busyTimesChanged(1, [['12:00', '13:00']]);
+    for (const [from, to] of [
+      ['12:30', '13:00'],
+      ['11:20', '11:50'],
+      ['13:10', '13:40'],
+    ] as const) {
+      const refused = await book(from, to);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.json<{ detail: string }>().detail).toMatch(/owner is busy then/);
+    }
+    expect(await ledgers.eventsBetween(CAL, { start: ms('00:00'), end: ms('23:59') })).toEqual([]);
+    expect(await ledgers.outbox.pendingFor(CAL)).toEqual([]);
+    expect(published).toEqual([]);
+    // Where the buffers end, the owner is free.
+    expect((await book('13:15', '13:45')).statusCode).toBe(201);
+  });
+
+  it('when an event is in the way as well as a busy time, then the 409 is the slot taken', async () => {
+    expect((await book('10:00', '10:30')).statusCode).toBe(201);
+    await busyTimesChanged(1, [['10:30', '11:00']]);
+    const refused = await book('10:15', '10:45');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ type: string }>().type).toMatch(/slot-taken$/);
+  });
+
+  it('when an event is moved onto a busy time, then 409, and it keeps its time', async () => {
+    const booked = (await book('10:00', '10:30')).json<{ id: string; cancel_token: string }>();
+    await busyTimesChanged(1, [['15:00', '16:00']]);
+    const move = (from: string, to: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/event/events/${booked.id}/reschedule`,
+        headers: { ...as(anonymous), authorization: `Bearer ${booked.cancel_token}` },
+        payload: { start_time: at(from), end_time: at(to) },
+      });
+    const refused = await move('15:30', '16:00');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ detail: string }>().detail).toMatch(/owner is busy then/);
+    const [event] = await ledgers.eventsBetween(CAL, { start: ms('00:00'), end: ms('23:59') });
+    expect(event).toMatchObject({ id: booked.id, start: new Date(at('10:00')), version: 1 });
+    expect(published).toEqual(['EventBooked']);
+    expect((await move('14:00', '14:30')).statusCode).toBe(200);
+  });
+
+  it('when a source is removed, then its time books again, and late busy times of it never come back', async () => {
+    await busyTimesChanged(1, [['12:00', '13:00']]);
+    expect((await book('12:00', '12:30')).statusCode).toBe(409);
+    await busyTimesChanged(2, [], true);
+    await busyTimesChanged(1, [['12:00', '13:00']]);
+    expect((await book('12:00', '12:30')).statusCode).toBe(201);
+  });
+
+  it('tells services which version of a source is applied: 0 before any, then the newest, and the tombstone’s', async () => {
+    expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 0 });
+    await busyTimesChanged(3, [['12:00', '13:00']]);
+    await busyTimesChanged(2, [['09:00', '10:00']]);
+    expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 3 });
+    await busyTimesChanged(4, [], true);
+    expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 4 });
+    // Under another calendar, the source is unknown.
+    expect((await version(syncService, OTHER_CAL)).json()).toMatchObject({ version: 0 });
+  });
+
+  it('answers the version route to services only', async () => {
+    expect((await version(owner)).statusCode).toBe(403);
+    expect((await version(anonymous)).statusCode).toBe(403);
+    expect((await version({ kind: 'service', service: 'calendar' })).statusCode).toBe(200);
+    const malformed = await app.inject({
+      method: 'GET',
+      url: `/internal/calendars/${CAL}/busy_sources/nope/version`,
+      headers: as(syncService),
+    });
+    expect(malformed.statusCode).toBe(400);
+  });
+});
