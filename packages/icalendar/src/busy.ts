@@ -1,21 +1,135 @@
-// Placeholder with the agreed signatures (/tmp/c16/plan.md); H1 replaces it.
-import type { Interval } from '@slotkeeper/time';
+import ICAL from 'ical.js';
+import { MAX_BUSY_INTERVALS } from '@slotkeeper/contracts';
+import { clipIntervals, mergeIntervals, type Interval } from '@slotkeeper/time';
+import { expandSeries, readOverride, type Expansion, type Override } from './expand.js';
 
 export interface BusyOptions {
+  /** IANA zone of the calendar's owner: all-day days, floating times and unknown TZIDs. */
   ownerZone: string;
   window: Interval;
+  /** Skips VEVENTs whose X-SLOTKEEPER-CALENDAR is this id: our own write-back copies. */
   ownCalendarId?: string;
   ignoreUids?: ReadonlySet<string>;
+  /** Awaited every ~1,000 units of work (iterator steps, parsed VEVENTs). */
   nextTurn?: () => Promise<void>;
+  /** Default MAX_BUSY_INTERVALS; more merged intervals throw BusyLimitError. */
   maxIntervals?: number;
+  /** Iterator steps one series may take (default 50,000, a daily series of 137 years); beyond, it is skipped. */
+  maxStepsPerSeries?: number;
 }
+
 export interface BusyResult {
+  /** Sorted, merged, clipped to the window. */
   busy: Interval[];
+  /** VEVENTs read (our own copies and ignored UIDs not counted). */
   events: number;
+  /** VEVENTs that could not be read (a broken series counts once; its overrides still count). */
   skipped: number;
 }
-export class IcsParseError extends Error {}
-export class BusyLimitError extends Error {}
-export async function busyTimesOf(_icsTexts: readonly string[], _options: BusyOptions): Promise<BusyResult> {
-  throw new Error('not yet');
+
+/** A text that is not iCalendar at all. The message never quotes the text. */
+export class IcsParseError extends Error {
+  override readonly name = 'IcsParseError';
+}
+
+export class BusyLimitError extends Error {
+  override readonly name = 'BusyLimitError';
+}
+
+const TURN_EVERY = 1_000;
+
+interface Series {
+  masters: ICAL.Component[];
+  overrides: ICAL.Component[];
+}
+
+/**
+ * The busy time of one source, whose content may come as several iCalendar texts (a CalDAV
+ * collection gives one per object). A broken event is skipped, never the source.
+ */
+export async function busyTimesOf(icsTexts: readonly string[], options: BusyOptions): Promise<BusyResult> {
+  const { ownerZone, window } = options;
+  let work = 0;
+  const x: Expansion = {
+    ownerZone,
+    window,
+    maxSteps: options.maxStepsPerSeries ?? 50_000,
+    tick: () => ++work % TURN_EVERY === 0,
+    nextTurn: options.nextTurn ?? (() => Promise.resolve()),
+  };
+
+  // Grouped by UID before relating overrides: ical.js would relate every RECURRENCE-ID of the
+  // file to each master, whatever its UID (wrong overrides, O(n²)).
+  const series = new Map<string, Series>();
+  const skippedUids = new Set<string>();
+  for (const [index, text] of icsTexts.entries()) {
+    for (const vevent of veventsOf(text, index, icsTexts.length)) {
+      const uid = String(vevent.getFirstPropertyValue('uid') ?? '');
+      // A VEVENT without UID is invalid but seen: it stands alone.
+      const key = uid === '' ? `\u0000${series.size}` : uid;
+      const own =
+        options.ownCalendarId !== undefined &&
+        String(vevent.getFirstPropertyValue('x-slotkeeper-calendar') ?? '').trim() === options.ownCalendarId;
+      if (own || options.ignoreUids?.has(uid)) skippedUids.add(key);
+      let entry = series.get(key);
+      if (!entry) series.set(key, (entry = { masters: [], overrides: [] }));
+      (vevent.hasProperty('recurrence-id') ? entry.overrides : entry.masters).push(vevent);
+      if (x.tick()) await x.nextTurn();
+    }
+  }
+
+  const intervals: Interval[] = [];
+  let events = 0;
+  let skipped = 0;
+  for (const [key, { masters, overrides }] of series) {
+    // One of our copies marks its whole UID as ours (overrides of it included).
+    if (skippedUids.has(key)) continue;
+    events += masters.length + overrides.length;
+    const readable: Override[] = [];
+    for (const component of overrides) {
+      try {
+        readable.push(readOverride(component, ownerZone));
+      } catch {
+        skipped++;
+      }
+    }
+    const applied = new Set<Override>();
+    for (const master of masters) {
+      try {
+        intervals.push(...(await expandSeries(master, readable, x, applied)));
+      } catch {
+        // ical.js parses values lazily (DTSTART:garbage throws only now) and throws on some
+        // impossible rules; the series goes, the rest of the source stays.
+        skipped++;
+      }
+    }
+    // An override no occurrence matched (its series broken, missing, or its RECURRENCE-ID beyond
+    // the window) still stands for a real meeting at its own time: blocking it is the safe side.
+    for (const override of readable) {
+      if (!applied.has(override) && override.busy) intervals.push({ start: override.start.ms, end: override.end });
+    }
+  }
+
+  const busy = mergeIntervals(clipIntervals(intervals, window));
+  const limit = options.maxIntervals ?? MAX_BUSY_INTERVALS;
+  if (busy.length > limit) {
+    throw new BusyLimitError(`${busy.length} busy intervals, more than the limit of ${limit}`);
+  }
+  return { busy, events, skipped };
+}
+
+function veventsOf(text: string, index: number, count: number): ICAL.Component[] {
+  const which = count > 1 ? `object ${index + 1} of ${count}` : 'the source';
+  // ICAL.parse accepts much that is not iCalendar (an HTML page may pass as lines of "name:value").
+  if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)) throw new IcsParseError(`${which} is not iCalendar`);
+  let parsed: unknown;
+  try {
+    parsed = ICAL.parse(text);
+  } catch {
+    // ical.js's message quotes the offending line: not shown.
+    throw new IcsParseError(`${which} is not valid iCalendar`);
+  }
+  // Several VCALENDARs in one text come as an array of them.
+  const roots = (Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[][];
+  return roots.flatMap((root) => new ICAL.Component(root).getAllSubcomponents('vevent'));
 }

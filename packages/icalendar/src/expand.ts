@@ -1,0 +1,184 @@
+import ICAL from 'ical.js';
+import type { Interval } from '@slotkeeper/time';
+import { dayNumber, endOf, isBusy, lengthOf, startOf, type Length, type Start } from './occurrence.js';
+import { instantOf, tzidOf, wallClockIn } from './zones.js';
+
+const DAY = 86_400_000;
+
+/** What one expansion shares: the owner's zone, the window, and the turn-taking. */
+export interface Expansion {
+  readonly ownerZone: string;
+  readonly window: Interval;
+  /** Iterator steps one series may take; a series needing more is skipped as broken. */
+  readonly maxSteps: number;
+  /** Counts one unit of work; true when the caller should now await `nextTurn`. */
+  tick(): boolean;
+  nextTurn(): Promise<void>;
+}
+
+/** A VEVENT with a RECURRENCE-ID: one occurrence of a series, moved, changed or canceled. */
+export interface Override {
+  readonly component: ICAL.Component;
+  readonly recurrenceMs: number;
+  readonly busy: boolean;
+  readonly start: Start;
+  readonly length: Length;
+  readonly end: number;
+  /** RANGE=THISANDFUTURE: how far later occurrences move (null for a single occurrence). */
+  readonly shift: ICAL.Duration | null;
+}
+
+export function readOverride(component: ICAL.Component, ownerZone: string): Override {
+  const property = component.getFirstProperty('recurrence-id');
+  const recurrence = property?.getFirstValue();
+  if (!property || !(recurrence instanceof ICAL.Time)) throw new Error('RECURRENCE-ID unreadable');
+  const recurrenceMs = instantOf(recurrence, tzidOf(property), ownerZone);
+  const start = startOf(component, ownerZone);
+  const length = lengthOf(component, start, ownerZone);
+  let shift: ICAL.Duration | null = null;
+  if (property.getParameter('range') === 'THISANDFUTURE') {
+    // On one wall clock the move is a wall-clock difference, so later occurrences keep their
+    // local time across DST changes (as ical.js does); across clocks only the instants compare.
+    const sameClock = tzidOf(property) === start.tzid && recurrence.isDate === start.time.isDate;
+    shift = sameClock
+      ? start.time.subtractDate(recurrence)
+      : ICAL.Duration.fromSeconds((start.ms - recurrenceMs) / 1000);
+  }
+  const end = endOf(start.time, start.tzid, start.ms, length, ownerZone);
+  return { component, recurrenceMs, busy: isBusy(component), start, length, end, shift };
+}
+
+/**
+ * The busy intervals of a series (its master VEVENT and the overrides of its UID), from DTSTART
+ * up to the window's end. Adds each override it applied to `applied`; throws for anything
+ * unreadable, and the caller skips the series.
+ */
+export async function expandSeries(
+  master: ICAL.Component,
+  overrides: readonly Override[],
+  x: Expansion,
+  applied: Set<Override>,
+): Promise<Interval[]> {
+  const { ownerZone, window } = x;
+  const start = startOf(master, ownerZone);
+  const length = lengthOf(master, start, ownerZone);
+  const busy = isBusy(master);
+  const excluded = takeExclusions(master, ownerZone);
+  const exact = new Map(overrides.map((o) => [o.recurrenceMs, o]));
+  const ranges = overrides.filter((o) => o.shift !== null).sort((a, b) => a.recurrenceMs - b.recurrenceMs);
+  // A THISANDFUTURE override may move later occurrences earlier: look that far (and a day) beyond.
+  const backwards = Math.max(0, ...ranges.map((r) => r.recurrenceMs - r.start.ms));
+  const stopAt = window.end + (ranges.length > 0 ? backwards + DAY : 0);
+  const intervals: Interval[] = [];
+  const used: Override[] = [];
+  const add = (from: number, to: number): void => {
+    if (to > window.start && from < window.end && to > from) intervals.push({ start: from, end: to });
+  };
+
+  const occur = (time: ICAL.Time, ms: number): void => {
+    if (excluded(time, ms)) return;
+    const override = exact.get(ms);
+    if (override) {
+      used.push(override);
+      if (override.busy) add(override.start.ms, override.end);
+      return;
+    }
+    const range = ranges.findLast((r) => r.recurrenceMs <= ms);
+    if (range?.shift) {
+      if (!range.busy) return;
+      const moved = time.clone();
+      moved.addDuration(range.shift);
+      const movedMs = instantOf(moved, start.tzid, ownerZone);
+      add(movedMs, endOf(moved, start.tzid, movedMs, range.length, ownerZone));
+    } else if (busy) {
+      add(ms, endOf(time, start.tzid, ms, length, ownerZone));
+    }
+  };
+
+  // DTSTART is always the first instance (RFC 5545 3.8.5.3), but ical.js drops it from an
+  // RDATE-only series (fix PR #534 never released) and when it does not match the RRULE (#294).
+  occur(start.time, start.ms);
+  if (master.hasProperty('rrule') || master.hasProperty('rdate')) {
+    untilOnWallClock(master, start, ownerZone);
+    const rolledOver = rolledOverDays(master, start, ownerZone);
+    // Always from DTSTART: iterator(windowStart) would take the window's start as DTSTART and
+    // misplace occurrences and miscount COUNT (the Cal.com bug; ical.js issue #148).
+    const iterator = new ICAL.RecurExpansion({ component: master, dtstart: start.time });
+    let previous = start.ms;
+    let steps = 0;
+    for (let time = iterator.next() as ICAL.Time | undefined; time; time = iterator.next()) {
+      if (++steps > x.maxSteps) throw new Error('too many recurrence steps');
+      if (x.tick()) await x.nextTurn();
+      const ms = instantOf(time, start.tzid, ownerZone);
+      if (ms >= stopAt) break;
+      // An instant in both RRULE and RDATE comes twice (ical.js issue #1026).
+      if (ms === previous || ms === start.ms) continue;
+      previous = ms;
+      if (rolledOver(time, ms)) continue;
+      occur(time, ms);
+    }
+  }
+  for (const override of used) applied.add(override);
+  return intervals;
+}
+
+/**
+ * Reads the EXDATEs and removes them from the component: ical.js compares them with occurrences
+ * it left floating (a TZID without VTIMEZONE) as if both were UTC, so we match them ourselves,
+ * by instant, and DATE ones by calendar day.
+ */
+function takeExclusions(master: ICAL.Component, ownerZone: string): (time: ICAL.Time, ms: number) => boolean {
+  const instants = new Set<number>();
+  const days = new Set<number>();
+  for (const property of master.getAllProperties('exdate')) {
+    const tzid = tzidOf(property);
+    for (const value of property.getValues()) {
+      if (!(value instanceof ICAL.Time)) continue;
+      if (value.isDate) days.add(dayNumber(value));
+      else instants.add(instantOf(value, tzid, ownerZone));
+    }
+  }
+  master.removeAllProperties('exdate');
+  return (time, ms) => instants.has(ms) || days.has(dayNumber(time));
+}
+
+/**
+ * ical.js compares a UTC UNTIL with occurrences it left floating as if their wall clock were UTC,
+ * so the last occurrence of an Outlook series without VTIMEZONE goes missing (or one too many
+ * comes): give UNTIL as the wall-clock time of the zone the occurrences are read in.
+ */
+function untilOnWallClock(master: ICAL.Component, start: Start, ownerZone: string): void {
+  if (start.time.isDate || start.time.zone !== ICAL.Timezone.localTimezone) return;
+  for (const property of master.getAllProperties('rrule')) {
+    const rule = property.getFirstValue();
+    if (!(rule instanceof ICAL.Recur) || !rule.until || rule.until.isDate) continue;
+    if (rule.until.zone !== ICAL.Timezone.utcTimezone) continue;
+    rule.until = wallClockIn(instantOf(rule.until, null, ownerZone), start.tzid, ownerZone);
+  }
+}
+
+/**
+ * ical.js rolls a day a month lacks into the next month (a yearly Feb 29 lands on Mar 1 in
+ * common years, BYMONTHDAY=30 in February on Mar 2); RFC 5545 says such dates do not occur.
+ * Checks the simple MONTHLY/YEARLY rules where the day of month is fixed; RDATEs stay.
+ */
+function rolledOverDays(
+  master: ICAL.Component,
+  start: Start,
+  ownerZone: string,
+): (time: ICAL.Time, ms: number) => boolean {
+  const rule = master.getFirstPropertyValue('rrule');
+  if (!(rule instanceof ICAL.Recur) || (rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY')) return () => false;
+  const { BYDAY, BYYEARDAY, BYWEEKNO, BYSETPOS, BYMONTHDAY } = rule.parts;
+  if (BYDAY?.length || BYYEARDAY?.length || BYWEEKNO?.length || BYSETPOS?.length) return () => false;
+  const days = BYMONTHDAY?.length ? BYMONTHDAY : [start.time.day];
+  if (days.some((d) => d < 0)) return () => false;
+  const rdates = new Set<number>();
+  for (const property of master.getAllProperties('rdate')) {
+    for (const value of property.getValues()) {
+      const time = value instanceof ICAL.Period ? value.start : value;
+      if (time instanceof ICAL.Time) rdates.add(instantOf(time, tzidOf(property), ownerZone));
+    }
+  }
+  return (time, ms) => !days.includes(time.day) && !rdates.has(ms);
+}
