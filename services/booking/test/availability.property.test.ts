@@ -2,10 +2,11 @@ import { blockedBy, QUARTER_HOUR } from '@slotkeeper/availability';
 import type { BookingRules, DayOfWeek } from '@slotkeeper/contracts';
 import { DAYS_OF_WEEK, generateId, MIN_SLOT_MINUTES, rulesFromWire } from '@slotkeeper/contracts';
 import { NotBookableError, SlotTakenError } from '@slotkeeper/errors';
-import { ManualClock, MINUTE, overlaps, type Interval } from '@slotkeeper/time';
+import { ManualClock, mergeIntervals, MINUTE, overlaps, type Interval } from '@slotkeeper/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareCalendars, getAvailability } from '../src/domain/availability-use-cases.js';
+import { OwnerBusyError } from '../src/domain/booking-errors.js';
 import { bookEvent, type BookingDeps } from '../src/domain/booking-use-cases.js';
 import type { LinkedSchedule } from '../src/domain/ledger.js';
 import { memoryBookingDeps } from './fixtures.js';
@@ -80,6 +81,16 @@ const scenario = fc.record({
   days: fc.integer({ min: 1, max: 7 }),
   // Now, to the millisecond, somewhere around the period.
   nowOffsetMs: fc.integer({ min: -48 * 3_600_000, max: 30 * 3_600_000 }),
+  // Busy times of two outside calendars: minutes after the period's start, on a 5-minute grid.
+  busy: fc.array(
+    fc.array(
+      fc
+        .tuple(fc.integer({ min: -60, max: 7 * 24 * 12 }), fc.integer({ min: 1, max: 36 }))
+        .map(([start, length]) => ({ start: start * 5, end: (start + length) * 5 })),
+      { maxLength: 8 },
+    ),
+    { maxLength: 2 },
+  ),
   picks: fc.array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 4 }),
   // Candidates that were not listed: a listed slot moved by whole steps, or by up to an hour to
   // the millisecond, or any instant of the period.
@@ -117,6 +128,17 @@ async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Pr
     links: [{ schedule: first, expiresOn: null }, ...(second ? [{ schedule: second, expiresOn }] : [])],
     version: 1,
   });
+  for (const [index, source] of s.busy.entries()) {
+    await deps.busyTimes.applyBusyTimes({
+      calendarId,
+      sourceId: generateId(),
+      version: index + 1,
+      removed: false,
+      busy: mergeIntervals(
+        source.map((b) => ({ start: period.start + b.start * MINUTE, end: period.start + b.end * MINUTE })),
+      ),
+    });
+  }
   return calendarId;
 }
 
@@ -154,6 +176,9 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
         const ask = s.rules.meeting_duration_minutes === null ? { durationMinutes: s.duration } : {};
         const owner = { kind: 'user' as const, userId: OWNER };
         const booked: Interval[] = [];
+        const busy = s.busy.flatMap((source) =>
+          source.map((b) => ({ start: period.start + b.start * MINUTE, end: period.start + b.end * MINUTE })),
+        );
 
         for (const [pick, wait] of s.picks) {
           const now = clock.now().getTime();
@@ -164,13 +189,13 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
           for (const interval of free) {
             expect(interval.start).toBeGreaterThanOrEqual(Math.max(notice, period.start));
             if (horizon !== null) expect(interval.end).toBeLessThanOrEqual(horizon);
-            for (const event of booked)
+            for (const event of [...booked, ...busy])
               expect(overlaps(interval, blockedBy(event, rulesFromWire(s.rules)))).toBe(false);
           }
           expect(slots.map((slot) => slot.start)).toEqual(expectedSlots(free, s.rules, length, now));
 
           // Unlisted candidates: bookable exactly when inside one free interval; 409 when only an
-          // event or its buffers (with the candidate's own) stand in the way.
+          // event, a busy time or their buffers (with the candidate's own) stand in the way.
           for (const probe of s.probes) {
             const step = Math.max(s.rules.slot_interval_minutes ?? length, MIN_SLOT_MINUTES) * MINUTE;
             const listed = (pick: number) => slots[pick % slots.length]?.start ?? period.start;
@@ -195,7 +220,9 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
               () => null,
               (error: unknown) => error,
             );
-            expect(refusal).toSatisfy((e) => e instanceof NotBookableError || e instanceof SlotTakenError);
+            expect(refusal).toSatisfy(
+              (e) => e instanceof NotBookableError || e instanceof SlotTakenError || e instanceof OwnerBusyError,
+            );
             const { unavailable = [] } = await getAvailability(
               calendarId,
               period,
@@ -207,9 +234,11 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
               candidate.start >= period.start &&
               candidate.end <= period.end &&
               inTheWay.length > 0 &&
-              inTheWay.every((u) => u.reason === 'event' || u.reason === 'buffer')
+              inTheWay.every((u) => u.reason === 'event' || u.reason === 'buffer' || u.reason === 'busy_source')
             ) {
-              expect(refusal).toBeInstanceOf(SlotTakenError);
+              // An event first: a busy time is named only when no event is in the way.
+              const byEvent = inTheWay.some((u) => u.reason === 'event' || u.reason === 'buffer');
+              expect(refusal).toBeInstanceOf(byEvent ? SlotTakenError : OwnerBusyError);
             }
           }
 
