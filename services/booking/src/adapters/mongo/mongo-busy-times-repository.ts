@@ -53,7 +53,7 @@ const pairsToColumns = (pairs: ReadonlyArray<readonly [number, number]>): BusyCo
 
 /**
  * Busy times in `booking_busy_times`. A source's busy times change only with its version, and a
- * source may hold 100,000 intervals (some 4 MB of BSON, tens of milliseconds to decode), while
+ * source may hold 100,000 intervals (3.4 MB of BSON, 61 ms to decode; 10,000: 0.33 MB, 2.6 ms), while
  * availability and bookings read a calendar's busy times on every request. So each process keeps
  * the intervals of the sources it read, by (source, version), and a request reads only the
  * calendar's (source, version) pairs, from the index; the documents of a source are read again
