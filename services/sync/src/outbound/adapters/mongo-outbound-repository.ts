@@ -43,7 +43,8 @@ interface JobDoc {
   next_attempt_at: Date | null;
   last_error: string | null;
   lease_id: string | null;
-  lease_until: Date | null;
+  /** Until when a worker holds it; the epoch when nobody does (one range condition claims it). */
+  lease_until: Date;
 }
 
 const eventSchema = new mongoose.Schema<OutboundEventDoc>(
@@ -51,7 +52,7 @@ const eventSchema = new mongoose.Schema<OutboundEventDoc>(
   { ...schemaOptions, collection: 'outbound_events' },
 );
 // The feed: a calendar's events by start, those ended too long ago skipped within the index.
-eventSchema.index({ calendar_id: 1, start_time: 1, end_time: 1 }, { name: 'feed_by_start' });
+eventSchema.index({ calendar_id: 1, start_time: 1, _id: 1, end_time: 1 }, { name: 'feed_by_start' });
 
 const tokenSchema = new mongoose.Schema<FeedTokenDoc>(
   { _id: required(String), token_hash: required(String), created_at: required(Date) },
@@ -70,13 +71,13 @@ const jobSchema = new mongoose.Schema<JobDoc>(
     next_attempt_at: { type: Date, default: null },
     last_error: { type: String, default: null },
     lease_id: { type: String, default: null },
-    lease_until: { type: Date, default: null },
+    lease_until: required(Date),
   },
   { ...schemaOptions, collection: 'write_back_jobs' },
 );
-// The worker's claim: pending jobs in due order (done and failed ones are not in the index).
+// The worker's claim: pending jobs in due order, not leased (done and failed ones are not in it).
 jobSchema.index(
-  { state: 1, next_attempt_at: 1 },
+  { next_attempt_at: 1, lease_until: 1 },
   { name: 'pending_by_due', partialFilterExpression: { state: 'pending' } },
 );
 // A deleted source's jobs.
@@ -99,7 +100,7 @@ const toJob = (doc: JobDoc): WriteBackJob => ({
   lastError: doc.last_error,
 });
 
-const released = { lease_id: null, lease_until: null };
+const released = { lease_id: null, lease_until: new Date(0) };
 
 export class MongoOutboundRepository implements OutboundRepository {
   private readonly events: mongoose.Model<OutboundEventDoc>;
@@ -199,11 +200,7 @@ export class MongoOutboundRepository implements OutboundRepository {
       const leaseId = randomUUID();
       const doc = await this.jobs
         .findOneAndUpdate(
-          {
-            state: 'pending',
-            next_attempt_at: { $lte: now },
-            $or: [{ lease_until: null }, { lease_until: { $lte: now } }],
-          },
+          { state: 'pending', next_attempt_at: { $lte: now }, lease_until: { $lte: now } },
           { $set: { lease_id: leaseId, lease_until: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
           { sort: { next_attempt_at: 1 }, returnDocument: 'after' },
         )
