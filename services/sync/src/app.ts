@@ -19,7 +19,14 @@ import type { BusySourceDeps } from './domain/busy-source-use-cases.js';
 import type { CalendarOwners } from './domain/ports.js';
 import type { SyncDeps } from './domain/sync-source.js';
 import { busySourcesRoutes } from './http/busy-sources-routes.js';
-import { outboundHandlers, outboundRoutes, WriteBackWorker, type OutboundRepository } from './outbound/index.js';
+import {
+  outboundHandlers,
+  outboundRoutes,
+  WriteBackWorker,
+  type OutboundDeps,
+  type OutboundRepository,
+  type WriteBackWorkerOptions,
+} from './outbound/index.js';
 
 export interface SyncAppDeps {
   /** The busy sources; their outbox is published by `outbox`. */
@@ -64,6 +71,8 @@ export interface SyncAppDeps {
   concurrency?: number;
   /** Write-back's retry delays. */
   retryDelaysMs?: readonly number[];
+  /** The write-back worker's poll, lease and batch (its defaults otherwise). */
+  writeBack?: WriteBackWorkerOptions;
 }
 
 export const SYNC_DEFAULTS = {
@@ -111,7 +120,7 @@ export async function buildSyncApp(deps: SyncAppDeps) {
     firstSyncWaitMs: deps.firstSyncWaitMs ?? SYNC_DEFAULTS.firstSyncWaitMs,
     leaseMs,
   };
-  const outboundDeps = {
+  const outboundDeps: OutboundDeps = {
     store: deps.outbound,
     targets: new StoreWriteTargets(deps.sources, deps.secrets, deps.logger),
     owners: deps.owners,
@@ -128,7 +137,7 @@ export async function buildSyncApp(deps: SyncAppDeps) {
     ...calendarHandlers(syncDeps),
     ...outboundHandlers(outboundDeps),
   });
-  const worker = new WriteBackWorker(outboundDeps);
+  const worker = new WriteBackWorker(outboundDeps, deps.writeBack);
   scheduler.start();
   worker.start();
   app.addHook('onClose', async () => {

@@ -8,4 +8,9 @@ export { syncOutboundClient, SOURCE_MAX_BYTES, SOURCE_TIMEOUT_MS } from './adapt
 export { outboundUrlPolicy } from './adapters/url-policy.js';
 export type { BookingBusySync, BusySource, SecretSealer, SourceRepository, UrlPolicy } from './domain/busy-source.js';
 export type { CalendarOwner, CalendarOwners } from './domain/ports.js';
-export { MemoryOutboundRepository, MongoOutboundRepository, type OutboundRepository } from './outbound/index.js';
+export {
+  MemoryOutboundRepository,
+  MongoOutboundRepository,
+  type OutboundRepository,
+  type WriteBackWorkerOptions,
+} from './outbound/index.js';
