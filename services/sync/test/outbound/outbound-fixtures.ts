@@ -6,9 +6,9 @@
  */
 import { IDENTITY_HEADER, internalKeys, signIdentity, type Principal } from '@slotkeeper/auth';
 import type { MessageData } from '@slotkeeper/contracts';
-import { createHttpApp } from '@slotkeeper/http-kit';
-import { createLogger } from '@slotkeeper/observability';
-import { outboundClient } from '@slotkeeper/outbound-http';
+import { createHttpApp, type HttpApp } from '@slotkeeper/http-kit';
+import { createLogger, type Logger } from '@slotkeeper/observability';
+import { outboundClient, type OutboundClient } from '@slotkeeper/outbound-http';
 import { ManualClock } from '@slotkeeper/time';
 import type { CalendarOwner, CalendarOwners, WriteTarget, WriteTargets } from '../../src/domain/ports.js';
 import {
@@ -102,8 +102,24 @@ export const canceled = (
   status: 'canceled',
 });
 
+export interface OutboundSystem {
+  deps: OutboundDeps;
+  store: OutboundRepository;
+  clock: ManualClock;
+  owners: FixedOwners;
+  targets: ListedTargets;
+  client: OutboundClient;
+  handlers: ReturnType<typeof outboundHandlers>;
+  worker: WriteBackWorker;
+  /** Every log line, as written (JSON). */
+  lines: string[];
+  logger: Logger;
+}
+
 /** The outbound half on the memory store, with its log lines kept. */
-export function outbound(options: { retryDelaysMs?: readonly number[]; store?: OutboundRepository } = {}) {
+export function outbound(
+  options: { retryDelaysMs?: readonly number[]; store?: OutboundRepository } = {},
+): OutboundSystem {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
   const clock = new ManualClock(NOW);
@@ -126,7 +142,7 @@ export function outbound(options: { retryDelaysMs?: readonly number[]; store?: O
 }
 
 /** The feed routes in a small app of their own, behind the identity header as the gateway sends it. */
-export async function feedApp(deps: OutboundDeps) {
+export async function feedApp(deps: OutboundDeps): Promise<HttpApp> {
   const app = createHttpApp({ logger: deps.logger, identityKey });
   outboundRoutes(app, deps);
   await app.ready();
