@@ -136,7 +136,7 @@ function due(id: string, url: string): BusySource {
 }
 
 describe('two instances on one store', () => {
-  it('never sync one source at the same time, and share the work', async () => {
+  it('never sync one source at the same time', async () => {
     const logger = silentLogger();
     const sources = new MemorySourceRepository();
     const bus = new InProcessBus({ logger });
