@@ -39,7 +39,7 @@ export interface BusyTimesRepository {
 }
 
 /** Sorted, merged and disjoint, with no empty interval: what the engine's binary searches need. */
-export function isNormalized(intervals: readonly Interval[]): boolean {
+function isNormalized(intervals: readonly Interval[]): boolean {
   for (let i = 0; i < intervals.length; i++) {
     const interval = intervals[i]!;
     if (interval.end <= interval.start || (i > 0 && intervals[i - 1]!.end >= interval.start)) return false;
