@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { eventIcs, feedIcs, type CalendarItem } from '../src/write.js';
+import { eventIcs, feedIcs, feedIcsInTurns, type CalendarItem } from '../src/write.js';
 
 const item = (overrides: Partial<CalendarItem> = {}): CalendarItem => ({
   id: '65f1c0ffee0000000000abcd',
@@ -172,5 +172,23 @@ describe('feedIcs', () => {
     expect(unescapeText(root.getFirstPropertyValue('name') as string)).toBe(name);
     expect(linesOf(text).some((line) => line.startsWith(' '))).toBe(true);
     expect(linesOf(text).every((line) => Buffer.byteLength(line, 'utf8') <= 75)).toBe(true);
+  });
+
+  it('when built in turns, then the text is the same, and the turns are taken between chunks of events', async () => {
+    const items = Array.from({ length: 7 }, (_, n) =>
+      item({ id: n.toString(16).padStart(24, '0'), version: n + 1, status: n % 3 ? 'confirmed' : 'canceled' }),
+    );
+    let turns = 0;
+    const text = await feedIcsInTurns(items, {
+      name: 'Consulting',
+      turnSize: 3,
+      nextTurn: async () => void turns++,
+    });
+    expect(text).toBe(feedIcs(items, { name: 'Consulting' }));
+    expect(turns).toBe(2);
+    expect(await feedIcsInTurns([], { name: 'Empty', nextTurn: async () => void turns++ })).toBe(
+      feedIcs([], { name: 'Empty' }),
+    );
+    expect(turns).toBe(2);
   });
 });

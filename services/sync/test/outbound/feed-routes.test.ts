@@ -2,6 +2,7 @@
  * The calendar feed through HTTP: the owner's token route, and the public feed whose token is its
  * only credential, its text parsed back with ical.js.
  */
+import { eventFromWire } from '@slotkeeper/contracts';
 import ICAL from 'ical.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
   eventData,
   eventId,
   feedApp,
+  NOW,
   NO_CAL,
   OTHER_CAL,
   outbound,
@@ -183,5 +185,30 @@ describe('GET /api/calendar/calendars/:calendar_id/feed.ics', () => {
     const logs = sys.lines.join('\n');
     expect(logs).toContain('feed.ics');
     expect(logs).not.toContain(tokenOf(url));
+  });
+
+  it('when a calendar has more than 5,000 events, then the feed holds the first 5,000, built without holding up /health', async () => {
+    const start = new Date('2030-06-21T00:00:00.000Z').getTime();
+    for (let n = 0; n < 5_001; n++) {
+      const at = (minutes: number) => new Date(start + (n * 60 + minutes) * 60_000).toISOString();
+      await sys.store.applyEvent({
+        ...eventFromWire(eventData(eventId(), { start_time: at(0), end_time: at(30) }), (t) => new Date(t)),
+        version: 1,
+        updatedAt: new Date(NOW),
+      });
+    }
+    const url = pathOf(await issued());
+    const finished: string[] = [];
+    const feed = read(url).then((res) => (finished.push('feed'), res));
+    // Asked just after the feed: answered while the feed is still being built.
+    await new Promise((resolve) => setImmediate(resolve));
+    const health = app.inject({ method: 'GET', url: '/health' }).then((res) => (finished.push('health'), res));
+    const [feedRes, healthRes] = await Promise.all([feed, health]);
+    expect(healthRes.statusCode).toBe(200);
+    expect(finished).toEqual(['health', 'feed']);
+    expect(feedRes.statusCode).toBe(200);
+    const events = vevents(feedRes.body);
+    expect(events).toHaveLength(5_000);
+    expect(startOf(events[4_999]!)).toEqual(new Date(start + 4_999 * 3_600_000));
   });
 });

@@ -1,7 +1,7 @@
 import { apiRoutes } from '@slotkeeper/contracts';
 import { assertOwner, NotFoundError } from '@slotkeeper/errors';
 import { serveRoute, type HttpApp } from '@slotkeeper/http-kit';
-import { feedIcs } from '@slotkeeper/icalendar';
+import { feedIcsInTurns } from '@slotkeeper/icalendar';
 import { calendarItemOf } from '../calendar-items.js';
 import type { OutboundDeps } from '../deps.js';
 import { feedStart, MAX_FEED_EVENTS } from '../domain/outbound-event.js';
@@ -13,6 +13,8 @@ import { feedTokenHash, feedTokenMatches, newFeedToken } from './feed-tokens.js'
  * already had it.
  */
 const FEED_CACHE_CONTROL = 'private, max-age=60';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The calendar feed: `createFeedToken` (owner) issues a secret URL, `getCalendarFeed` (public,
@@ -46,6 +48,7 @@ export function outboundRoutes(app: HttpApp, deps: OutboundDeps): void {
     const events = await deps.store.feedEvents(calendarId, feedStart(deps.clock.now()), MAX_FEED_EVENTS);
     // Not JSON: with its own Content-Type, Fastify sends the text as is, past the JSON serializer.
     void reply.header('cache-control', FEED_CACHE_CONTROL).type('text/calendar; charset=utf-8');
-    return feedIcs(events.map(calendarItemOf), { name: owner.name });
+    // Built in turns: thousands of events take ical.js most of a second, and /health must answer.
+    return feedIcsInTurns(events.map(calendarItemOf), { name: owner.name, nextTurn });
   });
 }
