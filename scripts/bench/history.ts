@@ -11,6 +11,7 @@ import { connectMongo } from '@slotkeeper/mongo';
 import { silentLogger } from '@slotkeeper/observability';
 import { uniqueDbUrl } from '@slotkeeper/testing';
 import { ManualClock, MINUTE, type Interval } from '@slotkeeper/time';
+import { MemoryBusyTimesRepository } from '../../services/booking/src/adapters/memory/memory-busy-times-repository.js';
 import { MemoryLedgerRepository } from '../../services/booking/src/adapters/memory/memory-ledger-repository.js';
 import { MongoLedgerRepository } from '../../services/booking/src/adapters/mongo/mongo-ledger-repository.js';
 import { getAvailability } from '../../services/booking/src/domain/availability-use-cases.js';
@@ -57,6 +58,8 @@ function bookingDeps(ledgers: Ledgers, clock: ManualClock): BenchDeps {
   const logger = silentLogger();
   return withPlatformPorts({
     ledgers,
+    // No busy sources here: the history of events is what this measures.
+    busyTimes: new MemoryBusyTimesRepository(),
     outbox: new OutboxRelay(ledgers.outbox, new InProcessBus({ logger }), { logger }),
     clock,
     serializer: new CalendarSerializer(),

@@ -2,6 +2,7 @@ import {
   buildBookingApp,
   type BookingAppDeps,
   CalendarSerializer,
+  MemoryBusyTimesRepository,
   MemoryLedgerRepository,
 } from '@slotkeeper/booking-service';
 import { BookingServiceSync, buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
@@ -14,6 +15,16 @@ import type { Logger } from '@slotkeeper/observability';
 import { buildScheduleApp, CalendarServiceLinks, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
 import { CalendarServiceClient, ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
 import { systemClock, type Clock } from '@slotkeeper/time';
+import { SecretBox } from '@slotkeeper/secret-box';
+import {
+  BookingServiceBusySync,
+  buildSyncApp,
+  CalendarServiceOwners,
+  MemoryOutboundRepository,
+  MemorySourceRepository,
+  syncOutboundClient,
+  type SyncAppDeps,
+} from '@slotkeeper/sync-service';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { buildGateway } from '@slotkeeper/gateway';
 
@@ -29,6 +40,10 @@ export interface EmbeddedOptions {
   trustProxy?: string[];
   /** Origins whose pages may call owner routes (`CORS_ORIGINS`). */
   corsOrigins?: readonly string[];
+  /** `ALLOW_PRIVATE_URLS`: busy sources on loopback and private addresses (tests, a home lab). */
+  allowPrivateUrls?: boolean;
+  /** `BUSY_SYNC_SECONDS` and the other knobs of the sync service, for tests. */
+  sync?: Pick<SyncAppDeps, 'syncIntervalMs' | 'windowDays' | 'pollMs' | 'retryDelaysMs' | 'writeBack'>;
 }
 
 /** An upstream resolved when first called: for an app built after the one that calls it. */
@@ -55,6 +70,8 @@ export async function buildEmbeddedSystem({
   rateLimitPerMinute,
   trustProxy,
   corsOrigins,
+  allowPrivateUrls = false,
+  sync,
 }: EmbeddedOptions): Promise<EmbeddedSystem> {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
@@ -88,12 +105,14 @@ export async function buildEmbeddedSystem({
   const calendars = new MemoryCalendarRepository();
   const ledgers = new MemoryLedgerRepository();
   // The in-process bus never fails, so each write's own flush delivers; the sweep is a backstop.
-  const relays = [calendars.outbox, ledgers.outbox].map(
+  const sources = new MemorySourceRepository();
+  const relays = [calendars.outbox, ledgers.outbox, sources.outbox].map(
     (store) => new OutboxRelay(store, bus, { logger: log('outbox') }),
   );
   relays.forEach((relay) => relay.start());
   const bookingDeps: BookingAppDeps = {
     ledgers,
+    busyTimes: new MemoryBusyTimesRepository(),
     outbox: relays[1]!,
     serializer: new CalendarSerializer(),
     bus,
@@ -128,6 +147,25 @@ export async function buildEmbeddedSystem({
     cancelTokenKey: keys.cancelTokens,
     logger: log('notification'),
   });
+  const client = syncOutboundClient(allowPrivateUrls);
+  const syncApp = await buildSyncApp({
+    sources,
+    outbox: relays[2]!,
+    outbound: new MemoryOutboundRepository(),
+    owners: new CalendarServiceOwners(as('sync', injectUpstream(calendarApp))),
+    bookings: new BookingServiceBusySync(as('sync', injectUpstream(bookingApp))),
+    // One process and in-memory stores: a key of its own, never written anywhere.
+    secrets: SecretBox.fromEnv(`embedded:${randomBytes(32).toString('base64')}`),
+    client,
+    allowPrivateUrls,
+    bus,
+    clock,
+    logger: log('sync'),
+    identityKey,
+    publicBaseUrl,
+    ...sync,
+  });
+  syncApp.addHook('onClose', () => client.close());
 
   const gateway = await buildGateway({
     logger: log('gateway'),
@@ -141,9 +179,10 @@ export async function buildEmbeddedSystem({
       schedule: injectUpstream(scheduleApp),
       calendar: injectUpstream(calendarApp),
       booking: injectUpstream(bookingApp),
+      sync: injectUpstream(syncApp),
     },
   });
-  const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp];
+  const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp, syncApp];
   gateway.addHook('onClose', async () => {
     relays.forEach((relay) => relay.stop());
     // Pending messages first, while the services their consumers ask (calendar owners) are open.

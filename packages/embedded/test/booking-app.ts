@@ -1,5 +1,10 @@
 import type { InternalKeys } from '@slotkeeper/auth';
-import { buildBookingApp, CalendarSerializer, MemoryLedgerRepository } from '@slotkeeper/booking-service';
+import {
+  buildBookingApp,
+  CalendarSerializer,
+  MemoryBusyTimesRepository,
+  MemoryLedgerRepository,
+} from '@slotkeeper/booking-service';
 import type { HttpApp } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay, type MessageBus } from '@slotkeeper/messaging';
 import { silentLogger, type Logger } from '@slotkeeper/observability';
@@ -18,6 +23,7 @@ export async function memoryBookingApp(
   const ledgers = new MemoryLedgerRepository();
   const app = await buildBookingApp({
     ledgers,
+    busyTimes: new MemoryBusyTimesRepository(),
     outbox: new OutboxRelay(ledgers.outbox, bus, { logger }),
     serializer: new CalendarSerializer(),
     bus,

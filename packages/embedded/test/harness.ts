@@ -89,8 +89,10 @@ export async function harness(
     clock,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 1_000_000,
     ...(options.trustProxy && { trustProxy: options.trustProxy }),
-    // The tests' outside calendars are servers on 127.0.0.1.
+    // The tests' outside calendars are servers on 127.0.0.1; due syncs and write-backs are
+    // looked for often, so a test waits for them in milliseconds, not seconds.
     allowPrivateUrls: true,
+    sync: { pollMs: 100, writeBack: { pollMs: 100 } },
   });
   const api = apiSetup(inProcessClient(gateway));
   const keyOf = new Map<string, string>();
@@ -199,15 +201,18 @@ export interface IcsServer {
 
 /**
  * An outside calendar for the tests of this file: a local HTTP server answering `content()` as
- * text/calendar, started before them and stopped after them.
+ * text/calendar (or, when it gives a number, that status without a body), started before them
+ * and stopped after them.
  */
-export function useIcsServer(content: () => string): IcsServer {
+export function useIcsServer(content: () => string | number): IcsServer {
   const state: IcsServer = { url: '', requests: 0 };
   let server: Server | undefined;
   beforeAll(async () => {
     server = createServer((_request, response) => {
       state.requests++;
-      response.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' }).end(content());
+      const answer = content();
+      if (typeof answer === 'number') return void response.writeHead(answer).end();
+      response.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' }).end(answer);
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/calendar.ics`;

@@ -2,11 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { internalKeys } from '@slotkeeper/auth';
 import { BookingServiceSync, buildCalendarApp, MemoryCalendarRepository } from '@slotkeeper/calendar-service';
 import { API_ROUTES, type ServiceName } from '@slotkeeper/contracts';
-import { injectUpstream, type HttpApp } from '@slotkeeper/http-kit';
+import { injectUpstream, type HttpApp, type Upstream } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { buildScheduleApp, CalendarServiceLinks, MemoryScheduleRepository } from '@slotkeeper/schedule-service';
+import { SecretBox } from '@slotkeeper/secret-box';
 import { ScheduleServiceClient, UserServiceClient } from '@slotkeeper/service-clients';
+import {
+  BookingServiceBusySync,
+  buildSyncApp,
+  CalendarServiceOwners,
+  MemoryOutboundRepository,
+  MemorySourceRepository,
+  syncOutboundClient,
+} from '@slotkeeper/sync-service';
 import { ManualClock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +77,24 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
     logger,
     identityKey,
   });
-  return { user, schedule, calendar, booking };
+  const sources = new MemorySourceRepository();
+  const unreachable: Upstream = { request: () => Promise.reject(new Error('not called')) };
+  const sync = await buildSyncApp({
+    sources,
+    outbox: new OutboxRelay(sources.outbox, bus, { logger }),
+    outbound: new MemoryOutboundRepository(),
+    owners: new CalendarServiceOwners(injectUpstream(calendar)),
+    bookings: new BookingServiceBusySync(unreachable),
+    secrets: SecretBox.fromEnv(`k1:${randomBytes(32).toString('base64')}`),
+    client: syncOutboundClient(false),
+    allowPrivateUrls: false,
+    bus,
+    clock,
+    logger,
+    identityKey,
+    publicBaseUrl: 'http://127.0.0.1:3000',
+  });
+  return { user, schedule, calendar, booking, sync };
 }
 
 describe('each service serves exactly the routes declared for it', () => {
@@ -79,7 +105,7 @@ describe('each service serves exactly the routes declared for it', () => {
   });
   afterAll(() => Promise.all(Object.values(services).map((app) => app.close())));
 
-  it.each(['user', 'schedule', 'calendar', 'booking'] as const)(
+  it.each(['user', 'schedule', 'calendar', 'booking', 'sync'] as const)(
     'when the %s service is built, then its public routes are the ones declared for it, and its others only /health and /internal',
     (service) => {
       const served = servedRoutes(services[service]);
