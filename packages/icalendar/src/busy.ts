@@ -1,7 +1,10 @@
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import { MAX_BUSY_INTERVALS } from '@slotkeeper/contracts';
 import { clipIntervals, mergeIntervals, type Interval } from '@slotkeeper/time';
 import { expandSeries, readOverride, type Expansion, type Override } from './expand.js';
+import { parseText } from './parse.js';
+
+export { IcsParseError } from './parse.js';
 
 export interface BusyOptions {
   /** IANA zone of the calendar's owner: all-day days, floating times and unknown TZIDs. */
@@ -25,11 +28,6 @@ export interface BusyResult {
   events: number;
   /** VEVENTs that could not be read (a broken series counts once; its overrides still count). */
   skipped: number;
-}
-
-/** A text that is not iCalendar at all. The message never quotes the text. */
-export class IcsParseError extends Error {
-  override readonly name = 'IcsParseError';
 }
 
 export class BusyLimitError extends Error {
@@ -62,8 +60,14 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
   // file to each master, whatever its UID (wrong overrides, O(n²)).
   const series = new Map<string, Series>();
   const skippedUids = new Set<string>();
+  let events = 0;
+  let skipped = 0;
   for (const [index, text] of icsTexts.entries()) {
-    for (const vevent of veventsOf(text, index, icsTexts.length)) {
+    const which = icsTexts.length > 1 ? `object ${index + 1} of ${icsTexts.length}` : 'the source';
+    const { vevents, unreadable } = parseText(text, which);
+    events += unreadable;
+    skipped += unreadable;
+    for (const vevent of vevents) {
       const uid = String(vevent.getFirstPropertyValue('uid') ?? '');
       // A VEVENT without UID is invalid but seen: it stands alone.
       const key = uid === '' ? `\u0000${series.size}` : uid;
@@ -79,8 +83,6 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
   }
 
   const intervals: Interval[] = [];
-  let events = 0;
-  let skipped = 0;
   for (const [key, { masters, overrides }] of series) {
     // One of our copies marks its whole UID as ours (overrides of it included).
     if (skippedUids.has(key)) continue;
@@ -116,20 +118,4 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
     throw new BusyLimitError(`${busy.length} busy intervals, more than the limit of ${limit}`);
   }
   return { busy, events, skipped };
-}
-
-function veventsOf(text: string, index: number, count: number): ICAL.Component[] {
-  const which = count > 1 ? `object ${index + 1} of ${count}` : 'the source';
-  // ICAL.parse accepts much that is not iCalendar (an HTML page may pass as lines of "name:value").
-  if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)) throw new IcsParseError(`${which} is not iCalendar`);
-  let parsed: unknown;
-  try {
-    parsed = ICAL.parse(text);
-  } catch {
-    // ical.js's message quotes the offending line: not shown.
-    throw new IcsParseError(`${which} is not valid iCalendar`);
-  }
-  // Several VCALENDARs in one text come as an array of them.
-  const roots = (Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[][];
-  return roots.flatMap((root) => new ICAL.Component(root).getAllSubcomponents('vevent'));
 }

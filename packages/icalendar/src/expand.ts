@@ -63,7 +63,7 @@ export async function expandSeries(
   const start = startOf(master, ownerZone);
   const length = lengthOf(master, start, ownerZone);
   const busy = isBusy(master);
-  const excluded = takeExclusions(master, ownerZone);
+  const excluded = exclusionsOf(master, ownerZone);
   const exact = new Map(overrides.map((o) => [o.recurrenceMs, o]));
   const ranges = overrides.filter((o) => o.shift !== null).sort((a, b) => a.recurrenceMs - b.recurrenceMs);
   // A THISANDFUTURE override may move later occurrences earlier: look that far (and a day) beyond.
@@ -96,38 +96,28 @@ export async function expandSeries(
   };
 
   // DTSTART is always the first instance (RFC 5545 3.8.5.3), but ical.js drops it from an
-  // RDATE-only series (fix PR #534 never released) and when it does not match the RRULE (#294).
+  // RDATE-only series (fix PR #534 never released) and when it does not match the RRULE (#294):
+  // it is taken from DTSTART here, and skipped when the rule yields it again.
   occur(start.time, start.ms);
-  if (master.hasProperty('rrule') || master.hasProperty('rdate')) {
-    untilOnWallClock(master, start, ownerZone);
-    const rolledOver = rolledOverDays(master, start, ownerZone);
-    // Always from DTSTART: iterator(windowStart) would take the window's start as DTSTART and
-    // misplace occurrences and miscount COUNT (the Cal.com bug; ical.js issue #148).
-    const iterator = new ICAL.RecurExpansion({ component: master, dtstart: start.time });
-    let previous = start.ms;
-    let steps = 0;
-    for (let time = iterator.next() as ICAL.Time | undefined; time; time = iterator.next()) {
-      if (++steps > x.maxSteps) throw new Error('too many recurrence steps');
-      if (x.tick()) await x.nextTurn();
-      const ms = instantOf(time, start.tzid, ownerZone);
-      if (ms >= stopAt) break;
-      // An instant in both RRULE and RDATE comes twice (ical.js issue #1026).
-      if (ms === previous || ms === start.ms) continue;
-      previous = ms;
-      if (rolledOver(time, ms)) continue;
-      occur(time, ms);
-    }
+  let previous = start.ms;
+  for (const next of recurrences(master, start, x)) {
+    if (x.tick()) await x.nextTurn();
+    if (next.ms >= stopAt) break;
+    // The same instant from RRULE and RDATE is one occurrence.
+    if (next.ms === previous || next.ms === start.ms) continue;
+    previous = next.ms;
+    occur(next.time, next.ms);
   }
   for (const override of used) applied.add(override);
   return intervals;
 }
 
 /**
- * Reads the EXDATEs and removes them from the component: ical.js compares them with occurrences
- * it left floating (a TZID without VTIMEZONE) as if both were UTC, so we match them ourselves,
- * by instant, and DATE ones by calendar day.
+ * The EXDATEs, matched by instant (DATE ones by calendar day), so an EXDATE in UTC or another
+ * TZID than DTSTART still excludes its occurrence (ical.js compares a floating time, which is
+ * what it makes of a TZID without VTIMEZONE, with a UTC one as if both were UTC).
  */
-function takeExclusions(master: ICAL.Component, ownerZone: string): (time: ICAL.Time, ms: number) => boolean {
+function exclusionsOf(master: ICAL.Component, ownerZone: string): (time: ICAL.Time, ms: number) => boolean {
   const instants = new Set<number>();
   const days = new Set<number>();
   for (const property of master.getAllProperties('exdate')) {
@@ -138,8 +128,83 @@ function takeExclusions(master: ICAL.Component, ownerZone: string): (time: ICAL.
       else instants.add(instantOf(value, tzid, ownerZone));
     }
   }
-  master.removeAllProperties('exdate');
   return (time, ms) => instants.has(ms) || days.has(dayNumber(time));
+}
+
+interface Next {
+  time: ICAL.Time;
+  ms: number;
+}
+
+/**
+ * The occurrences of the RRULEs and RDATEs, merged in order of their instants (DTSTART and
+ * EXDATEs are the caller's). Not ical.js's RecurExpansion: its rule iterators cannot be guarded
+ * (below), and it yields an instant in both RRULE and RDATE twice (#1026).
+ */
+function* recurrences(master: ICAL.Component, start: Start, x: Expansion): Generator<Next> {
+  let steps = 0;
+  const rules = master.getAllProperties('rrule').map((property) => {
+    const rule = property.getFirstValue();
+    if (!(rule instanceof ICAL.Recur)) throw new Error('RRULE unreadable');
+    const next = ruleOccurrences(rule, start, x.ownerZone, () => {
+      if (++steps > x.maxSteps) throw new Error('too many recurrence steps');
+    });
+    return { next, head: next() };
+  });
+  const rdates: Next[] = master
+    .getAllProperties('rdate')
+    .flatMap((property) =>
+      property.getValues().map((value: unknown) => {
+        const time = value instanceof ICAL.Period ? value.start : value;
+        if (!(time instanceof ICAL.Time)) throw new Error('RDATE unreadable');
+        return { time, ms: instantOf(time, tzidOf(property), x.ownerZone) };
+      }),
+    )
+    .sort((a, b) => a.ms - b.ms);
+  let r = 0;
+  for (;;) {
+    let first: (typeof rules)[number] | undefined;
+    for (const rule of rules) if (rule.head && (!first?.head || rule.head.ms < first.head.ms)) first = rule;
+    const rdate = rdates[r];
+    if (rdate && (!first?.head || rdate.ms <= first.head.ms)) {
+      r++;
+      yield rdate;
+    } else if (first?.head) {
+      yield first.head;
+      first.head = first.next();
+    } else {
+      return;
+    }
+  }
+}
+
+/** Checks of a rule's BY parts while it looks for one next occurrence; beyond, it matches nothing. */
+const MAX_CHECKS = 50_000;
+
+/** The next occurrence of one RRULE on each call, null at its end. */
+function ruleOccurrences(rule: ICAL.Recur, start: Start, ownerZone: string, step: () => void): () => Next | null {
+  untilOnWallClock(rule, start, ownerZone);
+  const rolledOver = rolledOverDays(rule, start);
+  // Always from DTSTART: starting at the window (event.iterator(windowStart)) takes the window for
+  // DTSTART, misplaces occurrences and miscounts COUNT (the Cal.com bug; ical.js issue #148).
+  const iterator = rule.iterator(start.time);
+  // For a DAILY or finer rule whose BY parts match no date (BYMONTH=2;BYMONTHDAY=30), next()
+  // loops for ever inside one call (its do/while checks neither UNTIL nor a count): give up.
+  let checks = 0;
+  const check = iterator.check_contracting_rules.bind(iterator);
+  iterator.check_contracting_rules = () => {
+    if (++checks > MAX_CHECKS) throw new Error('RRULE matches no date');
+    return check();
+  };
+  return () => {
+    for (;;) {
+      step();
+      checks = 0;
+      const time = iterator.next() as ICAL.Time | null;
+      if (!time) return null;
+      if (!rolledOver(time)) return { time, ms: instantOf(time, start.tzid, ownerZone) };
+    }
+  };
 }
 
 /**
@@ -147,38 +212,23 @@ function takeExclusions(master: ICAL.Component, ownerZone: string): (time: ICAL.
  * so the last occurrence of an Outlook series without VTIMEZONE goes missing (or one too many
  * comes): give UNTIL as the wall-clock time of the zone the occurrences are read in.
  */
-function untilOnWallClock(master: ICAL.Component, start: Start, ownerZone: string): void {
+function untilOnWallClock(rule: ICAL.Recur, start: Start, ownerZone: string): void {
+  const until = rule.until;
   if (start.time.isDate || start.time.zone !== ICAL.Timezone.localTimezone) return;
-  for (const property of master.getAllProperties('rrule')) {
-    const rule = property.getFirstValue();
-    if (!(rule instanceof ICAL.Recur) || !rule.until || rule.until.isDate) continue;
-    if (rule.until.zone !== ICAL.Timezone.utcTimezone) continue;
-    rule.until = wallClockIn(instantOf(rule.until, null, ownerZone), start.tzid, ownerZone);
-  }
+  if (!until || until.isDate || until.zone !== ICAL.Timezone.utcTimezone) return;
+  rule.until = wallClockIn(instantOf(until, null, ownerZone), start.tzid, ownerZone);
 }
 
 /**
  * ical.js rolls a day a month lacks into the next month (a yearly Feb 29 lands on Mar 1 in
  * common years, BYMONTHDAY=30 in February on Mar 2); RFC 5545 says such dates do not occur.
- * Checks the simple MONTHLY/YEARLY rules where the day of month is fixed; RDATEs stay.
+ * Checks the simple MONTHLY/YEARLY rules where the day of month is fixed.
  */
-function rolledOverDays(
-  master: ICAL.Component,
-  start: Start,
-  ownerZone: string,
-): (time: ICAL.Time, ms: number) => boolean {
-  const rule = master.getFirstPropertyValue('rrule');
-  if (!(rule instanceof ICAL.Recur) || (rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY')) return () => false;
+function rolledOverDays(rule: ICAL.Recur, start: Start): (time: ICAL.Time) => boolean {
+  if (rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY') return () => false;
   const { BYDAY, BYYEARDAY, BYWEEKNO, BYSETPOS, BYMONTHDAY } = rule.parts;
   if (BYDAY?.length || BYYEARDAY?.length || BYWEEKNO?.length || BYSETPOS?.length) return () => false;
   const days = BYMONTHDAY?.length ? BYMONTHDAY : [start.time.day];
   if (days.some((d) => d < 0)) return () => false;
-  const rdates = new Set<number>();
-  for (const property of master.getAllProperties('rdate')) {
-    for (const value of property.getValues()) {
-      const time = value instanceof ICAL.Period ? value.start : value;
-      if (time instanceof ICAL.Time) rdates.add(instantOf(time, tzidOf(property), ownerZone));
-    }
-  }
-  return (time, ms) => !days.includes(time.day) && !rdates.has(ms);
+  return (time) => !days.includes(time.day);
 }
