@@ -2,9 +2,10 @@ import type ICAL from 'ical.js';
 import { MAX_BUSY_INTERVALS } from '@slotkeeper/contracts';
 import { clipIntervals, mergeIntervals, type Interval } from '@slotkeeper/time';
 import { expandSeries, readOverride, type Expansion, type Override } from './expand.js';
+import { BusyLimitError } from './errors.js';
 import { parseText } from './parse.js';
 
-export { IcsParseError } from './parse.js';
+export { BusyLimitError, IcsParseError } from './errors.js';
 
 export interface BusyOptions {
   /** IANA zone of the calendar's owner: all-day days, floating times and unknown TZIDs. */
@@ -19,6 +20,8 @@ export interface BusyOptions {
   maxIntervals?: number;
   /** Iterator steps one series may take (default 50,000, a daily series of 137 years); beyond, it is skipped. */
   maxStepsPerSeries?: number;
+  /** Occurrences and VEVENTs the whole source may take (default 2,000,000); beyond, BusyLimitError. */
+  maxSteps?: number;
 }
 
 export interface BusyResult {
@@ -28,10 +31,6 @@ export interface BusyResult {
   events: number;
   /** VEVENTs that could not be read (a broken series counts once; its overrides still count). */
   skipped: number;
-}
-
-export class BusyLimitError extends Error {
-  override readonly name = 'BusyLimitError';
 }
 
 const TURN_EVERY = 1_000;
@@ -48,11 +47,16 @@ interface Series {
 export async function busyTimesOf(icsTexts: readonly string[], options: BusyOptions): Promise<BusyResult> {
   const { ownerZone, window } = options;
   let work = 0;
+  const maxWork = options.maxSteps ?? 2_000_000;
   const x: Expansion = {
     ownerZone,
     window,
     maxSteps: options.maxStepsPerSeries ?? 50_000,
-    tick: () => ++work % TURN_EVERY === 0,
+    tick: () => {
+      // Many long series, each under its own cap, could still hold the sync for hours.
+      if (++work > maxWork) throw new BusyLimitError(`more than ${maxWork} occurrences and events to expand`);
+      return work % TURN_EVERY === 0;
+    },
     nextTurn: options.nextTurn ?? (() => Promise.resolve()),
   };
 
@@ -99,7 +103,8 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
     for (const master of masters) {
       try {
         intervals.push(...(await expandSeries(master, readable, x, applied)));
-      } catch {
+      } catch (error) {
+        if (error instanceof BusyLimitError) throw error;
         // ical.js parses values lazily (DTSTART:garbage throws only now) and throws on some
         // impossible rules; the series goes, the rest of the source stays.
         skipped++;

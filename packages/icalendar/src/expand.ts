@@ -178,13 +178,17 @@ function* recurrences(master: ICAL.Component, start: Start, x: Expansion): Gener
   }
 }
 
-/** Checks of a rule's BY parts while it looks for one next occurrence; beyond, it matches nothing. */
-const MAX_CHECKS = 50_000;
+/**
+ * Checks of a rule's BY parts while it looks for one next occurrence (a daily rule for Feb 29
+ * needs up to 1,461), and dates in a row it invents; beyond, the rule matches no date.
+ */
+const MAX_CHECKS = 3_000;
+const MAX_INVENTED = 100;
 
 /** The next occurrence of one RRULE on each call, null at its end. */
 function ruleOccurrences(rule: ICAL.Recur, start: Start, ownerZone: string, step: () => void): () => Next | null {
   untilOnWallClock(rule, start, ownerZone);
-  const rolledOver = rolledOverDays(rule, start);
+  const invented = inventedDates(rule, start);
   // Always from DTSTART: starting at the window (event.iterator(windowStart)) takes the window for
   // DTSTART, misplaces occurrences and miscounts COUNT (the Cal.com bug; ical.js issue #148).
   const iterator = rule.iterator(start.time);
@@ -197,13 +201,14 @@ function ruleOccurrences(rule: ICAL.Recur, start: Start, ownerZone: string, step
     return check();
   };
   return () => {
-    for (;;) {
+    for (let skipped = 0; skipped < MAX_INVENTED; skipped++) {
       step();
       checks = 0;
       const time = iterator.next() as ICAL.Time | null;
       if (!time) return null;
-      if (!rolledOver(time)) return { time, ms: instantOf(time, start.tzid, ownerZone) };
+      if (!invented(time)) return { time, ms: instantOf(time, start.tzid, ownerZone) };
     }
+    throw new Error('RRULE matches no date');
   };
 }
 
@@ -220,15 +225,19 @@ function untilOnWallClock(rule: ICAL.Recur, start: Start, ownerZone: string): vo
 }
 
 /**
- * ical.js rolls a day a month lacks into the next month (a yearly Feb 29 lands on Mar 1 in
- * common years, BYMONTHDAY=30 in February on Mar 2); RFC 5545 says such dates do not occur.
- * Checks the simple MONTHLY/YEARLY rules where the day of month is fixed.
+ * Dates ical.js yields that the rule excludes: a month outside BYMONTH (MONTHLY;BYMONTH=2;
+ * BYMONTHDAY=31 gives Jan 31), or a day a month lacks rolled into the next month (a yearly Feb 29
+ * lands on Mar 1 in common years, BYMONTHDAY=30 in February on Mar 2), which RFC 5545 says do
+ * not occur. The day is checked for simple MONTHLY/YEARLY rules, where it is fixed.
  */
-function rolledOverDays(rule: ICAL.Recur, start: Start): (time: ICAL.Time) => boolean {
-  if (rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY') return () => false;
-  const { BYDAY, BYYEARDAY, BYWEEKNO, BYSETPOS, BYMONTHDAY } = rule.parts;
-  if (BYDAY?.length || BYYEARDAY?.length || BYWEEKNO?.length || BYSETPOS?.length) return () => false;
-  const days = BYMONTHDAY?.length ? BYMONTHDAY : [start.time.day];
-  if (days.some((d) => d < 0)) return () => false;
-  return (time) => !days.includes(time.day);
+function inventedDates(rule: ICAL.Recur, start: Start): (time: ICAL.Time) => boolean {
+  const { BYMONTH, BYDAY, BYYEARDAY, BYWEEKNO, BYSETPOS, BYMONTHDAY } = rule.parts;
+  const months = BYMONTH?.length ? BYMONTH : null;
+  let days: number[] | null = BYMONTHDAY?.length ? BYMONTHDAY : [start.time.day];
+  const fixedDay =
+    (rule.freq === 'MONTHLY' || rule.freq === 'YEARLY') &&
+    !(BYDAY?.length || BYYEARDAY?.length || BYWEEKNO?.length || BYSETPOS?.length) &&
+    days.every((d) => d > 0);
+  if (!fixedDay) days = null;
+  return (time) => (months !== null && !months.includes(time.month)) || (days !== null && !days.includes(time.day));
 }

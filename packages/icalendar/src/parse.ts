@@ -1,9 +1,5 @@
 import ICAL from 'ical.js';
-
-/** A text that is not iCalendar at all. The message never quotes the text. */
-export class IcsParseError extends Error {
-  override readonly name = 'IcsParseError';
-}
+import { IcsParseError } from './errors.js';
 
 export interface ParsedText {
   vevents: ICAL.Component[];
