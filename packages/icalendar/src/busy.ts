@@ -43,6 +43,15 @@ interface Series {
 /**
  * The busy time of one source, whose content may come as several iCalendar texts (a CalDAV
  * collection gives one per object). A broken event is skipped, never the source.
+ *
+ * Busy: a VEVENT (or an override, by its own properties) that is not TRANSP:TRANSPARENT, not
+ * STATUS:CANCELLED, and not shown as FREE or WORKINGELSEWHERE by X-MICROSOFT-CDO-BUSYSTATUS.
+ * Recurrences: RRULE, RDATE, EXDATE and RECURRENCE-ID overrides (RANGE=THISANDFUTURE too), per
+ * UID, from DTSTART up to the window's end; an override no occurrence matched blocks at its own
+ * time. Times: UTC; a TZID with its VTIMEZONE in the text; without one, the IANA or Windows zone it
+ * names, else the owner's zone; floating times in the owner's zone; all-day events from midnight to
+ * midnight in the owner's zone. Lengths: DTEND, else DURATION, else one day (all-day) or none (a
+ * timed event without either is an instant and blocks nothing).
  */
 export async function busyTimesOf(icsTexts: readonly string[], options: BusyOptions): Promise<BusyResult> {
   const { ownerZone, window } = options;
@@ -102,7 +111,7 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
     const applied = new Set<Override>();
     for (const master of masters) {
       try {
-        intervals.push(...(await expandSeries(master, readable, x, applied)));
+        for (const interval of await expandSeries(master, readable, x, applied)) intervals.push(interval);
       } catch (error) {
         if (error instanceof BusyLimitError) throw error;
         // ical.js parses values lazily (DTSTART:garbage throws only now) and throws on some
