@@ -39,7 +39,7 @@ export interface SyncAppDeps {
   owners: CalendarOwners;
   /** The booking service's internal busy-version route (read-your-writes). */
   bookings: BookingBusySync;
-  /** Seals source passwords (SECRET_KEYS); a `SecretBox`. */
+  /** Seals source URLs and passwords (SECRET_KEYS), and re-seals them after a rotation; a `SecretBox`. */
   secrets: SecretSealer;
   /** Reads sources and writes bookings back: SSRF-safe, with a deadline and a size limit. */
   client: OutboundClient;
@@ -103,6 +103,7 @@ export async function buildSyncApp(deps: SyncAppDeps) {
     owners: deps.owners,
     secrets: deps.secrets,
     outbox: deps.outbox,
+    writeJobs: deps.outbound,
     clock: deps.clock,
     settings: { intervalMs, windowDays: deps.windowDays ?? SYNC_DEFAULTS.windowDays },
   };

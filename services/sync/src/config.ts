@@ -13,7 +13,7 @@ export const syncConfig = serviceConfig
     BOOKING_SERVICE_URL: z.url(),
     /** The gateway's public address: feed URLs start with it. */
     PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
-    /** `<id>:<base64 32 bytes>[,…]`: the first key seals source passwords, every key opens. */
+    /** `<id>:<base64 32 bytes>[,…]`: the first key seals source URLs and passwords, every key opens. */
     SECRET_KEYS: secretKeysSchema,
     /** Seconds between two syncs of a source (fractions for tests). */
     BUSY_SYNC_SECONDS: z.coerce.number().positive().default(300),

@@ -3,10 +3,14 @@
  * mongoose: what each method sends to the driver. Runs everywhere.
  */
 import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
+import { SecretBox } from '@slotkeeper/secret-box';
 import { onlyCommand, servedBy, useMongoRecorder } from '@slotkeeper/testing';
+import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
-import type { BusySource, SyncRecord } from '../src/domain/busy-source.js';
+import { urlContext, type BusySource, type SyncRecord } from '../src/domain/busy-source.js';
+import { createBusySource, type BusySourceDeps } from '../src/domain/busy-source-use-cases.js';
+import { secretKeys } from './sync-system.js';
 
 const CAL = 'cccccccccccccccccccccccc';
 const SOURCE = '111111111111111111111111';
@@ -20,7 +24,7 @@ const source: BusySource = {
   calendarId: CAL,
   userId: USER,
   kind: 'caldav',
-  url: 'https://dav.example.com/ann/work/',
+  sealedUrl: 'v1.k1.url-iv.url-ct.url-tag',
   username: 'ann',
   sealedPassword: 'v1.k1.iv.ct.tag',
   writeBookings: true,
@@ -40,7 +44,7 @@ const sourceDoc = {
   calendar_id: CAL,
   user_id: USER,
   kind: 'caldav',
-  url: 'https://dav.example.com/ann/work/',
+  sealed_url: 'v1.k1.url-iv.url-ct.url-tag',
   username: 'ann',
   sealed_password: 'v1.k1.iv.ct.tag',
   write_bookings: true,
@@ -102,6 +106,40 @@ describe('creating a source', () => {
       { $inc: { creations: 1 } },
     ]);
     expect(rec.on('busy_sources', 'insertOne')[0]!.args[0]).toEqual(sourceDoc);
+  });
+
+  it('when an owner adds a source with a secret address, then the inserted document holds it sealed, never plain', async () => {
+    const secretUrl = 'https://calendar.google.com/calendar/ical/ann%40example.com/private-5e3c9a1f/basic.ics';
+    const secrets = SecretBox.fromEnv(secretKeys());
+    const deps: BusySourceDeps = {
+      sources,
+      secrets,
+      owners: { ownerOf: async () => ({ calendarId: CAL, userId: USER, timezone: 'Asia/Kolkata', name: 'Work' }) },
+      urls: { check: async () => ({ ok: true }) },
+      // The first sync is the scheduler's: here it loses its lease at once, and writes nothing.
+      syncer: { syncNow: async () => ({ kind: 'lost' }) },
+      reader: { read: async () => ({ changed: false }) },
+      outbox: { flush: async () => {} },
+      writeJobs: { dropWriteJobs: async () => {} },
+      bookings: { awaitApplied: async () => {} },
+      clock: new ManualClock(AT.toISOString()),
+      settings: { intervalMs: 300_000, windowDays: 365 },
+      firstSyncWaitMs: 10,
+      leaseMs: 120_000,
+    };
+
+    const created = await createBusySource(
+      { kind: 'user', userId: USER },
+      CAL,
+      { kind: 'ics', url: secretUrl, credentials: { username: 'ann', password: 'pa55-w0rd' }, writeBookings: false },
+      deps,
+    );
+
+    const [inserted] = rec.on('busy_sources', 'insertOne').map((c) => c.args[0] as Record<string, unknown>);
+    expect(JSON.stringify(inserted)).not.toContain('private-5e3c9a1f');
+    expect(JSON.stringify(inserted)).not.toContain('pa55-w0rd');
+    expect(inserted).not.toHaveProperty('url');
+    expect(secrets.open(inserted!.sealed_url as string, urlContext(created.id))).toBe(secretUrl);
   });
 
   it('when the calendar holds the most sources, then nothing is inserted', async () => {
@@ -166,6 +204,23 @@ describe('recording a sync', () => {
     expect(await sources.recordSync(SOURCE, 'lease-1', synced, null)).toBe(true);
     expect(trail()).toEqual(['busy_sources.updateOne']);
     expect(rec.sessionEvents).toEqual([]);
+  });
+
+  it('when the sync re-sealed the secrets, then they are set in the same conditional update', async () => {
+    const resealed = { ...synced, sealedUrl: 'v1.k2.url', sealedPassword: 'v1.k2.password' };
+    expect(await sources.recordSync(SOURCE, 'lease-1', resealed, null)).toBe(true);
+    const command = onlyCommand(rec.on('busy_sources'));
+    expect(command.args[0]).toEqual({ _id: SOURCE, lease_token: 'lease-1' });
+    expect(command.args[1]).toMatchObject({
+      $set: { sealed_url: 'v1.k2.url', sealed_password: 'v1.k2.password', version: 1, lease_token: null },
+    });
+  });
+
+  it('when the sync did not re-seal, then the secrets are not written', async () => {
+    await sources.recordSync(SOURCE, 'lease-1', synced, null);
+    const { $set } = onlyCommand(rec.on('busy_sources')).args[1] as { $set: Record<string, unknown> };
+    expect($set).not.toHaveProperty('sealed_url');
+    expect($set).not.toHaveProperty('sealed_password');
   });
 
   it('when the lease is lost, then false and no message', async () => {

@@ -21,7 +21,8 @@ const source = (n: number, more: Partial<BusySource> = {}): BusySource => ({
   calendarId: CAL,
   userId: USER,
   kind: 'ics',
-  url: `https://calendar.example.com/${n}.ics`,
+  // Opaque to the store: the domain seals and opens it.
+  sealedUrl: `v1.k1.sealed-url-${n}`,
   username: null,
   sealedPassword: null,
   writeBookings: false,
@@ -117,6 +118,25 @@ await describeContract<Repo>(
 
       expect(await repo().find(id(1))).toEqual({ ...source(1), ...record(), lease: null });
       expect((await repo().outbox.pendingFor(id(1))).map((m) => m.message.id)).toEqual([message.id]);
+    });
+
+    it('when a sync re-sealed the secrets, then they are stored with its record; otherwise the stored ones stand', async () => {
+      const sealed = { username: 'ann', sealedUrl: 'v1.k1.url', sealedPassword: 'v1.k1.password' };
+      await repo().create(source(1, { ...sealed, lease: { token: 't1', until: at(70) } }), 10);
+      await repo().create(source(2, { ...sealed, lease: { token: 't2', until: at(70) } }), 10);
+      const resealed = { sealedUrl: 'v1.k2.url', sealedPassword: 'v1.k2.password' };
+
+      expect(await repo().recordSync(id(1), 't1', record(resealed), null)).toBe(true);
+      expect(await repo().recordSync(id(2), 't2', record(), null)).toBe(true);
+
+      expect(await repo().find(id(1))).toEqual({
+        ...source(1),
+        ...record(),
+        username: 'ann',
+        ...resealed,
+        lease: null,
+      });
+      expect(await repo().find(id(2))).toMatchObject({ sealedUrl: 'v1.k1.url', sealedPassword: 'v1.k1.password' });
     });
 
     it('when the lease is no longer held, then the record is refused and nothing written', async () => {

@@ -14,7 +14,8 @@ import { MemorySourceRepository } from '../src/adapters/memory/memory-source-rep
 import { syncOutboundClient } from '../src/adapters/outbound-client.js';
 import { CalendarSourceReader } from '../src/adapters/source-reader.js';
 import { SyncScheduler } from '../src/adapters/sync-scheduler.js';
-import type { BusySource } from '../src/domain/busy-source.js';
+import { MemoryOutboundRepository } from '../src/outbound/index.js';
+import { urlContext, type BusySource, type SecretSealer } from '../src/domain/busy-source.js';
 import type { SyncDeps } from '../src/domain/sync-source.js';
 import {
   ANN,
@@ -103,8 +104,8 @@ describe('later syncs of a source', () => {
   it('when one source hangs, then the others keep syncing meanwhile', async () => {
     feeds.serve('/slow.ics', { body: ics(meeting), delayMs: 2_500 });
     feeds.serve('/quick.ics', { body: ics(lunch) });
-    await sys.sources.create(due('111111111111111111111111', feeds.url('/slow.ics')), 10);
-    await sys.sources.create(due('222222222222222222222222', feeds.url('/quick.ics')), 10);
+    await sys.sources.create(due('111111111111111111111111', feeds.url('/slow.ics'), sys.secrets), 10);
+    await sys.sources.create(due('222222222222222222222222', feeds.url('/quick.ics'), sys.secrets), 10);
 
     await vi.waitFor(() => expect(feeds.hits('/quick.ics')).toBeGreaterThanOrEqual(5), { timeout: 2_000 });
     expect(feeds.hits('/slow.ics')).toBe(1);
@@ -113,13 +114,13 @@ describe('later syncs of a source', () => {
 });
 
 /** A source due now, as the store holds one, never synced. */
-function due(id: string, url: string): BusySource {
+function due(id: string, url: string, secrets: SecretSealer): BusySource {
   return {
     id,
     calendarId: CAL,
     userId: ANN,
     kind: 'ics',
-    url,
+    sealedUrl: secrets.seal(url, urlContext(id)),
     username: null,
     sealedPassword: null,
     writeBookings: false,
@@ -143,12 +144,14 @@ describe('two instances on one store', () => {
     const relay = new OutboxRelay(sources.outbox, bus, { logger });
     const calendar = calendarService();
     const client = syncOutboundClient(true);
+    const secrets = new SecretBox(secretKeysFromEnv(secretKeys()));
     const deps: SyncDeps = {
       sources,
       reader: new CalendarSourceReader(client),
       owners: new CalendarServiceOwners(injectUpstream(calendar.app)),
-      secrets: new SecretBox(secretKeysFromEnv(secretKeys())),
+      secrets,
       outbox: relay,
+      writeJobs: new MemoryOutboundRepository(),
       clock: systemClock,
       // Due again at once: only the lease keeps a second sync off.
       settings: { intervalMs: 0, windowDays: 30 },
@@ -156,7 +159,7 @@ describe('two instances on one store', () => {
     const paths = ['/a.ics', '/b.ics', '/c.ics'];
     for (const [n, path] of paths.entries()) {
       feeds.serve(path, { body: ics(meeting), delayMs: 30 });
-      await sources.create(due(String(n + 1).repeat(24), feeds.url(path)), 10);
+      await sources.create(due(String(n + 1).repeat(24), feeds.url(path), secrets), 10);
     }
     const instances = [1, 2].map(() => new SyncScheduler(deps, logger, { leaseMs: 60_000, pollMs: 5, concurrency: 3 }));
     instances.forEach((instance) => instance.start());

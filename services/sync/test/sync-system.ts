@@ -158,8 +158,8 @@ export function bookingService(bus: InProcessBus) {
   return { app, applied, state, of: (sourceId: string) => applied.get(`${CAL}/${sourceId}`) };
 }
 
-/** A fresh `SECRET_KEYS` value. */
-export const secretKeys = () => `k1:${randomBytes(32).toString('base64')}`;
+/** A fresh `SECRET_KEYS` value: one key, `id`. */
+export const secretKeys = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
 
 /** Log lines, kept as written. */
 export function logSink(): { lines: string[]; logger: Logger } {
@@ -170,20 +170,28 @@ export function logSink(): { lines: string[]; logger: Logger } {
   };
 }
 
-export async function syncSystem(options: Partial<SyncAppDeps> = {}) {
+/**
+ * The system on fresh memory stores, or on `stores` another system used before (a restart: that
+ * one closed first); `options` replace the defaults, `secrets` among them (another SECRET_KEYS).
+ */
+export async function syncSystem(
+  options: Partial<SyncAppDeps> = {},
+  stores: { sources?: MemorySourceRepository; outbound?: MemoryOutboundRepository } = {},
+) {
   const keys = internalKeys('the internal secret of the sync service tests');
   const { lines, logger } = logSink();
   const bus = new InProcessBus({ logger });
-  const sources = new MemorySourceRepository();
+  const sources = stores.sources ?? new MemorySourceRepository();
+  const outbound = stores.outbound ?? new MemoryOutboundRepository();
   const relay = new OutboxRelay(sources.outbox, bus, { logger });
   const calendar = calendarService();
   const booking = bookingService(bus);
   const client = syncOutboundClient(true);
-  const secrets = new SecretBox(secretKeysFromEnv(secretKeys()));
+  const secrets = options.secrets ?? new SecretBox(secretKeysFromEnv(secretKeys()));
   const app: HttpApp = await buildSyncApp({
     sources,
     outbox: relay,
-    outbound: new MemoryOutboundRepository(),
+    outbound,
     owners: new CalendarServiceOwners(injectUpstream(calendar.app)),
     bookings: new BookingServiceBusySync(injectUpstream(booking.app), 1_000),
     secrets,
@@ -204,6 +212,7 @@ export async function syncSystem(options: Partial<SyncAppDeps> = {}) {
     app,
     bus,
     sources,
+    outbound,
     relay,
     secrets,
     calendar,

@@ -1,6 +1,7 @@
 import type { Logger } from '@slotkeeper/observability';
-import { secretContext, type SecretSealer, type SourceRepository } from '../domain/busy-source.js';
+import type { SecretSealer, SourceRepository } from '../domain/busy-source.js';
 import type { WriteTarget, WriteTargets } from '../domain/ports.js';
+import { openSecrets, type OpenedSecrets } from '../domain/source-secrets.js';
 
 /** A collection's URL as write-back needs it: https for webcal, ending with `/`. */
 export function collectionUrl(given: string): string {
@@ -11,8 +12,9 @@ export function collectionUrl(given: string): string {
 
 /**
  * The write-back targets of a calendar from the store: its CalDAV sources with `write_bookings`,
- * their passwords opened. A password that no longer opens (its key was dropped) leaves that
- * target out, logged without the secret, rather than failing the others.
+ * their URLs and passwords opened. Secrets that no longer open (their key was dropped) leave that
+ * target out, logged without them, rather than failing the others; the source's own sync shows it
+ * `failing` with the reason.
  */
 export class StoreWriteTargets implements WriteTargets {
   constructor(
@@ -24,20 +26,22 @@ export class StoreWriteTargets implements WriteTargets {
   async forCalendar(calendarId: string): Promise<WriteTarget[]> {
     const targets: WriteTarget[] = [];
     for (const source of await this.sources.writeTargets(calendarId)) {
-      let credentials: WriteTarget['credentials'] = null;
-      if (source.username !== null && source.sealedPassword !== null) {
-        try {
-          const password = this.secrets.open(source.sealedPassword, secretContext(source.id));
-          credentials = { username: source.username, password };
-        } catch {
-          this.logger.warn(
-            { sourceId: source.id, calendarId },
-            'write-back target left out: its password cannot be opened',
-          );
-          continue;
-        }
+      let opened: OpenedSecrets;
+      try {
+        opened = openSecrets(source, this.secrets);
+      } catch {
+        this.logger.warn(
+          { sourceId: source.id, calendarId },
+          'write-back target left out: its secrets cannot be opened with the configured SECRET_KEYS',
+        );
+        continue;
       }
-      targets.push({ sourceId: source.id, calendarId, url: collectionUrl(source.url), credentials });
+      targets.push({
+        sourceId: source.id,
+        calendarId,
+        url: collectionUrl(opened.url),
+        credentials: opened.credentials,
+      });
     }
     return targets;
   }

@@ -1,16 +1,16 @@
 import type { MessageData } from '@slotkeeper/contracts';
 import type { Delivery } from '@slotkeeper/messaging';
 import { removeCalendarSources } from '../domain/busy-source-use-cases.js';
-import type { SyncDeps } from '../domain/sync-source.js';
+import type { RemoveDeps } from '../domain/sync-source.js';
 
 export const SYNC_QUEUE = 'sync';
 
 /**
  * The busy-source half's handlers, merged with the outbound half's into the service's one
- * subscription: a deleted calendar's sources go, each withdrawing its busy times (idempotent: a
- * repeated message finds nothing left).
+ * subscription: a deleted calendar's sources go, each withdrawing its busy times and dropping its
+ * write-back jobs (idempotent: a repeated message finds nothing left).
  */
-export const calendarHandlers = (deps: Pick<SyncDeps, 'sources' | 'outbox' | 'clock' | 'settings'>) => ({
+export const calendarHandlers = (deps: RemoveDeps) => ({
   CalendarDeleted: async ({ calendar_id }: MessageData<'CalendarDeleted'>, _message: unknown, delivery?: Delivery) =>
     void (await removeCalendarSources(calendar_id, deps, delivery?.requestId)),
 });

@@ -2,13 +2,14 @@ import { generateId, MAX_BUSY_SOURCES_PER_CALENDAR, type BusySourceKind } from '
 import { assertOwner, ConflictError, NotFoundError, ValidationError, type Principal } from '@slotkeeper/errors';
 import {
   secretContext,
+  urlContext,
   type BookingBusySync,
   type BusySource,
   type SecretSealer,
   type UrlPolicy,
 } from './busy-source.js';
 import type { CalendarOwner, CalendarOwners } from './ports.js';
-import { removeSource, type SyncDeps, type SyncOutcome } from './sync-source.js';
+import { removeSource, type RemoveDeps, type SyncDeps, type SyncOutcome } from './sync-source.js';
 
 /** Runs a source's sync now, under the lease it holds, on the service's sync workers. */
 export interface Syncer {
@@ -69,7 +70,7 @@ export async function createBusySource(
     calendarId,
     userId: owner.userId,
     kind: input.kind,
-    url: input.url,
+    sealedUrl: deps.secrets.seal(input.url, urlContext(id)),
     username: input.credentials?.username ?? null,
     sealedPassword: input.credentials ? deps.secrets.seal(input.credentials.password, secretContext(id)) : null,
     writeBookings: input.writeBookings,
@@ -127,11 +128,7 @@ export async function deleteBusySource(
 }
 
 /** A calendar was deleted: its sources go, each withdrawing its busy times. Idempotent. */
-export async function removeCalendarSources(
-  calendarId: string,
-  deps: Pick<SyncDeps, 'sources' | 'outbox' | 'clock' | 'settings'>,
-  requestId?: string,
-): Promise<number> {
+export async function removeCalendarSources(calendarId: string, deps: RemoveDeps, requestId?: string): Promise<number> {
   let removed = 0;
   for (const source of await deps.sources.listByCalendar(calendarId)) {
     if ((await removeSource(source, deps, requestId)) !== null) removed++;

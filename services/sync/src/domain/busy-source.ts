@@ -34,8 +34,12 @@ export interface BusySource {
   /** The calendar's owner when the source was added. */
   userId: string;
   kind: BusySourceKind;
-  /** As the owner gave it (`webcal:` kept); never logged: it may carry a private token. */
-  url: string;
+  /**
+   * The URL as the owner gave it (`webcal:` kept), sealed (context `busy_source:<id>:url`): a
+   * "secret address" (Google, iCloud, Outlook's published links) is itself the credential. Opened
+   * only to read the source, to write back to it and to show it to its owner; never logged.
+   */
+  sealedUrl: string;
   username: string | null;
   /** The password sealed for this source (context `busy_source:<id>`); never returned or logged. */
   sealedPassword: string | null;
@@ -55,11 +59,15 @@ export interface BusySource {
   lease: Lease | null;
 }
 
-/** What a sync writes over a source. */
+/**
+ * What a sync writes over a source; with `sealedUrl` and `sealedPassword` when it re-sealed them
+ * under the current key (a key rotation), in the same write.
+ */
 export type SyncRecord = Pick<
   BusySource,
   'status' | 'lastSyncedAt' | 'lastError' | 'ownerZone' | 'version' | 'sync' | 'nextSyncAt'
->;
+> &
+  Partial<Pick<BusySource, 'sealedUrl' | 'sealedPassword'>>;
 
 /**
  * The sync service's store of busy sources. Every change that moves a source's busy times is
@@ -108,6 +116,11 @@ export interface SecretSealer {
   seal(plain: string, context: string): string;
   /** Throws when the secret cannot be opened (its key is gone, or it was tampered with). */
   open(sealed: string, context: string): string;
+  /**
+   * Whether an opened secret was sealed under a key other than the current one: syncs re-seal it,
+   * finishing a key rotation. Without it, secrets stay as they were sealed.
+   */
+  needsResealing?(sealed: string): boolean;
 }
 
 /** Whether an owner's URL may be called: refused when it names or resolves to a non-public address. */
@@ -152,3 +165,6 @@ export interface BookingBusySync {
 
 /** The context a source's password is sealed under: a sealed password copied to another source will not open. */
 export const secretContext = (sourceId: string) => `busy_source:${sourceId}`;
+
+/** The context a source's URL is sealed under: its own, so a URL and a password never open as each other. */
+export const urlContext = (sourceId: string) => `busy_source:${sourceId}:url`;

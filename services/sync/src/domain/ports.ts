@@ -37,3 +37,9 @@ export interface WriteTarget {
 export interface WriteTargets {
   forCalendar(calendarId: string): Promise<WriteTarget[]>;
 }
+
+/** The write-back jobs still to run (the outbound half's store). */
+export interface WriteBackJobs {
+  /** Forgets every job of a source: nothing more is written to it. */
+  dropWriteJobs(sourceId: string): Promise<void>;
+}

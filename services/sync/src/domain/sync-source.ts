@@ -1,7 +1,6 @@
 import { createEnvelope, type Envelope } from '@slotkeeper/contracts';
 import type { Clock, Interval } from '@slotkeeper/time';
 import {
-  secretContext,
   SourceReadFailed,
   type BusySource,
   type OutboxPublisher,
@@ -10,7 +9,8 @@ import {
   type SourceRepository,
   type SyncRecord,
 } from './busy-source.js';
-import type { CalendarOwners, Credentials } from './ports.js';
+import type { CalendarOwners, WriteBackJobs } from './ports.js';
+import { openSecrets, resealed } from './source-secrets.js';
 
 const DAY = 86_400_000;
 
@@ -27,6 +27,8 @@ export interface SyncDeps {
   owners: CalendarOwners;
   secrets: SecretSealer;
   outbox: OutboxPublisher;
+  /** The write-back jobs: a removed source's are dropped. */
+  writeJobs: WriteBackJobs;
   clock: Clock;
   settings: SyncSettings;
 }
@@ -65,6 +67,9 @@ export function busyTimesChanged(
   );
 }
 
+/** What removing a source needs. */
+export type RemoveDeps = Pick<SyncDeps, 'sources' | 'outbox' | 'writeJobs' | 'clock' | 'settings'>;
+
 export type SyncOutcome =
   /** Written: `source` as it is now (ok or failing); `unexpected` is an error the reader did not foresee, to log. */
   | { kind: 'synced'; source: BusySource; published: boolean; unexpected?: unknown }
@@ -78,6 +83,8 @@ export type SyncOutcome =
  * last read still holds), and writes the outcome. A change of the busy set raises its version and
  * leaves a BusyTimesChanged in the outbox in the same write; an unchanged one or a failure
  * publishes nothing, and a failure keeps the last good busy times where the booking service has them.
+ * Secrets sealed under a key that no longer seals are re-sealed in that same write, whatever the
+ * read's outcome; secrets that will not open make the source `failing`.
  */
 export async function syncSource(
   source: BusySource,
@@ -109,11 +116,14 @@ export async function syncSource(
   let record: SyncRecord;
   let message: Envelope | null = null;
   let unexpected: unknown;
+  let resealing: ReturnType<typeof resealed> = null;
   try {
+    const secrets = openSecrets(source, deps.secrets);
+    resealing = resealed(source, secrets, deps.secrets);
     const result = await deps.reader.read({
       kind: source.kind,
-      url: source.url,
-      credentials: credentialsOf(source, deps.secrets),
+      url: secrets.url,
+      credentials: secrets.credentials,
       prior: source.sync.basis === basis ? source.sync.prior : {},
       window,
       ownerZone,
@@ -133,6 +143,7 @@ export async function syncSource(
     if (!(error instanceof SourceReadFailed)) unexpected = error;
     record = failed(error instanceof SourceReadFailed ? error.message : 'the source could not be read');
   }
+  if (resealing) record = { ...record, ...resealing };
   if (!(await deps.sources.recordSync(source.id, token, record, message, requestId))) return { kind: 'lost' };
   if (message) await deps.outbox.flush(source.id);
   const synced = { ...source, ...record, lease: null };
@@ -144,27 +155,18 @@ export async function syncSource(
   };
 }
 
-function credentialsOf(source: BusySource, secrets: SecretSealer): Credentials | null {
-  if (source.username === null || source.sealedPassword === null) return null;
-  try {
-    return { username: source.username, password: secrets.open(source.sealedPassword, secretContext(source.id)) };
-  } catch {
-    throw new SourceReadFailed(
-      'the stored password cannot be read (the key that sealed it is no longer configured); add the source again',
-    );
-  }
-}
-
 /**
  * Removes a source and withdraws its busy times (a `removed` BusyTimesChanged one version up), in
  * one write; retried over a concurrent sync's write. Returns the version of the removal, or null
  * when the source was gone already.
+ *
+ * Its write-back jobs are dropped first, so nothing more is written to the calendar being
+ * disconnected: if the removal then fails, the caller's retry (the owner's, or the message's
+ * redelivery) drops them again. A job recorded between the two finds no target and is dropped by
+ * the worker.
  */
-export async function removeSource(
-  source: BusySource,
-  deps: Pick<SyncDeps, 'sources' | 'outbox' | 'clock' | 'settings'>,
-  requestId?: string,
-): Promise<number | null> {
+export async function removeSource(source: BusySource, deps: RemoveDeps, requestId?: string): Promise<number | null> {
+  await deps.writeJobs.dropWriteJobs(source.id);
   for (let current: BusySource | null = source; current; current = await deps.sources.find(source.id)) {
     const now = deps.clock.now();
     const version = current.version + 1;

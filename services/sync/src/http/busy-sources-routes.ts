@@ -1,6 +1,6 @@
 import { apiRoutes, type BusySourceResponse, type CreateBusySourceBody } from '@slotkeeper/contracts';
 import { renderIn, serveRoute, type HttpApp } from '@slotkeeper/http-kit';
-import type { BusySource } from '../domain/busy-source.js';
+import type { BusySource, SecretSealer } from '../domain/busy-source.js';
 import {
   createBusySource,
   deleteBusySource,
@@ -8,6 +8,7 @@ import {
   type BusySourceDeps,
   type BusySourceInput,
 } from '../domain/busy-source-use-cases.js';
+import { openUrl, SECRETS_UNREADABLE } from '../domain/source-secrets.js';
 
 export const toBusySourceInput = (body: CreateBusySourceBody): BusySourceInput => ({
   kind: body.kind,
@@ -19,19 +20,24 @@ export const toBusySourceInput = (body: CreateBusySourceBody): BusySourceInput =
   writeBookings: body.write_bookings,
 });
 
-/** A source as the contract shows it: never its password, nor anything of its sync's state. */
-export const toBusySourceResponse = (source: BusySource): BusySourceResponse => {
+/**
+ * A source as the contract shows it to its owner: its URL opened, never its password, nor anything
+ * of its sync's state. A URL that will not open (its key was dropped from SECRET_KEYS) shows empty,
+ * the source `failing` with the reason, before its next sync records the same.
+ */
+export const toBusySourceResponse = (source: BusySource, secrets: SecretSealer): BusySourceResponse => {
   const render = renderIn();
+  const url = openUrl(source, secrets);
   return {
     id: source.id,
     calendar_id: source.calendarId,
     kind: source.kind,
-    url: source.url,
+    url: url ?? '',
     username: source.username,
     write_bookings: source.writeBookings,
-    status: source.status,
+    status: url === null ? 'failing' : source.status,
     last_synced_at: source.lastSyncedAt ? render(source.lastSyncedAt) : null,
-    last_error: source.lastError,
+    last_error: url === null ? SECRETS_UNREADABLE : source.lastError,
     created_at: render(source.createdAt),
   };
 };
@@ -45,11 +51,13 @@ export function busySourcesRoutes(app: HttpApp, deps: BusySourceDeps): void {
       deps,
       { requestId: request.id },
     );
-    return reply.code(201).send(toBusySourceResponse(source));
+    return reply.code(201).send(toBusySourceResponse(source, deps.secrets));
   });
 
   serveRoute(app, apiRoutes.listBusySources, async (request) =>
-    (await listBusySources(request.principal, request.params.calendar_id, deps)).map(toBusySourceResponse),
+    (await listBusySources(request.principal, request.params.calendar_id, deps)).map((source) =>
+      toBusySourceResponse(source, deps.secrets),
+    ),
   );
 
   serveRoute(app, apiRoutes.deleteBusySource, async (request, reply) => {

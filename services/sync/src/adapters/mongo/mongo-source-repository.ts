@@ -2,7 +2,7 @@ import type { Envelope } from '@slotkeeper/contracts';
 import { inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { BusySource, Lease, SourceRepository, SyncRecord } from '../../domain/busy-source.js';
-import { NO_LEASE, toSource, toSourceDoc, toSyncFields, type SourceDoc } from './source-documents.js';
+import { NO_LEASE, toResealedFields, toSource, toSourceDoc, toSyncFields, type SourceDoc } from './source-documents.js';
 
 const nullableString = { type: String, default: null };
 
@@ -12,7 +12,7 @@ const sourceSchema = new mongoose.Schema<SourceDoc>(
     calendar_id: required(String),
     user_id: required(String),
     kind: required(String),
-    url: required(String),
+    sealed_url: required(String),
     username: nullableString,
     sealed_password: nullableString,
     write_bookings: required(Boolean),
@@ -112,7 +112,7 @@ export class MongoSourceRepository implements SourceRepository {
     const write = async (session?: mongoose.ClientSession) => {
       const result = await this.sources.updateOne(
         { _id: id, lease_token: token },
-        { $set: { ...toSyncFields(record), lease_token: null, lease_until: NO_LEASE } },
+        { $set: { ...toSyncFields(record), ...toResealedFields(record), lease_token: null, lease_until: NO_LEASE } },
         session ? { session } : {},
       );
       if (result.modifiedCount === 0) return false;

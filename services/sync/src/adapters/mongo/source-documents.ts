@@ -3,13 +3,16 @@ import type { BusySource, SyncRecord } from '../../domain/busy-source.js';
 /** No lease: a lease that ended at the epoch, so "due" is one range on `lease_until`. */
 export const NO_LEASE = new Date(0);
 
-/** A busy source as `busy_sources` holds it: snake_case, the password sealed. */
+/**
+ * A busy source as `busy_sources` holds it: snake_case, the URL and the password sealed. Nothing
+ * queries by URL (sources are found by id, calendar and due time), so it needs no clear form.
+ */
 export interface SourceDoc {
   _id: string;
   calendar_id: string;
   user_id: string;
   kind: BusySource['kind'];
-  url: string;
+  sealed_url: string;
   username: string | null;
   sealed_password: string | null;
   write_bookings: boolean;
@@ -53,12 +56,18 @@ export type SyncFields = Pick<
   'status' | 'last_synced_at' | 'last_error' | 'owner_zone' | 'version' | 'sync' | 'next_sync_at'
 >;
 
+/** The secrets a sync re-sealed under the current key, if it did; else nothing. */
+export const toResealedFields = (s: SyncRecord): Partial<Pick<SourceDoc, 'sealed_url' | 'sealed_password'>> => ({
+  ...(s.sealedUrl !== undefined && { sealed_url: s.sealedUrl }),
+  ...(s.sealedPassword !== undefined && { sealed_password: s.sealedPassword }),
+});
+
 export const toSourceDoc = (s: BusySource): SourceDoc => ({
   _id: s.id,
   calendar_id: s.calendarId,
   user_id: s.userId,
   kind: s.kind,
-  url: s.url,
+  sealed_url: s.sealedUrl,
   username: s.username,
   sealed_password: s.sealedPassword,
   write_bookings: s.writeBookings,
@@ -75,7 +84,7 @@ export const toSource = (doc: SourceDoc): BusySource => ({
   calendarId: doc.calendar_id,
   userId: doc.user_id,
   kind: doc.kind,
-  url: doc.url,
+  sealedUrl: doc.sealed_url,
   username: present(doc.username),
   sealedPassword: present(doc.sealed_password),
   writeBookings: doc.write_bookings,
