@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { ProjectedEvent, ScheduleDirectory } from '../src/domain/calendar.js';
 import { createCalendar, getCalendar, linkSchedule, unlinkSchedule } from '../src/domain/calendar-use-cases.js';
+import { dropScheduleLinks } from '../src/domain/schedule-sync.js';
 import {
   ANN,
   NOBODY,
@@ -184,6 +185,28 @@ describe('linking and unlinking schedules', () => {
       ['ScheduleLinked', 2, 1],
       ['ScheduleLinked', 3, 2],
     ]);
+  });
+
+  // Found on the stack (1 flow in 40 under load): ScheduleDeleted's consumer took the link back
+  // before the link's own catch-up looked, so the catch-up found nothing to wait for and the 404
+  // went out while bookings still saw the link.
+  it('when the schedule is deleted and its link taken back by the consumer before the catch-up, then the 404 waits until bookings see it gone', async () => {
+    const raced = annSchedules[1]!;
+    let lookups = 0;
+    const schedules: ScheduleDirectory = {
+      find: async (scheduleId) => {
+        if (scheduleId !== raced.id) return { schedule: annSchedules[0]!, version: 1 };
+        if (++lookups === 1) return { schedule: raced, version: 1 };
+        // The catch-up's lookup: deleted, and the consumer has already taken the link back.
+        await dropScheduleLinks(raced.id, deps);
+        return null;
+      },
+    };
+    const { deps, bookings, calendars } = system({ schedules });
+    const { id } = await createCalendar(ann, body({ availability_schedule_ids: [annSchedules[0]!.id] }), deps);
+    await expect(linkSchedule(ann, id, link(raced.id), deps)).rejects.toThrow(NotFoundError);
+    expect(await calendars.findById(id)).toMatchObject({ version: 3 });
+    expect(bookings.waitedFor).toEqual([1, 2, 3]);
   });
 
   it('when the calendar changes under every attempt, then it gives up with 503 and writes nothing of its own', async () => {

@@ -176,7 +176,16 @@ export async function linkSchedule(
     context,
   );
   const linked = changed.links.filter((l) => l.schedule.id === request.scheduleId);
-  await catchUpLinks(linked, deps, context);
+  await catchUpLinks(linked, deps, context).catch(async (error: unknown) => {
+    // The schedule was deleted meanwhile and the link taken back, by the catch-up or by
+    // ScheduleDeleted's consumer (which answers no request, so waits for no booking service):
+    // the 404 goes out only once bookings no longer see the link either.
+    if (error instanceof NotFoundError) {
+      const current = await deps.calendars.findById(calendarId);
+      if (current) await inForce(current, deps);
+    }
+    throw error;
+  });
   return getCalendar(actor, calendarId, deps);
 }
 
