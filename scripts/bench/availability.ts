@@ -261,18 +261,24 @@ export async function benchAvailability(requests = 300) {
 
 /**
  * Availability of a calendar with 3 outside calendars of `perSource` events each (recurring
- * included, `busyCalendar`), once they are synced: how long the first sync took (fetch, parse,
- * expansion over the 12-month window, and the busy times reaching the booking service), and the
- * latency of availability over 31 days, which only reads the synced busy times.
+ * included, `busyCalendar`), in one process as `pnpm start` runs it: before any source is
+ * connected; while the three are first synced (fetch, parse, expansion over the 12-month window
+ * in turns, the busy times reaching the booking service), which shows what a sync costs the
+ * requests beside it; and once they are synced, when availability only reads the busy times.
  */
-async function benchBusySources(api: ApiSetup, http: Timing, url: string, requests: number, perSource = 5_000) {
+export async function benchBusySources(api: ApiSetup, http: Timing, url: string, requests: number, perSource = 5_000) {
   const { id, owner } = await seedCalendar(api, 1_000, 100);
   const served = await serveCalendars([1, 2, 3].map((seed) => busyCalendar(perSource, NOW, seed)));
   const headers = { authorization: `Bearer ${owner.api_key}`, 'content-type': 'application/json' };
   const sources = `${url}/api/calendar/calendars/${id}/busy_sources`;
+  const availability = `/api/calendar/calendars/${id}/availability?from=${RANGE.from}&to=${RANGE.to}`;
+  const listed = async () =>
+    (await (await fetch(sources, { headers })).json()) as Array<{ status: string; last_error: string }>;
   try {
+    const before = await measure(http, availability, requests);
     const started = performance.now();
-    for (const source of served.urls) {
+    // Each POST waits for its first sync up to 5 s; a longer one goes on in the background.
+    const posted = served.urls.map(async (source) => {
       const answer = await fetch(sources, {
         method: 'POST',
         headers,
@@ -280,28 +286,51 @@ async function benchBusySources(api: ApiSetup, http: Timing, url: string, reques
       });
       if (answer.status !== 201)
         throw new Error(`adding a busy source answered ${answer.status}: ${await answer.text()}`);
+    });
+    const during: number[] = [];
+    for (let synced = false; !synced;) {
+      const call = await http.call('GET', availability);
+      if (call.status !== 200) throw new Error(`availability answered ${call.status} during the sync`);
+      during.push(call.ms);
+      if (during.length % 20 === 0) {
+        const states = await listed();
+        const failing = states.find((source) => source.status === 'failing');
+        if (failing) throw new Error(`a bench source failed: ${failing.last_error}`);
+        synced = states.length === 3 && states.every((source) => source.status === 'ok');
+      }
     }
-    // Each POST waits for its first sync up to 5 s; a longer one goes on in the background.
-    for (;;) {
-      const listed = (await (await fetch(sources, { headers })).json()) as Array<{
-        status: string;
-        last_error: string;
-      }>;
-      const failing = listed.find((source) => source.status === 'failing');
-      if (failing) throw new Error(`a bench source failed: ${failing.last_error}`);
-      if (listed.every((source) => source.status === 'ok')) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const synced = (performance.now() - started) / 1000;
-    const range = `from=${RANGE.from}&to=${RANGE.to}`;
+    await Promise.all(posted);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const after = await measure(http, availability, requests);
+    const what = `3 busy sources × ${perSource} events (recurring included) + 100 events`;
     return [
+      { case: `availability, 31 days, 100 events, no busy source yet`, ...before },
       {
-        case: `availability, 31 days, 3 busy sources × ${perSource} events (synced in ${synced.toFixed(1)} s) + 100 events`,
-        ...(await measure(http, `/api/calendar/calendars/${id}/availability?${range}`, requests)),
+        case: `the same while the 3 sources are first synced (${seconds} s, ${during.length} answered)`,
+        ...summary(during),
       },
+      { case: `availability, 31 days, ${what}, synced`, ...after },
     ];
   } finally {
     await served.close();
+  }
+}
+
+/** `pnpm bench busy`: the busy-source case of `availability` alone, in a system of its own. */
+export async function benchBusy(requests = 300) {
+  const system = await buildEmbeddedSystem({
+    logger: silentLogger(),
+    clock: new ManualClock(NOW),
+    rateLimitPerMinute: 1_000_000_000,
+    allowPrivateUrls: true,
+  });
+  const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
+  const http = benchClient(url, 16);
+  try {
+    return await benchBusySources(apiSetup(apiClient(url)), http, url, requests);
+  } finally {
+    await http.close();
+    await system.gateway.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { benchAvailability } from './availability.js';
+import { benchAvailability, benchBusy } from './availability.js';
 import { benchBooking } from './booking.js';
 import { benchBroker } from './broker.js';
 import { benchHistory } from './history.js';
@@ -11,6 +11,7 @@ import { damonMonitors } from './host.js';
 const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   availability: () => benchAvailability(),
   booking: () => benchBooking(),
+  busy: () => benchBusy(),
   broker: () => benchBroker(),
   history: () => benchHistory(),
   pages: () => benchPages(),
