@@ -81,3 +81,4 @@ const calendarSummary = calendarResponse.pick({ id: true, user_id: true, name: t
 /** Reads calendars through the calendar service's API (a service principal passes as owner). */
 export const CalendarServiceClient = resourceClient('calendar', '/api/calendar/calendars', calendarSummary);
 export type CalendarServiceClient = InstanceType<typeof CalendarServiceClient>;
+export { awaitAppliedVersion } from './applied-version.js';
