@@ -36,7 +36,8 @@ export const createBusySourceBody = z
   .strictObject({
     kind: busySourceKind,
     url: sourceUrl,
-    username: optionalInput(singleLineText(1, 200)),
+    // Basic authentication cannot carry a colon in the user name (RFC 7617).
+    username: optionalInput(singleLineText(1, 200).refine((value) => !value.includes(':'), 'must not contain ":"')),
     password: optionalInput(
       z
         .string()
@@ -52,7 +53,11 @@ export const createBusySourceBody = z
   })
   .superRefine((body, ctx) => {
     if (body.write_bookings && body.kind !== 'caldav') {
-      ctx.addIssue({ code: 'custom', path: ['write_bookings'], message: 'bookings can be written to caldav sources only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['write_bookings'],
+        message: 'bookings can be written to caldav sources only',
+      });
     }
     if ((body.username === undefined) !== (body.password === undefined)) {
       ctx.addIssue({

@@ -79,6 +79,7 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
   });
   const sources = new MemorySourceRepository();
   const unreachable: Upstream = { request: () => Promise.reject(new Error('not called')) };
+  const client = syncOutboundClient(false);
   const sync = await buildSyncApp({
     sources,
     outbox: new OutboxRelay(sources.outbox, bus, { logger }),
@@ -86,7 +87,7 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
     owners: new CalendarServiceOwners(injectUpstream(calendar)),
     bookings: new BookingServiceBusySync(unreachable),
     secrets: SecretBox.fromEnv(`k1:${randomBytes(32).toString('base64')}`),
-    client: syncOutboundClient(false),
+    client,
     allowPrivateUrls: false,
     bus,
     clock,
@@ -94,6 +95,7 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
     identityKey,
     publicBaseUrl: 'http://127.0.0.1:3000',
   });
+  sync.addHook('onClose', () => client.close());
   return { user, schedule, calendar, booking, sync };
 }
 

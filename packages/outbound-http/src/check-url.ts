@@ -1,11 +1,16 @@
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { addressAllowed, systemResolve, unbracket, type AddressPolicyOptions, type Resolve } from './address-policy.js';
 import { OutboundUrlRefused } from './errors.js';
 
 export interface CheckOutboundUrlOptions extends AddressPolicyOptions {
   /** How names are resolved; the system resolver unless a test gives another. */
   resolve?: Resolve;
+  /** How long resolving may take before the URL is refused as unresolvable. */
+  resolveTimeoutMs?: number;
 }
+
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 export type CheckedUrl = { ok: true; url: string } | { ok: false; error: OutboundUrlRefused };
 
@@ -58,7 +63,13 @@ export async function checkOutboundUrl(input: string, options: CheckOutboundUrlO
   if (options.allowPrivate || net.isIP(host) !== 0) return { ok: true, url: url.href };
   let addresses;
   try {
-    addresses = await (options.resolve ?? systemResolve)(host);
+    // A resolver that does not answer must not hold the request that asked.
+    addresses = await Promise.race([
+      (options.resolve ?? systemResolve)(host),
+      sleep(options.resolveTimeoutMs ?? RESOLVE_TIMEOUT_MS, undefined, { ref: false }).then(() => {
+        throw new Error('timeout');
+      }),
+    ]);
   } catch {
     return refuse('unresolvable', `The host name ${host} could not be resolved.`);
   }
@@ -66,10 +77,9 @@ export async function checkOutboundUrl(input: string, options: CheckOutboundUrlO
   const allowed = addressAllowed(options);
   const blocked = addresses.find((a) => !allowed(a.address));
   if (blocked !== undefined) {
-    return refuse(
-      'not-public',
-      `${host} resolves to ${blocked.address}, a loopback, private, link-local or otherwise non-public address.`,
-    );
+    // Which address is not said: the answer reaches whoever gave the URL, and an internal
+    // name's addresses are the operator's business.
+    return refuse('not-public', `${host} resolves to a loopback, private, link-local or otherwise non-public address.`);
   }
   return { ok: true, url: url.href };
 }

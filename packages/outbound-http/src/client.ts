@@ -68,10 +68,10 @@ export function outboundClient(options: OutboundClientOptions): OutboundClient {
     resolve = systemResolve,
   } = options;
   const allowed = addressAllowed(options);
-  const refusal = (host: string, address: string) =>
+  const refusal = (host: string, how = 'resolves to') =>
     new OutboundUrlRefused(
       'not-public',
-      `${host} resolves to ${address}, a loopback, private, link-local or otherwise non-public address.`,
+      `${host} ${how} a loopback, private, link-local or otherwise non-public address.`,
     );
 
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
@@ -79,7 +79,7 @@ export function outboundClient(options: OutboundClientOptions): OutboundClient {
       (addresses) => {
         const blocked = addresses.find((a) => !allowed(a.address));
         const first = addresses[0];
-        if (blocked !== undefined) return callback(refusal(hostname, blocked.address), '', 0);
+        if (blocked !== undefined) return callback(refusal(hostname), '', 0);
         if (first === undefined)
           return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), '', 0);
         // Node calls with `all: true` when it tries several families (autoSelectFamily).
@@ -93,7 +93,7 @@ export function outboundClient(options: OutboundClientOptions): OutboundClient {
   const agent = new Agent({
     connect(connectOptions, callback) {
       const host = unbracket(connectOptions.hostname);
-      if (net.isIP(host) !== 0 && !allowed(host)) return callback(refusal(host, host), null);
+      if (net.isIP(host) !== 0 && !allowed(host)) return callback(refusal(host, 'is'), null);
       return connector(connectOptions, callback);
     },
     headersTimeout: headersTimeoutMs,
