@@ -91,6 +91,18 @@ const scenario = fc.record({
     ),
     { maxLength: 2 },
   ),
+  // Where each outside calendar's window ends, in minutes after the period's start (null: far
+  // past it): the time after it is unknown, so not free.
+  windowEnds: fc.tuple(
+    fc.option(
+      fc.integer({ min: 0, max: 7 * 24 * 12 }).map((end) => end * 5),
+      { nil: null },
+    ),
+    fc.option(
+      fc.integer({ min: 0, max: 7 * 24 * 12 }).map((end) => end * 5),
+      { nil: null },
+    ),
+  ),
   picks: fc.array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 4 }),
   // Candidates that were not listed: a listed slot moved by whole steps, or by up to an hour to
   // the millisecond, or any instant of the period.
@@ -137,10 +149,17 @@ async function calendarFor(s: Scenario, deps: BookingDeps, period: Interval): Pr
       busy: mergeIntervals(
         source.map((b) => ({ start: period.start + b.start * MINUTE, end: period.start + b.end * MINUTE })),
       ),
+      windowEnd: windowEndOf(s, period, index),
     });
   }
   return calendarId;
 }
+
+/** Where source `index`'s window ends, epoch ms. */
+const windowEndOf = (s: Scenario, period: Interval, index: number): number => {
+  const end = s.windowEnds[index] ?? null;
+  return end === null ? period.end + 30 * 86_400_000 : period.start + end * MINUTE;
+};
 
 const booking = (calendarId: string, slot: Interval) => ({
   calendarId,
@@ -176,9 +195,11 @@ describe('availability properties (random schedules, zones, rules, clocks and bo
         const ask = s.rules.meeting_duration_minutes === null ? { durationMinutes: s.duration } : {};
         const owner = { kind: 'user' as const, userId: OWNER };
         const booked: Interval[] = [];
-        const busy = s.busy.flatMap((source) =>
-          source.map((b) => ({ start: period.start + b.start * MINUTE, end: period.start + b.end * MINUTE })),
-        );
+        const busy = s.busy.flatMap((source, index) => [
+          ...source.map((b) => ({ start: period.start + b.start * MINUTE, end: period.start + b.end * MINUTE })),
+          // Past the window's end: unknown, so busy.
+          { start: windowEndOf(s, period, index), end: Number.MAX_SAFE_INTEGER },
+        ]);
 
         for (const [pick, wait] of s.picks) {
           const now = clock.now().getTime();

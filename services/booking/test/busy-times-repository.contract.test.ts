@@ -2,7 +2,7 @@ import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-times-repository.js';
 import { MongoBusyTimesRepository } from '../src/adapters/mongo/mongo-busy-times-repository.js';
-import type { BusyTimes, BusyTimesRepository } from '../src/domain/busy-times.js';
+import { UNKNOWN_UNTIL, type BusyTimes, type BusyTimesRepository } from '../src/domain/busy-times.js';
 import { CAL } from './fixtures.js';
 
 const OTHER_CAL = 'dddddddddddddddddddddddd';
@@ -11,12 +11,17 @@ const SECOND = '222222222222222222222222';
 const at = (hhmm: string, day = '24') => Date.parse(`2030-06-${day}T${hhmm}:00.000Z`);
 const span = (from: string, to: string, day = '24') => ({ start: at(from, day), end: at(to, day) });
 const MONDAY = { start: at('00:00'), end: at('00:00', '25') };
+/** A window end far past every range asked for below, unless a test says otherwise. */
+const FAR = Date.parse('2031-07-01T00:00:00.000Z');
+/** From `hhmm` on: the unknown time past a window's end. */
+const unknownFrom = (hhmm: string) => ({ start: at(hhmm), end: UNKNOWN_UNTIL });
 const busyTimes = (version: number, busy: BusyTimes['busy'], extra: Partial<BusyTimes> = {}): BusyTimes => ({
   calendarId: CAL,
   sourceId: SOURCE,
   version,
   removed: false,
   busy,
+  windowEnd: FAR,
   ...extra,
 });
 
@@ -103,6 +108,44 @@ await describeContract<BusyTimesRepository>(
       expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('14:00', '15:00')]);
       await repo().applyBusyTimes(busyTimes(3, []));
       expect(await repo().busyBetween(CAL, MONDAY)).toEqual([]);
+    });
+
+    it('when a range reaches past a source’s window end, then the time past it is one busy interval, to no end', async () => {
+      await repo().applyBusyTimes(
+        busyTimes(1, [span('10:00', '11:00'), span('14:30', '15:30')], { windowEnd: at('15:00') }),
+      );
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('14:30')]);
+      expect(await repo().busyBetween(CAL, span('16:00', '17:00'))).toEqual([unknownFrom('15:00')]);
+      // A range ending at the window's end, or before it, is all known.
+      expect(await repo().busyBetween(CAL, span('09:00', '12:00'))).toEqual([span('10:00', '11:00')]);
+      expect(await repo().busyBetween(CAL, span('11:00', '14:00'))).toEqual([]);
+      await repo().applyBusyTimes(busyTimes(2, [span('10:00', '11:00')], { windowEnd: at('15:00') }));
+      expect(await repo().busyBetween(CAL, span('12:00', '15:00'))).toEqual([]);
+      expect(await repo().busyBetween(CAL, span('12:00', '15:01'))).toEqual([unknownFrom('15:00')]);
+    });
+
+    it('when a calendar’s sources’ windows end apart, then the earliest end of a live one counts, and a removed one has none', async () => {
+      await repo().applyBusyTimes(busyTimes(1, [span('10:00', '11:00')], { windowEnd: at('18:00') }));
+      await repo().applyBusyTimes(busyTimes(1, [span('16:00', '17:00')], { sourceId: SECOND, windowEnd: at('15:00') }));
+      // Another calendar's source never shortens this one's.
+      await repo().applyBusyTimes(
+        busyTimes(1, [], { calendarId: OTHER_CAL, sourceId: '333333333333333333333333', windowEnd: at('09:00') }),
+      );
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('15:00')]);
+      expect(await repo().busyBetween(OTHER_CAL, MONDAY)).toEqual([unknownFrom('09:00')]);
+      await repo().applyBusyTimes(busyTimes(2, [], { sourceId: SECOND, removed: true }));
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('18:00')]);
+      await repo().applyBusyTimes(busyTimes(2, [], { removed: true }));
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([]);
+    });
+
+    it('when a newer version’s window ends later, then the time up to its end opens; an older one never shortens it again', async () => {
+      await repo().applyBusyTimes(busyTimes(1, [span('10:00', '11:00')], { windowEnd: at('12:00') }));
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('12:00')]);
+      await repo().applyBusyTimes(busyTimes(2, [span('10:00', '11:00')], { windowEnd: at('20:00') }));
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('20:00')]);
+      expect(await repo().applyBusyTimes(busyTimes(1, [], { windowEnd: at('12:00') }))).toBe(false);
+      expect(await repo().busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknownFrom('20:00')]);
     });
 
     it('when a source has the most busy intervals a message may carry, then a day of them is read', async () => {

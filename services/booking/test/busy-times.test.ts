@@ -55,8 +55,13 @@ describe('busy times of outside calendars in the booking service', () => {
     });
   });
 
-  /** The sync service's message: the source's busy times, whole, at `version`. */
-  const busyTimesChanged = (version: number, busy: Array<[string, string]>, removed = false) =>
+  /** The sync service's message: the source's busy times, whole, at `version`, read up to `windowEnd`. */
+  const busyTimesChanged = (
+    version: number,
+    busy: Array<[string, string]>,
+    removed = false,
+    windowEnd = '2031-06-01T00:00:00.000Z',
+  ) =>
     bus.publish(
       createEnvelope(
         'BusyTimesChanged',
@@ -66,13 +71,13 @@ describe('busy times of outside calendars in the booking service', () => {
           version,
           removed,
           window_start: '2030-05-31T00:00:00.000Z',
-          window_end: '2031-06-01T00:00:00.000Z',
+          window_end: windowEnd,
           busy: busy.map(([from, to]) => [ms(from), ms(to)] as [number, number]),
         },
         new Date(),
       ),
     );
-  const book = (from: string, to: string) =>
+  const book = (from: string, to: string, date = '2030-06-24') =>
     app.inject({
       method: 'POST',
       url: '/api/event/events',
@@ -80,15 +85,15 @@ describe('busy times of outside calendars in the booking service', () => {
       payload: {
         calendar_id: CAL,
         title: 'Call',
-        start_time: at(from),
-        end_time: at(to),
+        start_time: `${date}T${from}:00.000Z`,
+        end_time: `${date}T${to}:00.000Z`,
         booked_by: 'ann@example.com',
       },
     });
-  const availability = (query = '') =>
+  const availability = (query = '', from = at('00:00'), to = '2030-06-25T00:00:00.000Z') =>
     app.inject({
       method: 'GET',
-      url: `/api/calendar/calendars/${CAL}/availability?from=${at('00:00')}&to=2030-06-25T00:00:00.000Z${query}`,
+      url: `/api/calendar/calendars/${CAL}/availability?from=${from}&to=${to}${query}`,
       headers: as(owner),
     });
   const version = (principal: Principal = syncService, calendarId = CAL) =>
@@ -193,6 +198,63 @@ describe('busy times of outside calendars in the booking service', () => {
     await busyTimesChanged(2, [], true);
     await busyTimesChanged(1, [['12:00', '13:00']]);
     expect((await book('12:00', '12:30')).statusCode).toBe(201);
+  });
+
+  describe('past the window the source was read in', () => {
+    // A Monday a year on, the source read until its noon: the afternoon is unknown.
+    const LATER = '2031-06-02';
+    const NOON = `${LATER}T12:00:00.000Z`;
+    const laterDay = () => availability('&explain=true', `${LATER}T00:00:00.000Z`, '2031-06-03T00:00:00.000Z');
+    type Explained = {
+      free: Array<{ start_time: string; end_time: string }>;
+      slots: Array<{ start_time: string }>;
+      unavailable: Array<{ start_time: string; end_time: string; reason: string }>;
+    };
+
+    it('when a booking lies past the window’s end, or its buffers reach it, then 409 says the owner is busy then', async () => {
+      await busyTimesChanged(1, [], false, NOON);
+      for (const [from, to] of [
+        ['13:00', '13:30'],
+        ['11:30', '12:00'],
+      ] as const) {
+        const refused = await book(from, to, LATER);
+        expect(refused.statusCode).toBe(409);
+        expect(refused.json<{ detail: string }>().detail).toMatch(/owner is busy then/);
+      }
+      // Before it, with the buffers (5 + 10 minutes) clear of it, the owner's time is known free.
+      expect((await book('11:15', '11:45', LATER)).statusCode).toBe(201);
+    });
+
+    it('when availability reaches past the window’s end, then it has no slots there, and explain says busy_source', async () => {
+      await busyTimesChanged(1, [], false, NOON);
+      const body = (await laterDay()).json<Explained>();
+      expect(body.free.map((f) => [hm(f.start_time), hm(f.end_time)])).toEqual([['09:00', '11:45']]);
+      expect(body.slots.map((slot) => hm(slot.start_time))).toEqual(['09:00', '09:30', '10:00', '10:30', '11:00']);
+      expect(body.unavailable.filter((u) => u.reason === 'busy_source')).toEqual([
+        { start_time: `${LATER}T11:45:00.000Z`, end_time: '2031-06-03T00:00:00.000Z', reason: 'busy_source' },
+      ]);
+    });
+
+    it('when a newer BusyTimesChanged’s window ends later, then the time up to it opens', async () => {
+      await busyTimesChanged(1, [['12:00', '13:00']], false, NOON);
+      expect((await book('14:00', '14:30', LATER)).statusCode).toBe(409);
+      await busyTimesChanged(2, [], false, '2031-07-01T00:00:00.000Z');
+      const body = (await laterDay()).json<Explained>();
+      expect(body.free.map((f) => [hm(f.start_time), hm(f.end_time)])).toEqual([['09:00', '17:00']]);
+      expect(body.unavailable.filter((u) => u.reason === 'busy_source')).toEqual([]);
+      expect((await book('14:00', '14:30', LATER)).statusCode).toBe(201);
+      // A late older message does not shorten it again.
+      await busyTimesChanged(1, [], false, NOON);
+      expect((await book('15:00', '15:30', LATER)).statusCode).toBe(201);
+    });
+
+    it('when the source is removed, then its window no longer blocks', async () => {
+      await busyTimesChanged(1, [], false, NOON);
+      expect((await book('14:00', '14:30', LATER)).statusCode).toBe(409);
+      await busyTimesChanged(2, [], true, NOON);
+      expect((await book('14:00', '14:30', LATER)).statusCode).toBe(201);
+      expect((await laterDay()).json<Explained>().unavailable.filter((u) => u.reason === 'busy_source')).toEqual([]);
+    });
   });
 
   it('tells services which version of a source is applied: 0 before any, then the newest, and the tombstone’s', async () => {

@@ -6,7 +6,7 @@
 import { duplicateKeyError, onlyCommand, servedBy, useMongoRecorder } from '@slotkeeper/testing';
 import { describe, expect, it } from 'vitest';
 import { BUSY_SOURCES_INDEX, MongoBusyTimesRepository } from '../src/adapters/mongo/mongo-busy-times-repository.js';
-import type { BusyTimes } from '../src/domain/busy-times.js';
+import { UNKNOWN_UNTIL, type BusyTimes } from '../src/domain/busy-times.js';
 import { CAL } from './fixtures.js';
 
 const SOURCE = '111111111111111111111111';
@@ -14,12 +14,14 @@ const SECOND = '222222222222222222222222';
 const at = (hhmm: string) => Date.parse(`2030-06-24T${hhmm}:00.000Z`);
 const span = (from: string, to: string) => ({ start: at(from), end: at(to) });
 const MONDAY = { start: at('00:00'), end: at('23:59') };
+const WINDOW_END = Date.parse('2031-06-25T00:00:00.000Z');
 const busyTimes = (version: number, extra: Partial<BusyTimes> = {}): BusyTimes => ({
   calendarId: CAL,
   sourceId: SOURCE,
   version,
   removed: false,
   busy: [span('10:00', '11:00'), span('12:00', '12:30')],
+  windowEnd: WINDOW_END,
   ...extra,
 });
 const COLLECTION = 'booking_busy_times';
@@ -42,7 +44,7 @@ describe('index', () => {
 });
 
 describe('applying a source’s busy times', () => {
-  it('when busy times arrive, then one upsert writes them as [start, end] pairs, only over an older version', async () => {
+  it('when busy times arrive, then one upsert writes them as [start, end] pairs and the window’s end, only over an older version', async () => {
     expect(await busy.applyBusyTimes(busyTimes(4))).toBe(true);
     expect(onlyCommand(rec.on(COLLECTION))).toEqual({
       collection: COLLECTION,
@@ -58,6 +60,7 @@ describe('applying a source’s busy times', () => {
               [at('10:00'), at('11:00')],
               [at('12:00'), at('12:30')],
             ],
+            window_end: WINDOW_END,
           },
         },
         expect.objectContaining({ upsert: true }),
@@ -65,10 +68,10 @@ describe('applying a source’s busy times', () => {
     });
   });
 
-  it('when a source is removed, then its tombstone keeps the version and no busy times', async () => {
+  it('when a source is removed, then its tombstone keeps the version, and no busy times or window end', async () => {
     await busy.applyBusyTimes(busyTimes(5, { removed: true }));
     expect(onlyCommand(rec.on(COLLECTION)).args[1]).toEqual({
-      $set: { calendar_id: CAL, version: 5, removed: true, busy: [] },
+      $set: { calendar_id: CAL, version: 5, removed: true, busy: [], window_end: null },
     });
   });
 
@@ -92,11 +95,12 @@ describe('applying a source’s busy times', () => {
 });
 
 describe('reading a calendar’s busy times', () => {
-  const doc = (id: string, version: number, pairs: Array<[number, number]>) => ({
+  const doc = (id: string, version: number, pairs: Array<[number, number]>, windowEnd = WINDOW_END) => ({
     _id: id,
     version,
     removed: false,
     busy: pairs,
+    window_end: windowEnd,
   });
 
   it('when read first, then the sources’ versions come from the index alone, and then their busy times', async () => {
@@ -122,7 +126,34 @@ describe('reading a calendar’s busy times', () => {
     const projected = Object.keys((heads!.args[1] as { projection: object }).projection);
     expect(key).toEqual(expect.arrayContaining([...Object.keys(heads!.args[0] as object), ...projected]));
     expect(docs!.args[0]).toEqual({ _id: { $in: [SOURCE, SECOND] } });
-    expect(docs!.args[1]).toMatchObject({ projection: { version: 1, removed: 1, busy: 1 } });
+    expect(docs!.args[1]).toMatchObject({ projection: { version: 1, removed: 1, busy: 1, window_end: 1 } });
+  });
+
+  it('when a range reaches past a window end, then the earliest one read is where the unknown begins, also once kept', async () => {
+    const heads = [
+      { _id: SOURCE, version: 1 },
+      { _id: SECOND, version: 2 },
+    ];
+    rec.answer(COLLECTION, 'find', heads);
+    rec.answer(COLLECTION, 'find', [
+      doc(SOURCE, 1, [[at('10:00'), at('11:00')]], at('18:00')),
+      doc(SECOND, 2, [], at('16:00')),
+    ]);
+    const unknown = { start: at('16:00'), end: UNKNOWN_UNTIL };
+    expect(await busy.busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00'), unknown]);
+    rec.clear();
+    // Kept by version: the next read asks the index alone, and knows the window ends still.
+    rec.answer(COLLECTION, 'find', heads);
+    expect(await busy.busyBetween(CAL, span('15:00', '17:00'))).toEqual([unknown]);
+    rec.answer(COLLECTION, 'find', heads);
+    expect(await busy.busyBetween(CAL, span('09:00', '12:00'))).toEqual([span('10:00', '11:00')]);
+    expect(trail()).toEqual([`${COLLECTION}.find`, `${COLLECTION}.find`]);
+  });
+
+  it('when a document was stored before window ends were, then it adds no unknown time', async () => {
+    rec.answer(COLLECTION, 'find', [{ _id: SOURCE, version: 1 }]);
+    rec.answer(COLLECTION, 'find', [{ _id: SOURCE, version: 1, removed: false, busy: [[at('10:00'), at('11:00')]] }]);
+    expect(await busy.busyBetween(CAL, MONDAY)).toEqual([span('10:00', '11:00')]);
   });
 
   it('when read again at the same versions, then only the versions are read; a changed source alone is read again', async () => {

@@ -1,4 +1,5 @@
 import { mergeIntervals, type Interval } from '@slotkeeper/time';
+import { withUnknownTail } from '../domain/busy-times.js';
 
 /**
  * One source's busy intervals (sorted, disjoint) as one flat array of numbers,
@@ -34,14 +35,26 @@ export function overlappingIn(columns: BusyColumns, range: Interval): Interval[]
   return found;
 }
 
-/** The busy times of several sources overlapping `range`, as one sorted, disjoint list. */
-export function busyOfSources(sources: Iterable<BusyColumns>, range: Interval): Interval[] {
+/** A live source as the adapters keep it: its busy intervals, and where its window ends. */
+export interface SourceColumns {
+  busy: BusyColumns;
+  /** Epoch ms; null for a source stored before window ends were (none is assumed). */
+  windowEnd: number | null;
+}
+
+/**
+ * The busy times of a calendar's live sources overlapping `range`, as one sorted, disjoint list,
+ * the unknown time past the earliest window end included (`withUnknownTail`).
+ */
+export function busyOfSources(sources: Iterable<SourceColumns>, range: Interval): Interval[] {
   const lists: Interval[][] = [];
-  for (const columns of sources) {
-    const found = overlappingIn(columns, range);
+  let windowEnd: number | null = null;
+  for (const source of sources) {
+    const found = overlappingIn(source.busy, range);
     if (found.length > 0) lists.push(found);
+    if (source.windowEnd !== null) windowEnd = Math.min(windowEnd ?? source.windowEnd, source.windowEnd);
   }
   // One source's intervals are already merged; several overlap one another.
-  if (lists.length <= 1) return lists[0] ?? [];
-  return mergeIntervals(lists.flat());
+  const busy = lists.length <= 1 ? (lists[0] ?? []) : mergeIntervals(lists.flat());
+  return withUnknownTail(busy, windowEnd, range);
 }

@@ -39,6 +39,9 @@ export async function consumeCalendarChanges(
           version: data.version,
           removed: data.removed,
           busy: data.busy.map(([start, end]) => ({ start, end })),
+          // Past its window's end the source's busy times are unknown: not free. Its start is
+          // a day before the sync's now, and nothing before now books, so it is not kept.
+          windowEnd: Date.parse(data.window_end),
         },
         deps,
       )),

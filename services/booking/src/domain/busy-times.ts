@@ -14,6 +14,32 @@ export interface BusyTimes {
   removed: boolean;
   /** Sorted, merged and disjoint `[start, end)` intervals in epoch ms; empty when removed. */
   busy: readonly Interval[];
+  /**
+   * The end of the window the sync service read the source in (epoch ms): past it, the source's
+   * busy times are unknown, so that time is not free (`withUnknownTail`). Its start needs no
+   * keeping: the window starts a day before the sync's now, and nothing before now books.
+   */
+  windowEnd: number;
+}
+
+/** The end of the time a source's unknown tail blocks: the engine's "forever" too. */
+export const UNKNOWN_UNTIL = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `busy` (sorted, disjoint, overlapping `range`) with the time past `windowEnd` (the earliest
+ * window end of the calendar's live sources, null for none) added as one busy interval when the
+ * range reaches it: an outside calendar read only up to its window end may be busy beyond it, and
+ * a booking there could double-book its owner. So the bookable future ends where the shortest
+ * window does, and `explain` names that time `busy_source`.
+ */
+export function withUnknownTail(busy: Interval[], windowEnd: number | null, range: Interval): Interval[] {
+  if (windowEnd === null || windowEnd >= range.end) return busy;
+  const known = busy.filter((interval) => interval.start < windowEnd);
+  const last = known.at(-1);
+  // A busy time running into the unknown joins it, so the list stays disjoint.
+  if (last && last.end >= windowEnd) known[known.length - 1] = { start: last.start, end: UNKNOWN_UNTIL };
+  else known.push({ start: windowEnd, end: UNKNOWN_UNTIL });
+  return known;
 }
 
 /**
@@ -30,8 +56,9 @@ export interface BusyTimesRepository {
    */
   applyBusyTimes(busyTimes: BusyTimes): Promise<boolean>;
   /**
-   * The busy times of all the calendar's sources that overlap `range`, merged: sorted and
-   * disjoint (an interval reaching beyond the range is given whole).
+   * The busy times of all the calendar's live sources that overlap `range`, merged: sorted and
+   * disjoint (an interval reaching beyond the range is given whole), with the unknown time past
+   * the earliest of their window ends as one more, `[windowEnd, UNKNOWN_UNTIL)` (`withUnknownTail`).
    */
   busyBetween(calendarId: string, range: Interval): Promise<Interval[]>;
   /** The version of the source applied: 0 when unknown, a removed source's tombstone version. */

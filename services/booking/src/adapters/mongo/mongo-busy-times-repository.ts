@@ -2,7 +2,7 @@ import { duplicateKeyIndex, modelOn, mongoose, required, schemaOptions } from '@
 import type { Interval } from '@slotkeeper/time';
 import type { Connection } from 'mongoose';
 import type { BusyTimes, BusyTimesRepository } from '../../domain/busy-times.js';
-import { busyOfSources, type BusyColumns } from '../busy-columns.js';
+import { busyOfSources, type BusyColumns, type SourceColumns } from '../busy-columns.js';
 
 /** One busy source's busy times at its version: one document per source, its id the source's. */
 export interface BusyTimesDoc {
@@ -13,6 +13,13 @@ export interface BusyTimesDoc {
   removed: boolean;
   /** `[start, end)` pairs in epoch ms, sorted and disjoint. */
   busy: Array<[number, number]>;
+  /**
+   * Where the window the source was read in ends, epoch ms: past it the source may be busy, so
+   * that time is not free. Null on a tombstone; absent from documents written before it was
+   * stored (no tail then: the sync service sends every source again within a day, as its window
+   * moves on daily).
+   */
+  window_end?: number | null;
 }
 
 const busyTimesSchema = new mongoose.Schema<BusyTimesDoc>(
@@ -23,6 +30,7 @@ const busyTimesSchema = new mongoose.Schema<BusyTimesDoc>(
     removed: required(Boolean),
     // Mixed: up to 100,000 pairs, written and read as they are, without mongoose casting each.
     busy: { type: mongoose.Schema.Types.Mixed, required: true },
+    window_end: { type: Number, required: false },
   },
   { ...schemaOptions, collection: 'booking_busy_times' },
 );
@@ -33,10 +41,13 @@ const busyTimesSchema = new mongoose.Schema<BusyTimesDoc>(
 export const BUSY_SOURCES_INDEX = 'busy_sources_by_calendar';
 busyTimesSchema.index({ calendar_id: 1, removed: 1, _id: 1, version: 1 }, { name: BUSY_SOURCES_INDEX });
 
-/** A source's busy times as the process keeps them, at the version they were read. */
-interface Cached {
+/**
+ * A source's busy times as the process keeps them, at the version they were read; its window
+ * end changes only with its version, so it is kept beside them and the index alone still tells
+ * whether they are current.
+ */
+interface Cached extends SourceColumns {
   version: number;
-  busy: BusyColumns;
 }
 
 /** Intervals kept in process (16 bytes each): 2,000,000 are 32 MB. */
@@ -78,12 +89,13 @@ export class MongoBusyTimesRepository implements BusyTimesRepository {
    * Where the stored version is as new or newer, the filter matches nothing, the upsert's insert
    * collides on `_id`, and nothing changes.
    */
-  async applyBusyTimes({ calendarId, sourceId, version, removed, busy }: BusyTimes): Promise<boolean> {
+  async applyBusyTimes({ calendarId, sourceId, version, removed, busy, windowEnd }: BusyTimes): Promise<boolean> {
     const state = {
       calendar_id: calendarId,
       version,
       removed,
       busy: removed ? [] : busy.map((interval) => [interval.start, interval.end]),
+      window_end: removed ? null : windowEnd,
     };
     const newer = { _id: sourceId, version: { $lt: version } };
     try {
@@ -104,24 +116,27 @@ export class MongoBusyTimesRepository implements BusyTimesRepository {
     const stale = heads.filter((head) => (this.cache.get(head._id)?.version ?? 0) < head.version);
     if (stale.length > 0) {
       const docs = await this.sources
-        .find({ _id: { $in: stale.map((head) => head._id) } }, { version: 1, removed: 1, busy: 1 })
+        .find({ _id: { $in: stale.map((head) => head._id) } }, { version: 1, removed: 1, busy: 1, window_end: 1 })
         .lean<Array<Omit<BusyTimesDoc, 'calendar_id'>>>();
       for (const doc of docs) {
         // Written meanwhile: a newer version (kept, it is newer still) or a tombstone (dropped).
         if (doc.removed) this.forget(doc._id);
-        else this.remember(doc._id, { version: doc.version, busy: pairsToColumns(doc.busy) });
+        else {
+          const windowEnd = doc.window_end ?? null;
+          this.remember(doc._id, { version: doc.version, busy: pairsToColumns(doc.busy), windowEnd });
+        }
       }
     }
-    const columns: BusyColumns[] = [];
+    const live: Cached[] = [];
     for (const head of heads) {
       const cached = this.cache.get(head._id);
       if (!cached || cached.version < head.version) continue; // Removed since the heads were read.
       // Used: last out.
       this.cache.delete(head._id);
       this.cache.set(head._id, cached);
-      columns.push(cached.busy);
+      live.push(cached);
     }
-    return busyOfSources(columns, range);
+    return busyOfSources(live, range);
   }
 
   async busyVersion(calendarId: string, sourceId: string): Promise<number> {
