@@ -4,18 +4,19 @@
  * status and failure would have to be recovered from its strings to give the owner a precise
  * SourceError; its object listing takes two requests (query, then multiget) and drops hrefs
  * without ".ics" unless told; its XML layer turns numeric ETags into numbers. What we need is
- * one PROPFIND, one calendar-query REPORT, PUT and DELETE: the request bodies are fixed strings
+ * one PROPFIND, one calendar-query REPORT, PUT and DELETE (and, for incremental reads in
+ * `caldav-sync.ts`, sync-collection and calendar-multiget): the request bodies are fixed strings
  * (verified against Radicale, docs/research/busy-sources.md §2) and the answers are read with
  * fast-xml-parser. Every byte still goes through the SSRF-safe client (addresses checked at
  * connect, one deadline, a size cap).
  */
 import type { OutboundClient } from '@slotkeeper/outbound-http';
-import type { Fetched, Prior } from './fetched.js';
+import type { CalDavObject, Fetched, Prior } from './fetched.js';
 import { foundProps, parseMultistatus, text, type DavResponse } from './multistatus.js';
-import { collectionUrl, send, type SourceCredentials } from './request.js';
+import { collectionUrl, hrefKey, send, type SourceCredentials } from './request.js';
 import { SourceError, statusError } from './source-error.js';
 
-const XML = 'application/xml; charset=utf-8';
+export const XML = 'application/xml; charset=utf-8';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const PROPFIND_CHANGE =
@@ -35,6 +36,7 @@ const calendarQuery = (start: string, end: string) =>
  * A CalDAV collection's events overlapping `window`. The ctag and sync-token are read first: both
  * as the last fetch saw them → unchanged, no REPORT. They are read before the objects, so a change
  * made between the two requests shows as a new ctag on the next fetch rather than being missed.
+ * `syncCalDav` reads the same collection incrementally, object by object.
  */
 export async function fetchCalDav(
   client: OutboundClient,
@@ -44,11 +46,28 @@ export async function fetchCalDav(
   window: { start: Date; end: Date },
 ): Promise<Fetched> {
   const collection = collectionUrl(url);
-  const { ctag, syncToken } = await changeTags(client, collection, credentials);
-  // A server with neither tag cannot tell us "unchanged": fetch every time.
-  if ((ctag !== null || syncToken !== null) && ctag === (prior.ctag ?? null) && syncToken === (prior.syncToken ?? null))
-    return { changed: false };
+  const tags = await changeTags(client, collection, credentials);
+  if (unchangedSince(prior, tags)) return { changed: false };
+  const objects = await queryObjects(client, collection, credentials, window);
+  return { changed: true, texts: objects.map((o) => o.text), prior: tags };
+}
 
+export interface ChangeTags {
+  ctag: string | null;
+  syncToken: string | null;
+}
+
+/** Both tags as `prior` saw them. A server with neither cannot tell us "unchanged": never. */
+export const unchangedSince = (prior: Prior, { ctag, syncToken }: ChangeTags): boolean =>
+  (ctag !== null || syncToken !== null) && ctag === (prior.ctag ?? null) && syncToken === (prior.syncToken ?? null);
+
+/** Every object overlapping `window` (calendar-query REPORT), with its href and ETag. */
+export async function queryObjects(
+  client: OutboundClient,
+  collection: URL,
+  credentials: SourceCredentials | null,
+  window: { start: Date; end: Date },
+): Promise<CalDavObject[]> {
   // A day wider on each side: servers place floating times and unknown TZIDs differently; our own
   // expansion clips to the exact window.
   const start = utcStamp(new Date(window.start.getTime() - DAY_MS));
@@ -64,19 +83,30 @@ export async function fetchCalDav(
   if (response.statusCode !== 207) throw statusError(what, response.statusCode);
   const responses = parseMultistatus(response.body);
   if (responses === null) throw notCalendar(what, response.statusCode);
-  const texts = responses.flatMap((r) => {
-    // Trimmed again: the parser trims before it decodes, so a final `&#13;` would stay behind.
-    const data = text(foundProps(r)['calendar-data'])?.trim();
-    return data === undefined || data === '' ? [] : [data];
-  });
-  return { changed: true, texts, prior: { ctag, syncToken } };
+  // Keyed by href: a server that lists one twice gives it once.
+  const objects = new Map<string, CalDavObject>();
+  for (const r of responses) {
+    const object = objectOf(r, collection);
+    if (object) objects.set(object.href, object);
+  }
+  return [...objects.values()];
 }
 
-async function changeTags(
+/** The object a multistatus response carries; null when it has no href or no calendar data (not found, hidden). */
+export function objectOf(response: DavResponse, collection: URL): CalDavObject | null {
+  const props = foundProps(response);
+  // Trimmed again: the parser trims before it decodes, so a final `&#13;` would stay behind.
+  const data = text(props['calendar-data'])?.trim();
+  if (data === undefined || data === '' || response.href === null) return null;
+  return { href: hrefKey(response.href, collection), etag: nonEmpty(text(props.getetag)), text: data };
+}
+
+/** The collection's ctag and sync-token (PROPFIND, Depth 0); refuses what is not a calendar collection. */
+export async function changeTags(
   client: OutboundClient,
   collection: URL,
   credentials: SourceCredentials | null,
-): Promise<{ ctag: string | null; syncToken: string | null }> {
+): Promise<ChangeTags> {
   const { response, what } = await send(
     client,
     'PROPFIND',
@@ -138,10 +168,10 @@ export async function deleteEvent(
 const memberUrl = (collection: string, uid: string): URL =>
   new URL(`${encodeURIComponent(uid)}.ics`, collectionUrl(collection));
 
-const notCalendar = (what: string, status: number) =>
+export const notCalendar = (what: string, status: number) =>
   new SourceError('not_calendar', `${what}: this address is not a CalDAV calendar collection`, status);
 
-const nonEmpty = (value: string | null): string | null => (value === null || value === '' ? null : value);
+export const nonEmpty = (value: string | null): string | null => (value === null || value === '' ? null : value);
 
 /** `20261129T000000Z`, the form of CalDAV's time-range. */
 const utcStamp = (date: Date): string =>

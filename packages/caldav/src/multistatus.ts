@@ -24,17 +24,44 @@ const parser = new XMLParser({
 
 /** The responses of a `207 Multi-Status` body; null when the body is not a multistatus at all. */
 export function parseMultistatus(xml: string): DavResponse[] | null {
-  let document: unknown;
-  try {
-    document = parser.parse(xml);
-  } catch {
-    return null;
-  }
+  return readMultistatus(xml)?.responses ?? null;
+}
+
+/**
+ * A multistatus with its top-level `sync-token` (RFC 6578: a sync-collection answer carries the
+ * token that names the state it reports up to); null when the body is not a multistatus at all.
+ */
+export function readMultistatus(xml: string): { responses: DavResponse[]; syncToken: string | null } | null {
+  const document = parse(xml);
   const multistatus = field(document, 'multistatus');
   if (multistatus === undefined) return null;
   // `<multistatus/>` (no responses) parses as an empty string.
   const responses = field(multistatus, 'response');
-  return (Array.isArray(responses) ? responses : []).map((response) => ({
+  return {
+    responses: (Array.isArray(responses) ? responses : []).map(toResponse),
+    syncToken: text(field(multistatus, 'sync-token'))?.trim() || null,
+  };
+}
+
+/**
+ * Whether an error body (`<D:error>`, RFC 4918 §16) names the precondition `name`, such as
+ * `valid-sync-token`; false for any other body.
+ */
+export function namesPrecondition(xml: string, name: string): boolean {
+  const error = field(parse(xml), 'error');
+  return typeof error === 'object' && error !== null && name in error;
+}
+
+function parse(xml: string): unknown {
+  try {
+    return parser.parse(xml);
+  } catch {
+    return undefined;
+  }
+}
+
+function toResponse(response: unknown): DavResponse {
+  return {
     href: text(field(response, 'href')),
     status: statusCode(field(response, 'status')),
     propstats: arrayOf(field(response, 'propstat')).map((propstat) => {
@@ -44,7 +71,7 @@ export function parseMultistatus(xml: string): DavResponse[] | null {
         prop: typeof prop === 'object' && prop !== null ? (prop as Record<string, unknown>) : {},
       };
     }),
-  }));
+  };
 }
 
 /** The props a response found (status 200), merged over its propstats. */

@@ -27,6 +27,30 @@ export function collectionUrl(input: string): URL {
   return url;
 }
 
+/**
+ * A member's href as a key: the path (an absolute URL is cut to it), each segment percent-encoded
+ * one way, so that a sync-collection answer and a calendar-query answer that spell one object
+ * differently (`%40` or `@`) still name it alike.
+ */
+export function hrefKey(href: string, collection: URL): string {
+  let path: string;
+  try {
+    path = new URL(href.trim(), collection).pathname;
+  } catch {
+    return href.trim();
+  }
+  return path
+    .split('/')
+    .map((segment) => {
+      try {
+        return encodeURIComponent(decodeURIComponent(segment));
+      } catch {
+        return segment;
+      }
+    })
+    .join('/');
+}
+
 export interface Sent {
   response: OutboundResponse;
   /** `METHOD https://host:port`, for messages. */

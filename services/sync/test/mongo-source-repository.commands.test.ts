@@ -230,18 +230,102 @@ describe('recording a sync', () => {
   });
 });
 
-describe('removing a source', () => {
-  it('deletes at the expected version and adds its removal in one transaction', async () => {
-    expect(await sources.remove(SOURCE, 0, message(true))).toBe(true);
-    expect(trail()).toEqual(['busy_sources.deleteOne', 'sync_outbox.insertMany']);
-    expect(allInOneTransaction()).toBe(true);
-    expect(rec.on('busy_sources', 'deleteOne')[0]!.args[0]).toEqual({ _id: SOURCE, version: 0 });
+describe('recording a sync with its CalDAV objects', () => {
+  const object = (href: string, start: number) => ({
+    href,
+    etag: `"${href}"`,
+    busy: [{ start, end: start + 3_600_000 }],
+  });
+  const objectDoc = (href: string, start: number) => ({
+    _id: `${SOURCE}:${href}`,
+    source_id: SOURCE,
+    href,
+    etag: `"${href}"`,
+    busy: [[start, start + 3_600_000]],
   });
 
-  it('when the version moved on, then false and no message', async () => {
+  it('when a full read replaces them, then the guarded update, the deletion, the insert and the message commit together', async () => {
+    const objects = { replace: true as const, objects: [object('/c/a.ics', 1_000), object('/c/b.ics', 2_000)] };
+
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, message(), 'req-1', objects)).toBe(true);
+
+    expect(trail()).toEqual([
+      'busy_sources.updateOne',
+      'busy_source_objects.deleteMany',
+      'busy_source_objects.insertMany',
+      'sync_outbox.insertMany',
+    ]);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_sources', 'updateOne')[0]!.args[0]).toEqual({ _id: SOURCE, lease_token: 'lease-1' });
+    const deletion = onlyCommand(rec.on('busy_source_objects', 'deleteMany'));
+    expect(deletion.args[0]).toEqual({ source_id: SOURCE });
+    expect(servedBy(deletion, rec.indexes())?.options.name).toBe('by_source');
+    expect(rec.on('busy_source_objects', 'insertMany')[0]!.args[0]).toEqual([
+      objectDoc('/c/a.ics', 1_000),
+      objectDoc('/c/b.ics', 2_000),
+    ]);
+  });
+
+  it('when an incremental read changed some, then one bulk write removes and upserts them by id, in the transaction, with no message', async () => {
+    const objects = {
+      replace: false as const,
+      upserts: [object('/c/a.ics', 5_000)],
+      deletions: ['/c/b.ics'],
+    };
+
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, null, undefined, objects)).toBe(true);
+
+    expect(trail()).toEqual(['busy_sources.updateOne', 'busy_source_objects.bulkWrite']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_source_objects', 'bulkWrite')[0]!.args[0]).toEqual([
+      { deleteOne: { filter: { _id: `${SOURCE}:/c/b.ics` } } },
+      {
+        replaceOne: {
+          filter: { _id: `${SOURCE}:/c/a.ics` },
+          replacement: objectDoc('/c/a.ics', 5_000),
+          upsert: true,
+        },
+      },
+    ]);
+  });
+
+  it('when an incremental read changed none, then one update, no transaction', async () => {
+    const objects = { replace: false as const, upserts: [], deletions: [] };
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, null, undefined, objects)).toBe(true);
+    expect(trail()).toEqual(['busy_sources.updateOne']);
+    expect(rec.sessionEvents).toEqual([]);
+  });
+
+  it('when the lease is lost, then false and no object is written', async () => {
+    rec.answer('busy_sources', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    const objects = { replace: true as const, objects: [object('/c/a.ics', 1_000)] };
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, null, undefined, objects)).toBe(false);
+    expect(trail()).toEqual(['busy_sources.updateOne']);
+  });
+
+  it('a source’s objects are read through the source index', async () => {
+    rec.answer('busy_source_objects', 'find', [objectDoc('/c/a.ics', 1_000)]);
+    expect(await sources.objectsOf(SOURCE)).toEqual([object('/c/a.ics', 1_000)]);
+    const command = onlyCommand(rec.on('busy_source_objects'));
+    expect(command.args[0]).toEqual({ source_id: SOURCE });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('by_source');
+  });
+});
+
+describe('removing a source', () => {
+  it('deletes at the expected version, with its objects, and adds its removal in one transaction', async () => {
+    expect(await sources.remove(SOURCE, 0, message(true))).toBe(true);
+    expect(trail()).toEqual(['busy_sources.deleteOne', 'busy_source_objects.deleteMany', 'sync_outbox.insertMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('busy_sources', 'deleteOne')[0]!.args[0]).toEqual({ _id: SOURCE, version: 0 });
+    expect(rec.on('busy_source_objects', 'deleteMany')[0]!.args[0]).toEqual({ source_id: SOURCE });
+  });
+
+  it('when the version moved on, then false, no message and its objects stay', async () => {
     rec.answer('busy_sources', 'deleteOne', { acknowledged: true, deletedCount: 0 });
     expect(await sources.remove(SOURCE, 0, message(true))).toBe(false);
     expect(rec.on('sync_outbox', 'insertMany')).toEqual([]);
+    expect(rec.on('busy_source_objects')).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
 import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
-import type { BusySource, SourceRepository, SyncRecord } from '../src/domain/busy-source.js';
+import type { BusySource, ObjectBusy, SourceRepository, SyncRecord } from '../src/domain/busy-source.js';
 
 const CAL = 'cccccccccccccccccccccccc';
 const OTHER_CAL = 'dddddddddddddddddddddddd';
@@ -170,6 +170,63 @@ await describeContract<Repo>(
       expect(await repo().listByCalendar(CAL)).toEqual([]);
       expect((await repo().outbox.pendingFor(id(1))).map((m) => m.message.id)).toEqual([removal.id]);
       expect(await repo().remove(id(1), 3, busyMessage(1, 4, true))).toBe(false);
+    });
+
+    const object = (href: string, hour: number, etag = '"1"'): ObjectBusy => ({
+      href,
+      etag,
+      busy: [{ start: at(hour * 3_600).getTime(), end: at(hour * 3_600 + 1_800).getTime() }],
+    });
+    const objectsOf = async (n: number) => (await repo().objectsOf(id(n))).sort((a, b) => a.href.localeCompare(b.href));
+
+    it('when a sync stores its objects, then a full read replaces them and an incremental one upserts and removes, per source', async () => {
+      await repo().create(source(1, { kind: 'caldav', lease: { token: 't1', until: at(70) } }), 10);
+      await repo().create(source(2, { kind: 'caldav', lease: { token: 't2', until: at(70) } }), 10);
+      const full = { replace: true as const, objects: [object('/c/a.ics', 1), object('/c/b.ics', 2)] };
+      expect(await repo().recordSync(id(1), 't1', record(), busyMessage(1, 1), undefined, full)).toBe(true);
+      expect(await repo().recordSync(id(2), 't2', record(), null, undefined, { ...full, objects: [] })).toBe(true);
+      expect(await objectsOf(1)).toEqual(full.objects);
+      expect(await objectsOf(2)).toEqual([]);
+
+      await repo().claimDue(at(400), { token: 't3', until: at(460) });
+      const changes = {
+        replace: false as const,
+        upserts: [object('/c/b.ics', 5, '"2"'), object('/c/d.ics', 6)],
+        deletions: ['/c/a.ics', '/c/never-stored.ics'],
+      };
+      expect(await repo().recordSync(id(1), 't3', record({ version: 2 }), null, undefined, changes)).toBe(true);
+      expect(await objectsOf(1)).toEqual([object('/c/b.ics', 5, '"2"'), object('/c/d.ics', 6)]);
+
+      await repo().claimDue(at(800), { token: 't4', until: at(860) });
+      expect(await repo().recordSync(id(1), 't4', record({ version: 2 }), null, undefined, full)).toBe(true);
+      expect(await objectsOf(1)).toEqual(full.objects);
+    });
+
+    it('when the lease is no longer held, then the objects stay as they were', async () => {
+      await repo().create(source(1, { kind: 'caldav', lease: { token: 't1', until: at(70) } }), 10);
+      const first = { replace: true as const, objects: [object('/c/a.ics', 1)] };
+      await repo().recordSync(id(1), 't1', record(), null, undefined, first);
+      await repo().claimDue(at(400), { token: 't2', until: at(460) });
+
+      const stale = { replace: false as const, upserts: [object('/c/b.ics', 2)], deletions: ['/c/a.ics'] };
+      expect(await repo().recordSync(id(1), 't1', record(), null, undefined, stale)).toBe(false);
+      expect(await repo().recordSync(id(1), 't1', record(), null, undefined, { replace: true, objects: [] })).toBe(
+        false,
+      );
+
+      expect(await objectsOf(1)).toEqual(first.objects);
+    });
+
+    it('when a source is removed, then its objects go with it', async () => {
+      await repo().create(source(1, { kind: 'caldav', lease: { token: 't1', until: at(70) } }), 10);
+      await repo().recordSync(id(1), 't1', record(), null, undefined, {
+        replace: true,
+        objects: [object('/c/a.ics', 1)],
+      });
+
+      expect(await repo().remove(id(1), 1, busyMessage(1, 2, true))).toBe(true);
+
+      expect(await repo().objectsOf(id(1))).toEqual([]);
     });
 
     it('write targets are the calendar’s CalDAV sources that write bookings', async () => {

@@ -22,6 +22,24 @@ export interface SyncState {
   basis: string | null;
 }
 
+/**
+ * The busy time one object of a CalDAV collection contributes, clipped to the window of the read
+ * that expanded it. A collection's busy set is the union over its objects: CalDAV keeps a recurring
+ * series and all its overrides in one object (RFC 4791 §4.1), so each object expands alone, and an
+ * incremental sync expands only the objects that changed. Objects that add no busy time (outside
+ * the window, free, our own write-back copies) are not kept.
+ */
+export interface ObjectBusy {
+  /** The object's path in the collection. */
+  href: string;
+  etag: string | null;
+  busy: Interval[];
+}
+
+/** How a read changes a source's stored objects: all of them anew, or some added, replaced and removed. */
+export type ObjectChanges =
+  { replace: true; objects: ObjectBusy[] } | { replace: false; upserts: ObjectBusy[]; deletions: string[] };
+
 /** Who holds the right to sync a source now, until when: one sync of a source at a time, across instances. */
 export interface Lease {
   token: string;
@@ -86,9 +104,10 @@ export interface SourceRepository {
    */
   claimDue(now: Date, lease: Lease): Promise<BusySource | null>;
   /**
-   * Writes a sync's outcome and its message (if any), and releases the lease, in one atomic step,
-   * only while `token` still holds the lease; false, and nothing written, otherwise (the lease
-   * expired and another sync took the source, or the source was removed).
+   * Writes a sync's outcome, its message (if any) and the changes to its stored objects (if any),
+   * and releases the lease, in one atomic step, only while `token` still holds the lease; false,
+   * and nothing written, otherwise (the lease expired and another sync took the source, or the
+   * source was removed). So the stored objects are always those of the stored `sync.prior`.
    */
   recordSync(
     id: string,
@@ -96,10 +115,13 @@ export interface SourceRepository {
     record: SyncRecord,
     message: Envelope | null,
     requestId?: string,
+    objects?: ObjectChanges,
   ): Promise<boolean>;
+  /** The stored objects of a CalDAV source, as its syncs left them (any order). */
+  objectsOf(id: string): Promise<ObjectBusy[]>;
   /**
-   * Deletes the source with its removal message in one atomic step, only if its busy set is still
-   * at `expectedVersion`; false, and nothing written, otherwise.
+   * Deletes the source and its stored objects with its removal message in one atomic step, only if
+   * its busy set is still at `expectedVersion`; false, and nothing written, otherwise.
    */
   remove(id: string, expectedVersion: number, message: Envelope, requestId?: string): Promise<boolean>;
   /** The calendar's CalDAV sources with `writeBookings`, by creation. */
@@ -138,11 +160,24 @@ export interface ReadRequest {
   ownerZone: string;
   /** Events this calendar's write-back put in the source are not busy time. */
   calendarId: string;
+  /**
+   * The objects the last read of this source left (on the same `prior`): an incremental read
+   * merges its changes into them. Loaded only when the server answers with changes.
+   */
+  storedObjects: () => Promise<ObjectBusy[]>;
 }
 
 export type ReadResult =
   | { changed: false }
-  | { changed: true; busy: Interval[]; prior: SyncPrior; /** A digest of `busy`. */ fingerprint: string };
+  | {
+      changed: true;
+      busy: Interval[];
+      prior: SyncPrior;
+      /** A digest of `busy`. */
+      fingerprint: string;
+      /** What to store of a CalDAV collection's objects; none for an ICS feed (one text). */
+      objects?: ObjectChanges;
+    };
 
 /** Reads a source's busy times (fetch, parse, expand); throws SourceReadFailed. */
 export interface SourceReader {

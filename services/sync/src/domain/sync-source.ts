@@ -3,6 +3,7 @@ import type { Clock, Interval } from '@slotkeeper/time';
 import {
   SourceReadFailed,
   type BusySource,
+  type ObjectChanges,
   type OutboxPublisher,
   type SecretSealer,
   type SourceReader,
@@ -13,6 +14,11 @@ import type { CalendarOwners, WriteBackJobs } from './ports.js';
 import { openSecrets, resealed } from './source-secrets.js';
 
 const DAY = 86_400_000;
+/**
+ * Marks the basis of reads that also stored their CalDAV objects: a source last synced before
+ * objects were stored has another basis, so its next read is whole and stores them.
+ */
+const BASIS_FORMAT = 'objects';
 
 export interface SyncSettings {
   /** Time between two syncs of a source. */
@@ -101,7 +107,7 @@ export async function syncSource(
   if (owner === 'gone') return (await removeSource(source, deps, requestId)) ? { kind: 'removed' } : { kind: 'lost' };
   const ownerZone = owner?.timezone ?? source.ownerZone;
   const window = busyWindow(now, deps.settings.windowDays);
-  const basis = `${window.start}|${window.end}|${ownerZone}`;
+  const basis = `${BASIS_FORMAT}|${window.start}|${window.end}|${ownerZone}`;
   const next = new Date(now.getTime() + deps.settings.intervalMs);
   const failed = (message: string): SyncRecord => ({
     status: 'failing',
@@ -115,6 +121,7 @@ export async function syncSource(
 
   let record: SyncRecord;
   let message: Envelope | null = null;
+  let objects: ObjectChanges | undefined;
   let unexpected: unknown;
   let resealing: ReturnType<typeof resealed> = null;
   try {
@@ -124,12 +131,16 @@ export async function syncSource(
       kind: source.kind,
       url: secrets.url,
       credentials: secrets.credentials,
+      // Another basis (window, zone): a full read, which replaces the stored objects.
       prior: source.sync.basis === basis ? source.sync.prior : {},
       window,
       ownerZone,
       calendarId: source.calendarId,
+      storedObjects: () => deps.sources.objectsOf(source.id),
     });
     const ok = { status: 'ok' as const, lastSyncedAt: now, lastError: null, ownerZone, nextSyncAt: next };
+    // Stored with the new prior whatever the busy set does: they are the objects as of that prior.
+    if (result.changed) objects = result.objects;
     if (!result.changed) {
       record = { ...ok, version: source.version, sync: source.sync };
     } else if (result.fingerprint === source.sync.fingerprint && basis === source.sync.basis) {
@@ -144,7 +155,7 @@ export async function syncSource(
     record = failed(error instanceof SourceReadFailed ? error.message : 'the source could not be read');
   }
   if (resealing) record = { ...record, ...resealing };
-  if (!(await deps.sources.recordSync(source.id, token, record, message, requestId))) return { kind: 'lost' };
+  if (!(await deps.sources.recordSync(source.id, token, record, message, requestId, objects))) return { kind: 'lost' };
   if (message) await deps.outbox.flush(source.id);
   const synced = { ...source, ...record, lease: null };
   return {

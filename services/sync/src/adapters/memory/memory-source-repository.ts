@@ -1,6 +1,13 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { MemoryOutbox } from '@slotkeeper/messaging';
-import type { BusySource, Lease, SourceRepository, SyncRecord } from '../../domain/busy-source.js';
+import type {
+  BusySource,
+  Lease,
+  ObjectBusy,
+  ObjectChanges,
+  SourceRepository,
+  SyncRecord,
+} from '../../domain/busy-source.js';
 
 const byCreation = (a: BusySource, b: BusySource) =>
   a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
@@ -8,6 +15,8 @@ const byCreation = (a: BusySource, b: BusySource) =>
 /** The sources in this process's memory (the embedded mode); each method is one atomic step. */
 export class MemorySourceRepository implements SourceRepository {
   private readonly byId = new Map<string, BusySource>();
+  /** Each CalDAV source's stored objects, by href. */
+  private readonly objects = new Map<string, Map<string, ObjectBusy>>();
   readonly outbox = new MemoryOutbox();
 
   async create(source: BusySource, max: number): Promise<boolean> {
@@ -43,17 +52,35 @@ export class MemorySourceRepository implements SourceRepository {
     record: SyncRecord,
     message: Envelope | null,
     requestId?: string,
+    objects?: ObjectChanges,
   ): Promise<boolean> {
     const source = this.byId.get(id);
     if (source?.lease?.token !== token) return false;
     this.byId.set(id, { ...source, ...structuredClone(record), lease: null });
+    if (objects) this.applyObjects(id, structuredClone(objects));
     if (message) this.outbox.enqueue(id, [message], requestId);
     return true;
+  }
+
+  async objectsOf(id: string): Promise<ObjectBusy[]> {
+    return structuredClone([...(this.objects.get(id)?.values() ?? [])]);
+  }
+
+  private applyObjects(id: string, changes: ObjectChanges): void {
+    if (changes.replace) {
+      this.objects.set(id, new Map(changes.objects.map((o) => [o.href, o])));
+      return;
+    }
+    const stored = this.objects.get(id) ?? new Map<string, ObjectBusy>();
+    for (const href of changes.deletions) stored.delete(href);
+    for (const object of changes.upserts) stored.set(object.href, object);
+    this.objects.set(id, stored);
   }
 
   async remove(id: string, expectedVersion: number, message: Envelope, requestId?: string): Promise<boolean> {
     if (this.byId.get(id)?.version !== expectedVersion) return false;
     this.byId.delete(id);
+    this.objects.delete(id);
     this.outbox.enqueue(id, [message], requestId);
     return true;
   }

@@ -1,7 +1,15 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { BusySource, Lease, SourceRepository, SyncRecord } from '../../domain/busy-source.js';
+import type {
+  BusySource,
+  Lease,
+  ObjectBusy,
+  ObjectChanges,
+  SourceRepository,
+  SyncRecord,
+} from '../../domain/busy-source.js';
+import { objectId, objectSchema, toObject, toObjectDoc, type ObjectDoc } from './object-documents.js';
 import { NO_LEASE, toResealedFields, toSource, toSourceDoc, toSyncFields, type SourceDoc } from './source-documents.js';
 
 const nullableString = { type: String, default: null };
@@ -55,16 +63,18 @@ const guardSchema = new mongoose.Schema<CalendarGuardDoc>(
 export class MongoSourceRepository implements SourceRepository {
   private readonly sources: mongoose.Model<SourceDoc>;
   private readonly guards: mongoose.Model<CalendarGuardDoc>;
+  private readonly objects: mongoose.Model<ObjectDoc>;
   readonly outbox: MongoOutbox;
 
   constructor(private readonly connection: Connection) {
     this.sources = modelOn(connection, 'BusySource', sourceSchema);
     this.guards = modelOn(connection, 'BusySourceCalendar', guardSchema);
+    this.objects = modelOn(connection, 'BusySourceObject', objectSchema);
     this.outbox = new MongoOutbox(connection, 'sync_outbox');
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.sources.init(), this.guards.init(), this.outbox.init()]);
+    await Promise.all([this.sources.init(), this.guards.init(), this.objects.init(), this.outbox.init()]);
   }
 
   async create(source: BusySource, max: number): Promise<boolean> {
@@ -108,25 +118,58 @@ export class MongoSourceRepository implements SourceRepository {
     record: SyncRecord,
     message: Envelope | null,
     requestId?: string,
+    objects?: ObjectChanges,
   ): Promise<boolean> {
+    const objectWrites = objects && writesAny(objects) ? objects : null;
     const write = async (session?: mongoose.ClientSession) => {
+      // First, and in the transaction: the lease decides whether anything is written.
       const result = await this.sources.updateOne(
         { _id: id, lease_token: token },
         { $set: { ...toSyncFields(record), ...toResealedFields(record), lease_token: null, lease_until: NO_LEASE } },
         session ? { session } : {},
       );
       if (result.modifiedCount === 0) return false;
+      if (objectWrites && session) await this.writeObjects(id, objectWrites, session);
       if (message && session) await this.outbox.add(id, [message], session, requestId);
       return true;
     };
-    // Only a write that publishes needs the transaction that keeps it and its message together.
-    return message ? inTransaction(this.connection, write) : write();
+    // Only a write that publishes or stores objects needs the transaction that keeps them together.
+    return message || objectWrites ? inTransaction(this.connection, write) : write();
+  }
+
+  async objectsOf(id: string): Promise<ObjectBusy[]> {
+    const docs = await this.objects.find({ source_id: id }).lean<ObjectDoc[]>();
+    return docs.map(toObject);
+  }
+
+  private async writeObjects(id: string, changes: ObjectChanges, session: mongoose.ClientSession): Promise<void> {
+    if (changes.replace) {
+      await this.objects.deleteMany({ source_id: id }, { session });
+      if (changes.objects.length > 0)
+        // Lean: plain documents, no model instance per object (a full read may store thousands).
+        await this.objects.insertMany(
+          changes.objects.map((o) => toObjectDoc(id, o)),
+          { session, lean: true },
+        );
+      return;
+    }
+    await this.objects.bulkWrite(
+      [
+        ...changes.deletions.map((href) => ({ deleteOne: { filter: { _id: objectId(id, href) } } })),
+        ...changes.upserts.map((o) => {
+          const doc = toObjectDoc(id, o);
+          return { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } };
+        }),
+      ],
+      { session },
+    );
   }
 
   async remove(id: string, expectedVersion: number, message: Envelope, requestId?: string): Promise<boolean> {
     return inTransaction(this.connection, async (session) => {
       const result = await this.sources.deleteOne({ _id: id, version: expectedVersion }, { session });
       if (result.deletedCount === 0) return false;
+      await this.objects.deleteMany({ source_id: id }, { session });
       await this.outbox.add(id, [message], session, requestId);
       return true;
     });
@@ -137,3 +180,7 @@ export class MongoSourceRepository implements SourceRepository {
     return (await this.listByCalendar(calendarId)).filter((s) => s.kind === 'caldav' && s.writeBookings);
   }
 }
+
+/** Whether applying `changes` writes anything: a full read always does (it may empty the objects). */
+const writesAny = (changes: ObjectChanges): boolean =>
+  changes.replace || changes.upserts.length > 0 || changes.deletions.length > 0;
