@@ -1,20 +1,14 @@
 import type { Logger } from '@slotkeeper/observability';
-import type { SecretSealer, SourceRepository } from '../domain/busy-source.js';
+import type { BusySource, SecretSealer, SourceRepository } from '../domain/busy-source.js';
 import type { WriteTarget, WriteTargets } from '../domain/ports.js';
-import { openSecrets, type OpenedSecrets } from '../domain/source-secrets.js';
+import { openSecrets, SecretsUnreadable } from '../domain/source-secrets.js';
 
-/** A collection's URL as write-back needs it: https for webcal, ending with `/`. */
-export function collectionUrl(given: string): string {
-  const url = new URL(given.replace(/^webcal:/i, 'https:'));
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url.href;
-}
+const writesBookings = (source: BusySource) => source.kind === 'caldav' && source.writeBookings;
 
 /**
- * The write-back targets of a calendar from the store: its CalDAV sources with `write_bookings`,
- * their URLs and passwords opened. Secrets that no longer open (their key was dropped) leave that
- * target out, logged without them, rather than failing the others; the source's own sync shows it
- * `failing` with the reason.
+ * The write-back targets from the store: the calendars' CalDAV sources with `write_bookings`. Their
+ * secrets are opened only for a write (`target`); which sources they are needs none
+ * (`sourceIdsFor`), so a source whose key was dropped still gets its jobs, and they wait for it.
  */
 export class StoreWriteTargets implements WriteTargets {
   constructor(
@@ -23,26 +17,35 @@ export class StoreWriteTargets implements WriteTargets {
     private readonly logger: Logger,
   ) {}
 
+  async sourceIdsFor(calendarId: string): Promise<string[]> {
+    return (await this.sources.writeTargets(calendarId)).map((source) => source.id);
+  }
+
+  async target(sourceId: string): Promise<WriteTarget | null> {
+    const source = await this.sources.find(sourceId);
+    return source && writesBookings(source) ? this.opened(source) : null;
+  }
+
+  /** Secrets that no longer open leave that target out, logged without them, rather than failing the others. */
   async forCalendar(calendarId: string): Promise<WriteTarget[]> {
     const targets: WriteTarget[] = [];
     for (const source of await this.sources.writeTargets(calendarId)) {
-      let opened: OpenedSecrets;
       try {
-        opened = openSecrets(source, this.secrets);
-      } catch {
+        targets.push(this.opened(source));
+      } catch (error) {
+        if (!(error instanceof SecretsUnreadable)) throw error;
         this.logger.warn(
           { sourceId: source.id, calendarId },
           'write-back target left out: its secrets cannot be opened with the configured SECRET_KEYS',
         );
-        continue;
       }
-      targets.push({
-        sourceId: source.id,
-        calendarId,
-        url: collectionUrl(opened.url),
-        credentials: opened.credentials,
-      });
     }
     return targets;
+  }
+
+  /** Throws SecretsUnreadable. The URL as given: the CalDAV client reads it as a collection. */
+  private opened(source: BusySource): WriteTarget {
+    const { url, credentials } = openSecrets(source, this.secrets);
+    return { sourceId: source.id, calendarId: source.calendarId, url, credentials };
   }
 }

@@ -28,14 +28,25 @@ export interface Credentials {
 export interface WriteTarget {
   sourceId: string;
   calendarId: string;
-  /** The collection's URL (ends with `/`). */
+  /** The collection's URL as its owner gave it: `putEvent` and `deleteEvent` read it as a collection. */
   url: string;
   credentials: Credentials | null;
 }
 
-/** The write-back targets of a calendar, with their credentials opened. */
+/** Where bookings are written back: the calendars' CalDAV sources with `write_bookings`. */
 export interface WriteTargets {
+  /** The calendar's targets with their secrets opened; one whose secrets will not open is left out. */
   forCalendar(calendarId: string): Promise<WriteTarget[]>;
+  /**
+   * The ids of the calendar's targets, no secret opened: a source whose secrets will not open is
+   * still one, so a write to it waits for its key rather than being lost.
+   */
+  sourceIdsFor(calendarId: string): Promise<string[]>;
+  /**
+   * One target with its secrets opened; null when the source is gone or no longer writes bookings.
+   * Throws `SecretsUnreadable` when its URL or password will not open.
+   */
+  target(sourceId: string): Promise<WriteTarget | null>;
 }
 
 /** The write-back jobs still to run (the outbound half's store). */

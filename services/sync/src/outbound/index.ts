@@ -4,6 +4,7 @@
  */
 export type { OutboundDeps } from './deps.js';
 export { outboundHandlers } from './consumers/event-handlers.js';
+export { forgetCalendar } from './consumers/calendar-deleted.js';
 export { outboundRoutes } from './http/feed-routes.js';
 export { WriteBackWorker, type WriteBackWorkerOptions } from './write-back-worker.js';
 export type { OutboundRepository } from './domain/outbound-repository.js';

@@ -1,17 +1,18 @@
 import { deleteEvent, putEvent, SourceError } from '@slotkeeper/caldav';
 import { eventIcs } from '@slotkeeper/icalendar';
 import type { Logger } from '@slotkeeper/observability';
+import { SecretsUnreadable } from '../domain/source-secrets.js';
 import { calendarItemOf } from './calendar-items.js';
 import type { OutboundDeps } from './deps.js';
 import { DEFAULT_RETRY_DELAYS_MS, nextAttempt, type ClaimedJob, type Settlement } from './domain/write-back-job.js';
 
 export interface WriteBackWorkerOptions {
-  /** How often due jobs are looked for (1 s). */
+  /** How often due jobs are looked for (1 s); a write that ends looks at once. */
   pollMs?: number;
   /** How long a claimed job is this worker's alone (2 min): past the client's deadline for one write. */
   leaseMs?: number;
-  /** Jobs claimed, and written concurrently, per round (8). */
-  batchSize?: number;
+  /** Writes this worker runs at once (8): a slow or dead server holds one of them, never the others. */
+  concurrency?: number;
 }
 
 /**
@@ -19,18 +20,25 @@ export interface WriteBackWorkerOptions {
  * `WriteBackJob`): claims due ones under a lease, so several instances never run one job at once,
  * writes the event's newest state (PUT `{collection}{event id}.ics`, or DELETE once canceled),
  * and on failure tries again after the next of `retryDelaysMs`; after the last, it gives up with
- * a warning. A job whose source is gone (deleted, or no longer written to) is dropped.
+ * a warning. Up to `concurrency` writes run at once, and each that ends claims the next due job:
+ * a write waiting on a dead server (up to the client's deadline) holds its own place only. A job
+ * whose source is gone (deleted, or no longer written to) is dropped; one whose source's secrets
+ * will not open waits for its key (retried at the delays, then at the last one, never given up),
+ * so putting the key back lets it through.
  */
 export class WriteBackWorker {
   private timer: NodeJS.Timeout | undefined;
-  /** Whether the timer's round is still going: rounds never pile up behind a slow server. */
-  private ticking = false;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
+  /** The writes under way, and the claims being made. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly claims = new Set<Promise<unknown>>();
+  /** Writes under way plus claims being made: held before a claim, so no caller ever overfills. */
+  private taken = 0;
   private readonly delaysMs: readonly number[];
   private readonly logger: Logger;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly batchSize: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly deps: OutboundDeps,
@@ -40,50 +48,70 @@ export class WriteBackWorker {
     this.logger = deps.logger.child({ component: 'write-back' });
     this.pollMs = options.pollMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 120_000;
-    this.batchSize = options.batchSize ?? 8;
+    this.concurrency = options.concurrency ?? 8;
   }
 
   start(): void {
+    this.stopping = false;
     this.timer ??= setInterval(() => void this.tick(), this.pollMs);
     this.timer.unref();
   }
 
-  /** No more rounds; the writes under way finish (each bounded by the client's deadline). */
+  /** No more claims; the writes under way finish (each bounded by the client's deadline). */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.allSettled([...this.inFlight]);
+    // A claim under way may still start a write: wait until neither is left.
+    while (this.running.size + this.claims.size > 0) await Promise.allSettled([...this.running, ...this.claims]);
   }
 
-  /** One round: claims the due jobs (at most a batch) and runs them; how many it ran. */
+  /**
+   * Runs due jobs, at most `concurrency` at once, until none is due and none runs; how many it
+   * started. The timer keeps the same pool filled without waiting for it to empty.
+   */
   async runDue(): Promise<number> {
-    const round = this.round();
-    this.inFlight.add(round);
-    try {
-      return await round;
-    } finally {
-      this.inFlight.delete(round);
+    let started = await this.fill();
+    while (this.running.size > 0) {
+      await Promise.race(this.running);
+      started += await this.fill();
     }
+    return started;
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
     try {
-      // A full batch may mean more are due: go on at once rather than wait for the timer.
-      let ran = await this.runDue();
-      while (ran === this.batchSize && this.timer) ran = await this.runDue();
+      await this.fill();
     } catch (error) {
       this.logger.warn({ err: error }, 'write-back jobs could not be claimed; trying again shortly');
-    } finally {
-      this.ticking = false;
     }
   }
 
-  private async round(): Promise<number> {
-    const jobs = await this.deps.store.claimDue(this.deps.clock.now(), this.leaseMs, this.batchSize);
-    await Promise.all(jobs.map((job) => this.run(job)));
-    return jobs.length;
+  /** Claims due jobs, one at a time, while a place is free, and starts each; how many it started. */
+  private async fill(): Promise<number> {
+    let started = 0;
+    while (!this.stopping && this.taken < this.concurrency) {
+      this.taken += 1;
+      let job: ClaimedJob | undefined;
+      const claim = this.deps.store.claimDue(this.deps.clock.now(), this.leaseMs, 1);
+      this.claims.add(claim);
+      try {
+        [job] = await claim;
+      } finally {
+        this.claims.delete(claim);
+        if (!job) this.taken -= 1;
+      }
+      if (!job) break;
+      started += 1;
+      const write: Promise<void> = this.run(job).finally(() => {
+        this.taken -= 1;
+        this.running.delete(write);
+        // Its place is free: the next due job need not wait for the timer.
+        if (this.timer) void this.tick();
+      });
+      this.running.add(write);
+    }
+    return started;
   }
 
   private async run(job: ClaimedJob): Promise<void> {
@@ -105,7 +133,8 @@ export class WriteBackWorker {
 
   private async write(job: ClaimedJob, log: Logger): Promise<Settlement> {
     const { targets, store, client } = this.deps;
-    const target = (await targets.forCalendar(job.calendarId)).find((t) => t.sourceId === job.sourceId);
+    // Throws SecretsUnreadable when its key is gone: a retry, not a drop (see `failure`).
+    const target = await targets.target(job.sourceId);
     if (!target) return { kind: 'dropped' };
     const event = await store.findEvent(job.eventId);
     if (!event) {
@@ -120,10 +149,22 @@ export class WriteBackWorker {
 
   private failure(job: ClaimedJob, error: unknown, log: Logger): Settlement {
     // A SourceError's message is safe to keep and show (origin, status, kind; never the path,
-    // the credentials or a body). Anything else is ours: logged, and kept only as a generic line.
-    const message = error instanceof SourceError ? error.message : 'the write failed unexpectedly';
-    if (!(error instanceof SourceError)) log.error({ err: error }, 'write-back failed unexpectedly');
-    const at = nextAttempt(job.attempts, this.deps.clock.now(), this.delaysMs);
+    // the credentials or a body), and so is SecretsUnreadable's (it names no secret, and says
+    // what to do). Anything else is ours: logged, and kept only as a generic line.
+    const safe = error instanceof SourceError || error instanceof SecretsUnreadable;
+    const message = safe ? error.message : 'the write failed unexpectedly';
+    if (!safe) log.error({ err: error }, 'write-back failed unexpectedly');
+    const now = this.deps.clock.now();
+    if (error instanceof SecretsUnreadable) {
+      // The operator's to mend (put the key back): the job waits for it while its source is there,
+      // at the delays, then at the last one, never given up.
+      const at =
+        nextAttempt(job.attempts, now, this.delaysMs) ??
+        new Date(now.getTime() + (this.delaysMs.at(-1) ?? DEFAULT_RETRY_DELAYS_MS.at(-1)!));
+      log.warn({ attempts: job.attempts, error: message, retryAt: at.toISOString() }, 'write-back waits for its key');
+      return { kind: 'retry', at, error: message };
+    }
+    const at = nextAttempt(job.attempts, now, this.delaysMs);
     if (at) {
       log.info({ attempts: job.attempts, error: message, retryAt: at.toISOString() }, 'write-back failed; will retry');
       return { kind: 'retry', at, error: message };

@@ -92,6 +92,21 @@ describe('write-back jobs recorded by the handlers', () => {
     expect(await sys.store.findWriteJob('5050505050505050505050cc', id)).toBeNull();
   });
 
+  it("when a target's secrets cannot be opened, then its job is recorded all the same, and no secret is opened for any", async () => {
+    const id = eventId();
+    const sys = outbound();
+    const readable = '5050505050505050505050bb';
+    sys.targets.targets = [target(), target(CAL, readable)];
+    // Its key left SECRET_KEYS (rotated in the wrong order on this instance): the job waits for it.
+    sys.targets.unreadable.add(SOURCE);
+
+    await sys.handlers.EventBooked(eventData(id));
+
+    expect(await sys.store.findWriteJob(SOURCE, id)).toMatchObject({ state: 'pending', version: 1 });
+    expect(await sys.store.findWriteJob(readable, id)).toMatchObject({ state: 'pending', version: 1 });
+    expect(sys.targets.opened).toBe(0);
+  });
+
   it('when a calendar has no target, then nothing is recorded but the projection', async () => {
     const id = eventId();
     const sys = outbound();

@@ -5,6 +5,7 @@
 import { eventFromWire } from '@slotkeeper/contracts';
 import ICAL from 'ical.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forgetCalendar } from '../../src/outbound/index.js';
 import {
   ann,
   as,
@@ -20,6 +21,7 @@ import {
   outbound,
   PUBLIC_BASE_URL,
   rescheduled,
+  SOURCE,
 } from './outbound-fixtures.js';
 
 let sys: ReturnType<typeof outbound>;
@@ -210,5 +212,33 @@ describe('GET /api/calendar/calendars/:calendar_id/feed.ics', () => {
     const events = vevents(feedRes.body);
     expect(events).toHaveLength(5_000);
     expect(startOf(events[4_999]!)).toEqual(new Date(start + 4_999 * 3_600_000));
+  });
+});
+
+describe('a deleted calendar (CalendarDeleted)', () => {
+  it('when it is forgotten, then its feed answers 404 and its events and write-back jobs are gone; other calendars keep theirs', async () => {
+    const other = '5050505050505050505050cc';
+    sys.targets.targets = [
+      { sourceId: SOURCE, calendarId: CAL, url: 'http://127.0.0.1:9/dav/work/', credentials: null },
+      { sourceId: other, calendarId: OTHER_CAL, url: 'http://127.0.0.1:9/dav/other/', credentials: null },
+    ];
+    const [mine, theirs] = [eventId(), eventId()];
+    await sys.handlers.EventBooked(eventData(mine));
+    await sys.handlers.EventBooked(eventData(theirs, { calendar_id: OTHER_CAL }));
+    const [feed, otherFeed] = [await issued(), await issued(OTHER_CAL)];
+
+    await forgetCalendar(CAL, sys.deps);
+    // A repeated message finds nothing left.
+    await forgetCalendar(CAL, sys.deps);
+
+    expect((await read(pathOf(feed))).statusCode).toBe(404);
+    expect(await sys.store.feedTokenHash(CAL)).toBeNull();
+    // The booker's email, name and notes with it.
+    expect(await sys.store.findEvent(mine)).toBeNull();
+    expect(await sys.store.findWriteJob(SOURCE, mine)).toBeNull();
+
+    expect((await read(pathOf(otherFeed))).statusCode).toBe(200);
+    expect(await sys.store.findEvent(theirs)).not.toBeNull();
+    expect(await sys.store.findWriteJob(other, theirs)).not.toBeNull();
   });
 });

@@ -13,6 +13,7 @@ const SOURCE = '5050505050505050505050aa';
 const KEY = `${SOURCE}:${EVENT}`;
 const NOW = new Date('2030-06-20T08:00:00.000Z');
 const EPOCH = new Date(0);
+const DAY = 86_400_000;
 
 const event: OutboundEvent = {
   id: EVENT,
@@ -88,12 +89,15 @@ describe('indexes', () => {
       options: expect.objectContaining({ partialFilterExpression: { state: 'pending' } }),
     });
     expect(indexNamed('by_source')).toMatchObject({ collection: 'write_back_jobs', key: { source_id: 1 } });
+    expect(indexNamed('by_calendar')).toMatchObject({ collection: 'write_back_jobs', key: { calendar_id: 1 } });
   });
 });
 
 describe('events projection', () => {
   it('when an event is applied, then one upsert writes it only over an older version', async () => {
     expect(await store.applyEvent(event)).toBe(true);
+    // Half an hour: its calendar's longest event beyond a day is not its concern.
+    expect(rec.on('outbound_calendars')).toEqual([]);
     const command = onlyCommand(rec.on('outbound_events'));
     expect(command.method).toBe('updateOne');
     const { _id, ...fields } = eventDoc;
@@ -109,13 +113,38 @@ describe('events projection', () => {
     await expect(store.applyEvent(event)).rejects.toThrow(/E11000/);
   });
 
-  it('when a feed is read, then one query served by the feed index, by start, limited', async () => {
+  it('when an event longer than a day is applied, then its calendar remembers the longest first', async () => {
+    const week = { ...event, end: new Date(event.start.getTime() + 7 * DAY) };
+    await store.applyEvent(week);
+    const [first] = rec.commands;
+    expect(first).toMatchObject({ collection: 'outbound_calendars', method: 'updateOne' });
+    expect(first!.args.slice(0, 2)).toEqual([{ _id: CAL }, { $max: { longest_event_ms: 7 * DAY } }]);
+    expect(first!.args[2]).toMatchObject({ upsert: true });
+    expect(rec.on('outbound_events', 'updateOne')).toHaveLength(1);
+  });
+
+  it('when a feed is read, then one query from a day before the cut by start, served by the feed index, limited', async () => {
     rec.answer('outbound_events', 'find', [eventDoc]);
     const cut = new Date('2030-05-21T08:00:00.000Z');
     expect(await store.feedEvents(CAL, cut, 5_000)).toEqual([event]);
+    expect(onlyCommand(rec.on('outbound_calendars')).args[0]).toEqual({ _id: CAL });
     const command = onlyCommand(rec.on('outbound_events', 'find'));
-    expect(command.args[0]).toEqual({ calendar_id: CAL, end_time: { $gte: cut } });
+    // The start bounds the index scan: past events cost nothing, however many the calendar has.
+    expect(command.args[0]).toEqual({
+      calendar_id: CAL,
+      start_time: { $gte: new Date(cut.getTime() - DAY) },
+      end_time: { $gte: cut },
+    });
     expect(command.args[1]).toMatchObject({ sort: { start_time: 1, _id: 1 }, limit: 5_000 });
+    expect(served(command)).toBe('feed_by_start');
+  });
+
+  it('when the calendar has had an event longer than a day, then the feed reads from that long before the cut', async () => {
+    rec.answer('outbound_calendars', 'findOne', { _id: CAL, longest_event_ms: 3 * DAY });
+    const cut = new Date('2030-05-21T08:00:00.000Z');
+    await store.feedEvents(CAL, cut, 5_000);
+    const command = onlyCommand(rec.on('outbound_events', 'find'));
+    expect(command.args[0]).toMatchObject({ start_time: { $gte: new Date(cut.getTime() - 3 * DAY) } });
     expect(served(command)).toBe('feed_by_start');
   });
 });
@@ -224,6 +253,17 @@ describe('write-back jobs', () => {
     const command = onlyCommand(rec.on('write_back_jobs'));
     expect(command.method).toBe('deleteOne');
     expect(command.args[0]).toEqual({ _id: KEY, lease_id: 'lease-1', version: 1 });
+  });
+
+  it('when a calendar is forgotten, then its feed token, jobs, events and longest event go, each by an index', async () => {
+    await store.forgetCalendar(CAL);
+    expect(rec.commands.map((c) => [c.collection, c.method, c.args[0]])).toEqual([
+      ['feed_tokens', 'deleteOne', { _id: CAL }],
+      ['write_back_jobs', 'deleteMany', { calendar_id: CAL }],
+      ['outbound_events', 'deleteMany', { calendar_id: CAL }],
+      ['outbound_calendars', 'deleteOne', { _id: CAL }],
+    ]);
+    expect(rec.commands.map(served)).toEqual(['_id_', 'by_calendar', 'feed_by_start', '_id_']);
   });
 
   it("when a source's jobs are dropped, then one deleteMany served by the source index", async () => {

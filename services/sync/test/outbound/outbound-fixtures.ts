@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '@slotkeeper/observability';
 import { outboundClient, type OutboundClient } from '@slotkeeper/outbound-http';
 import { ManualClock } from '@slotkeeper/time';
 import type { CalendarOwner, CalendarOwners, WriteTarget, WriteTargets } from '../../src/domain/ports.js';
+import { SecretsUnreadable } from '../../src/domain/source-secrets.js';
 import {
   MemoryOutboundRepository,
   outboundHandlers,
@@ -47,11 +48,32 @@ export class FixedOwners implements CalendarOwners {
   }
 }
 
-/** Write-back targets as the busy-source store would give them; tests add, change and remove them. */
+/**
+ * Write-back targets as the busy-source store would give them; tests add, change and remove them,
+ * and list in `unreadable` those whose secrets will not open (their key left SECRET_KEYS).
+ */
 export class ListedTargets implements WriteTargets {
   targets: WriteTarget[] = [];
+  readonly unreadable = new Set<string>();
+  /** How often secrets were opened: only a write needs them. */
+  opened = 0;
+
   async forCalendar(calendarId: string): Promise<WriteTarget[]> {
-    return this.targets.filter((target) => target.calendarId === calendarId).map((target) => ({ ...target }));
+    const readable = this.targets.filter((t) => t.calendarId === calendarId && !this.unreadable.has(t.sourceId));
+    this.opened += readable.length;
+    return readable.map((target) => ({ ...target }));
+  }
+
+  async sourceIdsFor(calendarId: string): Promise<string[]> {
+    return this.targets.filter((target) => target.calendarId === calendarId).map((target) => target.sourceId);
+  }
+
+  async target(sourceId: string): Promise<WriteTarget | null> {
+    const target = this.targets.find((t) => t.sourceId === sourceId);
+    if (!target) return null;
+    if (this.unreadable.has(sourceId)) throw new SecretsUnreadable();
+    this.opened += 1;
+    return { ...target };
   }
 }
 

@@ -70,6 +70,23 @@ await describeContract<OutboundRepository>(
       expect((await repo().feedEvents(CAL, cut, 2)).map((e) => e.id)).toEqual([id(2), id(3)]);
     });
 
+    it('when an event lasts longer than a day (a calendar without a meeting length), then the feed still finds it by its end', async () => {
+      const cut = new Date('2030-06-01T00:00:00.000Z');
+      const before = (hours: number) => new Date(cut.getTime() - hours * 3_600_000);
+      // Three days from 2.5 days before the cut: found although it began before `cut − 1 day`.
+      await repo().applyEvent(event(1, { start: before(60), end: before(-12) }));
+      // Short ones of the same calendar, both sides of the cut; and another calendar's.
+      await repo().applyEvent(event(2, { start: before(1), end: cut }));
+      await repo().applyEvent(event(3, { start: before(3), end: before(2) }));
+      await repo().applyEvent(event(4, { start: before(30), end: before(-1), calendarId: OTHER }));
+      expect((await repo().feedEvents(CAL, cut, 10)).map((e) => e.id)).toEqual([id(1), id(2)]);
+      // The calendar's longest stands when the long event is shortened: a bound too wide is only slower.
+      await repo().applyEvent(event(1, { start: before(2), end: before(-12), version: 2 }));
+      await repo().applyEvent(event(5, { start: before(50), end: before(-1) }));
+      expect((await repo().feedEvents(CAL, cut, 10)).map((e) => e.id)).toEqual([id(5), id(1), id(2)]);
+      expect((await repo().feedEvents(OTHER, cut, 10)).map((e) => e.id)).toEqual([id(4)]);
+    });
+
     it('when a feed token is set again, then only the newest hash is kept, per calendar', async () => {
       expect(await repo().feedTokenHash(CAL)).toBeNull();
       await repo().setFeedToken(CAL, 'a'.repeat(64), NOW);
@@ -179,6 +196,27 @@ await describeContract<OutboundRepository>(
       expect(await repo().findWriteJob(SOURCE, id(1))).toMatchObject({ state: 'pending', lastError: null });
       await repo().settle(current!, { kind: 'done' });
       expect(await repo().findWriteJob(SOURCE, id(1))).toMatchObject({ state: 'done', attempts: 2 });
+    });
+
+    it("when a calendar is forgotten, then its events, feed token and jobs go; another calendar's stay", async () => {
+      const other = '5050505050505050505050bb';
+      const long = { start: new Date('2030-06-20T00:00:00.000Z'), end: new Date('2030-06-24T00:00:00.000Z') };
+      await repo().applyEvent(event(1, long));
+      await repo().applyEvent(event(2, { calendarId: OTHER }));
+      await repo().setFeedToken(CAL, 'a'.repeat(64), NOW);
+      await repo().setFeedToken(OTHER, 'b'.repeat(64), NOW);
+      await repo().recordWrite(write(1), NOW);
+      await repo().recordWrite({ ...write(2, 1, other), calendarId: OTHER }, NOW);
+
+      await repo().forgetCalendar(CAL);
+      await repo().forgetCalendar(CAL);
+
+      expect(await repo().findEvent(id(1))).toBeNull();
+      expect(await repo().feedTokenHash(CAL)).toBeNull();
+      expect(await repo().findWriteJob(SOURCE, id(1))).toBeNull();
+      expect(await repo().findEvent(id(2))).not.toBeNull();
+      expect(await repo().feedTokenHash(OTHER)).toBe('b'.repeat(64));
+      expect(await repo().findWriteJob(other, id(2))).not.toBeNull();
     });
 
     it("when a source's jobs are dropped, then only that source's go", async () => {

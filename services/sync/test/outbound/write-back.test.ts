@@ -8,6 +8,7 @@ import { describeWithRadicale, startRadicale, type Radicale } from '@slotkeeper/
 import ICAL from 'ical.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WriteBackWorker } from '../../src/outbound/index.js';
+import { SECRETS_UNREADABLE } from '../../src/domain/source-secrets.js';
 import { canceled, CAL, eventData, eventId, outbound, rescheduled, SOURCE } from './outbound-fixtures.js';
 
 const DELAYS = [1_000, 5_000];
@@ -207,6 +208,60 @@ describe('write-back retries', () => {
     expect(sys.lines.join('\n')).not.toContain('s3cret-pw');
   });
 
+  it("when the target's secrets cannot be opened, then the job waits with the reason, and is written once the key is back", async () => {
+    await setUp([]);
+    const id = eventId();
+    sys.targets.unreadable.add(SOURCE);
+    await sys.handlers.EventBooked(eventData(id));
+
+    expect(await sys.worker.runDue()).toBe(1);
+    expect(await sys.store.findWriteJob(SOURCE, id)).toEqual({
+      sourceId: SOURCE,
+      calendarId: CAL,
+      eventId: id,
+      version: 1,
+      state: 'pending',
+      attempts: 1,
+      nextAttemptAt: new Date(sys.clock.now().getTime() + DELAYS[0]!),
+      lastError: SECRETS_UNREADABLE,
+    });
+    expect(server.requests).toEqual([]);
+
+    // The operator puts the key back in SECRET_KEYS.
+    sys.targets.unreadable.delete(SOURCE);
+    after(sys, DELAYS[0]!);
+    expect(await sys.worker.runDue()).toBe(1);
+    expect(await sys.store.findWriteJob(SOURCE, id)).toMatchObject({ state: 'done', attempts: 2, lastError: null });
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`PUT /dav/work/${id}.ics`]);
+  });
+
+  it('when the secrets stay unreadable past the last delay, then the job keeps waiting at the last delay, never given up', async () => {
+    await setUp([], [1_000, 5_000]);
+    const id = eventId();
+    sys.targets.unreadable.add(SOURCE);
+    await sys.handlers.EventBooked(eventData(id));
+    for (const delay of [1_000, 5_000, 5_000, 5_000]) {
+      expect(await sys.worker.runDue()).toBe(1);
+      expect(await sys.store.findWriteJob(SOURCE, id)).toMatchObject({
+        state: 'pending',
+        nextAttemptAt: new Date(sys.clock.now().getTime() + delay),
+        lastError: SECRETS_UNREADABLE,
+      });
+      after(sys, delay);
+    }
+    expect(sys.lines.join('\n')).not.toContain('s3cret-pw');
+  });
+
+  it('when the source is removed, or no longer writes bookings, before its job runs, then the job is dropped unwritten', async () => {
+    await setUp([]);
+    const id = eventId();
+    await sys.handlers.EventBooked(eventData(id));
+    sys.targets.targets = [];
+    expect(await sys.worker.runDue()).toBe(1);
+    expect(await sys.store.findWriteJob(SOURCE, id)).toBeNull();
+    expect(server.requests).toEqual([]);
+  });
+
   it('when a newer version arrives while a write is failing, then it starts afresh and writes the newest state', async () => {
     await setUp([500]);
     const id = eventId();
@@ -249,5 +304,95 @@ describe('write-back retries', () => {
     await expect.poll(() => server.requests.length, { timeout: 2_000 }).toBe(1);
     await worker.stop();
     expect(await sys.store.findWriteJob(SOURCE, id)).toMatchObject({ state: 'done' });
+  });
+});
+
+/** A CalDAV stand-in that holds its answers to the events in `hold` (a server gone quiet) until released; 201 to others. */
+async function holdingServer() {
+  const hold = new Set<string>();
+  /** Held answers, by event id. */
+  const waiting = new Map<string, () => void>();
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const answer = () => {
+        response.statusCode = 201;
+        response.end();
+      };
+      const id = [...hold].find((held) => request.url!.includes(held));
+      if (id) waiting.set(id, answer);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const release = (id: string) => {
+    hold.delete(id);
+    waiting.get(id)?.();
+    waiting.delete(id);
+  };
+  return {
+    url: `http://127.0.0.1:${port}/dav/work/`,
+    hold,
+    waiting,
+    release,
+    close: () => {
+      [...waiting.keys()].forEach(release);
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('write-back concurrency', () => {
+  let sys: ReturnType<typeof outbound>;
+  let server: Awaited<ReturnType<typeof holdingServer>>;
+  let worker: WriteBackWorker;
+  afterEach(async () => {
+    await server.close();
+    await worker.stop();
+    await sys.client.close();
+  });
+  async function setUp(concurrency?: number) {
+    server = await holdingServer();
+    sys = outbound();
+    sys.targets.targets = [{ sourceId: SOURCE, calendarId: CAL, url: server.url, credentials: null }];
+    worker = new WriteBackWorker(sys.deps, { pollMs: 20, ...(concurrency && { concurrency }) });
+    worker.start();
+  }
+  const stateOf = async (id: string) => (await sys.store.findWriteJob(SOURCE, id))?.state;
+
+  it('when a write hangs on a server gone quiet, then a job recorded meanwhile is written without waiting for it', async () => {
+    await setUp();
+    const [slow, quick] = [eventId(), eventId()];
+    server.hold.add(slow);
+    await sys.handlers.EventBooked(eventData(slow));
+    await expect.poll(() => server.waiting.size, { timeout: 2_000 }).toBe(1);
+
+    await sys.handlers.EventBooked(eventData(quick));
+
+    await expect.poll(() => stateOf(quick), { timeout: 2_000 }).toBe('done');
+    expect(await stateOf(slow)).toBe('pending');
+    server.release(slow);
+    await expect.poll(() => stateOf(slow), { timeout: 2_000 }).toBe('done');
+  });
+
+  it('when as many writes hang as the worker runs at once, then the next waits for a place and takes the first one freed', async () => {
+    await setUp(2);
+    const ids = [eventId(), eventId(), eventId()];
+    ids.forEach((id) => server.hold.add(id));
+    for (const id of ids) await sys.handlers.EventBooked(eventData(id));
+
+    await expect.poll(() => server.waiting.size, { timeout: 2_000 }).toBe(2);
+    // Several polls later, still two: the third is not even asked for.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(server.waiting.size).toBe(2);
+    const third = ids.find((id) => !server.waiting.has(id))!;
+    expect(await sys.store.findWriteJob(SOURCE, third)).toMatchObject({ state: 'pending', attempts: 0 });
+
+    server.release([...server.waiting.keys()][0]!);
+    await expect.poll(() => server.waiting.has(third), { timeout: 2_000 }).toBe(true);
+    expect(server.waiting.size).toBe(2);
+    [...server.waiting.keys()].forEach(server.release);
+    await expect.poll(async () => Promise.all(ids.map(stateOf)), { timeout: 2_000 }).toEqual(['done', 'done', 'done']);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mergeEvent, type OutboundEvent } from '../domain/outbound-event.js';
+import { earliestStart, lengthBeyondDay, mergeEvent, type OutboundEvent } from '../domain/outbound-event.js';
 import type { OutboundRepository } from '../domain/outbound-repository.js';
 import {
   jobKey,
@@ -22,10 +22,14 @@ export class MemoryOutboundRepository implements OutboundRepository {
   private readonly events = new Map<string, OutboundEvent>();
   private readonly tokens = new Map<string, string>();
   private readonly jobs = new Map<string, StoredJob>();
+  /** Per calendar, its longest event beyond a day (see `earliestStart`). */
+  private readonly longest = new Map<string, number>();
 
   async init(): Promise<void> {}
 
   async applyEvent(event: OutboundEvent): Promise<boolean> {
+    const length = lengthBeyondDay(event);
+    if (length > (this.longest.get(event.calendarId) ?? 0)) this.longest.set(event.calendarId, length);
     const merged = mergeEvent(this.events.get(event.id), event);
     if (merged) this.events.set(event.id, copyEvent(merged));
     return merged !== null;
@@ -37,8 +41,13 @@ export class MemoryOutboundRepository implements OutboundRepository {
   }
 
   async feedEvents(calendarId: string, endsFrom: Date, limit: number): Promise<OutboundEvent[]> {
+    // The same bound as the MongoDB query's, so that both stores answer alike.
+    const from = earliestStart(endsFrom, this.longest.get(calendarId) ?? 0).getTime();
     return [...this.events.values()]
-      .filter((event) => event.calendarId === calendarId && event.end.getTime() >= endsFrom.getTime())
+      .filter(
+        (event) =>
+          event.calendarId === calendarId && event.start.getTime() >= from && event.end.getTime() >= endsFrom.getTime(),
+      )
       .sort((a, b) => a.start.getTime() - b.start.getTime() || a.id.localeCompare(b.id))
       .slice(0, limit)
       .map(copyEvent);
@@ -115,5 +124,12 @@ export class MemoryOutboundRepository implements OutboundRepository {
 
   async dropWriteJobs(sourceId: string): Promise<void> {
     for (const [key, job] of this.jobs) if (job.sourceId === sourceId) this.jobs.delete(key);
+  }
+
+  async forgetCalendar(calendarId: string): Promise<void> {
+    this.tokens.delete(calendarId);
+    for (const [key, job] of this.jobs) if (job.calendarId === calendarId) this.jobs.delete(key);
+    for (const [id, event] of this.events) if (event.calendarId === calendarId) this.events.delete(id);
+    this.longest.delete(calendarId);
   }
 }

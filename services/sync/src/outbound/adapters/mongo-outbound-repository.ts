@@ -11,7 +11,7 @@ import {
   type EventDoc,
 } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type { OutboundEvent } from '../domain/outbound-event.js';
+import { earliestStart, lengthBeyondDay, type OutboundEvent } from '../domain/outbound-event.js';
 import type { OutboundRepository } from '../domain/outbound-repository.js';
 import {
   jobKey,
@@ -29,6 +29,12 @@ interface FeedTokenDoc {
   _id: string;
   token_hash: string;
   created_at: Date;
+}
+
+/** What the feed needs of a calendar beyond its events: its longest event beyond a day (see `earliestStart`). */
+interface CalendarDoc {
+  _id: string;
+  longest_event_ms: number;
 }
 
 /** A write-back job: `_id` is `{source_id}:{event_id}`, one per target and event. */
@@ -51,8 +57,14 @@ const eventSchema = new mongoose.Schema<OutboundEventDoc>(
   { _id: required(String), ...eventPaths, version: required(Number), updated_at: required(Date) },
   { ...schemaOptions, collection: 'outbound_events' },
 );
-// The feed: a calendar's events by start, those ended too long ago skipped within the index.
+// The feed: a calendar's events by start from `earliestStart` on, those ended before the cut skipped
+// within the index. Also a deleted calendar's events.
 eventSchema.index({ calendar_id: 1, start_time: 1, _id: 1, end_time: 1 }, { name: 'feed_by_start' });
+
+const calendarSchema = new mongoose.Schema<CalendarDoc>(
+  { _id: required(String), longest_event_ms: required(Number) },
+  { ...schemaOptions, collection: 'outbound_calendars' },
+);
 
 const tokenSchema = new mongoose.Schema<FeedTokenDoc>(
   { _id: required(String), token_hash: required(String), created_at: required(Date) },
@@ -80,8 +92,9 @@ jobSchema.index(
   { next_attempt_at: 1, lease_until: 1 },
   { name: 'pending_by_due', partialFilterExpression: { state: 'pending' } },
 );
-// A deleted source's jobs.
+// A deleted source's jobs, and a deleted calendar's.
 jobSchema.index({ source_id: 1 }, { name: 'by_source' });
+jobSchema.index({ calendar_id: 1 }, { name: 'by_calendar' });
 
 const toEvent = ({ version, updated_at, ...doc }: OutboundEventDoc): OutboundEvent => ({
   ...fromEventDoc(doc),
@@ -106,23 +119,34 @@ export class MongoOutboundRepository implements OutboundRepository {
   private readonly events: mongoose.Model<OutboundEventDoc>;
   private readonly tokens: mongoose.Model<FeedTokenDoc>;
   private readonly jobs: mongoose.Model<JobDoc>;
+  private readonly calendars: mongoose.Model<CalendarDoc>;
 
   constructor(connection: Connection) {
     this.events = modelOn(connection, 'OutboundEvent', eventSchema);
     this.tokens = modelOn(connection, 'FeedToken', tokenSchema);
     this.jobs = modelOn(connection, 'WriteBackJob', jobSchema);
+    this.calendars = modelOn(connection, 'OutboundCalendar', calendarSchema);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.events.init(), this.tokens.init(), this.jobs.init()]);
+    await Promise.all([this.events.init(), this.tokens.init(), this.jobs.init(), this.calendars.init()]);
   }
 
   /**
    * One conditional upsert: written only over an older version. Where the stored version is as
    * new or newer, the filter matches nothing, the upsert's insert collides on `_id`, and nothing
-   * changes.
+   * changes. An event longer than a day first raises its calendar's longest, so that the feed never
+   * reads past it, also when the process stops between the two writes and the message comes again.
    */
   async applyEvent(event: OutboundEvent): Promise<boolean> {
+    const length = lengthBeyondDay(event);
+    if (length > 0) {
+      await this.calendars.updateOne(
+        { _id: event.calendarId },
+        { $max: { longest_event_ms: length } },
+        { upsert: true },
+      );
+    }
     const { _id, ...fields } = toEventDoc(event);
     try {
       const result = await this.events.updateOne(
@@ -143,8 +167,10 @@ export class MongoOutboundRepository implements OutboundRepository {
   }
 
   async feedEvents(calendarId: string, endsFrom: Date, limit: number): Promise<OutboundEvent[]> {
+    const calendar = await this.calendars.findById(calendarId).lean<CalendarDoc>();
+    const startsFrom = earliestStart(endsFrom, calendar?.longest_event_ms ?? 0);
     const docs = await this.events
-      .find({ calendar_id: calendarId, end_time: { $gte: endsFrom } })
+      .find({ calendar_id: calendarId, start_time: { $gte: startsFrom }, end_time: { $gte: endsFrom } })
       .sort({ start_time: 1, _id: 1 })
       .limit(limit)
       .lean<OutboundEventDoc[]>();
@@ -230,6 +256,14 @@ export class MongoOutboundRepository implements OutboundRepository {
 
   async dropWriteJobs(sourceId: string): Promise<void> {
     await this.jobs.deleteMany({ source_id: sourceId });
+  }
+
+  /** The token first: the feed stops answering before anything else goes. Each step repeats harmlessly. */
+  async forgetCalendar(calendarId: string): Promise<void> {
+    await this.tokens.deleteOne({ _id: calendarId });
+    await this.jobs.deleteMany({ calendar_id: calendarId });
+    await this.events.deleteMany({ calendar_id: calendarId });
+    await this.calendars.deleteOne({ _id: calendarId });
   }
 }
 

@@ -28,9 +28,10 @@ export function outboundHandlers(deps: OutboundDeps): {
     await deps.store.applyEvent(event);
     // Recorded whether or not this message was news to the projection: a redelivery after a
     // crash between the two writes still records the job; the job store keeps the newest version.
-    for (const target of await deps.targets.forCalendar(event.calendarId)) {
+    // Which targets needs no secret: one whose secrets will not open gets its job, which waits.
+    for (const sourceId of await deps.targets.sourceIdsFor(event.calendarId)) {
       await deps.store.recordWrite(
-        { sourceId: target.sourceId, calendarId: event.calendarId, eventId: event.id, version: event.version },
+        { sourceId, calendarId: event.calendarId, eventId: event.id, version: event.version },
         now,
       );
     }

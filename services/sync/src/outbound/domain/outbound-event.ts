@@ -24,6 +24,27 @@ export const MAX_FEED_EVENTS = 5_000;
 export const feedStart = (now: Date): Date => new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000);
 
 /**
+ * How long an event may last and still be found by start alone: a calendar's meeting length is at
+ * most a day. A calendar without one takes any length its open hours allow (a week, when they run
+ * day and night), so the stores remember, per calendar, the longest event beyond a day.
+ */
+export const DAY_MS = 86_400_000;
+
+/**
+ * The earliest start of an event ending at or after `endsFrom`, on a calendar whose longest event
+ * beyond a day lasts `longestMs` (0: none): the feed reads events by start from here, so its cost
+ * follows the events of the last days and ahead, not the calendar's whole history.
+ */
+export const earliestStart = (endsFrom: Date, longestMs: number): Date =>
+  new Date(endsFrom.getTime() - Math.max(DAY_MS, longestMs));
+
+/** How long the event lasts, when that is beyond a day (for `earliestStart`); 0 otherwise. */
+export const lengthBeyondDay = (event: Pick<OutboundEvent, 'start' | 'end'>): number => {
+  const length = event.end.getTime() - event.start.getTime();
+  return length > DAY_MS ? length : 0;
+};
+
+/**
  * The rule both adapters apply: the highest version wins, so a repeated, late or reordered
  * message never brings back an older state. Returns the state to store, or null when the stored
  * one stands.

@@ -3,7 +3,8 @@ import type { ClaimedJob, Settlement, WriteBackJob, WriteRequest } from './write
 
 /**
  * The outbound half's store: its projection of the events, the calendars' feed tokens (their
- * hashes) and the write-back jobs. Collections `outbound_events`, `feed_tokens`, `write_back_jobs`.
+ * hashes), the write-back jobs and what the feed needs of each calendar. Collections `outbound_events`,
+ * `feed_tokens`, `write_back_jobs`, `outbound_calendars`.
  */
 export interface OutboundRepository {
   init(): Promise<void>;
@@ -11,7 +12,11 @@ export interface OutboundRepository {
   /** Stores the event unless a version as new or newer is stored; whether it did. */
   applyEvent(event: OutboundEvent): Promise<boolean>;
   findEvent(eventId: string): Promise<OutboundEvent | null>;
-  /** The calendar's events (any status) ending at or after `endsFrom`, by start, at most `limit`. */
+  /**
+   * The calendar's events (any status) ending at or after `endsFrom`, by start, at most `limit`.
+   * Read from `earliestStart(endsFrom, …)` on: the stores remember each calendar's longest event
+   * beyond a day as they apply it.
+   */
   feedEvents(calendarId: string, endsFrom: Date, limit: number): Promise<OutboundEvent[]>;
 
   /** The calendar's feed token is now the one of this SHA-256 hash (hex): the previous one stops working. */
@@ -35,4 +40,7 @@ export interface OutboundRepository {
   findWriteJob(sourceId: string, eventId: string): Promise<WriteBackJob | null>;
   /** Forgets every job of a deleted source. */
   dropWriteJobs(sourceId: string): Promise<void>;
+
+  /** Forgets all of a deleted calendar: its events (the bookers' emails and notes), its feed token and its jobs. */
+  forgetCalendar(calendarId: string): Promise<void>;
 }
