@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import ICAL from 'ical.js';
+import { describe, expect, it, vi } from 'vitest';
 import { busyTimesOf } from '../src/index.js';
 import { calendar, utc } from './support.js';
 
@@ -38,6 +39,12 @@ function bigSource(): { text: string; vevents: number } {
   return { text: calendar(...events), vevents: events.length };
 }
 
+/** A clock that reads `step` ms later at every reading: work takes time in proportion to how much is done. */
+function steppingClock(step: number): () => number {
+  let now = 0;
+  return () => (now += step);
+}
+
 describe('a big source', () => {
   it('when 5,000 events (recurring included) are read, then nextTurn is awaited throughout and other tasks run meanwhile', async () => {
     const { text, vevents } = bigSource();
@@ -59,14 +66,63 @@ describe('a big source', () => {
       ownerZone: 'Europe/Berlin',
       window: utc('2026-03-01T00:00', '2027-03-01T00:00'),
       nextTurn,
+      clock: steppingClock(1),
     });
     running = false;
 
     expect(result.events).toBe(vevents);
     expect(result.skipped).toBe(0);
     expect(result.busy.length).toBeGreaterThan(300);
-    // ~5,250 VEVENTs and ~40,000 occurrences: a turn every 1,000 of them.
-    expect(turns).toBeGreaterThanOrEqual(40);
+    // ~5,250 VEVENTs, read then grouped, and ~40,000 occurrences; the clock is read every 50 of them.
+    expect(turns).toBeGreaterThanOrEqual(100);
     expect(otherTasks).toBeGreaterThanOrEqual(turns);
+  });
+
+  it('when its text is parsed, then turns come between its VEVENTs, not once they are all parsed', async () => {
+    const { text, vevents } = bigSource();
+    // ICAL.parse is what holds the event loop: count its calls between turns.
+    const parse = vi.spyOn(ICAL, 'parse');
+    const parsedAtTurns: number[] = [];
+    let parsed = 0;
+    try {
+      await busyTimesOf([text], {
+        ownerZone: 'Europe/Berlin',
+        window: utc('2026-03-01T00:00', '2027-03-01T00:00'),
+        nextTurn: () => {
+          parsedAtTurns.push(parse.mock.calls.length);
+          return Promise.resolve();
+        },
+        clock: steppingClock(1),
+      });
+      parsed = parse.mock.calls.length;
+    } finally {
+      parse.mockRestore();
+    }
+
+    expect(parsed).toBeGreaterThan(vevents); // each VEVENT alone, and the rest of the text
+    const whileParsing = parsedAtTurns.filter((count) => count < parsed);
+    expect(whileParsing.length).toBeGreaterThanOrEqual(5);
+    const between = [...whileParsing, parsed].map((count, i, counts) => count - (counts[i - 1] ?? 0));
+    expect(Math.max(...between)).toBeLessThanOrEqual(vevents / 5);
+  });
+
+  it('when the clock does not move, then no turn is taken; when every reading is 8 ms later, each one takes a turn', async () => {
+    const { text } = bigSource();
+    const turnsWith = async (clock: () => number): Promise<number> => {
+      let turns = 0;
+      await busyTimesOf([text], {
+        ownerZone: 'Europe/Berlin',
+        window: utc('2026-03-01T00:00', '2026-04-01T00:00'),
+        nextTurn: () => Promise.resolve(void turns++),
+        clock,
+      });
+      return turns;
+    };
+
+    expect(await turnsWith(() => 0)).toBe(0);
+    // Turns follow the clock, not a count of work: at 1 ms a reading, one in 8 readings.
+    const everyReading = await turnsWith(steppingClock(8));
+    expect(everyReading).toBeGreaterThan(200);
+    expect(await turnsWith(steppingClock(1))).toBe(Math.floor(everyReading / 8));
   });
 });
