@@ -149,13 +149,66 @@ describe('POST busy_sources', () => {
     expect((await sys.list()).json()).toHaveLength(MAX_BUSY_SOURCES_PER_CALENDAR);
   });
 
-  it('when the booking service does not catch up, then 503 saying so, and the source is kept', async () => {
+  it('when the booking service does not catch up, then 201 pending with the source as stored, one source only, and the next list shows ok', async () => {
     sys.booking.state.listening = false;
     feeds.serve('/work.ics', { body: ics(meeting) });
+
     const res = await sys.create({ kind: 'ics', url: feeds.url('/work.ics') });
+
+    expect(res.statusCode).toBe(201);
+    const created = res.json<BusySourceResponse>();
+    expect(created).toMatchObject({ status: 'pending', last_error: null, url: feeds.url('/work.ics') });
+    expect(created.last_synced_at).not.toBeNull();
+    // Its busy times are saved and sent: they come into force when the booking service catches up.
+    expect(sys.booking.state.heard).toMatchObject([{ source_id: created.id, version: 1 }]);
+    expect((await sys.list()).json()).toEqual([{ ...created, status: 'ok' }]);
+  });
+
+  it('when the calendar service answers a 404 that is not its problem document, then 503, not 404', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    sys.calendar.state.bare404 = true;
+
+    const res = await sys.create({ kind: 'ics', url: feeds.url('/work.ics') });
+
     expect(res.statusCode).toBe(503);
-    expect(res.json().detail).toMatch(/bookings do not see this change yet/);
-    expect((await sys.list()).json()).toHaveLength(1);
+    expect((await sys.list()).statusCode).toBe(503);
+    expect(feeds.requests).toEqual([]);
+  });
+});
+
+describe('syncing a source whose calendar the calendar service does not find', () => {
+  beforeEach(async () => {
+    await sys.close();
+    sys = await syncSystem({ syncIntervalMs: 100, pollMs: 20 });
+  });
+
+  it('when it says the calendar does not exist, then the source stays, failing, and booking keeps its busy times', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+
+    sys.calendar.owners.delete(CAL);
+
+    await vi.waitFor(async () =>
+      expect(await sys.sources.find(id)).toMatchObject({ status: 'failing', lastError: 'the calendar was not found' }),
+    );
+    expect(sys.booking.of(id)).toMatchObject({ version: 1, removed: false, busy: [meeting] });
+    expect(sys.booking.state.heard).toHaveLength(1);
+
+    // The calendar answers again (a deploy's passing state): the next sync is ok, nothing lost.
+    sys.calendar.owners.set(CAL, ANN);
+    await vi.waitFor(async () => expect(await sys.sources.find(id)).toMatchObject({ status: 'ok', lastError: null }));
+  });
+
+  it('when it answers a 404 that is not its problem document, then the source syncs on in the zone last learned', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+    const before = feeds.hits('/work.ics');
+
+    sys.calendar.state.bare404 = true;
+
+    await vi.waitFor(() => expect(feeds.hits('/work.ics')).toBeGreaterThan(before + 2));
+    expect(await sys.sources.find(id)).toMatchObject({ status: 'ok', ownerZone: 'Asia/Kolkata' });
+    expect(sys.booking.of(id)).toMatchObject({ version: 1, removed: false });
   });
 });
 
@@ -186,6 +239,21 @@ describe('DELETE busy_sources/:id', () => {
     expect(sys.booking.of(id)).toMatchObject({ version: 2, removed: true, busy: [] });
     expect((await sys.list()).json()).toEqual([]);
     expect((await sys.remove(id)).statusCode).toBe(404);
+  });
+
+  it('when the booking service does not catch up, then 503 with the deletion saved, and a retry is 404', async () => {
+    feeds.serve('/work.ics', { body: ics(meeting) });
+    const { id } = (await sys.create({ kind: 'ics', url: feeds.url('/work.ics') })).json<BusySourceResponse>();
+    sys.booking.state.listening = false;
+
+    const res = await sys.remove(id);
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(await sys.sources.find(id)).toBeNull();
+    expect(sys.booking.state.heard.at(-1)).toMatchObject({ source_id: id, version: 2, removed: true });
+    expect((await sys.remove(id)).statusCode).toBe(404);
+    expect((await sys.list()).json()).toEqual([]);
   });
 
   it('when a write-back source is deleted, then its write-back jobs go with it, and another source’s stay', async () => {

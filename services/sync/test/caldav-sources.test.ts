@@ -81,6 +81,9 @@ describeWithRadicale('CalDAV busy sources on Radicale', () => {
 
     const targets = await new StoreWriteTargets(sys.sources, sys.secrets, sys.logger).forCalendar(CAL);
 
-    expect(targets).toEqual([{ sourceId: written.id, calendarId: CAL, url: collection, credentials: credentials() }]);
+    // The URL as the owner gave it: putEvent and deleteEvent read it as a collection.
+    expect(targets).toEqual([
+      { sourceId: written.id, calendarId: CAL, url: collection.replace(/\/$/, ''), credentials: credentials() },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { onlyCommand, servedBy, useMongoRecorder } from '@slotkeeper/testing';
 import { ManualClock } from '@slotkeeper/time';
 import { describe, expect, it } from 'vitest';
 import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
-import { urlContext, type BusySource, type SyncRecord } from '../src/domain/busy-source.js';
+import { newBusySource, urlContext, type BusySource, type SyncRecord } from '../src/domain/busy-source.js';
 import { createBusySource, type BusySourceDeps } from '../src/domain/busy-source-use-cases.js';
 import { secretKeys } from './sync-system.js';
 
@@ -19,7 +19,7 @@ const AT = new Date('2030-06-01T12:00:00.000Z');
 const LATER = new Date('2030-06-01T12:02:00.000Z');
 const EPOCH = new Date(0);
 
-const source: BusySource = {
+const source: BusySource = newBusySource({
   id: SOURCE,
   calendarId: CAL,
   userId: USER,
@@ -28,16 +28,10 @@ const source: BusySource = {
   username: 'ann',
   sealedPassword: 'v1.k1.iv.ct.tag',
   writeBookings: true,
-  status: 'pending',
-  lastSyncedAt: null,
-  lastError: null,
   createdAt: AT,
   ownerZone: 'Asia/Kolkata',
-  version: 0,
-  sync: { prior: {}, fingerprint: null, basis: null },
-  nextSyncAt: AT,
   lease: { token: 'lease-1', until: LATER },
-};
+});
 /** `source` as `busy_sources` holds it. */
 const sourceDoc = {
   _id: SOURCE,
@@ -167,6 +161,28 @@ describe('claiming due sources', () => {
   });
 });
 
+describe('renewing a lease', () => {
+  it('is one update of its end, only while the token holds it', async () => {
+    expect(await sources.renewLease(SOURCE, 'lease-1', LATER)).toBe(true);
+    const command = onlyCommand(rec.on('busy_sources'));
+    expect(command.method).toBe('updateOne');
+    expect(command.args.slice(0, 2)).toEqual([
+      { _id: SOURCE, lease_token: 'lease-1' },
+      { $set: { lease_until: LATER } },
+    ]);
+  });
+
+  it('when the token no longer holds it, then false', async () => {
+    rec.answer('busy_sources', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    expect(await sources.renewLease(SOURCE, 'lease-1', LATER)).toBe(false);
+  });
+
+  it('when it renews to the end it has already, then true', async () => {
+    rec.answer('busy_sources', 'updateOne', { acknowledged: true, matchedCount: 1, modifiedCount: 0 });
+    expect(await sources.renewLease(SOURCE, 'lease-1', LATER)).toBe(true);
+  });
+});
+
 describe('recording a sync', () => {
   it('when it publishes, then the conditional update and the message commit together', async () => {
     expect(await sources.recordSync(SOURCE, 'lease-1', synced, message(), 'req-1')).toBe(true);
@@ -221,6 +237,13 @@ describe('recording a sync', () => {
     const { $set } = onlyCommand(rec.on('busy_sources')).args[1] as { $set: Record<string, unknown> };
     expect($set).not.toHaveProperty('sealed_url');
     expect($set).not.toHaveProperty('sealed_password');
+  });
+
+  it('when the update matches under the lease but changes nothing, then it is recorded and its message added', async () => {
+    // A server that finds every field already as set: matched, not modified; the lease held all the same.
+    rec.answer('busy_sources', 'updateOne', { acknowledged: true, matchedCount: 1, modifiedCount: 0 });
+    expect(await sources.recordSync(SOURCE, 'lease-1', synced, message())).toBe(true);
+    expect(trail()).toEqual(['busy_sources.updateOne', 'sync_outbox.insertMany']);
   });
 
   it('when the lease is lost, then false and no message', async () => {

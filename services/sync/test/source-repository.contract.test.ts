@@ -7,7 +7,13 @@ import { describeContract } from '@slotkeeper/testing';
 import { expect, it } from 'vitest';
 import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
 import { MongoSourceRepository } from '../src/adapters/mongo/mongo-source-repository.js';
-import type { BusySource, ObjectBusy, SourceRepository, SyncRecord } from '../src/domain/busy-source.js';
+import {
+  newBusySource,
+  type BusySource,
+  type ObjectBusy,
+  type SourceRepository,
+  type SyncRecord,
+} from '../src/domain/busy-source.js';
 
 const CAL = 'cccccccccccccccccccccccc';
 const OTHER_CAL = 'dddddddddddddddddddddddd';
@@ -17,24 +23,17 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1_000);
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
 const source = (n: number, more: Partial<BusySource> = {}): BusySource => ({
-  id: id(n),
-  calendarId: CAL,
-  userId: USER,
-  kind: 'ics',
-  // Opaque to the store: the domain seals and opens it.
-  sealedUrl: `v1.k1.sealed-url-${n}`,
-  username: null,
-  sealedPassword: null,
-  writeBookings: false,
-  status: 'pending',
-  lastSyncedAt: null,
-  lastError: null,
-  createdAt: at(n),
-  ownerZone: 'Asia/Kolkata',
-  version: 0,
-  sync: { prior: {}, fingerprint: null, basis: null },
-  nextSyncAt: at(0),
-  lease: null,
+  ...newBusySource({
+    id: id(n),
+    calendarId: CAL,
+    userId: USER,
+    kind: 'ics',
+    // Opaque to the store: the domain seals and opens it.
+    sealedUrl: `v1.k1.sealed-url-${n}`,
+    createdAt: at(n),
+    ownerZone: 'Asia/Kolkata',
+    nextSyncAt: at(0),
+  }),
   ...more,
 });
 
@@ -108,6 +107,28 @@ await describeContract<Repo>(
       );
       const claimed = claims.filter((c) => c !== null).map((c) => c.id);
       expect(claimed.sort()).toEqual([1, 2, 3, 4, 5].map(id));
+    });
+
+    it('when the lease holder renews it, then it holds until the new end; another token or a gone source, refused', async () => {
+      await repo().create(source(1, { lease: { token: 't1', until: at(70) } }), 10);
+
+      expect(await repo().renewLease(id(1), 't1', at(200))).toBe(true);
+      // Past the first end, the renewed lease still keeps claims off.
+      expect(await repo().claimDue(at(100), { token: 't2', until: at(160) })).toBeNull();
+      expect(await repo().find(id(1))).toMatchObject({ lease: { token: 't1', until: at(200) } });
+
+      expect(await repo().renewLease(id(1), 't9', at(300))).toBe(false);
+      expect(await repo().renewLease(id(9), 't1', at(300))).toBe(false);
+      expect(await repo().find(id(1))).toMatchObject({ lease: { token: 't1', until: at(200) } });
+    });
+
+    it('when a sync records what the source holds already, then it is still recorded under its lease', async () => {
+      await repo().create(source(1, { lease: { token: 't1', until: at(70) } }), 10);
+      expect(await repo().recordSync(id(1), 't1', record(), null)).toBe(true);
+      await repo().claimDue(at(400), { token: 't2', until: at(460) });
+      // The same record again: only the lease changes.
+      expect(await repo().recordSync(id(1), 't2', record(), null)).toBe(true);
+      expect(await repo().find(id(1))).toMatchObject({ lease: null });
     });
 
     it('when a sync is recorded under its lease, then the source shows it, the lease is released and its message is pending', async () => {

@@ -15,7 +15,7 @@ import { syncOutboundClient } from '../src/adapters/outbound-client.js';
 import { CalendarSourceReader } from '../src/adapters/source-reader.js';
 import { SyncScheduler } from '../src/adapters/sync-scheduler.js';
 import { MemoryOutboundRepository } from '../src/outbound/index.js';
-import { urlContext, type BusySource, type SecretSealer } from '../src/domain/busy-source.js';
+import { newBusySource, urlContext, type BusySource, type SecretSealer } from '../src/domain/busy-source.js';
 import type { SyncDeps } from '../src/domain/sync-source.js';
 import {
   ANN,
@@ -113,27 +113,82 @@ describe('later syncs of a source', () => {
   });
 });
 
+describe('the limit of syncs at once', () => {
+  let sys: SyncSystem;
+  afterEach(() => sys.close());
+
+  /** `count` sources due now on a feed that answers after `delayMs`, each syncing once it is claimed. */
+  async function hangingSources(count: number, delayMs: number) {
+    feeds.serve('/hanging.ics', { body: ics(meeting), delayMs });
+    for (let n = 1; n <= count; n++)
+      await sys.sources.create(due(String(n).repeat(24), feeds.url('/hanging.ics'), sys.secrets), 10);
+    await vi.waitFor(() => expect(feeds.hits('/hanging.ics')).toBe(count));
+  }
+
+  it('when every worker is held by a hanging source, then a new source waits for one: 201 pending, synced once one frees, never 5 at once', async () => {
+    sys = await syncSystem({ pollMs: 20, firstSyncWaitMs: 300 });
+    await hangingSources(4, 1_500);
+    feeds.serve('/quick.ics', { body: ics(lunch) });
+
+    const res = await sys.create({ kind: 'ics', url: feeds.url('/quick.ics') });
+
+    expect(res.statusCode).toBe(201);
+    const { id, status } = res.json<BusySourceResponse>();
+    expect(status).toBe('pending');
+    expect(feeds.hits('/quick.ics')).toBe(0);
+    await vi.waitFor(() => expect(sys.booking.of(id)).toMatchObject({ version: 1, busy: [lunch] }), {
+      timeout: 3_000,
+    });
+    expect(feeds.maxInFlightAll()).toBe(4);
+  });
+
+  it('when a worker frees within the first-sync wait, then the new source waits for it and the 201 shows the sync', async () => {
+    sys = await syncSystem({ pollMs: 20, firstSyncWaitMs: 2_000, concurrency: 1 });
+    await hangingSources(1, 300);
+    feeds.serve('/quick.ics', { body: ics(lunch) });
+
+    const res = await sys.create({ kind: 'ics', url: feeds.url('/quick.ics') });
+
+    expect(res.json<BusySourceResponse>()).toMatchObject({ status: 'ok' });
+    expect(feeds.maxInFlightAll()).toBe(1);
+  });
+});
+
+describe('a sync that outlives its lease', () => {
+  it('when the source takes longer than the lease, then the sync is recorded failing before the lease ends', async () => {
+    const sys = await syncSystem({ leaseMs: 1_000, syncIntervalMs: 100, pollMs: 20 });
+    try {
+      feeds.serve('/slow.ics', { body: ics(meeting), delayMs: 2_500 });
+      const id = '111111111111111111111111';
+      await sys.sources.create(due(id, feeds.url('/slow.ics'), sys.secrets), 10);
+
+      await vi.waitFor(
+        async () =>
+          expect(await sys.sources.find(id)).toMatchObject({
+            status: 'failing',
+            lastError: 'the source took too long to read',
+            lastSyncedAt: null,
+          }),
+        { timeout: 2_500 },
+      );
+      expect(sys.booking.state.heard).toEqual([]);
+    } finally {
+      await sys.close();
+    }
+  });
+});
+
 /** A source due now, as the store holds one, never synced. */
 function due(id: string, url: string, secrets: SecretSealer): BusySource {
-  return {
+  return newBusySource({
     id,
     calendarId: CAL,
     userId: ANN,
     kind: 'ics',
     sealedUrl: secrets.seal(url, urlContext(id)),
-    username: null,
-    sealedPassword: null,
-    writeBookings: false,
-    status: 'pending',
-    lastSyncedAt: null,
-    lastError: null,
     createdAt: new Date(),
     ownerZone: 'UTC',
-    version: 0,
-    sync: { prior: {}, fingerprint: null, basis: null },
-    nextSyncAt: new Date(),
-    lease: null,
-  };
+  });
 }
 
 describe('two instances on one store', () => {

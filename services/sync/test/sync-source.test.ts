@@ -1,6 +1,11 @@
 import { messageSchemas } from '@slotkeeper/contracts';
 import { describe, expect, it } from 'vitest';
-import { busyTimesChanged, busyWindow } from '../src/domain/sync-source.js';
+import { SecretBox, secretKeysFromEnv } from '@slotkeeper/secret-box';
+import { systemClock } from '@slotkeeper/time';
+import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
+import { newBusySource, urlContext } from '../src/domain/busy-source.js';
+import { busyTimesChanged, busyWindow, syncSource, TOO_LONG, type SyncDeps } from '../src/domain/sync-source.js';
+import { secretKeys } from './sync-system.js';
 
 const DAY = 86_400_000;
 
@@ -38,5 +43,52 @@ describe('BusyTimesChanged', () => {
       window_end: '2031-06-16T00:00:00.000Z',
       busy: [[busy[0]!.start, busy[0]!.end]],
     });
+  });
+});
+
+describe('a sync under its deadline', () => {
+  it('when the reader does not answer by the deadline, then the sync records failing with the reason, under its lease', async () => {
+    const sources = new MemorySourceRepository();
+    const secrets = new SecretBox(secretKeysFromEnv(secretKeys()));
+    const id = '111111111111111111111111';
+    const now = new Date();
+    const source = newBusySource({
+      id,
+      calendarId: 'cccccccccccccccccccccccc',
+      userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+      kind: 'ics',
+      sealedUrl: secrets.seal('https://example.com/a.ics', urlContext(id)),
+      createdAt: now,
+      ownerZone: 'UTC',
+      lease: { token: 't1', until: new Date(now.getTime() + 60_000) },
+    });
+    await sources.create(source, 10);
+    const deps: SyncDeps = {
+      sources,
+      // A reader that heeds no signal and never answers.
+      reader: { read: () => new Promise(() => {}) },
+      owners: {
+        ownerOf: async (calendarId) => ({
+          calendarId,
+          userId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+          timezone: 'UTC',
+          name: 'Work',
+        }),
+      },
+      secrets,
+      outbox: { flush: async () => {} },
+      writeJobs: { dropWriteJobs: async () => {} },
+      clock: systemClock,
+      settings: { intervalMs: 300_000, windowDays: 30 },
+    };
+
+    const outcome = await syncSource(source, 't1', deps, { deadline: new Date(now.getTime() + 50) });
+
+    expect(outcome).toMatchObject({
+      kind: 'synced',
+      published: false,
+      source: { status: 'failing', lastError: TOO_LONG },
+    });
+    expect(await sources.find(id)).toMatchObject({ status: 'failing', lastError: TOO_LONG, lease: null });
   });
 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { IDENTITY_HEADER, internalKeys, signIdentity, type Principal } from '@slotkeeper/auth';
 import type { MessageData } from '@slotkeeper/contracts';
-import { injectUpstream, type HttpApp } from '@slotkeeper/http-kit';
+import { injectUpstream, PROBLEM_BASE, type HttpApp } from '@slotkeeper/http-kit';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { createLogger, type Logger } from '@slotkeeper/observability';
 import { SecretBox, secretKeysFromEnv } from '@slotkeeper/secret-box';
@@ -77,15 +77,19 @@ export async function icsServer() {
   const requests: Array<{ path: string; headers: IncomingMessage['headers'] }> = [];
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
+  /** Requests in flight over all paths, now and at most. */
+  const all = { now: 0, max: 0 };
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;
     requests.push({ path, headers: request.headers });
     const now = (inFlight.get(path) ?? 0) + 1;
     inFlight.set(path, now);
     maxInFlight.set(path, Math.max(now, maxInFlight.get(path) ?? 0));
+    all.max = Math.max(all.max, ++all.now);
     const feed = feeds.get(path);
     const answer = () => {
       inFlight.set(path, (inFlight.get(path) ?? 1) - 1);
+      all.now--;
       if (response.destroyed) return;
       if (!feed) return void response.writeHead(404).end();
       if (feed.etag && request.headers['if-none-match'] === feed.etag) return void response.writeHead(304).end();
@@ -108,6 +112,8 @@ export async function icsServer() {
     /** Requests of one path. */
     hits: (path: string) => requests.filter((r) => r.path === path).length,
     maxInFlight: (path: string) => maxInFlight.get(path) ?? 0,
+    /** The most requests in flight at once, over all paths. */
+    maxInFlightAll: () => all.max,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -117,9 +123,13 @@ export async function icsServer() {
 }
 export type IcsServer = Awaited<ReturnType<typeof icsServer>>;
 
-/** The calendar service's owner route: ANN owns CAL, BOB owns BOBS_CAL; `down` answers 503. */
+/**
+ * The calendar service's owner route: ANN owns CAL, BOB owns BOBS_CAL, another calendar is its
+ * not-found problem; `down` answers 503, `bare404` a 404 that is not its problem document (a
+ * server without the route, a proxy's page).
+ */
 export function calendarService() {
-  const state = { down: false, zones: new Map([[CAL, 'Asia/Kolkata']]) };
+  const state = { down: false, bare404: false, zones: new Map([[CAL, 'Asia/Kolkata']]) };
   const owners = new Map([
     [CAL, ANN],
     [BOBS_CAL, BOB],
@@ -127,9 +137,19 @@ export function calendarService() {
   const app = Fastify();
   app.get<{ Params: { calendar_id: string } }>('/internal/calendars/:calendar_id/owner', async (request, reply) => {
     if (state.down) return reply.code(503).send({ status: 503 });
+    if (state.bare404) return reply.code(404).type('text/html').send('<h1>Not Found</h1>');
     const id = request.params.calendar_id;
     const userId = owners.get(id);
-    if (!userId) return reply.code(404).send({ status: 404 });
+    if (!userId)
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({
+          type: `${PROBLEM_BASE}not-found`,
+          title: 'Not found',
+          status: 404,
+          detail: `calendar ${id} does not exist`,
+        });
     return { calendar_id: id, user_id: userId, timezone: state.zones.get(id) ?? 'UTC', name: 'Work' };
   });
   return { app, state, owners };

@@ -1,9 +1,9 @@
-import { setImmediate as nextTick } from 'node:timers/promises';
 import type { CalDavObject, CalDavSynced } from '@slotkeeper/caldav';
 import { MAX_BUSY_INTERVALS } from '@slotkeeper/contracts';
 import { BusyLimitError, busyTimesOf, IcsParseError } from '@slotkeeper/icalendar';
 import { mergeIntervals, type Interval } from '@slotkeeper/time';
 import type { ObjectBusy, ObjectChanges, ReadRequest } from '../domain/busy-source.js';
+import { turnUntil } from './read-deadline.js';
 
 /** Occurrences and VEVENTs one read may expand, over all its objects: busyTimesOf's own default for one source. */
 const MAX_STEPS = 2_000_000;
@@ -41,14 +41,16 @@ export async function caldavBusy(
 
 /**
  * Each object's busy time, alone (a series and its overrides share one object, RFC 4791 §4.1), in
- * turns, under one budget of work for the whole read; objects that add none are left out.
+ * turns, under one budget of work for the whole read, stopping at the first turn past the read's
+ * deadline (`request.signal`); objects that add none are left out.
  */
 async function expandObjects(objects: readonly CalDavObject[], request: ReadRequest): Promise<ObjectBusy[]> {
   let turns = 0;
   let since = performance.now();
+  const turn = turnUntil(request.signal);
   const nextTurn = async () => {
     turns++;
-    await nextTick();
+    await turn();
     since = performance.now();
   };
   const expanded: ObjectBusy[] = [];
@@ -67,6 +69,8 @@ async function expandObjects(objects: readonly CalDavObject[], request: ReadRequ
         throw new IcsParseError(error.message.replace(/^the source\b/, 'one of its calendar objects'));
       throw error;
     });
+    // busyTimesOf skips a series whose expansion threw, a turn past the deadline among them.
+    request.signal?.throwIfAborted();
     if (busy.length > 0) expanded.push({ href, etag, busy });
     if (performance.now() - since > TURN_MS) await nextTurn();
   }

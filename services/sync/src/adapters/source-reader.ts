@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as nextTick } from 'node:timers/promises';
 import { fetchIcs, SourceError, syncCalDav } from '@slotkeeper/caldav';
 import { BusyLimitError, busyTimesOf, IcsParseError } from '@slotkeeper/icalendar';
 import { OutboundError, type OutboundClient } from '@slotkeeper/outbound-http';
 import type { Interval } from '@slotkeeper/time';
 import { SourceReadFailed, type ReadRequest, type ReadResult, type SourceReader } from '../domain/busy-source.js';
 import { caldavBusy } from './caldav-objects.js';
-
-const DAY = 86_400_000;
+import { clientUntil, turnUntil } from './read-deadline.js';
 
 /** A digest of a busy set: equal sets, equal digests. */
 export const fingerprintOf = (busy: readonly Interval[]): string => {
@@ -25,7 +23,8 @@ const SAFE_ERRORS = [SourceError, IcsParseError, BusyLimitError, OutboundError];
  * CalDAV collection by PROPFIND, then what changed since the last sync-token (sync-collection and
  * calendar-multiget) or, without one, every object (calendar-query), each object expanded alone and
  * merged with the stored ones (`caldav-objects.ts`). Expansion goes in turns, so the event loop
- * keeps serving meanwhile.
+ * keeps serving meanwhile. The request's `signal` (the sync's deadline) is heeded before every
+ * request and at every turn.
  */
 export class CalendarSourceReader implements SourceReader {
   constructor(private readonly client: OutboundClient) {}
@@ -39,26 +38,32 @@ export class CalendarSourceReader implements SourceReader {
     }
   }
 
-  private async readIcs({ url, credentials, prior, window, ownerZone, calendarId }: ReadRequest): Promise<ReadResult> {
-    const fetched = await fetchIcs(this.client, url, credentials, prior);
+  private async readIcs(request: ReadRequest): Promise<ReadResult> {
+    const { url, credentials, prior, window, ownerZone, calendarId, signal } = request;
+    const fetched = await fetchIcs(clientUntil(this.client, signal), url, credentials, prior);
     if (!fetched.changed) return { changed: false };
+    signal?.throwIfAborted();
     const { busy } = await busyTimesOf(fetched.texts, {
       ownerZone,
       window,
       ownCalendarId: calendarId,
-      nextTurn: () => nextTick(),
+      nextTurn: turnUntil(signal),
     });
+    // busyTimesOf skips a series whose expansion threw, a turn past the deadline among them.
+    signal?.throwIfAborted();
     return { changed: true, busy, prior: fetched.prior, fingerprint: fingerprintOf(busy) };
   }
 
   private async readCalDav(request: ReadRequest): Promise<ReadResult> {
-    const { url, credentials, prior, window } = request;
-    // A day wider on each side: servers judge floating and unknown zones in their own way.
-    const synced = await syncCalDav(this.client, url, credentials, prior, {
-      start: new Date(window.start - DAY),
-      end: new Date(window.end + DAY),
+    const { url, credentials, prior, window, signal } = request;
+    // The window as it is: the calendar-query widens it by a day on each side itself (servers
+    // place floating times and unknown zones in their own way); expansion clips to it exactly.
+    const synced = await syncCalDav(clientUntil(this.client, signal), url, credentials, prior, {
+      start: new Date(window.start),
+      end: new Date(window.end),
     });
     if (!synced.changed) return { changed: false };
+    signal?.throwIfAborted();
     const { busy, objects } = await caldavBusy(synced, request);
     return { changed: true, busy, prior: synced.prior, fingerprint: fingerprintOf(busy), objects };
   }

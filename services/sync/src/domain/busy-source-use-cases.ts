@@ -4,6 +4,7 @@ import {
   secretContext,
   urlContext,
   type BookingBusySync,
+  newBusySource,
   type BusySource,
   type SecretSealer,
   type UrlPolicy,
@@ -11,7 +12,10 @@ import {
 import type { CalendarOwner, CalendarOwners } from './ports.js';
 import { removeSource, type RemoveDeps, type SyncDeps, type SyncOutcome } from './sync-source.js';
 
-/** Runs a source's sync now, under the lease it holds, on the service's sync workers. */
+/**
+ * Runs a source's sync under the lease it holds, on the service's sync workers: as soon as one is
+ * free (the wait counts against the caller's own), never beside their limit.
+ */
 export interface Syncer {
   syncNow(source: BusySource, requestId?: string): Promise<SyncOutcome>;
 }
@@ -48,9 +52,12 @@ async function ownedCalendar(actor: Principal, calendarId: string, owners: Calen
 }
 
 /**
- * Adds a busy source and syncs it at once: the answer shows the first sync's outcome when it
- * ends within `firstSyncWaitMs`, with its busy times applied by the booking service by then;
- * otherwise `pending`, and the sync goes on in the background.
+ * Adds a busy source and syncs it at once (on the service's sync workers, waiting for a free one):
+ * the answer shows the first sync's outcome when it ends within `firstSyncWaitMs`, with its busy
+ * times applied by the booking service by then; otherwise `pending`, and the sync goes on in the
+ * background. Once the source is stored, the answer is a 201 whatever follows: a booking service
+ * that does not apply the busy times in time makes it `pending` too (they are saved and come into
+ * force when it catches up), so a client never retries into a second source.
  */
 export async function createBusySource(
   actor: Principal,
@@ -64,8 +71,7 @@ export async function createBusySource(
   if (!checked.ok) throw new ValidationError(`url: ${checked.reason}`, [{ path: 'url', message: checked.reason }]);
   const now = deps.clock.now();
   const id = generateId();
-  const token = generateId();
-  const source: BusySource = {
+  const source = newBusySource({
     id,
     calendarId,
     userId: owner.userId,
@@ -74,24 +80,25 @@ export async function createBusySource(
     username: input.credentials?.username ?? null,
     sealedPassword: input.credentials ? deps.secrets.seal(input.credentials.password, secretContext(id)) : null,
     writeBookings: input.writeBookings,
-    status: 'pending',
-    lastSyncedAt: null,
-    lastError: null,
     createdAt: now,
     ownerZone: owner.timezone,
-    version: 0,
-    sync: { prior: {}, fingerprint: null, basis: null },
     nextSyncAt: new Date(now.getTime() + deps.settings.intervalMs),
     // Held by the first sync below: no scheduler takes the source meanwhile.
-    lease: { token, until: new Date(now.getTime() + deps.leaseMs) },
-  };
+    lease: { token: generateId(), until: new Date(now.getTime() + deps.leaseMs) },
+  });
   if (!(await deps.sources.create(source, MAX_BUSY_SOURCES_PER_CALENDAR))) {
     throw new ConflictError(`calendar ${calendarId} has ${MAX_BUSY_SOURCES_PER_CALENDAR} busy sources already`);
   }
   const outcome = await within(deps.firstSyncWaitMs, deps.syncer.syncNow(source, requestId));
   if (outcome === 'late' || outcome.kind === 'lost') return { ...source, lease: null };
-  if (outcome.kind === 'removed') throw new NotFoundError('calendar', calendarId);
-  if (outcome.published) await deps.bookings.awaitApplied(calendarId, id, outcome.source.version);
+  if (outcome.published) {
+    const applied = await deps.bookings.awaitApplied(calendarId, id, outcome.source.version).then(
+      () => true,
+      () => false,
+    );
+    // Stored and synced; only the booking service lags: the next list shows it as stored.
+    if (!applied) return { ...outcome.source, status: 'pending' };
+  }
   return outcome.source;
 }
 
@@ -111,7 +118,11 @@ export async function listBusySources(actor: Principal, calendarId: string, deps
   return deps.sources.listByCalendar(calendarId);
 }
 
-/** Removes a source; answers once the booking service no longer counts its busy times. */
+/**
+ * Removes a source; answers once the booking service no longer counts its busy times. When it does
+ * not catch up in time, ServiceUnavailableError with the removal saved (whole, never in part): a
+ * retry then finds no source, a 404, and the busy times go when the booking service catches up.
+ */
 export async function deleteBusySource(
   actor: Principal,
   calendarId: string,

@@ -77,6 +77,31 @@ export interface BusySource {
   lease: Lease | null;
 }
 
+/** What a new source is given; the rest starts as no sync has run yet. */
+export type NewBusySource = Pick<
+  BusySource,
+  'id' | 'calendarId' | 'userId' | 'kind' | 'sealedUrl' | 'createdAt' | 'ownerZone'
+> &
+  Partial<Pick<BusySource, 'username' | 'sealedPassword' | 'writeBookings' | 'nextSyncAt' | 'lease'>>;
+
+/**
+ * A source as its creation stores it: `pending`, never synced, its busy set at version 0; without
+ * credentials, not writing bookings, due at its creation and not leased unless told otherwise.
+ */
+export const newBusySource = (fields: NewBusySource): BusySource => ({
+  username: null,
+  sealedPassword: null,
+  writeBookings: false,
+  nextSyncAt: fields.createdAt,
+  lease: null,
+  ...fields,
+  status: 'pending',
+  lastSyncedAt: null,
+  lastError: null,
+  version: 0,
+  sync: { prior: {}, fingerprint: null, basis: null },
+});
+
 /**
  * What a sync writes over a source; with `sealedUrl` and `sealedPassword` when it re-sealed them
  * under the current key (a key rotation), in the same write.
@@ -103,6 +128,11 @@ export interface SourceRepository {
    * one), in one atomic step, so that no two instances sync one source at once; null when none is due.
    */
   claimDue(now: Date, lease: Lease): Promise<BusySource | null>;
+  /**
+   * Extends the lease `token` holds to `until` (a sync that waited for a worker gets a whole lease
+   * to run in); false, and nothing written, when `token` no longer holds it or the source is gone.
+   */
+  renewLease(id: string, token: string, until: Date): Promise<boolean>;
   /**
    * Writes a sync's outcome, its message (if any) and the changes to its stored objects (if any),
    * and releases the lease, in one atomic step, only while `token` still holds the lease; false,
@@ -160,6 +190,11 @@ export interface ReadRequest {
   ownerZone: string;
   /** Events this calendar's write-back put in the source are not busy time. */
   calendarId: string;
+  /**
+   * Aborted at the sync's deadline (before its lease ends): the reader then sends no further
+   * request and stops at its next expansion turn, rejecting with the signal's reason.
+   */
+  signal?: AbortSignal;
   /**
    * The objects the last read of this source left (on the same `prior`): an incremental read
    * merges its changes into them. Loaded only when the server answers with changes.

@@ -79,10 +79,22 @@ export type RemoveDeps = Pick<SyncDeps, 'sources' | 'outbox' | 'writeJobs' | 'cl
 export type SyncOutcome =
   /** Written: `source` as it is now (ok or failing); `unexpected` is an error the reader did not foresee, to log. */
   | { kind: 'synced'; source: BusySource; published: boolean; unexpected?: unknown }
-  /** Its calendar is gone: the source was removed, its busy times withdrawn. */
-  | { kind: 'removed' }
   /** Nothing written: the lease was lost, or the source removed meanwhile. */
   | { kind: 'lost' };
+
+/** Why a source whose calendar the calendar service does not know is `failing`. */
+export const CALENDAR_NOT_FOUND = 'the calendar was not found';
+/** Why a source whose sync reached its deadline is `failing`. */
+export const TOO_LONG = 'the source took too long to read';
+
+export interface SyncOptions {
+  requestId?: string;
+  /**
+   * When the sync gives up reading and records `failing` (TOO_LONG): some time before its lease
+   * ends, so that the outcome is written while the lease still holds. None: no limit but the reader's.
+   */
+  deadline?: Date;
+}
 
 /**
  * Syncs one source held under the lease `token`: reads it (conditionally, when the basis of the
@@ -91,21 +103,42 @@ export type SyncOutcome =
  * publishes nothing, and a failure keeps the last good busy times where the booking service has them.
  * Secrets sealed under a key that no longer seals are re-sealed in that same write, whatever the
  * read's outcome; secrets that will not open make the source `failing`.
+ *
+ * A calendar the calendar service says it does not know makes the source `failing`, nothing more:
+ * only CalendarDeleted removes sources. A 404 at sync time may be a deploy's passing state, and a
+ * removal cannot be undone.
  */
 export async function syncSource(
   source: BusySource,
   token: string,
   deps: SyncDeps,
-  requestId?: string,
+  { requestId, deadline }: SyncOptions = {},
 ): Promise<SyncOutcome> {
   const now = deps.clock.now();
-  const owner = await deps.owners.ownerOf(source.calendarId).then(
-    (found) => found ?? ('gone' as const),
-    // The calendar service is unreachable: the zone last learned serves.
+  const timeLimit = deadlineSignal(now, deadline);
+  try {
+    return await syncUnder(source, token, deps, now, timeLimit.signal, requestId);
+  } finally {
+    timeLimit.clear();
+  }
+}
+
+async function syncUnder(
+  source: BusySource,
+  token: string,
+  deps: SyncDeps,
+  now: Date,
+  signal: AbortSignal,
+  requestId?: string,
+): Promise<SyncOutcome> {
+  const owner = await untilAborted(
+    deps.owners.ownerOf(source.calendarId).then((found) => found ?? ('gone' as const)),
+    signal,
+  ).catch(
+    // The calendar service is unreachable (or the deadline came first): the zone last learned serves.
     () => null,
   );
-  if (owner === 'gone') return (await removeSource(source, deps, requestId)) ? { kind: 'removed' } : { kind: 'lost' };
-  const ownerZone = owner?.timezone ?? source.ownerZone;
+  const ownerZone = owner !== null && owner !== 'gone' ? owner.timezone : source.ownerZone;
   const window = busyWindow(now, deps.settings.windowDays);
   const basis = `${BASIS_FORMAT}|${window.start}|${window.end}|${ownerZone}`;
   const next = new Date(now.getTime() + deps.settings.intervalMs);
@@ -127,17 +160,24 @@ export async function syncSource(
   try {
     const secrets = openSecrets(source, deps.secrets);
     resealing = resealed(source, secrets, deps.secrets);
-    const result = await deps.reader.read({
-      kind: source.kind,
-      url: secrets.url,
-      credentials: secrets.credentials,
-      // Another basis (window, zone): a full read, which replaces the stored objects.
-      prior: source.sync.basis === basis ? source.sync.prior : {},
-      window,
-      ownerZone,
-      calendarId: source.calendarId,
-      storedObjects: () => deps.sources.objectsOf(source.id),
-    });
+    // Its busy times stay where the booking service has them until CalendarDeleted withdraws them.
+    if (owner === 'gone') throw new SourceReadFailed(CALENDAR_NOT_FOUND);
+    signal.throwIfAborted();
+    const result = await untilAborted(
+      deps.reader.read({
+        kind: source.kind,
+        url: secrets.url,
+        credentials: secrets.credentials,
+        // Another basis (window, zone): a full read, which replaces the stored objects.
+        prior: source.sync.basis === basis ? source.sync.prior : {},
+        window,
+        ownerZone,
+        calendarId: source.calendarId,
+        storedObjects: () => deps.sources.objectsOf(source.id),
+        signal,
+      }),
+      signal,
+    );
     const ok = { status: 'ok' as const, lastSyncedAt: now, lastError: null, ownerZone, nextSyncAt: next };
     // Stored with the new prior whatever the busy set does: they are the objects as of that prior.
     if (result.changed) objects = result.objects;
@@ -164,6 +204,33 @@ export async function syncSource(
     published: message !== null,
     ...(unexpected !== undefined && { unexpected }),
   };
+}
+
+/** A signal aborted (with TOO_LONG) at `deadline`, by the clock the deadline was set by; never without one. */
+function deadlineSignal(now: Date, deadline: Date | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  if (!deadline) return { signal: controller.signal, clear: () => {} };
+  const timer = setTimeout(
+    () => controller.abort(new SourceReadFailed(TOO_LONG)),
+    Math.max(0, deadline.getTime() - now.getTime()),
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * The work's result, or the signal's reason as soon as it is aborted: a reader that does not heed
+ * the signal cannot hold the sync past its deadline (what it still does is bounded by its client).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**

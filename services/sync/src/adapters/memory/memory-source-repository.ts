@@ -46,6 +46,13 @@ export class MemorySourceRepository implements SourceRepository {
     return structuredClone(due);
   }
 
+  async renewLease(id: string, token: string, until: Date): Promise<boolean> {
+    const source = this.byId.get(id);
+    if (source?.lease?.token !== token) return false;
+    source.lease = { token, until: new Date(until) };
+    return true;
+  }
+
   async recordSync(
     id: string,
     token: string,

@@ -112,6 +112,11 @@ export class MongoSourceRepository implements SourceRepository {
     return doc ? toSource(doc) : null;
   }
 
+  async renewLease(id: string, token: string, until: Date): Promise<boolean> {
+    const result = await this.sources.updateOne({ _id: id, lease_token: token }, { $set: { lease_until: until } });
+    return result.matchedCount > 0;
+  }
+
   async recordSync(
     id: string,
     token: string,
@@ -128,7 +133,8 @@ export class MongoSourceRepository implements SourceRepository {
         { $set: { ...toSyncFields(record), ...toResealedFields(record), lease_token: null, lease_until: NO_LEASE } },
         session ? { session } : {},
       );
-      if (result.modifiedCount === 0) return false;
+      // Matched is what the lease decides; a write that changes nothing (the same values) still holds it.
+      if (result.matchedCount === 0) return false;
       if (objectWrites && session) await this.writeObjects(id, objectWrites, session);
       if (message && session) await this.outbox.add(id, [message], session, requestId);
       return true;
