@@ -84,6 +84,20 @@ describe("the calendar's feed", () => {
   });
 });
 
+describe("a deleted calendar's feed", () => {
+  it('when the calendar is deleted, then its feed answers 404: its events and token are forgotten', async () => {
+    const { cal } = await h.bookable();
+    const created = await h.send('POST', `/api/calendar/calendars/${cal.id}/feed_token`);
+    const url = new URL(String(created.body.feed_url));
+    const feed = `${url.pathname}${url.search}`;
+    expect((await h.send('GET', feed, undefined, { authorization: '' })).status).toBe(200);
+    expect((await h.send('DELETE', `/api/calendar/calendars/${cal.id}`)).status).toBe(204);
+    await eventually(async () =>
+      expect((await h.send('GET', feed, undefined, { authorization: '' })).status).toBe(404),
+    );
+  });
+});
+
 describe('bookings written back to a CalDAV collection', () => {
   let radicale: Radicale;
   let collection: string;

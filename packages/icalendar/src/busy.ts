@@ -33,6 +33,8 @@ export interface BusyResult {
   events: number;
   /** VEVENTs that could not be read (a broken series counts once; its overrides still count). */
   skipped: number;
+  /** Units of work taken (occurrences and VEVENTs), counted against `maxSteps`. */
+  steps: number;
 }
 
 /**
@@ -159,7 +161,7 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
   if (busy.length > limit) {
     throw new BusyLimitError(`${busy.length} busy intervals, more than the limit of ${limit}`);
   }
-  return { busy, events, skipped };
+  return { busy, events, skipped, steps: work };
 }
 
 /** Turns by the clock, read once every CHECK_EVERY units. */

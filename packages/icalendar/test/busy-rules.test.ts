@@ -243,8 +243,8 @@ describe('sources with broken parts', () => {
 
 describe('whole sources', () => {
   it('when a calendar has no events (or the collection no objects), then it has no busy time', async () => {
-    expect(await busyTimesOf([calendar()], berlin)).toEqual({ busy: [], events: 0, skipped: 0 });
-    expect(await busyTimesOf([], berlin)).toEqual({ busy: [], events: 0, skipped: 0 });
+    expect(await busyTimesOf([calendar()], berlin)).toEqual({ busy: [], events: 0, skipped: 0, steps: 0 });
+    expect(await busyTimesOf([], berlin)).toEqual({ busy: [], events: 0, skipped: 0, steps: 0 });
   });
 
   it('when one text holds several VCALENDARs, then the events of each count', async () => {

@@ -20,6 +20,7 @@ import type { CalendarOwners } from './domain/ports.js';
 import type { SyncDeps } from './domain/sync-source.js';
 import { busySourcesRoutes } from './http/busy-sources-routes.js';
 import {
+  forgetCalendar,
   outboundHandlers,
   outboundRoutes,
   WriteBackWorker,
@@ -135,7 +136,7 @@ export async function buildSyncApp(deps: SyncAppDeps) {
   outboundRoutes(app, outboundDeps);
   // One consumer per queue: both halves' handlers in one subscription.
   await subscribeByType(deps.bus, deps.queue ?? SYNC_QUEUE, {
-    ...calendarHandlers(syncDeps),
+    ...calendarHandlers(syncDeps, (calendarId) => forgetCalendar(calendarId, outboundDeps)),
     ...outboundHandlers(outboundDeps),
   });
   const worker = new WriteBackWorker(outboundDeps, deps.writeBack);

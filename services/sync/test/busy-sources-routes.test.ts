@@ -304,6 +304,19 @@ describe('a deleted calendar', () => {
     await vi.waitFor(async () => expect(await sys.sources.listByCalendar(CAL)).toEqual([]));
     for (const id of sourceIds) expect(await sys.outbound.findWriteJob(id, EVENT)).toBeNull();
   });
+
+  it('when CalendarDeleted arrives, then its feed token goes too', async () => {
+    await sys.outbound.setFeedToken(CAL, 'a'.repeat(64), new Date());
+
+    await sys.bus.publish({
+      id: crypto.randomUUID(),
+      type: 'CalendarDeleted',
+      occurred_at: new Date().toISOString(),
+      data: { calendar_id: CAL, user_id: ANN, version: 3 },
+    });
+
+    await vi.waitFor(async () => expect(await sys.outbound.feedTokenHash(CAL)).toBeNull());
+  });
 });
 
 const EVENT = '0123456789abcdef01234567';

@@ -7,8 +7,6 @@ import { turnUntil } from './read-deadline.js';
 
 /** Occurrences and VEVENTs one read may expand, over all its objects: busyTimesOf's own default for one source. */
 const MAX_STEPS = 2_000_000;
-/** busyTimesOf awaits a turn every this many units of work. */
-const STEPS_PER_TURN = 1_000;
 /** The longest the event loop is held between two objects. */
 const TURN_MS = 10;
 
@@ -45,19 +43,18 @@ export async function caldavBusy(
  * deadline (`request.signal`); objects that add none are left out.
  */
 async function expandObjects(objects: readonly CalDavObject[], request: ReadRequest): Promise<ObjectBusy[]> {
-  let turns = 0;
+  let steps = 0;
   let since = performance.now();
   const turn = turnUntil(request.signal);
   const nextTurn = async () => {
-    turns++;
     await turn();
     since = performance.now();
   };
   const expanded: ObjectBusy[] = [];
   for (const { href, etag, text } of objects) {
-    const left = MAX_STEPS - turns * STEPS_PER_TURN;
+    const left = MAX_STEPS - steps;
     if (left <= 0) throw new BusyLimitError(`more than ${MAX_STEPS} occurrences and events to expand`);
-    const { busy } = await busyTimesOf([text], {
+    const { busy, steps: taken } = await busyTimesOf([text], {
       ownerZone: request.ownerZone,
       window: request.window,
       ownCalendarId: request.calendarId,
@@ -69,6 +66,7 @@ async function expandObjects(objects: readonly CalDavObject[], request: ReadRequ
         throw new IcsParseError(error.message.replace(/^the source\b/, 'one of its calendar objects'));
       throw error;
     });
+    steps += taken;
     // busyTimesOf skips a series whose expansion threw, a turn past the deadline among them.
     request.signal?.throwIfAborted();
     if (busy.length > 0) expanded.push({ href, etag, busy });

@@ -21,8 +21,19 @@ export function clientUntil(client: OutboundClient, signal: AbortSignal | undefi
   };
 }
 
-/** busyTimesOf's `nextTurn`: a turn of the event loop, then the deadline checked. */
+/**
+ * The last turn handed out to an expansion in this process. Concurrent syncs queue for turns
+ * behind one another, so each pass of the event loop runs one sync's slice (about 8 ms) and then
+ * serves everything else waiting (the requests of an embedded system), not every sync's slice in
+ * a row: with four syncs each taking its own turns, a request waited behind four slices at every
+ * step it took through the loop.
+ */
+let lastTurn: Promise<void> = Promise.resolve();
+
+/** busyTimesOf's `nextTurn`: this expansion's next turn of the event loop, then the deadline checked. */
 export const turnUntil = (signal: AbortSignal | undefined) => async (): Promise<void> => {
-  await nextTick();
+  const turn = lastTurn.then(() => nextTick());
+  lastTurn = turn;
+  await turn;
   signal?.throwIfAborted();
 };

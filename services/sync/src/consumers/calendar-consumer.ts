@@ -7,10 +7,13 @@ export const SYNC_QUEUE = 'sync';
 
 /**
  * The busy-source half's handlers, merged with the outbound half's into the service's one
- * subscription: a deleted calendar's sources go, each withdrawing its busy times and dropping its
- * write-back jobs (idempotent: a repeated message finds nothing left).
+ * subscription: a deleted calendar's events, feed token and write-back jobs go first (the bookers'
+ * names, emails and notes with them), then its sources, each withdrawing its busy times
+ * (idempotent: a repeated message finds nothing left).
  */
-export const calendarHandlers = (deps: RemoveDeps) => ({
-  CalendarDeleted: async ({ calendar_id }: MessageData<'CalendarDeleted'>, _message: unknown, delivery?: Delivery) =>
-    void (await removeCalendarSources(calendar_id, deps, delivery?.requestId)),
+export const calendarHandlers = (deps: RemoveDeps, forgetOutbound: (calendarId: string) => Promise<void>) => ({
+  CalendarDeleted: async ({ calendar_id }: MessageData<'CalendarDeleted'>, _message: unknown, delivery?: Delivery) => {
+    await forgetOutbound(calendar_id);
+    await removeCalendarSources(calendar_id, deps, delivery?.requestId);
+  },
 });
