@@ -52,6 +52,9 @@ const CHECK_EVERY = 50;
 /** Busy intervals collected before they are merged with the ones before: ~1 ms to sort. */
 const MERGE_EVERY = 2_000;
 
+/** The shape of our event ids (`generateId`): the UID of every copy written back. */
+const EVENT_ID = /^[0-9a-f]{24}$/;
+
 interface Series {
   masters: ICAL.Component[];
   overrides: ICAL.Component[];
@@ -103,8 +106,11 @@ export async function busyTimesOf(icsTexts: readonly string[], options: BusyOpti
       const uid = String(vevent.getFirstPropertyValue('uid') ?? '');
       // A VEVENT without UID is invalid but seen: it stands alone.
       const key = uid === '' ? `\u0000${series.size}` : uid;
+      // Our copy: the calendar's mark and one of our event ids as UID. Calendar ids are public (in
+      // booking links), so the mark alone could make anyone's invite free time.
       const own =
         options.ownCalendarId !== undefined &&
+        EVENT_ID.test(uid) &&
         String(vevent.getFirstPropertyValue('x-slotkeeper-calendar') ?? '').trim() === options.ownCalendarId;
       if (own || options.ignoreUids?.has(uid)) skippedUids.add(key);
       let entry = series.get(key);

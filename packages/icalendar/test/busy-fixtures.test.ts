@@ -141,6 +141,20 @@ describe('a Nextcloud CalDAV collection (one text per object), owner in Berlin',
     );
   });
 
+  it('when an event carries our calendar id but no event id of ours as UID, then it is no copy of ours and blocks', async () => {
+    const forged = texts.map((text) =>
+      text.replace('UID:665f1c2b9d3e4a0012345678', 'UID:invite-from-anyone@example.com'),
+    );
+    const result = await busyTimesOf(forged, {
+      ownerZone: 'Europe/Berlin',
+      window: YEAR_2026,
+      ownCalendarId: 'cal_owner_1',
+    });
+    expect(iso(result.busy)).toEqual(
+      iso([...expected, utc('2026-02-16T10:00', '2026-02-16T10:30')].sort((a, b) => a.start - b.start)),
+    );
+  });
+
   it('when UIDs are ignored, then their series and overrides are left out', async () => {
     const result = await busyTimesOf(texts, {
       ownerZone: 'Europe/Berlin',

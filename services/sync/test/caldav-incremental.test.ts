@@ -175,7 +175,12 @@ describeWithRadicale('incremental CalDAV sync on Radicale', () => {
       // Our own write-back copy: not busy time, so the set stays and nothing is published.
       [
         'ours',
-        () => put('ours', ics(slot(3, 15)).replace('SUMMARY:Busy', `SUMMARY:Booked\r\nX-SLOTKEEPER-CALENDAR:${CAL}`)),
+        // Named, and so with the UID, of one of our event ids, as write-back writes it.
+        () =>
+          put(
+            '0123456789abcdef01234567',
+            ics(slot(3, 15)).replace('SUMMARY:Busy', `SUMMARY:Booked\r\nX-SLOTKEEPER-CALENDAR:${CAL}`),
+          ),
       ],
       ['moved out of the window', () => put('object-4', ics(slot(400)))],
     ];
