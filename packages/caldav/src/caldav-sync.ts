@@ -1,8 +1,8 @@
 import type { OutboundClient } from '@slotkeeper/outbound-http';
-import { changeTags, notCalendar, objectOf, queryObjects, unchangedSince, XML } from './caldav.js';
+import { changedCollection, objectOf, queryObjects, report, sendXml } from './caldav.js';
 import type { CalDavObject, CalDavSynced, Prior } from './fetched.js';
 import { namesPrecondition, readMultistatus, type DavResponse } from './multistatus.js';
-import { collectionUrl, hrefKey, send, type SourceCredentials } from './request.js';
+import { hrefKey, type SourceCredentials } from './request.js';
 import { statusError } from './source-error.js';
 
 /** Hrefs per calendar-multiget: a few hundred kB of calendar data per answer, far under the size cap. */
@@ -42,9 +42,9 @@ export async function syncCalDav(
   prior: Prior,
   window: { start: Date; end: Date },
 ): Promise<CalDavSynced> {
-  const collection = collectionUrl(url);
-  const tags = await changeTags(client, collection, credentials);
-  if (unchangedSince(prior, tags)) return { changed: false };
+  const changed = await changedCollection(client, url, credentials, prior);
+  if (changed === null) return { changed: false };
+  const { collection, tags } = changed;
   if (prior.syncToken && tags.syncToken !== null) {
     const changes = await changesSince(client, collection, credentials, prior.syncToken);
     if (changes !== null) {
@@ -83,15 +83,8 @@ async function changesSince(
   const deleted = new Set<string>();
   const self = hrefKey(collection.pathname, collection);
   for (let round = 0, next = token; round < MAX_SYNC_ROUNDS; round++) {
-    const { response, what } = await send(
-      client,
-      'REPORT',
-      collection,
-      credentials,
-      // RFC 6578 §3.2: the report is defined for Depth 0 only.
-      { 'content-type': XML, depth: '0' },
-      syncCollection(next),
-    );
+    // RFC 6578 §3.2: the report is defined for Depth 0 only.
+    const { response, what } = await sendXml(client, 'REPORT', collection, credentials, '0', syncCollection(next));
     const status = response.statusCode;
     if (status !== 207) {
       if (fallsBack(status, response.body)) return null;
@@ -134,17 +127,12 @@ async function multiget(
   const found = new Set<string>();
   const asked = [...hrefs.values()];
   for (let at = 0; at < asked.length; at += MULTIGET_BATCH) {
-    const { response, what } = await send(
+    const responses = await report(
       client,
-      'REPORT',
       collection,
       credentials,
-      { 'content-type': XML, depth: '1' },
       calendarMultiget(asked.slice(at, at + MULTIGET_BATCH)),
     );
-    if (response.statusCode !== 207) throw statusError(what, response.statusCode);
-    const responses = readMultistatus(response.body)?.responses;
-    if (responses === undefined) throw notCalendar(what, response.statusCode);
     for (const entry of responses) {
       const object = objectOf(entry, collection);
       if (object === null || !hrefs.has(object.href) || found.has(object.href)) continue;

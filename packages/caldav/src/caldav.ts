@@ -13,10 +13,10 @@
 import type { OutboundClient } from '@slotkeeper/outbound-http';
 import type { CalDavObject, Fetched, Prior } from './fetched.js';
 import { foundProps, parseMultistatus, text, type DavResponse } from './multistatus.js';
-import { collectionUrl, hrefKey, send, type SourceCredentials } from './request.js';
+import { collectionUrl, hrefKey, send, type Sent, type SourceCredentials } from './request.js';
 import { SourceError, statusError } from './source-error.js';
 
-export const XML = 'application/xml; charset=utf-8';
+const XML = 'application/xml; charset=utf-8';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const PROPFIND_CHANGE =
@@ -33,10 +33,9 @@ const calendarQuery = (start: string, end: string) =>
   '</C:comp-filter></C:comp-filter></C:filter></C:calendar-query>';
 
 /**
- * A CalDAV collection's events overlapping `window`. The ctag and sync-token are read first: both
- * as the last fetch saw them → unchanged, no REPORT. They are read before the objects, so a change
- * made between the two requests shows as a new ctag on the next fetch rather than being missed.
- * `syncCalDav` reads the same collection incrementally, object by object.
+ * A CalDAV collection's events overlapping `window`, unless its ctag and sync-token are as the last
+ * fetch saw them (`changedCollection`). `syncCalDav` reads the same collection incrementally,
+ * object by object.
  */
 export async function fetchCalDav(
   client: OutboundClient,
@@ -45,11 +44,10 @@ export async function fetchCalDav(
   prior: Prior,
   window: { start: Date; end: Date },
 ): Promise<Fetched> {
-  const collection = collectionUrl(url);
-  const tags = await changeTags(client, collection, credentials);
-  if (unchangedSince(prior, tags)) return { changed: false };
-  const objects = await queryObjects(client, collection, credentials, window);
-  return { changed: true, texts: objects.map((o) => o.text), prior: tags };
+  const changed = await changedCollection(client, url, credentials, prior);
+  if (changed === null) return { changed: false };
+  const objects = await queryObjects(client, changed.collection, credentials, window);
+  return { changed: true, texts: objects.map((o) => o.text), prior: changed.tags };
 }
 
 export interface ChangeTags {
@@ -57,8 +55,24 @@ export interface ChangeTags {
   syncToken: string | null;
 }
 
+/**
+ * The collection and its ctag and sync-token; null when both are as `prior` saw them (unchanged,
+ * nothing more to ask). The tags are read before the objects, so a change made between the two
+ * requests shows as a new ctag on the next read rather than being missed.
+ */
+export async function changedCollection(
+  client: OutboundClient,
+  url: string,
+  credentials: SourceCredentials | null,
+  prior: Prior,
+): Promise<{ collection: URL; tags: ChangeTags } | null> {
+  const collection = collectionUrl(url);
+  const tags = await changeTags(client, collection, credentials);
+  return unchangedSince(prior, tags) ? null : { collection, tags };
+}
+
 /** Both tags as `prior` saw them. A server with neither cannot tell us "unchanged": never. */
-export const unchangedSince = (prior: Prior, { ctag, syncToken }: ChangeTags): boolean =>
+const unchangedSince = (prior: Prior, { ctag, syncToken }: ChangeTags): boolean =>
   (ctag !== null || syncToken !== null) && ctag === (prior.ctag ?? null) && syncToken === (prior.syncToken ?? null);
 
 /** Every object overlapping `window` (calendar-query REPORT), with its href and ETag. */
@@ -72,17 +86,7 @@ export async function queryObjects(
   // expansion clips to the exact window.
   const start = utcStamp(new Date(window.start.getTime() - DAY_MS));
   const end = utcStamp(new Date(window.end.getTime() + DAY_MS));
-  const { response, what } = await send(
-    client,
-    'REPORT',
-    collection,
-    credentials,
-    { 'content-type': XML, depth: '1' },
-    calendarQuery(start, end),
-  );
-  if (response.statusCode !== 207) throw statusError(what, response.statusCode);
-  const responses = parseMultistatus(response.body);
-  if (responses === null) throw notCalendar(what, response.statusCode);
+  const responses = await report(client, collection, credentials, calendarQuery(start, end));
   // Keyed by href: a server that lists one twice gives it once.
   const objects = new Map<string, CalDavObject>();
   for (const r of responses) {
@@ -91,6 +95,30 @@ export async function queryObjects(
   }
   return [...objects.values()];
 }
+
+/** A REPORT of the collection's members (Depth 1): the responses of its multistatus answer. */
+export async function report(
+  client: OutboundClient,
+  collection: URL,
+  credentials: SourceCredentials | null,
+  body: string,
+): Promise<DavResponse[]> {
+  const { response, what } = await sendXml(client, 'REPORT', collection, credentials, '1', body);
+  if (response.statusCode !== 207) throw statusError(what, response.statusCode);
+  const responses = parseMultistatus(response.body);
+  if (responses === null) throw notCalendar(what, response.statusCode);
+  return responses;
+}
+
+/** A WebDAV request with an XML body (PROPFIND, REPORT) at `depth`. */
+export const sendXml = (
+  client: OutboundClient,
+  method: 'PROPFIND' | 'REPORT',
+  url: URL,
+  credentials: SourceCredentials | null,
+  depth: '0' | '1',
+  body: string,
+): Promise<Sent> => send(client, method, url, credentials, { 'content-type': XML, depth }, body);
 
 /** The object a multistatus response carries; null when it has no href or no calendar data (not found, hidden). */
 export function objectOf(response: DavResponse, collection: URL): CalDavObject | null {
@@ -102,19 +130,12 @@ export function objectOf(response: DavResponse, collection: URL): CalDavObject |
 }
 
 /** The collection's ctag and sync-token (PROPFIND, Depth 0); refuses what is not a calendar collection. */
-export async function changeTags(
+async function changeTags(
   client: OutboundClient,
   collection: URL,
   credentials: SourceCredentials | null,
 ): Promise<ChangeTags> {
-  const { response, what } = await send(
-    client,
-    'PROPFIND',
-    collection,
-    credentials,
-    { 'content-type': XML, depth: '0' },
-    PROPFIND_CHANGE,
-  );
+  const { response, what } = await sendXml(client, 'PROPFIND', collection, credentials, '0', PROPFIND_CHANGE);
   const status = response.statusCode;
   // The address answers, but not as WebDAV: a web page, a file, a server without PROPFIND.
   if ((status >= 200 && status < 300 && status !== 207) || status === 405 || status === 501)
@@ -168,7 +189,7 @@ export async function deleteEvent(
 const memberUrl = (collection: string, uid: string): URL =>
   new URL(`${encodeURIComponent(uid)}.ics`, collectionUrl(collection));
 
-export const notCalendar = (what: string, status: number) =>
+const notCalendar = (what: string, status: number) =>
   new SourceError('not_calendar', `${what}: this address is not a CalDAV calendar collection`, status);
 
 export const nonEmpty = (value: string | null): string | null => (value === null || value === '' ? null : value);
