@@ -3,11 +3,10 @@
  * without the report, a bare 409 for an old token, a sync answer without its token, a server error.
  */
 import { outboundClient, type OutboundClient } from '@slotkeeper/outbound-http';
-import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { syncCalDav } from '../src/index.js';
 import { failureOf } from './events.js';
-import { localServer, type LocalServer } from './local-server.js';
+import { davServer, type Answer, type DavServer } from './local-server.js';
 
 const WINDOW = { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') };
 const PATH = '/calendars/alice/work/';
@@ -35,41 +34,27 @@ const object = (name: string, etag: string) =>
 const objects = (...responses: string[]) =>
   `<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">${responses.join('')}</d:multistatus>`;
 
-type Answer = { status: number; body: string };
-
 describe('syncCalDav against answers shaped like other servers’', () => {
-  let server: LocalServer;
+  let server: DavServer;
   let client: OutboundClient;
   /** The answers to sync-collection REPORTs, in turn; multiget and calendar-query answer `objects`. */
   let syncs: Answer[];
   let multiget: Answer;
   let query: Answer;
-  const bodies: string[] = [];
 
   beforeAll(async () => {
-    server = await localServer((request: http.IncomingMessage, response: http.ServerResponse) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', () => {
-        bodies.push(body);
-        const answer =
-          request.method === 'PROPFIND'
-            ? { status: 207, body: propfind('new', 'token-9') }
-            : body.includes('sync-collection')
-              ? (syncs.shift() ?? { status: 500, body: '' })
-              : body.includes('calendar-multiget')
-                ? multiget
-                : query;
-        response.writeHead(answer.status, { 'content-type': 'application/xml; charset=utf-8' }).end(answer.body);
-      });
-    });
+    server = await davServer((method, body) =>
+      method === 'PROPFIND'
+        ? { status: 207, body: propfind('new', 'token-9') }
+        : body.includes('sync-collection')
+          ? (syncs.shift() ?? { status: 500, body: '' })
+          : body.includes('calendar-multiget')
+            ? multiget
+            : query,
+    );
     client = outboundClient({ allowPrivate: true });
   });
-  afterEach(() => {
-    server.requests.length = 0;
-    bodies.length = 0;
-  });
+  afterEach(() => server.reset());
   afterAll(async () => {
     await client?.close();
     await server?.close();
@@ -77,7 +62,7 @@ describe('syncCalDav against answers shaped like other servers’', () => {
 
   const sync = () => syncCalDav(client, `${server.url}${PATH}`, null, PRIOR, WINDOW);
   const kinds = () =>
-    bodies.map((body, n) => `${server.requests[n]?.method} ${/<\w+:([a-z-]+)/.exec(body)?.[1] ?? ''}`.trim());
+    server.bodies.map((body, n) => `${server.requests[n]?.method} ${/<\w+:([a-z-]+)/.exec(body)?.[1] ?? ''}`.trim());
 
   it('follows a truncated answer (507 on the collection) from its token, and merges the rounds', async () => {
     syncs = [
@@ -104,8 +89,8 @@ describe('syncCalDav against answers shaped like other servers’', () => {
       'REPORT sync-collection',
       'REPORT calendar-multiget',
     ]);
-    expect(bodies[1]).toContain('<D:sync-token>token-1</D:sync-token>');
-    expect(bodies[2]).toContain('<D:sync-token>token-2</D:sync-token>');
+    expect(server.bodies[1]).toContain('<D:sync-token>token-1</D:sync-token>');
+    expect(server.bodies[2]).toContain('<D:sync-token>token-2</D:sync-token>');
     expect(server.requests[1]?.headers.depth).toBe('0');
     expect(server.requests[3]?.headers.depth).toBe('1');
   });

@@ -30,3 +30,38 @@ export async function localServer(handler: http.RequestListener): Promise<LocalS
     },
   };
 }
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+export interface DavServer extends LocalServer {
+  /** Every request's body, in the order of `requests`. */
+  bodies: string[];
+  /** Forgets the requests and bodies seen so far. */
+  reset(): void;
+}
+
+/** A local server answering each request, once its body has arrived, with what `answer` gives, as XML. */
+export async function davServer(answer: (method: string, body: string) => Answer): Promise<DavServer> {
+  const bodies: string[] = [];
+  const server = await localServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      bodies.push(body);
+      const { status, body: xml } = answer(request.method ?? '', body);
+      response.writeHead(status, { 'content-type': 'application/xml; charset=utf-8' }).end(xml);
+    });
+  });
+  return {
+    ...server,
+    bodies,
+    reset: () => {
+      server.requests.length = 0;
+      bodies.length = 0;
+    },
+  };
+}

@@ -1,9 +1,8 @@
 import { outboundClient, type OutboundClient } from '@slotkeeper/outbound-http';
-import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCalDav } from '../src/index.js';
 import { failureOf } from './events.js';
-import { localServer, type LocalServer } from './local-server.js';
+import { davServer, type Answer, type DavServer } from './local-server.js';
 
 const WINDOW = { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2026-12-31T00:00:00Z') };
 
@@ -34,31 +33,16 @@ const REPORT_SABRE =
   '<d:response><d:href>/calendars/alice/work/gone.ics</d:href><d:status>HTTP/1.1 404 Not Found</d:status></d:response>' +
   '</d:multistatus>';
 
-type Answer = { status: number; body: string };
-
 describe('fetchCalDav against answers shaped like other servers’', () => {
-  let server: LocalServer;
+  let server: DavServer;
   let client: OutboundClient;
   let answers: { propfind: Answer; report: Answer };
-  const bodies: string[] = [];
 
   beforeAll(async () => {
-    server = await localServer((request: http.IncomingMessage, response: http.ServerResponse) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk: string) => (body += chunk));
-      request.on('end', () => {
-        bodies.push(body);
-        const answer = request.method === 'PROPFIND' ? answers.propfind : answers.report;
-        response.writeHead(answer.status, { 'content-type': 'application/xml; charset=utf-8' }).end(answer.body);
-      });
-    });
+    server = await davServer((method) => (method === 'PROPFIND' ? answers.propfind : answers.report));
     client = outboundClient({ allowPrivate: true });
   });
-  afterEach(() => {
-    server.requests.length = 0;
-    bodies.length = 0;
-  });
+  afterEach(() => server.reset());
   afterAll(async () => {
     await client?.close();
     await server?.close();
@@ -88,9 +72,9 @@ describe('fetchCalDav against answers shaped like other servers’', () => {
       ['PROPFIND', '0'],
       ['REPORT', '1'],
     ]);
-    expect(bodies[0]).toContain('getctag');
-    expect(bodies[0]).toContain('sync-token');
-    expect(bodies[1]).toContain('<C:time-range start="20261130T000000Z" end="20270101T000000Z"/>');
+    expect(server.bodies[0]).toContain('getctag');
+    expect(server.bodies[0]).toContain('sync-token');
+    expect(server.bodies[1]).toContain('<C:time-range start="20261130T000000Z" end="20270101T000000Z"/>');
   });
 
   it('trusts an unchanged ctag when the server has no sync-token, and never says unchanged when it has neither', async () => {
