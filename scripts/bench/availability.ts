@@ -210,18 +210,7 @@ export async function benchAvailability(requests = 300) {
     await apart.close();
     await own.stop();
   }
-  // One client address sends everything here: the per-IP rate limit would measure itself.
-  const system = await buildEmbeddedSystem({
-    logger: silentLogger(),
-    clock: new ManualClock(NOW),
-    rateLimitPerMinute: 1_000_000_000,
-    // The outside calendars are served on 127.0.0.1.
-    allowPrivateUrls: true,
-  });
-  const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
-  const http = benchClient(url, 16);
-  const api = apiSetup(apiClient(url));
-  try {
+  await inEmbeddedSystem(async (api, http, url) => {
     const range = `from=${RANGE.from}&to=${RANGE.to}`;
     for (const [events, inRange] of [
       [100, 100],
@@ -252,10 +241,7 @@ export async function benchAvailability(requests = 300) {
         ...(await measure(http, `/api/calendar/compare?calendar_ids=${ids}&${range}`, requests)),
       });
     }
-  } finally {
-    await http.close();
-    await system.gateway.close();
-  }
+  });
   return rows;
 }
 
@@ -318,16 +304,26 @@ export async function benchBusySources(api: ApiSetup, http: Timing, url: string,
 
 /** `pnpm bench busy`: the busy-source case of `availability` alone, in a system of its own. */
 export async function benchBusy(requests = 300) {
+  return inEmbeddedSystem((api, http, url) => benchBusySources(api, http, url, requests));
+}
+
+/**
+ * `run` against an embedded system of its own in this process, listening on loopback, with the
+ * measuring client and the API seeding it; closed after.
+ */
+async function inEmbeddedSystem<T>(run: (api: ApiSetup, http: Timing, url: string) => Promise<T>): Promise<T> {
   const system = await buildEmbeddedSystem({
     logger: silentLogger(),
     clock: new ManualClock(NOW),
+    // One client address sends everything here: the per-IP rate limit would measure itself.
     rateLimitPerMinute: 1_000_000_000,
+    // The outside calendars are served on 127.0.0.1.
     allowPrivateUrls: true,
   });
   const url = await system.gateway.listen({ port: 0, host: '127.0.0.1' });
   const http = benchClient(url, 16);
   try {
-    return await benchBusySources(apiSetup(apiClient(url)), http, url, requests);
+    return await run(apiSetup(apiClient(url)), http, url);
   } finally {
     await http.close();
     await system.gateway.close();
