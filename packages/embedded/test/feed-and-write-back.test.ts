@@ -13,6 +13,10 @@ const h = useHarness();
 const ELEVEN = '2030-06-24T11:00:00+02:00';
 const ELEVEN_THIRTY = '2030-06-24T11:30:00+02:00';
 
+/** Moves the event to 11:00–11:30 with its cancel token's authorization. */
+const rescheduleToEleven = (id: string, token: { authorization: string }) =>
+  h.send('POST', `/api/event/events/${id}/reschedule`, { start_time: ELEVEN, end_time: ELEVEN_THIRTY }, token);
+
 /** The VEVENTs of an iCalendar text by UID: their SEQUENCE, STATUS and start. */
 function events(text: string) {
   const root = new ICAL.Component(ICAL.parse(text));
@@ -56,12 +60,7 @@ describe("the calendar's feed", () => {
       expect((await read()).get(id)).toEqual({ sequence: 0, status: 'CONFIRMED', start: '2030-06-24T07:00:00.000Z' }),
     );
     const token = { authorization: `Bearer ${String(booked.body.cancel_token)}` };
-    const moved = await h.send(
-      'POST',
-      `/api/event/events/${id}/reschedule`,
-      { start_time: ELEVEN, end_time: ELEVEN_THIRTY },
-      token,
-    );
+    const moved = await rescheduleToEleven(id, token);
     expect(moved.status).toBe(200);
     await eventually(async () =>
       expect((await read()).get(id)).toEqual({ sequence: 1, status: 'CONFIRMED', start: '2030-06-24T09:00:00.000Z' }),
@@ -146,12 +145,7 @@ describe('bookings written back to a CalDAV collection', () => {
     await eventually(async () => expect(String((await sourceNow()).last_synced_at)).not.toBe(before), 15_000);
 
     const token = { authorization: `Bearer ${String(booked.body.cancel_token)}` };
-    const moved = await h.send(
-      'POST',
-      `/api/event/events/${id}/reschedule`,
-      { start_time: ELEVEN, end_time: ELEVEN_THIRTY },
-      token,
-    );
+    const moved = await rescheduleToEleven(id, token);
     expect(moved.status).toBe(200);
     // The old time is free at once: the copy the last sync read there did not count.
     const rebooked = await h.book(cal.id, NINE, NINE_THIRTY);
