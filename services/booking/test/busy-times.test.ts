@@ -1,5 +1,4 @@
 import { anonymous, IDENTITY_HEADER, internalKeys, signIdentity, type Principal } from '@slotkeeper/auth';
-import { createEnvelope } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock } from '@slotkeeper/time';
@@ -8,12 +7,11 @@ import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-ti
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { buildBookingApp } from '../src/app.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
-import { CAL, ledgerRules, OPEN_SCHEDULE } from './fixtures.js';
+import { busyTimesChanged, CAL, ledgerRules, OPEN_SCHEDULE, SOURCE } from './fixtures.js';
 
 const keys = internalKeys('the internal secret of the busy-times tests');
 const OWNER = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 const OTHER_CAL = 'dddddddddddddddddddddddd';
-const SOURCE = '111111111111111111111111';
 const syncService: Principal = { kind: 'service', service: 'sync' };
 const owner: Principal = { kind: 'user', userId: OWNER };
 const as = (principal: Principal) => ({ [IDENTITY_HEADER]: signIdentity(principal, keys.identity) });
@@ -55,26 +53,14 @@ describe('busy times of outside calendars in the booking service', () => {
     });
   });
 
-  /** The sync service's message: the source's busy times, whole, at `version`, read up to `windowEnd`. */
-  const busyTimesChanged = (
-    version: number,
-    busy: Array<[string, string]>,
-    removed = false,
-    windowEnd = '2031-06-01T00:00:00.000Z',
-  ) =>
+  /** The sync service sends the source's busy times, whole, at `version`, read up to `windowEnd`. */
+  const publishBusy = (version: number, busy: Array<[string, string]>, removed?: boolean, windowEnd?: string) =>
     bus.publish(
-      createEnvelope(
-        'BusyTimesChanged',
-        {
-          calendar_id: CAL,
-          source_id: SOURCE,
-          version,
-          removed,
-          window_start: '2030-05-31T00:00:00.000Z',
-          window_end: windowEnd,
-          busy: busy.map(([from, to]) => [ms(from), ms(to)] as [number, number]),
-        },
-        new Date(),
+      busyTimesChanged(
+        version,
+        busy.map(([from, to]): [number, number] => [ms(from), ms(to)]),
+        removed,
+        windowEnd,
       ),
     );
   const book = (from: string, to: string, date = '2030-06-24') =>
@@ -105,7 +91,7 @@ describe('busy times of outside calendars in the booking service', () => {
   const hm = (iso: string) => iso.slice(11, 16);
 
   it('when an outside calendar is busy, then availability leaves that time and its buffers out, and explain says busy_source', async () => {
-    await busyTimesChanged(1, [['12:00', '13:00']]);
+    await publishBusy(1, [['12:00', '13:00']]);
     const response = await availability('&explain=true');
     expect(response.statusCode).toBe(200);
     const body = response.json<{
@@ -132,7 +118,7 @@ describe('busy times of outside calendars in the booking service', () => {
       links: [{ schedule: OPEN_SCHEDULE(['09:00', '17:00']), expiresOn: null }],
       version: 1,
     });
-    await busyTimesChanged(1, [['12:00', '13:00']]);
+    await publishBusy(1, [['12:00', '13:00']]);
     const response = await app.inject({
       method: 'GET',
       url: `/api/calendar/compare?calendar_ids=${CAL},${OTHER_CAL}&date=2030-06-24`,
@@ -147,7 +133,7 @@ describe('busy times of outside calendars in the booking service', () => {
   });
 
   it('when a booking overlaps a busy time, then 409 says the owner is busy then, naming nothing of the outside event, and nothing is stored', async () => {
-    await busyTimesChanged(1, [['12:00', '13:00']]);
+    await publishBusy(1, [['12:00', '13:00']]);
     for (const [from, to] of [
       ['12:30', '13:00'],
       ['11:20', '11:50'],
@@ -167,7 +153,7 @@ describe('busy times of outside calendars in the booking service', () => {
 
   it('when an event is in the way as well as a busy time, then the 409 is the slot taken', async () => {
     expect((await book('10:00', '10:30')).statusCode).toBe(201);
-    await busyTimesChanged(1, [['10:30', '11:00']]);
+    await publishBusy(1, [['10:30', '11:00']]);
     const refused = await book('10:15', '10:45');
     expect(refused.statusCode).toBe(409);
     expect(refused.json<{ type: string }>().type).toMatch(/slot-taken$/);
@@ -175,7 +161,7 @@ describe('busy times of outside calendars in the booking service', () => {
 
   it('when an event is moved onto a busy time, then 409, and it keeps its time', async () => {
     const booked = (await book('10:00', '10:30')).json<{ id: string; cancel_token: string }>();
-    await busyTimesChanged(1, [['15:00', '16:00']]);
+    await publishBusy(1, [['15:00', '16:00']]);
     const move = (from: string, to: string) =>
       app.inject({
         method: 'POST',
@@ -193,10 +179,10 @@ describe('busy times of outside calendars in the booking service', () => {
   });
 
   it('when a source is removed, then its time books again, and late busy times of it never come back', async () => {
-    await busyTimesChanged(1, [['12:00', '13:00']]);
+    await publishBusy(1, [['12:00', '13:00']]);
     expect((await book('12:00', '12:30')).statusCode).toBe(409);
-    await busyTimesChanged(2, [], true);
-    await busyTimesChanged(1, [['12:00', '13:00']]);
+    await publishBusy(2, [], true);
+    await publishBusy(1, [['12:00', '13:00']]);
     expect((await book('12:00', '12:30')).statusCode).toBe(201);
   });
 
@@ -212,7 +198,7 @@ describe('busy times of outside calendars in the booking service', () => {
     };
 
     it('when a booking lies past the window’s end, or its buffers reach it, then 409 says the owner is busy then', async () => {
-      await busyTimesChanged(1, [], false, NOON);
+      await publishBusy(1, [], false, NOON);
       for (const [from, to] of [
         ['13:00', '13:30'],
         ['11:30', '12:00'],
@@ -226,7 +212,7 @@ describe('busy times of outside calendars in the booking service', () => {
     });
 
     it('when availability reaches past the window’s end, then it has no slots there, and explain says busy_source', async () => {
-      await busyTimesChanged(1, [], false, NOON);
+      await publishBusy(1, [], false, NOON);
       const body = (await laterDay()).json<Explained>();
       expect(body.free.map((f) => [hm(f.start_time), hm(f.end_time)])).toEqual([['09:00', '11:45']]);
       expect(body.slots.map((slot) => hm(slot.start_time))).toEqual(['09:00', '09:30', '10:00', '10:30', '11:00']);
@@ -236,22 +222,22 @@ describe('busy times of outside calendars in the booking service', () => {
     });
 
     it('when a newer BusyTimesChanged’s window ends later, then the time up to it opens', async () => {
-      await busyTimesChanged(1, [['12:00', '13:00']], false, NOON);
+      await publishBusy(1, [['12:00', '13:00']], false, NOON);
       expect((await book('14:00', '14:30', LATER)).statusCode).toBe(409);
-      await busyTimesChanged(2, [], false, '2031-07-01T00:00:00.000Z');
+      await publishBusy(2, [], false, '2031-07-01T00:00:00.000Z');
       const body = (await laterDay()).json<Explained>();
       expect(body.free.map((f) => [hm(f.start_time), hm(f.end_time)])).toEqual([['09:00', '17:00']]);
       expect(body.unavailable.filter((u) => u.reason === 'busy_source')).toEqual([]);
       expect((await book('14:00', '14:30', LATER)).statusCode).toBe(201);
       // A late older message does not shorten it again.
-      await busyTimesChanged(1, [], false, NOON);
+      await publishBusy(1, [], false, NOON);
       expect((await book('15:00', '15:30', LATER)).statusCode).toBe(201);
     });
 
     it('when the source is removed, then its window no longer blocks', async () => {
-      await busyTimesChanged(1, [], false, NOON);
+      await publishBusy(1, [], false, NOON);
       expect((await book('14:00', '14:30', LATER)).statusCode).toBe(409);
-      await busyTimesChanged(2, [], true, NOON);
+      await publishBusy(2, [], true, NOON);
       expect((await book('14:00', '14:30', LATER)).statusCode).toBe(201);
       expect((await laterDay()).json<Explained>().unavailable.filter((u) => u.reason === 'busy_source')).toEqual([]);
     });
@@ -259,10 +245,10 @@ describe('busy times of outside calendars in the booking service', () => {
 
   it('tells services which version of a source is applied: 0 before any, then the newest, and the tombstone’s', async () => {
     expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 0 });
-    await busyTimesChanged(3, [['12:00', '13:00']]);
-    await busyTimesChanged(2, [['09:00', '10:00']]);
+    await publishBusy(3, [['12:00', '13:00']]);
+    await publishBusy(2, [['09:00', '10:00']]);
     expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 3 });
-    await busyTimesChanged(4, [], true);
+    await publishBusy(4, [], true);
     expect((await version()).json()).toEqual({ calendar_id: CAL, source_id: SOURCE, version: 4 });
     // Under another calendar, the source is unknown.
     expect((await version(syncService, OTHER_CAL)).json()).toMatchObject({ version: 0 });

@@ -7,7 +7,7 @@ import { MemoryBusyTimesRepository } from '../src/adapters/memory/memory-busy-ti
 import { MemoryLedgerRepository } from '../src/adapters/memory/memory-ledger-repository.js';
 import { consumeCalendarChanges } from '../src/consumers/calendar-consumer.js';
 import { CalendarSerializer } from '../src/domain/calendar-serializer.js';
-import { CAL, OPEN_SCHEDULE, SCHEDULE } from './fixtures.js';
+import { busyTimesChanged, CAL, OPEN_SCHEDULE, SCHEDULE, SOURCE } from './fixtures.js';
 
 /** The schedule as the calendar's messages carry it, and as the ledger keeps it. */
 const snapshot = {
@@ -100,32 +100,17 @@ describe('the booking service’s calendar consumer', () => {
 });
 
 describe('the booking service’s busy-times consumer (same queue, same subscription)', () => {
-  const SOURCE = '111111111111111111111111';
   const DAY = { start: Date.parse('2030-06-24T00:00:00Z'), end: Date.parse('2030-06-25T00:00:00Z') };
   const hour = (h: number) => Date.parse(`2030-06-24T${String(h).padStart(2, '0')}:00:00Z`);
-  const changed = (version: number, busy: Array<[number, number]>, removed = false) =>
-    createEnvelope(
-      'BusyTimesChanged',
-      {
-        calendar_id: CAL,
-        source_id: SOURCE,
-        version,
-        removed,
-        window_start: '2030-06-01T00:00:00.000Z',
-        window_end: '2031-06-01T00:00:00.000Z',
-        busy,
-      },
-      new Date(),
-    );
 
   it('when versions arrive out of order and repeated, then the newest busy times are kept', async () => {
     const { bus, busyTimes } = await consumer();
-    const third = changed(3, [[hour(14), hour(15)]]);
-    await bus.publish(changed(2, [[hour(10), hour(11)]]));
+    const third = busyTimesChanged(3, [[hour(14), hour(15)]]);
+    await bus.publish(busyTimesChanged(2, [[hour(10), hour(11)]]));
     await bus.publish(third);
-    await bus.publish(changed(1, [[hour(9), hour(17)]]));
+    await bus.publish(busyTimesChanged(1, [[hour(9), hour(17)]]));
     await bus.publish({ ...third, id: crypto.randomUUID() });
-    await bus.publish(changed(2, [[hour(10), hour(11)]]));
+    await bus.publish(busyTimesChanged(2, [[hour(10), hour(11)]]));
     expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([{ start: hour(14), end: hour(15) }]);
     expect(await busyTimes.busyVersion(CAL, SOURCE)).toBe(3);
     expect(bus.deadLetters).toEqual([]);
@@ -133,10 +118,10 @@ describe('the booking service’s busy-times consumer (same queue, same subscrip
 
   it('when a source is removed, then its tombstone keeps older busy times from coming back', async () => {
     const { bus, busyTimes } = await consumer();
-    await bus.publish(changed(1, [[hour(10), hour(11)]]));
-    await bus.publish(changed(2, [], true));
+    await bus.publish(busyTimesChanged(1, [[hour(10), hour(11)]]));
+    await bus.publish(busyTimesChanged(2, [], true));
     expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([]);
-    await bus.publish(changed(1, [[hour(10), hour(11)]]));
+    await bus.publish(busyTimesChanged(1, [[hour(10), hour(11)]]));
     expect(await busyTimes.busyBetween(CAL, DAY)).toEqual([]);
     expect(await busyTimes.busyVersion(CAL, SOURCE)).toBe(2);
   });
@@ -144,7 +129,7 @@ describe('the booking service’s busy-times consumer (same queue, same subscrip
   it('when a sender’s busy times are unsorted or overlap, then they are kept merged', async () => {
     const { bus, busyTimes } = await consumer();
     await bus.publish(
-      changed(1, [
+      busyTimesChanged(1, [
         [hour(13), hour(14)],
         [hour(10), hour(12)],
         [hour(11), hour(12)],
@@ -156,7 +141,7 @@ describe('the booking service’s busy-times consumer (same queue, same subscrip
 
   it('when a BusyTimesChanged is malformed, then it is parked and nothing changes', async () => {
     const { bus, busyTimes } = await consumer();
-    const bad = { ...changed(1, [[hour(10), hour(11)]]) };
+    const bad = { ...busyTimesChanged(1, [[hour(10), hour(11)]]) };
     bad.data = { ...bad.data, source_id: 'not-an-id' };
     await bus.publish(bad);
     expect(bus.deadLetters).toMatchObject([{ queue: 'booking', message: { id: bad.id } }]);

@@ -1,5 +1,5 @@
 import { internalKeys } from '@slotkeeper/auth';
-import { defaultRules, type Rules } from '@slotkeeper/contracts';
+import { createEnvelope, defaultRules, type Rules } from '@slotkeeper/contracts';
 import { InProcessBus, OutboxRelay, type MessageBus } from '@slotkeeper/messaging';
 import { silentLogger } from '@slotkeeper/observability';
 import { ManualClock, type Clock } from '@slotkeeper/time';
@@ -12,6 +12,33 @@ import type { LinkedSchedule } from '../src/domain/ledger.js';
 
 export const CAL = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 export const SCHEDULE = 'cccccccccccccccccccccccc';
+
+/** The outside calendar of CAL whose busy times the tests' BusyTimesChanged messages carry. */
+export const SOURCE = '111111111111111111111111';
+
+/**
+ * The sync service's BusyTimesChanged for SOURCE of CAL: its busy times whole (epoch ms pairs) at
+ * `version`, read in a window from the tests' clock up to `windowEnd`.
+ */
+export const busyTimesChanged = (
+  version: number,
+  busy: Array<[number, number]>,
+  removed = false,
+  windowEnd = '2031-06-01T00:00:00.000Z',
+) =>
+  createEnvelope(
+    'BusyTimesChanged',
+    {
+      calendar_id: CAL,
+      source_id: SOURCE,
+      version,
+      removed,
+      window_start: '2030-06-01T00:00:00.000Z',
+      window_end: windowEnd,
+      busy,
+    },
+    new Date(),
+  );
 
 /** A schedule open on Mondays (UTC) from `open[0]` to `open[1]`, as the ledger links it. */
 export const OPEN_SCHEDULE = (open: [string, string]): LinkedSchedule => ({
