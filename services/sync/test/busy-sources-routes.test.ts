@@ -306,7 +306,7 @@ describe('a deleted calendar', () => {
   });
 
   it('when CalendarDeleted arrives, then its feed token goes too', async () => {
-    await sys.outbound.setFeedToken(CAL, 'a'.repeat(64), new Date());
+    await sys.outbound.setFeedToken(CAL, 'a'.repeat(64));
 
     await sys.bus.publish({
       id: crypto.randomUUID(),
