@@ -1,9 +1,7 @@
 import type { Logger } from '@slotkeeper/observability';
-import type { BusySource, SecretSealer, SourceRepository } from '../domain/busy-source.js';
+import { writesBookings, type BusySource, type SecretSealer, type SourceRepository } from '../domain/busy-source.js';
 import type { WriteTarget, WriteTargets } from '../domain/ports.js';
 import { openSecrets, SecretsUnreadable } from '../domain/source-secrets.js';
-
-const writesBookings = (source: BusySource) => source.kind === 'caldav' && source.writeBookings;
 
 /**
  * The write-back targets from the store: the calendars' CalDAV sources with `write_bookings`. Their

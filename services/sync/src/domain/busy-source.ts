@@ -77,6 +77,10 @@ export interface BusySource {
   lease: Lease | null;
 }
 
+/** Whether bookings are written to the source: CalDAV sources with `write_bookings` only. */
+export const writesBookings = (source: Pick<BusySource, 'kind' | 'writeBookings'>): boolean =>
+  source.kind === 'caldav' && source.writeBookings;
+
 /** What a new source is given; the rest starts as no sync has run yet. */
 export type NewBusySource = Pick<
   BusySource,

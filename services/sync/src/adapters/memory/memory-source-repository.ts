@@ -1,12 +1,13 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { MemoryOutbox } from '@slotkeeper/messaging';
-import type {
-  BusySource,
-  Lease,
-  ObjectBusy,
-  ObjectChanges,
-  SourceRepository,
-  SyncRecord,
+import {
+  writesBookings,
+  type BusySource,
+  type Lease,
+  type ObjectBusy,
+  type ObjectChanges,
+  type SourceRepository,
+  type SyncRecord,
 } from '../../domain/busy-source.js';
 
 const byCreation = (a: BusySource, b: BusySource) =>
@@ -93,6 +94,6 @@ export class MemorySourceRepository implements SourceRepository {
   }
 
   async writeTargets(calendarId: string): Promise<BusySource[]> {
-    return (await this.listByCalendar(calendarId)).filter((s) => s.kind === 'caldav' && s.writeBookings);
+    return (await this.listByCalendar(calendarId)).filter(writesBookings);
   }
 }

@@ -1,13 +1,14 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
-import type {
-  BusySource,
-  Lease,
-  ObjectBusy,
-  ObjectChanges,
-  SourceRepository,
-  SyncRecord,
+import {
+  writesBookings,
+  type BusySource,
+  type Lease,
+  type ObjectBusy,
+  type ObjectChanges,
+  type SourceRepository,
+  type SyncRecord,
 } from '../../domain/busy-source.js';
 import { objectId, objectSchema, toObject, toObjectDoc, type ObjectDoc } from './object-documents.js';
 import { NO_LEASE, toResealedFields, toSource, toSourceDoc, toSyncFields, type SourceDoc } from './source-documents.js';
@@ -183,7 +184,7 @@ export class MongoSourceRepository implements SourceRepository {
 
   /** The calendar's few sources (at most MAX_BUSY_SOURCES_PER_CALENDAR) through its index, the targets picked here. */
   async writeTargets(calendarId: string): Promise<BusySource[]> {
-    return (await this.listByCalendar(calendarId)).filter((s) => s.kind === 'caldav' && s.writeBookings);
+    return (await this.listByCalendar(calendarId)).filter(writesBookings);
   }
 }
 
