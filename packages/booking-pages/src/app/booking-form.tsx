@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 
 export interface FormValues {
   name: string;
@@ -42,10 +42,15 @@ export function BookingForm({ summary, values, errors, sending, onChange, onSubm
   const id = useId();
   const inputs = useRef<Partial<Record<FieldName, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const opened = useRef(false);
-  useEffect(() => {
+  // A layout effect, before the browser paints the form: a deferred effect could move the focus
+  // to Name after the invitee (or autofill) had already started typing into another field, and
+  // the rest of what they typed would land in Name. For the same reason the opening focus never
+  // takes it from a field of the form that already has it.
+  useLayoutEffect(() => {
     const invalid = (Object.keys(FIELD_LABELS) as FieldName[]).find((name) => errors[name]);
+    const focused = Object.values(inputs.current).some((input) => input && input === document.activeElement);
     if (invalid) inputs.current[invalid]?.focus();
-    else if (!opened.current) inputs.current.name?.focus();
+    else if (!opened.current && !focused) inputs.current.name?.focus();
     opened.current = true;
   }, [errors]);
 
