@@ -27,7 +27,7 @@ const packages = [
   'icalendar',
   'caldav',
 ];
-const services = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync'];
+const services = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync', 'webhook'];
 
 export default defineConfig({
   test: {
