@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instantOutput, objectId, optionalInput, singleLineText } from './common.js';
+import { outboundUrl } from './outbound-url.js';
 
 /** How many busy sources one calendar may have. */
 export const MAX_BUSY_SOURCES_PER_CALENDAR = 10;
@@ -15,22 +16,12 @@ export type BusySourceStatus = z.infer<typeof busySourceStatus>;
  * credentials in it (they go in `username` and `password`). Whether its host resolves to a public
  * address is checked by the service (a 400 too), after DNS.
  */
-const sourceUrl = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2_048)
-  .refine((value) => URL.canParse(value), 'must be an absolute URL')
-  .refine(
-    (value) => !URL.canParse(value) || ['webcal:', 'https:', 'http:'].includes(new URL(value).protocol),
-    'must be a webcal:, https: or http: URL',
-  )
-  .refine((value) => {
-    if (!URL.canParse(value)) return true;
-    const url = new URL(value);
-    return url.username === '' && url.password === '';
-  }, 'must not carry credentials: send them as username and password')
-  .meta({ example: 'https://calendar.example.com/alice/work.ics' });
+const sourceUrl = outboundUrl({
+  schemes: ['webcal:', 'https:', 'http:'],
+  schemeMessage: 'must be a webcal:, https: or http: URL',
+  credentialsMessage: 'must not carry credentials: send them as username and password',
+  example: 'https://calendar.example.com/alice/work.ics',
+});
 
 export const createBusySourceBody = z
   .strictObject({

@@ -8,3 +8,4 @@ export * from './messages.js';
 export * from './routes.js';
 export * from './shapes.js';
 export * from './busy-sources.js';
+export * from './webhooks.js';

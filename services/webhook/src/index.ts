@@ -1,1 +1,10 @@
-export {};
+export * from './domain/webhook.js';
+export * from './domain/delivery.js';
+export * from './domain/payload.js';
+export * from './domain/retry-schedule.js';
+export * from './domain/ports.js';
+export * from './domain/delivery-use-cases.js';
+export * from './adapters/signer.js';
+export * from './adapters/http-delivery.js';
+export { MemoryWebhookStore } from './adapters/memory/memory-webhook-store.js';
+export { MongoWebhookStore } from './adapters/mongo/mongo-webhook-store.js';

@@ -1,0 +1,149 @@
+import type { WebhookEventType } from '@slotkeeper/contracts';
+import { inTransaction, isDuplicateKeyError, modelOn, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
+import type { Connection } from 'mongoose';
+import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
+import type { WebhookStore } from '../../domain/ports.js';
+import type { WebhookSubscription } from '../../domain/webhook.js';
+import {
+  toDelivery,
+  toDeliveryDoc,
+  toUpdateFields,
+  toWebhook,
+  toWebhookDoc,
+  type DeliveryDoc,
+  type WebhookDoc,
+} from './webhook-documents.js';
+
+const webhookSchema = new mongoose.Schema<WebhookDoc>(
+  {
+    _id: required(String),
+    user_id: required(String),
+    url: required(String),
+    events: { type: [String], required: true },
+    calendar_ids: { type: [String], default: [] },
+    sealed_secret: required(String),
+    created_at: required(Date),
+  },
+  { ...schemaOptions, collection: 'webhooks' },
+);
+// A user's list, in its order, and the webhooks a change of theirs matches.
+webhookSchema.index({ user_id: 1, created_at: 1, _id: 1 }, { name: 'by_user' });
+
+const deliverySchema = new mongoose.Schema<DeliveryDoc>(
+  {
+    _id: required(String),
+    webhook_id: required(String),
+    user_id: required(String),
+    type: required(String),
+    event_id: required(String),
+    message_id: required(String),
+    body: required(String),
+    status: required(String),
+    attempts: required(Number),
+    last_status_code: { type: Number, default: null },
+    last_error: { type: String, default: null },
+    next_attempt_at: { type: Date, default: null },
+    created_at: required(Date),
+  },
+  { ...schemaOptions, collection: 'webhook_deliveries' },
+);
+// A webhook's log, newest first (and what its deletion removes).
+deliverySchema.index({ webhook_id: 1, created_at: -1, _id: -1 }, { name: 'by_webhook' });
+
+/**
+ * One document per user that has webhooks, written by every creation of theirs: two concurrent
+ * creations conflict on it, so each counts the user's webhooks with the other's insert settled
+ * and the limit holds (as `busy_source_calendars` does for busy sources).
+ */
+interface UserGuardDoc {
+  _id: string;
+  creations: number;
+}
+const guardSchema = new mongoose.Schema<UserGuardDoc>(
+  { _id: required(String), creations: required(Number) },
+  { ...schemaOptions, collection: 'webhook_users' },
+);
+
+export class MongoWebhookStore implements WebhookStore {
+  private readonly webhooks: mongoose.Model<WebhookDoc>;
+  private readonly deliveries: mongoose.Model<DeliveryDoc>;
+  private readonly guards: mongoose.Model<UserGuardDoc>;
+
+  constructor(private readonly connection: Connection) {
+    this.webhooks = modelOn(connection, 'Webhook', webhookSchema);
+    this.deliveries = modelOn(connection, 'WebhookDelivery', deliverySchema);
+    this.guards = modelOn(connection, 'WebhookUser', guardSchema);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init()]);
+  }
+
+  async create(webhook: WebhookSubscription, max: number): Promise<boolean> {
+    return inTransaction(this.connection, async (session) => {
+      await this.guards.updateOne({ _id: webhook.userId }, { $inc: { creations: 1 } }, { upsert: true, session });
+      const count = await this.webhooks.countDocuments({ user_id: webhook.userId }, { session });
+      if (count >= max) return false;
+      await this.webhooks.create([toWebhookDoc(webhook)], { session });
+      return true;
+    });
+  }
+
+  async find(id: string): Promise<WebhookSubscription | null> {
+    const doc = await this.webhooks.findById(id).lean<WebhookDoc>();
+    return doc ? toWebhook(doc) : null;
+  }
+
+  async listByUser(userId: string): Promise<WebhookSubscription[]> {
+    const docs = await this.webhooks.find({ user_id: userId }).sort({ created_at: 1, _id: 1 }).lean<WebhookDoc[]>();
+    return docs.map(toWebhook);
+  }
+
+  /** The webhook and its log in one transaction: no log is left behind without its webhook. */
+  async delete(userId: string, id: string): Promise<boolean> {
+    return inTransaction(this.connection, async (session) => {
+      const result = await this.webhooks.deleteOne({ _id: id, user_id: userId }, { session });
+      if (result.deletedCount === 0) return false;
+      await this.deliveries.deleteMany({ webhook_id: id }, { session });
+      return true;
+    });
+  }
+
+  async matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]> {
+    const docs = await this.webhooks
+      .find({ user_id: userId, events: eventType, $or: [{ calendar_ids: { $size: 0 } }, { calendar_ids: calendarId }] })
+      .sort({ created_at: 1, _id: 1 })
+      .lean<WebhookDoc[]>();
+    return docs.map(toWebhook);
+  }
+
+  async record(delivery: Delivery): Promise<boolean> {
+    try {
+      await this.deliveries.create([toDeliveryDoc(delivery)]);
+      return true;
+    } catch (error) {
+      // The same message again (the broker redelivers): its delivery stands as it is.
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async findDelivery(id: string): Promise<Delivery | null> {
+    const doc = await this.deliveries.findById(id).lean<DeliveryDoc>();
+    return doc ? toDelivery(doc) : null;
+  }
+
+  async update(id: string, update: DeliveryUpdate): Promise<boolean> {
+    const result = await this.deliveries.updateOne({ _id: id }, { $set: toUpdateFields(update) });
+    return result.matchedCount > 0;
+  }
+
+  async listByWebhook(webhookId: string, limit: number): Promise<Delivery[]> {
+    const docs = await this.deliveries
+      .find({ webhook_id: webhookId })
+      .sort({ created_at: -1, _id: -1 })
+      .limit(limit)
+      .lean<DeliveryDoc[]>();
+    return docs.map(toDelivery);
+  }
+}

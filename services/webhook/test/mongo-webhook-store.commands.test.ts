@@ -1,0 +1,178 @@
+/**
+ * The webhook service's MongoDB adapter at the command level, against the recording layer under
+ * mongoose: what each method sends to the driver. Runs everywhere.
+ */
+import { mongoServerError, onlyCommand, servedBy, useMongoRecorder } from '@slotkeeper/testing';
+import { describe, expect, it } from 'vitest';
+import { generateWebhookSecret } from '../src/adapters/signer.js';
+import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
+import { newDelivery } from '../src/domain/delivery.js';
+import { newSubscription, type WebhookSubscription } from '../src/domain/webhook.js';
+import { CAL, EVENT, secretBox, T0, USER } from './fixtures.js';
+
+const HOOK = '111111111111111111111111';
+const MESSAGE = '0b0e5b9a-8d4f-4c53-9a43-3f4f5c2b1e10';
+
+const webhook: WebhookSubscription = {
+  id: HOOK,
+  userId: USER,
+  url: 'https://crm.example.com/hook',
+  events: ['event.booked'],
+  calendarIds: [CAL],
+  sealedSecret: 'v1.k1.iv.ct.tag',
+  createdAt: T0,
+};
+/** `webhook` as `webhooks` holds it. */
+const webhookDoc = {
+  _id: HOOK,
+  user_id: USER,
+  url: 'https://crm.example.com/hook',
+  events: ['event.booked'],
+  calendar_ids: [CAL],
+  sealed_secret: 'v1.k1.iv.ct.tag',
+  created_at: T0,
+};
+const delivery = newDelivery(
+  {
+    webhookId: HOOK,
+    userId: USER,
+    type: 'event.booked',
+    eventId: EVENT,
+    messageId: MESSAGE,
+    body: '{"type":"event.booked"}',
+  },
+  T0,
+);
+const deliveryDoc = {
+  _id: delivery.id,
+  webhook_id: HOOK,
+  user_id: USER,
+  type: 'event.booked',
+  event_id: EVENT,
+  message_id: MESSAGE,
+  body: '{"type":"event.booked"}',
+  status: 'pending',
+  attempts: 0,
+  last_status_code: null,
+  last_error: null,
+  next_attempt_at: T0,
+  created_at: T0,
+};
+
+const { rec, repository: store } = useMongoRecorder((connection) => new MongoWebhookStore(connection), { clear: true });
+
+const trail = () => rec.commands.filter((c) => c.collection !== '$session').map((c) => `${c.collection}.${c.method}`);
+const allInOneTransaction = () =>
+  rec.commands.filter((c) => c.collection !== '$session').every((c) => c.session === 1 && c.inTransaction);
+
+describe('webhooks', () => {
+  it('when created, then the user guard, the count and the insert run in one transaction', async () => {
+    rec.answer('webhooks', 'countDocuments', 3);
+    expect(await store.create(webhook, 20)).toBe(true);
+    expect(trail()).toEqual(['webhook_users.updateOne', 'webhooks.countDocuments', 'webhooks.insertOne']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('webhook_users', 'updateOne')[0]!.args.slice(0, 2)).toEqual([
+      { _id: USER },
+      { $inc: { creations: 1 } },
+    ]);
+    expect(rec.on('webhooks', 'countDocuments')[0]!.args[0]).toEqual({ user_id: USER });
+    expect(rec.on('webhooks', 'insertOne')[0]!.args[0]).toEqual(webhookDoc);
+  });
+
+  it('when the user holds the most, then nothing is inserted', async () => {
+    rec.answer('webhooks', 'countDocuments', 20);
+    expect(await store.create(webhook, 20)).toBe(false);
+    expect(rec.on('webhooks', 'insertOne')).toEqual([]);
+  });
+
+  it('when an owner adds a webhook, then the inserted document holds its secret sealed, never plain', async () => {
+    const secret = generateWebhookSecret();
+    await store.create(newSubscription({ ...webhook }, secret, secretBox()), 20);
+    const inserted = JSON.stringify(rec.on('webhooks', 'insertOne')[0]!.args);
+    expect(inserted).not.toContain(secret);
+    expect(inserted).not.toContain(secret.slice('whsec_'.length));
+    expect(inserted).toMatch(/"sealed_secret":"v1\.k1\./);
+  });
+
+  it("when a user's webhooks are listed, then one query by the by_user index reads them in creation order", async () => {
+    rec.answer('webhooks', 'find', [webhookDoc]);
+    expect(await store.listByUser(USER)).toEqual([webhook]);
+    const command = onlyCommand(rec.on('webhooks'));
+    expect(command.args[0]).toEqual({ user_id: USER });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('by_user');
+  });
+
+  it('when a change is matched, then one query asks for its type and its calendar or none', async () => {
+    rec.answer('webhooks', 'find', [webhookDoc]);
+    expect(await store.matching(USER, 'event.booked', CAL)).toEqual([webhook]);
+    const command = onlyCommand(rec.on('webhooks'));
+    expect(command.args[0]).toEqual({
+      user_id: USER,
+      events: 'event.booked',
+      $or: [{ calendar_ids: { $size: 0 } }, { calendar_ids: CAL }],
+    });
+    expect(command.args[1]).toMatchObject({ sort: { created_at: 1, _id: 1 } });
+    // The user's webhooks by the index (at most MAX_WEBHOOKS_PER_USER), the type and calendars sifted among them.
+    const shape = { equality: ['user_id'], sort: { created_at: 1, _id: 1 } };
+    const indexes = rec.indexes().filter((index) => index.collection === 'webhooks');
+    expect(servedBy(shape, indexes)?.options.name).toBe('by_user');
+  });
+
+  it('when deleted, then the webhook (its owner in the filter) and its log go in one transaction', async () => {
+    rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 1 });
+    expect(await store.delete(USER, HOOK)).toBe(true);
+    expect(trail()).toEqual(['webhooks.deleteOne', 'webhook_deliveries.deleteMany']);
+    expect(allInOneTransaction()).toBe(true);
+    expect(rec.on('webhooks', 'deleteOne')[0]!.args[0]).toEqual({ _id: HOOK, user_id: USER });
+    const deletion = onlyCommand(rec.on('webhook_deliveries', 'deleteMany'));
+    expect(deletion.args[0]).toEqual({ webhook_id: HOOK });
+    expect(servedBy(deletion, rec.indexes())?.options.name).toBe('by_webhook');
+  });
+
+  it("when another user's webhook is deleted, then its log is left alone", async () => {
+    rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 0 });
+    expect(await store.delete(USER, HOOK)).toBe(false);
+    expect(rec.on('webhook_deliveries')).toEqual([]);
+  });
+});
+
+describe('deliveries', () => {
+  it('when recorded, then one insert writes it whole', async () => {
+    expect(await store.record(delivery)).toBe(true);
+    expect(onlyCommand(rec.on('webhook_deliveries')).args[0]).toEqual(deliveryDoc);
+  });
+
+  it('when recorded again (E11000 on _id), then it answers false and the first stands', async () => {
+    rec.answer(
+      'webhook_deliveries',
+      'insertOne',
+      mongoServerError({ code: 11000, errmsg: 'E11000 index: _id_ dup key' }),
+    );
+    expect(await store.record(delivery)).toBe(false);
+  });
+
+  it('when the database fails otherwise, then the error is not taken for a repeat', async () => {
+    rec.answer('webhook_deliveries', 'insertOne', mongoServerError({ code: 91, codeName: 'ShutdownInProgress' }));
+    await expect(store.record(delivery)).rejects.toThrow();
+  });
+
+  it('when an attempt is written, then one update by id sets its outcome fields only', async () => {
+    const update = { status: 'failed' as const, attempts: 8, lastStatusCode: 500, lastError: 'x', nextAttemptAt: null };
+    expect(await store.update(delivery.id, update)).toBe(true);
+    const command = onlyCommand(rec.on('webhook_deliveries'));
+    expect(command.method).toBe('updateOne');
+    expect(command.args.slice(0, 2)).toEqual([
+      { _id: delivery.id },
+      { $set: { status: 'failed', attempts: 8, last_status_code: 500, last_error: 'x', next_attempt_at: null } },
+    ]);
+  });
+
+  it("when a webhook's log is listed, then one query by the by_webhook index reads the newest, limited", async () => {
+    rec.answer('webhook_deliveries', 'find', [deliveryDoc]);
+    expect(await store.listByWebhook(HOOK, 100)).toEqual([delivery]);
+    const command = onlyCommand(rec.on('webhook_deliveries'));
+    expect(command.args[0]).toEqual({ webhook_id: HOOK });
+    expect(command.args[1]).toMatchObject({ sort: { created_at: -1, _id: -1 }, limit: 100 });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('by_webhook');
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The WebhookStore port (webhooks and their delivery log), against every adapter: memory always,
+ * MongoDB when MONGODB_URL is set (or Docker can start one).
+ */
+import { describeContract } from '@slotkeeper/testing';
+import { expect, it } from 'vitest';
+import { MemoryWebhookStore } from '../src/adapters/memory/memory-webhook-store.js';
+import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
+import { newDelivery, type Delivery } from '../src/domain/delivery.js';
+import type { WebhookStore } from '../src/domain/ports.js';
+import type { WebhookSubscription } from '../src/domain/webhook.js';
+import { at, CAL, EVENT, id, OTHER_CAL, OTHER_USER, USER } from './fixtures.js';
+
+const webhook = (n: number, more: Partial<WebhookSubscription> = {}): WebhookSubscription => ({
+  id: id(n),
+  userId: USER,
+  url: `https://hooks.example/${n}`,
+  events: ['event.booked', 'event.canceled'],
+  calendarIds: [],
+  // Opaque to the store: the domain seals and opens it.
+  sealedSecret: `v1.k1.sealed-${n}`,
+  createdAt: at(n),
+  ...more,
+});
+
+const message = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const delivery = (webhookN: number, n: number, more: Partial<Delivery> = {}): Delivery => ({
+  ...newDelivery(
+    {
+      webhookId: id(webhookN),
+      userId: USER,
+      type: 'event.booked',
+      eventId: EVENT,
+      messageId: message(n),
+      body: `{"n":${n}}`,
+    },
+    at(n),
+  ),
+  ...more,
+});
+
+await describeContract<WebhookStore>(
+  'WebhookStore',
+  { memory: () => new MemoryWebhookStore(), mongo: (connection) => new MongoWebhookStore(connection) },
+  (store) => {
+    it('when webhooks are created, then they are found and listed by creation, per user', async () => {
+      expect(await store().create(webhook(2, { calendarIds: [CAL] }), 10)).toBe(true);
+      expect(await store().create(webhook(1), 10)).toBe(true);
+      expect(await store().create(webhook(3, { userId: OTHER_USER }), 10)).toBe(true);
+
+      expect(await store().find(id(2))).toEqual(webhook(2, { calendarIds: [CAL] }));
+      expect((await store().listByUser(USER)).map((w) => w.id)).toEqual([id(1), id(2)]);
+      expect(await store().listByUser('ffffffffffffffffffffffff')).toEqual([]);
+      expect(await store().find(id(9))).toBeNull();
+    });
+
+    it('when a user holds the most webhooks, then another is refused and nothing is written', async () => {
+      expect(await store().create(webhook(1), 2)).toBe(true);
+      expect(await store().create(webhook(2), 2)).toBe(true);
+      expect(await store().create(webhook(3), 2)).toBe(false);
+      expect(await store().create(webhook(4, { userId: OTHER_USER }), 2)).toBe(true);
+      expect(await store().find(id(3))).toBeNull();
+    });
+
+    it('when two creations of one user race for the last place, then exactly one is stored', async () => {
+      expect(await store().create(webhook(1), 2)).toBe(true);
+      const results = await Promise.all([store().create(webhook(2), 2), store().create(webhook(3), 2)]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store().listByUser(USER)).toHaveLength(2);
+    });
+
+    it('when a change happens, then the webhooks of its type and calendar (or of every calendar) match, by creation', async () => {
+      await store().create(webhook(1), 10);
+      await store().create(webhook(2, { calendarIds: [OTHER_CAL] }), 10);
+      await store().create(webhook(3, { calendarIds: [CAL, OTHER_CAL], events: ['event.rescheduled'] }), 10);
+      await store().create(webhook(4, { userId: OTHER_USER }), 10);
+
+      const ids = async (type: 'event.booked' | 'event.rescheduled', calendar: string) =>
+        (await store().matching(USER, type, calendar)).map((w) => w.id);
+      expect(await ids('event.booked', CAL)).toEqual([id(1)]);
+      expect(await ids('event.booked', OTHER_CAL)).toEqual([id(1), id(2)]);
+      expect(await ids('event.rescheduled', CAL)).toEqual([id(3)]);
+      expect((await store().matching(OTHER_USER, 'event.booked', CAL)).map((w) => w.id)).toEqual([id(4)]);
+    });
+
+    it("when a webhook is deleted, then it and its log are gone, and another user's delete does nothing", async () => {
+      await store().create(webhook(1), 10);
+      await store().create(webhook(2), 10);
+      await store().record(delivery(1, 1));
+      await store().record(delivery(2, 2));
+
+      expect(await store().delete(OTHER_USER, id(1))).toBe(false);
+      expect(await store().find(id(1))).not.toBeNull();
+      expect(await store().delete(USER, id(1))).toBe(true);
+      expect(await store().delete(USER, id(1))).toBe(false);
+
+      expect(await store().find(id(1))).toBeNull();
+      expect(await store().matching(USER, 'event.booked', CAL)).toEqual([webhook(2)]);
+      expect(await store().listByWebhook(id(1), 100)).toEqual([]);
+      expect(await store().findDelivery(delivery(1, 1).id)).toBeNull();
+      expect(await store().listByWebhook(id(2), 100)).toEqual([delivery(2, 2)]);
+    });
+
+    it('when a delivery is recorded twice (a redelivered message), then the first stands', async () => {
+      expect(await store().record(delivery(1, 1))).toBe(true);
+      expect(await store().record(delivery(1, 1, { body: '{"other":true}', createdAt: at(99) }))).toBe(false);
+      expect(await store().findDelivery(delivery(1, 1).id)).toEqual(delivery(1, 1));
+    });
+
+    it('when attempts are written, then the delivery shows the last one', async () => {
+      await store().record(delivery(1, 1));
+      const update = {
+        status: 'pending' as const,
+        attempts: 1,
+        lastStatusCode: 503,
+        lastError: 'the endpoint answered 503',
+        nextAttemptAt: at(300),
+      };
+      expect(await store().update(delivery(1, 1).id, update)).toBe(true);
+      expect(await store().findDelivery(delivery(1, 1).id)).toEqual({ ...delivery(1, 1), ...update });
+
+      const done = {
+        status: 'delivered' as const,
+        attempts: 2,
+        lastStatusCode: 200,
+        lastError: null,
+        nextAttemptAt: null,
+      };
+      expect(await store().update(delivery(1, 1).id, done)).toBe(true);
+      expect(await store().findDelivery(delivery(1, 1).id)).toEqual({ ...delivery(1, 1), ...done });
+      expect(await store().update('msg_gone', done)).toBe(false);
+    });
+
+    it('when a webhook has many deliveries, then its log lists the newest first, at most the limit', async () => {
+      for (let n = 1; n <= 5; n++) await store().record(delivery(1, n));
+      // Two at one instant: the id breaks the tie, descending.
+      await store().record(delivery(1, 6, { createdAt: at(5) }));
+      await store().record(delivery(2, 7));
+
+      const listed = await store().listByWebhook(id(1), 4);
+      const tie = [delivery(1, 5).id, delivery(1, 6, { createdAt: at(5) }).id].sort().reverse();
+      expect(listed.map((d) => d.id)).toEqual([...tie, delivery(1, 4).id, delivery(1, 3).id]);
+      expect(await store().listByWebhook(id(1), 100)).toHaveLength(6);
+    });
+  },
+);
