@@ -50,7 +50,8 @@ export async function benchBooking(): Promise<Record<string, Rows>> {
   const amqpUrl = process.env.AMQP_URL;
   if (!amqpUrl) throw new Error('the booking benchmark needs AMQP_URL (the local RabbitMQ)');
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const port = 21_000 + Math.floor(Math.random() * 20_000);
+  // Below the kernel's ephemeral ports (32768 on), which outgoing connections take.
+  const port = 21_000 + Math.floor(Math.random() * 11_000);
   const stack = await startStack({
     gatewayPort: port,
     basePort: port,

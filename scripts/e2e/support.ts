@@ -4,10 +4,17 @@ import { startStack, type Stack, type StackOptions } from '../stack/launch.js';
 
 export { deleteStackTopology } from '../stack/launch.js';
 
+/**
+ * Where the kernel never hands out ports on its own: below Linux's ephemeral range (32768–60999),
+ * which every outgoing connection and every server on port 0 (Radicale, the tests' local servers)
+ * draws from, so a port found free here could be taken before the stack's process listened on it.
+ */
+const PORTS = { from: 20_000, to: 32_000 };
+
 /** A run of `count` free loopback ports. */
 export async function freePortBlock(count = 7): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from - count));
     const free = await Promise.all(
       Array.from(
         { length: count },
