@@ -3,7 +3,7 @@
  * back with ical.js) and the copies written to a CalDAV collection of a real Radicale server
  * (`write_bookings`), moved on reschedule and removed on cancel, never counted as busy time.
  */
-import { startRadicale, type Radicale } from '@slotkeeper/testing/radicale';
+import { describeWithRadicale, startRadicale, type Radicale } from '@slotkeeper/testing/radicale';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, NINE, NINE_THIRTY, useHarness, type Json } from './harness.js';
@@ -97,7 +97,7 @@ describe("a deleted calendar's feed", () => {
   });
 });
 
-describe('bookings written back to a CalDAV collection', () => {
+describeWithRadicale('bookings written back to a CalDAV collection', () => {
   let radicale: Radicale;
   let collection: string;
   let cal: Json;

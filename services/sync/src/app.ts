@@ -124,7 +124,7 @@ export async function buildSyncApp(deps: SyncAppDeps) {
   };
   const outboundDeps: OutboundDeps = {
     store: deps.outbound,
-    targets: new StoreWriteTargets(deps.sources, deps.secrets, deps.logger),
+    targets: new StoreWriteTargets(deps.sources, deps.secrets),
     owners: deps.owners,
     client: deps.client,
     clock: deps.clock,

@@ -82,7 +82,8 @@ describeWithRadicale('CalDAV busy sources on Radicale', () => {
     ).json<BusySourceResponse>();
     await sys.create({ kind: 'caldav', url: collection, ...credentials() });
 
-    const targets = await new StoreWriteTargets(sys.sources, sys.secrets, sys.logger).forCalendar(CAL);
+    const stored = new StoreWriteTargets(sys.sources, sys.secrets);
+    const targets = await Promise.all((await stored.sourceIdsFor(CAL)).map((id) => stored.target(id)));
 
     // The URL as the owner gave it: putEvent and deleteEvent read it as a collection.
     expect(targets).toEqual([

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemorySourceRepository } from '../src/adapters/memory/memory-source-repository.js';
 import { StoreWriteTargets } from '../src/adapters/write-targets.js';
 import { secretContext, urlContext, type BusySource } from '../src/domain/busy-source.js';
-import { SECRETS_UNREADABLE } from '../src/domain/source-secrets.js';
+import { SECRETS_UNREADABLE, SecretsUnreadable } from '../src/domain/source-secrets.js';
 import { ANN, CAL, ics, icsServer, secretKeys, syncSystem, tomorrowAt } from './sync-system.js';
 import type { IcsServer, SyncSystem } from './sync-system.js';
 
@@ -110,8 +110,10 @@ describe('secrets whose key left SECRET_KEYS', () => {
       expect(await stored(sources, id)).toMatchObject({ status: 'failing', version: 1 });
       expect(app.booking.state.heard).toEqual([]);
       expect(requestsFor()).toBe(0);
-      // A write-back target it was: left out, logged without its secrets.
-      expect(await new StoreWriteTargets(sources, app.secrets, app.logger).forCalendar(CAL)).toEqual([]);
+      // A write-back target it still is (its jobs wait for the key), whose secrets will not open.
+      const targets = new StoreWriteTargets(sources, app.secrets);
+      expect(await targets.sourceIdsFor(CAL)).toEqual([id]);
+      await expect(targets.target(id)).rejects.toThrow(SecretsUnreadable);
       const logs = app.lines.join('');
       expect(logs).toContain('its secrets cannot be opened');
       expect(logs).not.toContain(TOKEN);

@@ -35,8 +35,6 @@ export interface WriteTarget {
 
 /** Where bookings are written back: the calendars' CalDAV sources with `write_bookings`. */
 export interface WriteTargets {
-  /** The calendar's targets with their secrets opened; one whose secrets will not open is left out. */
-  forCalendar(calendarId: string): Promise<WriteTarget[]>;
   /**
    * The ids of the calendar's targets, no secret opened: a source whose secrets will not open is
    * still one, so a write to it waits for its key rather than being lost.

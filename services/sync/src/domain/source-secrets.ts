@@ -40,12 +40,23 @@ export function openSecrets(source: Sealed, secrets: SecretSealer): OpenedSecret
   return { url, password, credentials };
 }
 
-/** The URL to show the source's owner; null when it will not open. */
-export function openUrl(source: Sealed, secrets: SecretSealer): string | null {
+/**
+ * What the source's owner is shown of its URL and state: the URL opened, or, when it will not open
+ * (its key was dropped from SECRET_KEYS), an empty URL and the source `failing` with the reason,
+ * before its next sync records the same.
+ */
+export function shownState(
+  source: Sealed & Pick<BusySource, 'status' | 'lastError'>,
+  secrets: SecretSealer,
+): Pick<BusySource, 'status' | 'lastError'> & { url: string } {
   try {
-    return secrets.open(source.sealedUrl, urlContext(source.id));
+    return {
+      url: secrets.open(source.sealedUrl, urlContext(source.id)),
+      status: source.status,
+      lastError: source.lastError,
+    };
   } catch {
-    return null;
+    return { url: '', status: 'failing', lastError: SECRETS_UNREADABLE };
   }
 }
 

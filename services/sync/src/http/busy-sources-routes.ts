@@ -8,7 +8,7 @@ import {
   type BusySourceDeps,
   type BusySourceInput,
 } from '../domain/busy-source-use-cases.js';
-import { openUrl, SECRETS_UNREADABLE } from '../domain/source-secrets.js';
+import { shownState } from '../domain/source-secrets.js';
 
 export const toBusySourceInput = (body: CreateBusySourceBody): BusySourceInput => ({
   kind: body.kind,
@@ -20,24 +20,20 @@ export const toBusySourceInput = (body: CreateBusySourceBody): BusySourceInput =
   writeBookings: body.write_bookings,
 });
 
-/**
- * A source as the contract shows it to its owner: its URL opened, never its password, nor anything
- * of its sync's state. A URL that will not open (its key was dropped from SECRET_KEYS) shows empty,
- * the source `failing` with the reason, before its next sync records the same.
- */
+/** A source as the contract shows it to its owner (`shownState`): never its password, nor its sync's state. */
 export const toBusySourceResponse = (source: BusySource, secrets: SecretSealer): BusySourceResponse => {
   const render = renderIn();
-  const url = openUrl(source, secrets);
+  const shown = shownState(source, secrets);
   return {
     id: source.id,
     calendar_id: source.calendarId,
     kind: source.kind,
-    url: url ?? '',
+    url: shown.url,
     username: source.username,
     write_bookings: source.writeBookings,
-    status: url === null ? 'failing' : source.status,
+    status: shown.status,
     last_synced_at: source.lastSyncedAt ? render(source.lastSyncedAt) : null,
-    last_error: url === null ? SECRETS_UNREADABLE : source.lastError,
+    last_error: shown.lastError,
     created_at: render(source.createdAt),
   };
 };

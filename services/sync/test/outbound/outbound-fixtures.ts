@@ -58,12 +58,6 @@ export class ListedTargets implements WriteTargets {
   /** How often secrets were opened: only a write needs them. */
   opened = 0;
 
-  async forCalendar(calendarId: string): Promise<WriteTarget[]> {
-    const readable = this.targets.filter((t) => t.calendarId === calendarId && !this.unreadable.has(t.sourceId));
-    this.opened += readable.length;
-    return readable.map((target) => ({ ...target }));
-  }
-
   async sourceIdsFor(calendarId: string): Promise<string[]> {
     return this.targets.filter((target) => target.calendarId === calendarId).map((target) => target.sourceId);
   }

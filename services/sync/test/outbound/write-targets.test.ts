@@ -47,8 +47,6 @@ function source(id: string, url: string, sealedBy: string, overrides: Partial<Bu
 const ids = (n: number) => `50505050505050505050505${n}`;
 
 describe('StoreWriteTargets', () => {
-  const logger = outbound().logger;
-
   it("when asked for a calendar's targets' ids, then its CalDAV write-back sources are listed, those whose secrets will not open included", async () => {
     const sources = new MemorySourceRepository();
     await sources.create(source(ids(1), 'https://dav.example/ann/work/', K1), 10);
@@ -57,7 +55,7 @@ describe('StoreWriteTargets', () => {
     await sources.create(source(ids(4), 'https://ics.example/ann.ics', K1, { kind: 'ics', writeBookings: true }), 10);
     await sources.create(source(ids(5), 'https://dav.example/bob/', K1, { calendarId: OTHER_CAL }), 10);
     // Only K2 is configured: source 1's key left SECRET_KEYS.
-    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2), logger);
+    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2));
 
     expect(await targets.sourceIdsFor(CAL)).toEqual([ids(1), ids(2)]);
   });
@@ -67,7 +65,7 @@ describe('StoreWriteTargets', () => {
     // No trailing slash, as an owner may give it: the CalDAV client makes it a collection.
     await sources.create(source(ids(1), 'https://dav.example/ann/work', K1), 10);
     await sources.create(source(ids(3), 'https://dav.example/ann/read/', K1, { writeBookings: false }), 10);
-    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K1), logger);
+    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K1));
 
     expect(await targets.target(ids(1))).toEqual({
       sourceId: ids(1),
@@ -82,7 +80,7 @@ describe('StoreWriteTargets', () => {
   it('when its secrets will not open, then asking for the target throws SecretsUnreadable, naming no secret', async () => {
     const sources = new MemorySourceRepository();
     await sources.create(source(ids(1), 'https://dav.example/ann/work/', K1), 10);
-    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2), logger);
+    const targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2));
 
     const error = await targets.target(ids(1)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SecretsUnreadable);
@@ -107,7 +105,7 @@ describe('write-back when a key was dropped too early', () => {
     await sources.create(source(SOURCE, `http://127.0.0.1:${port}/dav/work`, K1), 10);
     const sys = outbound({ retryDelaysMs: [1_000] });
     // This instance was restarted with only the new key.
-    sys.deps.targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2), sys.logger);
+    sys.deps.targets = new StoreWriteTargets(sources, SecretBox.fromEnv(K2));
     const id = eventId();
 
     await sys.handlers.EventBooked(eventData(id));
@@ -120,7 +118,7 @@ describe('write-back when a key was dropped too early', () => {
     expect(requests).toEqual([]);
 
     // The old key put back, after the new one.
-    sys.deps.targets = new StoreWriteTargets(sources, SecretBox.fromEnv(`${K2},${K1}`), sys.logger);
+    sys.deps.targets = new StoreWriteTargets(sources, SecretBox.fromEnv(`${K2},${K1}`));
     sys.clock.set(new Date(sys.clock.now().getTime() + 1_000));
     expect(await sys.worker.runDue()).toBe(1);
     expect(await sys.store.findWriteJob(SOURCE, id)).toMatchObject({ state: 'done', lastError: null });

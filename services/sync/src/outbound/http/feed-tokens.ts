@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FeedTokens } from '../domain/feed.js';
 
 /** A new feed token: 256 random bits, base64url (43 characters, safe in a query string as is). */
 export const newFeedToken = (): string => randomBytes(32).toString('base64url');
@@ -12,3 +13,6 @@ export function feedTokenMatches(token: string, storedHash: string): boolean {
   const stored = Buffer.from(storedHash, 'hex');
   return stored.length === given.length && timingSafeEqual(given, stored);
 }
+
+/** The feed's tokens as the domain asks for them. */
+export const feedTokens: FeedTokens = { issue: newFeedToken, hash: feedTokenHash, matches: feedTokenMatches };
