@@ -8,10 +8,11 @@ import { generateWebhookSecret } from '../src/adapters/signer.js';
 import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
 import { newDelivery } from '../src/domain/delivery.js';
 import { newSubscription, type WebhookSubscription } from '../src/domain/webhook.js';
-import { CAL, EVENT, secretBox, T0, USER } from './fixtures.js';
+import { at, CAL, EVENT, secretBox, T0, USER } from './fixtures.js';
 
 const HOOK = '111111111111111111111111';
 const MESSAGE = '0b0e5b9a-8d4f-4c53-9a43-3f4f5c2b1e10';
+const UNTIL = at(86_400);
 
 const webhook: WebhookSubscription = {
   id: HOOK,
@@ -118,10 +119,10 @@ describe('webhooks', () => {
     expect(servedBy(shape, indexes)?.options.name).toBe('by_user');
   });
 
-  it('when deleted, then the webhook (its owner in the filter) and its log go in one transaction', async () => {
+  it('when deleted, then the webhook (its owner in the filter), its log and its tombstone go in one transaction', async () => {
     rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 1 });
-    expect(await store.delete(USER, HOOK)).toBe(true);
-    expect(trail()).toEqual(['webhooks.deleteOne', 'webhook_deliveries.deleteMany']);
+    expect(await store.delete(USER, HOOK, UNTIL)).toBe(true);
+    expect(trail()).toEqual(['webhooks.deleteOne', 'webhook_deliveries.deleteMany', 'webhook_tombstones.updateOne']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.on('webhooks', 'deleteOne')[0]!.args[0]).toEqual({ _id: HOOK, user_id: USER });
     const deletion = onlyCommand(rec.on('webhook_deliveries', 'deleteMany'));
@@ -129,10 +130,61 @@ describe('webhooks', () => {
     expect(servedBy(deletion, rec.indexes())?.options.name).toBe('by_webhook');
   });
 
-  it("when another user's webhook is deleted, then its log is left alone", async () => {
+  it('when deleted, then its tombstone is upserted by id with its time', async () => {
+    rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 1 });
+    await store.delete(USER, HOOK, UNTIL);
+    const tombstone = onlyCommand(rec.on('webhook_tombstones'));
+    expect(tombstone.method).toBe('updateOne');
+    expect(tombstone.args.slice(0, 2)).toEqual([{ _id: HOOK }, { $set: { expires_at: UNTIL } }]);
+    expect(tombstone.args[2]).toMatchObject({ upsert: true });
+  });
+
+  it("when another user's webhook is deleted, then its log is left alone and no tombstone is written", async () => {
     rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 0 });
-    expect(await store.delete(USER, HOOK)).toBe(false);
+    expect(await store.delete(USER, HOOK, UNTIL)).toBe(false);
     expect(rec.on('webhook_deliveries')).toEqual([]);
+    expect(rec.on('webhook_tombstones')).toEqual([]);
+  });
+
+  it('when asked whether a webhook was deleted, then one lookup by id asks for a tombstone standing after now', async () => {
+    rec.answer('webhook_tombstones', 'findOne', { _id: HOOK });
+    expect(await store.wasDeleted(HOOK, T0)).toBe(true);
+    const command = onlyCommand(rec.on('webhook_tombstones'));
+    expect(command.method).toBe('findOne');
+    expect(command.args[0]).toEqual({ _id: HOOK, expires_at: { $gt: T0 } });
+    // A point read by _id; the time is checked on the one document found.
+    const indexes = rec.indexes().filter((index) => index.collection === 'webhook_tombstones');
+    expect(servedBy({ equality: ['_id'] }, indexes)?.options.name).toBe('_id_');
+  });
+
+  it('when no tombstone stands, then the webhook was not deleted', async () => {
+    expect(await store.wasDeleted(HOOK, T0)).toBe(false);
+  });
+});
+
+describe('indexes', () => {
+  const ttl = (collection: string) =>
+    rec.indexes().filter((index) => index.collection === collection && 'expireAfterSeconds' in index.options);
+
+  it('when initialised, then tombstones expire at their own time, by a TTL index on expires_at', () => {
+    expect(ttl('webhook_tombstones')).toEqual([
+      {
+        collection: 'webhook_tombstones',
+        key: { expires_at: 1 },
+        options: expect.objectContaining({ expireAfterSeconds: 0 }),
+      },
+    ]);
+  });
+
+  it('when initialised, then deliveries expire 30 days after creation, by a TTL index of their own', () => {
+    const [index, ...others] = ttl('webhook_deliveries');
+    expect(others).toEqual([]);
+    expect(index).toMatchObject({ key: { created_at: 1 }, options: { expireAfterSeconds: 30 * 86_400 } });
+    // A TTL index has one field: the log's listing keeps its compound index, without one.
+    const byWebhook = rec
+      .indexes()
+      .find((i) => i.collection === 'webhook_deliveries' && i.options.name === 'by_webhook');
+    expect(byWebhook?.options).not.toHaveProperty('expireAfterSeconds');
   });
 });
 

@@ -3,11 +3,12 @@
  * MongoDB when MONGODB_URL is set (or Docker can start one).
  */
 import { describeContract } from '@slotkeeper/testing';
-import { expect, it } from 'vitest';
+import { ManualClock } from '@slotkeeper/time';
+import { describe, expect, it } from 'vitest';
 import { MemoryWebhookStore } from '../src/adapters/memory/memory-webhook-store.js';
 import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
 import { newDelivery, type Delivery } from '../src/domain/delivery.js';
-import type { WebhookStore } from '../src/domain/ports.js';
+import { MEMORY_DELIVERIES_PER_WEBHOOK, type WebhookStore } from '../src/domain/ports.js';
 import type { WebhookSubscription } from '../src/domain/webhook.js';
 import { at, CAL, EVENT, id, OTHER_CAL, OTHER_USER, USER } from './fixtures.js';
 
@@ -89,16 +90,41 @@ await describeContract<WebhookStore>(
       await store().record(delivery(1, 1));
       await store().record(delivery(2, 2));
 
-      expect(await store().delete(OTHER_USER, id(1))).toBe(false);
+      expect(await store().delete(OTHER_USER, id(1), at(100))).toBe(false);
       expect(await store().find(id(1))).not.toBeNull();
-      expect(await store().delete(USER, id(1))).toBe(true);
-      expect(await store().delete(USER, id(1))).toBe(false);
+      expect(await store().delete(USER, id(1), at(100))).toBe(true);
+      expect(await store().delete(USER, id(1), at(100))).toBe(false);
 
       expect(await store().find(id(1))).toBeNull();
       expect(await store().matching(USER, 'event.booked', CAL)).toEqual([webhook(2)]);
       expect(await store().listByWebhook(id(1), 100)).toEqual([]);
       expect(await store().findDelivery(delivery(1, 1).id)).toBeNull();
       expect(await store().listByWebhook(id(2), 100)).toEqual([delivery(2, 2)]);
+    });
+
+    it("when a webhook is deleted, then its tombstone stands until its time and not after, and its neighbours' do not", async () => {
+      await store().create(webhook(1), 10);
+      await store().create(webhook(2), 10);
+      expect(await store().wasDeleted(id(1), at(0))).toBe(false);
+
+      expect(await store().delete(USER, id(1), at(3_600))).toBe(true);
+
+      expect(await store().wasDeleted(id(1), at(0))).toBe(true);
+      expect(await store().wasDeleted(id(1), at(3_599))).toBe(true);
+      expect(await store().wasDeleted(id(1), at(3_600))).toBe(false);
+      expect(await store().wasDeleted(id(1), at(7_200))).toBe(false);
+      expect(await store().wasDeleted(id(2), at(0))).toBe(false);
+    });
+
+    it('when another user deletes a webhook (or one that is not there), then no tombstone is left', async () => {
+      await store().create(webhook(1), 10);
+
+      expect(await store().delete(OTHER_USER, id(1), at(3_600))).toBe(false);
+      expect(await store().delete(USER, id(9), at(3_600))).toBe(false);
+
+      expect(await store().wasDeleted(id(1), at(0))).toBe(false);
+      expect(await store().wasDeleted(id(9), at(0))).toBe(false);
+      expect(await store().find(id(1))).toEqual(webhook(1));
     });
 
     it('when a delivery is recorded twice (a redelivered message), then the first stands', async () => {
@@ -144,3 +170,53 @@ await describeContract<WebhookStore>(
     });
   },
 );
+
+describe('MemoryWebhookStore', () => {
+  it('when a webhook has more deliveries than its bound, then its log keeps the newest, by creation', async () => {
+    const store = new MemoryWebhookStore();
+    const total = MEMORY_DELIVERIES_PER_WEBHOOK + 10;
+    // Recorded out of order (7 and 1,010 share no factor): the bound goes by creation, not arrival.
+    for (let i = 0; i < total; i++) await store.record(delivery(1, ((i * 7) % total) + 1));
+    await store.record(delivery(2, 1));
+
+    const kept = await store.listByWebhook(id(1), 2 * total);
+    expect(kept.map((d) => d.id)).toEqual(Array.from({ length: 1_000 }, (_, k) => delivery(1, total - k).id));
+    expect(kept.at(-1)).toEqual(delivery(1, 11));
+    expect(await store.findDelivery(delivery(1, 10).id)).toBeNull();
+    expect(await store.listByWebhook(id(2), 10)).toEqual([delivery(2, 1)]);
+  });
+
+  it('when a delivery older than all a full log keeps comes, then it is dropped and the log stays as it was', async () => {
+    const store = new MemoryWebhookStore();
+    for (let n = 2; n <= MEMORY_DELIVERIES_PER_WEBHOOK + 1; n++) await store.record(delivery(1, n));
+
+    await store.record(delivery(1, 1));
+
+    const kept = await store.listByWebhook(id(1), 2_000);
+    expect(kept).toHaveLength(1_000);
+    expect(kept.at(-1)).toEqual(delivery(1, 2));
+    const attempt = {
+      status: 'pending' as const,
+      attempts: 1,
+      lastStatusCode: 503,
+      lastError: 'x',
+      nextAttemptAt: at(5),
+    };
+    expect(await store.update(delivery(1, 1).id, attempt)).toBe(false);
+  });
+
+  it("when a tombstone's time has passed on the clock, then the next delete prunes it, as MongoDB's TTL index would", async () => {
+    const clock = new ManualClock(at(0));
+    const store = new MemoryWebhookStore(clock);
+    await store.create(webhook(1), 10);
+    await store.create(webhook(2), 10);
+    await store.delete(USER, id(1), at(60));
+
+    clock.set(at(61));
+    await store.delete(USER, id(2), at(120));
+
+    // Asked about a past instant, the pruned tombstone is gone (MongoDB's would be too).
+    expect(await store.wasDeleted(id(1), at(30))).toBe(false);
+    expect(await store.wasDeleted(id(2), at(61))).toBe(true);
+  });
+});

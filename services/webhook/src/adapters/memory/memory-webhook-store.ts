@@ -1,17 +1,29 @@
 import type { WebhookEventType } from '@slotkeeper/contracts';
+import { systemClock, type Clock } from '@slotkeeper/time';
 import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
-import type { WebhookStore } from '../../domain/ports.js';
+import { MEMORY_DELIVERIES_PER_WEBHOOK, type WebhookStore } from '../../domain/ports.js';
 import { matches, type WebhookSubscription } from '../../domain/webhook.js';
 
 const byCreation = (a: WebhookSubscription, b: WebhookSubscription) =>
   a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
-const newestFirst = (a: Delivery, b: Delivery) =>
-  b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id);
+/** Whether `a` comes before `b` in a log: by creation, then id (compared as MongoDB compares strings). */
+const olderThan = (a: Delivery, b: Delivery) =>
+  a.createdAt.getTime() < b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id < b.id);
 
-/** Webhooks and their deliveries in this process's memory (the embedded mode); each method is one atomic step. */
+/**
+ * Webhooks and their deliveries in this process's memory (the embedded mode); each method is one
+ * atomic step. Each webhook's log keeps its newest `MEMORY_DELIVERIES_PER_WEBHOOK`. `clock` only
+ * prunes tombstones whose time has passed, as the TTL index does in MongoDB.
+ */
 export class MemoryWebhookStore implements WebhookStore {
   private readonly webhooks = new Map<string, WebhookSubscription>();
   private readonly deliveries = new Map<string, Delivery>();
+  /** Each webhook's deliveries, oldest first (by creation, then id): the order of its log and of its bound. */
+  private readonly logs = new Map<string, Delivery[]>();
+  /** Deleted webhooks' ids, until when their tombstones stand (ms since the epoch). */
+  private readonly tombstones = new Map<string, number>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async create(webhook: WebhookSubscription, max: number): Promise<boolean> {
     if (this.webhooks.has(webhook.id)) throw new Error(`webhook ${webhook.id} exists already`);
@@ -32,11 +44,21 @@ export class MemoryWebhookStore implements WebhookStore {
       .map((w) => structuredClone(w));
   }
 
-  async delete(userId: string, id: string): Promise<boolean> {
+  async delete(userId: string, id: string, tombstoneUntil: Date): Promise<boolean> {
     if (this.webhooks.get(id)?.userId !== userId) return false;
     this.webhooks.delete(id);
-    for (const [key, delivery] of this.deliveries) if (delivery.webhookId === id) this.deliveries.delete(key);
+    for (const delivery of this.logs.get(id) ?? []) this.deliveries.delete(delivery.id);
+    this.logs.delete(id);
+    // Only deletes add tombstones, so pruning here keeps them to those still standing (or few more).
+    const now = this.clock.now().getTime();
+    for (const [key, until] of this.tombstones) if (until <= now) this.tombstones.delete(key);
+    this.tombstones.set(id, tombstoneUntil.getTime());
     return true;
+  }
+
+  async wasDeleted(id: string, now: Date): Promise<boolean> {
+    const until = this.tombstones.get(id);
+    return until !== undefined && until > now.getTime();
   }
 
   async matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]> {
@@ -45,7 +67,16 @@ export class MemoryWebhookStore implements WebhookStore {
 
   async record(delivery: Delivery): Promise<boolean> {
     if (this.deliveries.has(delivery.id)) return false;
-    this.deliveries.set(delivery.id, structuredClone(delivery));
+    const stored = structuredClone(delivery);
+    this.deliveries.set(stored.id, stored);
+    let log = this.logs.get(stored.webhookId);
+    if (!log) this.logs.set(stored.webhookId, (log = []));
+    log.splice(insertionPoint(log, stored), 0, stored);
+    // The oldest go (the one just recorded, when it is older than all the rest).
+    if (log.length > MEMORY_DELIVERIES_PER_WEBHOOK) {
+      for (const dropped of log.splice(0, log.length - MEMORY_DELIVERIES_PER_WEBHOOK))
+        this.deliveries.delete(dropped.id);
+    }
     return true;
   }
 
@@ -57,15 +88,29 @@ export class MemoryWebhookStore implements WebhookStore {
   async update(id: string, update: DeliveryUpdate): Promise<boolean> {
     const delivery = this.deliveries.get(id);
     if (!delivery) return false;
-    this.deliveries.set(id, { ...delivery, ...structuredClone(update) });
+    // In place: the log holds this same object, and neither its creation nor its id changes.
+    Object.assign(delivery, structuredClone(update));
     return true;
   }
 
   async listByWebhook(webhookId: string, limit: number): Promise<Delivery[]> {
-    return [...this.deliveries.values()]
-      .filter((d) => d.webhookId === webhookId)
-      .sort(newestFirst)
-      .slice(0, limit)
+    const log = this.logs.get(webhookId) ?? [];
+    return log
+      .slice(Math.max(0, log.length - limit))
+      .reverse()
       .map((d) => structuredClone(d));
   }
+}
+
+/** Where `delivery` goes in `log` (oldest first): at the end in the usual case, a delivery newer than the last. */
+function insertionPoint(log: readonly Delivery[], delivery: Delivery): number {
+  let low = 0;
+  let high = log.length;
+  if (high === 0 || olderThan(log[high - 1]!, delivery)) return high;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (olderThan(log[middle]!, delivery)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

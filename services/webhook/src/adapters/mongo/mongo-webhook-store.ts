@@ -2,7 +2,7 @@ import type { WebhookEventType } from '@slotkeeper/contracts';
 import { inTransaction, isDuplicateKeyError, modelOn, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
-import type { WebhookStore } from '../../domain/ports.js';
+import { DELIVERY_LOG_DAYS, type WebhookStore } from '../../domain/ports.js';
 import type { WebhookSubscription } from '../../domain/webhook.js';
 import {
   toDelivery,
@@ -11,6 +11,7 @@ import {
   toWebhook,
   toWebhookDoc,
   type DeliveryDoc,
+  type TombstoneDoc,
   type WebhookDoc,
 } from './webhook-documents.js';
 
@@ -49,6 +50,15 @@ const deliverySchema = new mongoose.Schema<DeliveryDoc>(
 );
 // A webhook's log, newest first (and what its deletion removes).
 deliverySchema.index({ webhook_id: 1, created_at: -1, _id: -1 }, { name: 'by_webhook' });
+// The log's age limit: MongoDB's TTL monitor removes a delivery DELIVERY_LOG_DAYS after its creation.
+deliverySchema.index({ created_at: 1 }, { name: 'log_expiry', expireAfterSeconds: DELIVERY_LOG_DAYS * 86_400 });
+
+const tombstoneSchema = new mongoose.Schema<TombstoneDoc>(
+  { _id: required(String), expires_at: required(Date) },
+  { ...schemaOptions, collection: 'webhook_tombstones' },
+);
+// Removed once its time has passed (the TTL monitor runs about every minute; wasDeleted compares the time itself).
+tombstoneSchema.index({ expires_at: 1 }, { name: 'expiry', expireAfterSeconds: 0 });
 
 /**
  * One document per user that has webhooks, written by every creation of theirs: two concurrent
@@ -68,15 +78,17 @@ export class MongoWebhookStore implements WebhookStore {
   private readonly webhooks: mongoose.Model<WebhookDoc>;
   private readonly deliveries: mongoose.Model<DeliveryDoc>;
   private readonly guards: mongoose.Model<UserGuardDoc>;
+  private readonly tombstones: mongoose.Model<TombstoneDoc>;
 
   constructor(private readonly connection: Connection) {
     this.webhooks = modelOn(connection, 'Webhook', webhookSchema);
     this.deliveries = modelOn(connection, 'WebhookDelivery', deliverySchema);
     this.guards = modelOn(connection, 'WebhookUser', guardSchema);
+    this.tombstones = modelOn(connection, 'WebhookTombstone', tombstoneSchema);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init()]);
+    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init(), this.tombstones.init()]);
   }
 
   async create(webhook: WebhookSubscription, max: number): Promise<boolean> {
@@ -99,14 +111,23 @@ export class MongoWebhookStore implements WebhookStore {
     return docs.map(toWebhook);
   }
 
-  /** The webhook and its log in one transaction: no log is left behind without its webhook. */
-  async delete(userId: string, id: string): Promise<boolean> {
+  /**
+   * The webhook, its log and its tombstone in one transaction: no log is left behind without its
+   * webhook, and no webhook is gone while its retries could still be sent.
+   */
+  async delete(userId: string, id: string, tombstoneUntil: Date): Promise<boolean> {
     return inTransaction(this.connection, async (session) => {
       const result = await this.webhooks.deleteOne({ _id: id, user_id: userId }, { session });
       if (result.deletedCount === 0) return false;
       await this.deliveries.deleteMany({ webhook_id: id }, { session });
+      await this.tombstones.updateOne({ _id: id }, { $set: { expires_at: tombstoneUntil } }, { upsert: true, session });
       return true;
     });
+  }
+
+  async wasDeleted(id: string, now: Date): Promise<boolean> {
+    // The comparison, not the TTL monitor, decides: it removes expired tombstones only within a minute or so.
+    return (await this.tombstones.exists({ _id: id, expires_at: { $gt: now } })) !== null;
   }
 
   async matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]> {

@@ -29,6 +29,15 @@ export interface DeliveryDoc {
   created_at: Date;
 }
 
+/**
+ * A deleted webhook's id in `webhook_tombstones`, until its last retry could have left the
+ * broker; a TTL index on `expires_at` removes it after that.
+ */
+export interface TombstoneDoc {
+  _id: string;
+  expires_at: Date;
+}
+
 export const toWebhookDoc = (w: WebhookSubscription): WebhookDoc => ({
   _id: w.id,
   user_id: w.userId,
