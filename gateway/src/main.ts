@@ -14,6 +14,7 @@ const config = readConfig(
     CALENDAR_SERVICE_URL: z.url(),
     BOOKING_SERVICE_URL: z.url(),
     SYNC_SERVICE_URL: z.url(),
+    WEBHOOK_SERVICE_URL: z.url(),
     /** The services trust only identities signed with it. */
     INTERNAL_AUTH_SECRET: internalSecret,
   }),
@@ -31,6 +32,7 @@ const gateway = await buildGateway({
     calendar: httpUpstream(config.CALENDAR_SERVICE_URL),
     booking: httpUpstream(config.BOOKING_SERVICE_URL),
     sync: httpUpstream(config.SYNC_SERVICE_URL),
+    webhook: httpUpstream(config.WEBHOOK_SERVICE_URL),
   },
   identityKey: internalKeys(config.INTERNAL_AUTH_SECRET).identity,
   rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,

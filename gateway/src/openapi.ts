@@ -1,5 +1,11 @@
 import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
-import { envelope, messageSchemas, type Access, type RouteDeclaration } from '@slotkeeper/contracts';
+import {
+  envelope,
+  messageSchemas,
+  WEBHOOK_EVENT_TYPES,
+  type Access,
+  type RouteDeclaration,
+} from '@slotkeeper/contracts';
 import { RETRY_AFTER_SECONDS } from '@slotkeeper/http-kit';
 import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,6 +53,11 @@ from anywhere calls with the booker's token. Owner routes answer only pages of t
 \`CORS_ORIGINS\` (none by default), with credentials. A preflight \`OPTIONS\` answers 204, with the
 CORS headers only when that origin may call the method it names on that path.
 
+**Webhooks**: each change an owner's webhook subscribes to is POSTed to its URL as described
+under \`webhooks\`, signed by the Standard Webhooks scheme with the secret its creation returned;
+\`webhook-id\` is the same on every retry of one delivery. Any 2xx is success; otherwise it is
+retried for about a day. No order is promised between deliveries: compare \`timestamp\`.
+
 **Messages**: the services publish the messages listed under \`x-messages\` (schemas
 \`<Type>Message\`) on the durable topic exchange \`<AMQP_PREFIX>.events\`, routing key = type.`;
 
@@ -56,6 +67,8 @@ const TAGS = {
   calendars: 'Calendars, the schedules they link, and their booking rules',
   events: 'Bookings: never two on overlapping times of one calendar',
   availability: 'Free time and bookable slots, of one calendar or several at once',
+  'busy sources': "The owner's other calendars that block bookings, writing bookings back, and the calendar's feed",
+  webhooks: "Endpoints told of every change of an owner's bookings, signed and retried",
   operations: 'Whether the system can serve',
 };
 
@@ -100,7 +113,32 @@ export function openapiDefinition(bodyLimit: number): NonNullable<FastifyDynamic
     type,
     { exchange: '<AMQP_PREFIX>.events', 'routing-key': type, payload: ref('schemas', `${type}Message`) },
   ]);
-  return Object.assign(definition, { 'x-messages': Object.fromEntries(messages) });
+  return Object.assign(definition, { webhooks: webhookOperations(), 'x-messages': Object.fromEntries(messages) });
+}
+
+/** OpenAPI 3.1's `webhooks`: what a subscribed endpoint receives, one operation per event type. */
+function webhookOperations() {
+  const header = (name: string, description: string) => ({
+    name,
+    in: 'header',
+    required: true,
+    description,
+    schema: { type: 'string' },
+  });
+  const operation = (type: string) => ({
+    post: {
+      summary: `\`${type}\` POSTed to a webhook subscribed to it`,
+      tags: ['webhooks'],
+      parameters: [
+        header('webhook-id', 'The delivery: the same on every retry of it (drop repeats by it)'),
+        header('webhook-timestamp', "The attempt's time, in seconds since the epoch"),
+        header('webhook-signature', '`v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret'),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: ref('schemas', 'WebhookPayload') } } },
+      responses: { '2XX': { description: 'Received; anything else (or no answer in 10 s) is retried' } },
+    },
+  });
+  return Object.fromEntries(WEBHOOK_EVENT_TYPES.map((type) => [type, operation(type)]));
 }
 
 const DESCRIPTIONS: Record<string, string> = {

@@ -33,7 +33,7 @@ describe("the gateway's booking pages asking the calendar service", () => {
     gateway = await buildGateway({
       logger: silentLogger(),
       identityKey,
-      upstreams: { user: unused, schedule: unused, booking: unused, sync: unused, calendar },
+      upstreams: { user: unused, schedule: unused, booking: unused, sync: unused, webhook: unused, calendar },
     });
   });
   afterAll(() => gateway.close());

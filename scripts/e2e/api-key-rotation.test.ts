@@ -39,7 +39,7 @@ describe.skipIf(!broker.url)('replacing an api key on the multi-process stack', 
 
   beforeAll(async () => {
     // The stack's gateway and services on base … base+6, the second gateway on base+7.
-    const base = await freePortBlock(8);
+    const base = await freePortBlock(9);
     const env = {
       AMQP_URL: broker.url!,
       AMQP_PREFIX: prefix,
@@ -47,15 +47,16 @@ describe.skipIf(!broker.url)('replacing an api key on the multi-process stack', 
     };
     stack = await startStack({ gatewayPort: base, basePort: base, env: { ...env, LOG_LEVEL: 'warn' } });
     const url = (i: number) => `http://127.0.0.1:${base + i}`;
-    second = await startSecondGateway(base + 7, {
+    second = await startSecondGateway(base + 8, {
       ...env,
       USER_SERVICE_URL: url(1),
       SCHEDULE_SERVICE_URL: url(2),
       CALENDAR_SERVICE_URL: url(3),
       BOOKING_SERVICE_URL: url(4),
       SYNC_SERVICE_URL: url(6),
+      WEBHOOK_SERVICE_URL: url(7),
     });
-    secondUrl = url(7);
+    secondUrl = url(8);
   }, 120_000);
 
   afterAll(async () => {

@@ -12,7 +12,7 @@ export { deleteStackTopology } from '../stack/launch.js';
 const PORTS = { from: 20_000, to: 32_000 };
 
 /** A run of `count` free loopback ports. */
-export async function freePortBlock(count = 7): Promise<number> {
+export async function freePortBlock(count = 8): Promise<number> {
   for (;;) {
     const base = PORTS.from + Math.floor(Math.random() * (PORTS.to - PORTS.from - count));
     const free = await Promise.all(

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from '@slotkeeper/webhook-service';
 import amqplib from 'amqplib';
 import { fileURLToPath } from 'node:url';
 
@@ -12,14 +13,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface StackOptions {
   gatewayPort: number;
-  /** Services listen on basePort+1 … basePort+5. */
+  /** Services listen on basePort+1 … basePort+7. */
   basePort: number;
   env: Record<string, string | undefined>;
   /** Where the processes' output goes; by default it is dropped. */
   output?: (service: string, line: string) => void;
 }
 
-export const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync'] as const;
+export const SERVICES = ['user', 'schedule', 'calendar', 'booking', 'notification', 'sync', 'webhook'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Stack {
@@ -84,7 +85,8 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
     CALENDAR_SERVICE_URL: url(3),
     BOOKING_SERVICE_URL: url(4),
     SYNC_SERVICE_URL: url(6),
-    // Busy-source passwords are sealed under a key of this stack's own unless the caller sets one.
+    WEBHOOK_SERVICE_URL: url(7),
+    // Busy-source passwords and webhook secrets are sealed under a key of this stack's own unless the caller sets one.
     SECRET_KEYS: env.SECRET_KEYS ?? `k1:${randomBytes(32).toString('base64')}`,
     // Where notification emails link to: this stack's gateway.
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${gatewayPort}`,
@@ -151,12 +153,23 @@ export async function startStack({ gatewayPort, basePort, env, output }: StackOp
   };
 }
 
-/** Deletes the exchange and queues a stack with this prefix declared on the broker. */
-export async function deleteStackTopology(amqpUrl: string, prefix: string): Promise<void> {
+/**
+ * Deletes a stack's exchange and queues from the broker. `retryDelaysMs`: the webhook retry waits
+ * the stack ran with (its delay queues are named by them); the defaults' queues otherwise.
+ */
+export async function deleteStackTopology(
+  amqpUrl: string,
+  prefix: string,
+  retryDelaysMs: readonly number[] = DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+): Promise<void> {
   const connection = await amqplib.connect(amqpUrl);
   const channel = await connection.createChannel();
-  for (const service of ['calendar', 'booking', 'notification', 'sync']) {
+  for (const service of ['calendar', 'booking', 'notification', 'sync', 'webhook']) {
     for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${service}${suffix}`);
+  }
+  // The webhook service's work queue of deliveries and its delay queues, one per wait.
+  for (const suffix of ['', '.dead', ...retryDelaysMs.map((ms) => `.delay.${ms}`)]) {
+    await channel.deleteQueue(`${prefix}.webhook.deliver${suffix}`);
   }
   await channel.deleteExchange(`${prefix}.events`);
   await connection.close();

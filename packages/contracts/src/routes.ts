@@ -44,10 +44,18 @@ import {
   userParams,
   userResponse,
 } from './users.js';
+import {
+  createdWebhookResponse,
+  createWebhookBody,
+  webhookDeliveryResponse,
+  webhookParams,
+  webhookResponse,
+  webhookUserParams,
+} from './webhooks.js';
 
-export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking' | 'sync';
+export type ServiceName = 'user' | 'schedule' | 'calendar' | 'booking' | 'sync' | 'webhook';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-export type RouteTag = 'users' | 'schedules' | 'calendars' | 'events' | 'availability' | 'busy sources';
+export type RouteTag = 'users' | 'schedules' | 'calendars' | 'events' | 'availability' | 'busy sources' | 'webhooks';
 
 /**
  * Who may call a route: anyone; the owner (api key); or, for one event, also its cancel token.
@@ -514,6 +522,53 @@ export const apiRoutes = declareAll({
     querystring: feedQuery,
     answers: { 200: z.string().meta({ contentMediaType: 'text/calendar', description: 'RFC 5545 iCalendar' }) },
     // 404 for an unknown calendar and for a token that is not its current one alike.
+    refusals: [404],
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/api/user/users/:user_id/webhooks',
+    service: 'webhook',
+    access: 'owner',
+    tag: 'webhooks',
+    summary:
+      'Subscribe an endpoint to changes of the user\'s bookings (optionally of some calendars), POSTed signed ' +
+      '(Standard Webhooks) and retried for 24 hours; the signing secret is shown this one time',
+    params: webhookUserParams,
+    body: createWebhookBody,
+    answers: { 201: createdWebhookResponse },
+    // 404/403: a named calendar that does not exist or is another user's; 409: the most webhooks already.
+    refusals: [404, 409],
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/api/user/users/:user_id/webhooks',
+    service: 'webhook',
+    access: 'owner',
+    tag: 'webhooks',
+    summary: "The user's webhooks, without their secrets",
+    params: webhookUserParams,
+    answers: { 200: z.array(webhookResponse) },
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/api/user/users/:user_id/webhooks/:webhook_id',
+    service: 'webhook',
+    access: 'owner',
+    tag: 'webhooks',
+    summary: 'Remove a webhook and its log: nothing more is sent to it, retries included',
+    params: webhookParams,
+    answers: { 204: noContent },
+    refusals: [404],
+  },
+  listWebhookDeliveries: {
+    method: 'GET',
+    path: '/api/user/users/:user_id/webhooks/:webhook_id/deliveries',
+    service: 'webhook',
+    access: 'owner',
+    tag: 'webhooks',
+    summary: "A webhook's deliveries with their attempts, newest first, at most 100",
+    params: webhookParams,
+    answers: { 200: z.array(webhookDeliveryResponse) },
     refusals: [404],
   },
 });

@@ -26,6 +26,13 @@ import {
   type SyncAppDeps,
 } from '@slotkeeper/sync-service';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
+import {
+  buildWebhookApp,
+  CachedCalendarOwners,
+  MemoryWebhookStore,
+  webhookClient,
+  type WebhookAppDeps,
+} from '@slotkeeper/webhook-service';
 import { buildGateway } from '@slotkeeper/gateway';
 
 export interface EmbeddedOptions {
@@ -44,6 +51,11 @@ export interface EmbeddedOptions {
   allowPrivateUrls?: boolean;
   /** `BUSY_SYNC_SECONDS` and the other knobs of the sync service, for tests. */
   sync?: Pick<SyncAppDeps, 'syncIntervalMs' | 'windowDays' | 'pollMs' | 'retryDelaysMs' | 'writeBack'>;
+  /**
+   * `WEBHOOK_RETRY_DELAYS` and the webhook service's other knobs, for tests; `clock` its own (a
+   * receiver refuses a signature timestamped more than 5 minutes from its clock).
+   */
+  webhooks?: Partial<Pick<WebhookAppDeps, 'retryDelaysMs' | 'concurrency' | 'clock'>>;
 }
 
 /** An upstream resolved when first called: for an app built after the one that calls it. */
@@ -72,6 +84,7 @@ export async function buildEmbeddedSystem({
   corsOrigins,
   allowPrivateUrls = false,
   sync,
+  webhooks,
 }: EmbeddedOptions): Promise<EmbeddedSystem> {
   const log = (service: string) => logger.child({ service });
   const bus = new InProcessBus({ logger: log('bus') });
@@ -166,6 +179,20 @@ export async function buildEmbeddedSystem({
     ...sync,
   });
   syncApp.addHook('onClose', () => client.close());
+  const hooks = webhookClient(allowPrivateUrls);
+  const webhookApp = await buildWebhookApp({
+    store: new MemoryWebhookStore(),
+    owners: new CachedCalendarOwners(new CalendarServiceClient(as('webhook', injectUpstream(calendarApp)))),
+    secrets: SecretBox.fromEnv(`embedded:${randomBytes(32).toString('base64')}`),
+    client: hooks,
+    allowPrivateUrls,
+    bus,
+    clock,
+    logger: log('webhook'),
+    identityKey,
+    ...webhooks,
+  });
+  webhookApp.addHook('onClose', () => hooks.close());
 
   const gateway = await buildGateway({
     logger: log('gateway'),
@@ -180,9 +207,10 @@ export async function buildEmbeddedSystem({
       calendar: injectUpstream(calendarApp),
       booking: injectUpstream(bookingApp),
       sync: injectUpstream(syncApp),
+      webhook: injectUpstream(webhookApp),
     },
   });
-  const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp, syncApp];
+  const services = [userApp, scheduleApp, calendarApp, bookingApp, notificationApp, syncApp, webhookApp];
   gateway.addHook('onClose', async () => {
     relays.forEach((relay) => relay.stop());
     // Pending messages first, while the services their consumers ask (calendar owners) are open.

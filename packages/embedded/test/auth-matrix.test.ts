@@ -150,7 +150,24 @@ const PREPARATIONS = {
     const token = new URL(String((created.body as Json).feed_url)).searchParams.get('token')!;
     return { params: { calendar_id: aliceCal.id }, query: { token } };
   },
+  createWebhook: async () => ({
+    params: { user_id: alice.id },
+    body: { url: 'http://127.0.0.1:9/hooks', events: ['event.booked'] },
+  }),
+  listWebhooks: async () => ({ params: { user_id: alice.id } }),
+  deleteWebhook: async () => ({ params: { user_id: alice.id, webhook_id: (await aliceWebhook()).id } }),
+  listWebhookDeliveries: async () => ({ params: { user_id: alice.id, webhook_id: (await aliceWebhook()).id } }),
 } satisfies Record<OperationId, () => Promise<Call>>;
+
+/** A new webhook of Alice's (to a port nothing listens on: no change is made while it exists). */
+async function aliceWebhook(): Promise<Json> {
+  const created = await h.send('POST', `/api/user/users/${alice.id}/webhooks`, {
+    url: 'http://127.0.0.1:9/hooks',
+    events: ['event.canceled'],
+  });
+  expect(created.status).toBe(201);
+  return created.body as Json;
+}
 
 const preparationOf = (route: RouteDeclaration): (() => Promise<Call>) | undefined =>
   (PREPARATIONS as Partial<Record<string, () => Promise<Call>>>)[route.operationId];

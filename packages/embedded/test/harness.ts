@@ -14,7 +14,7 @@ import { ManualClock } from '@slotkeeper/time';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, vi } from 'vitest';
-import { buildEmbeddedSystem } from '../src/embedded.js';
+import { buildEmbeddedSystem, type EmbeddedOptions } from '../src/embedded.js';
 
 export type Json = Record<string, unknown> & { id: string };
 type System = Awaited<ReturnType<typeof buildEmbeddedSystem>>;
@@ -81,7 +81,12 @@ export function useHarness(...args: Parameters<typeof harness>): Harness {
  */
 export async function harness(
   now = '2030-06-01T00:00:00Z',
-  options: { rateLimitPerMinute?: number; trustProxy?: string[] } = {},
+  options: {
+    rateLimitPerMinute?: number;
+    trustProxy?: string[];
+    allowPrivateUrls?: boolean;
+    webhooks?: EmbeddedOptions['webhooks'];
+  } = {},
 ): Promise<Harness> {
   const clock = new ManualClock(now);
   const { gateway, bus } = await buildEmbeddedSystem({
@@ -91,8 +96,9 @@ export async function harness(
     ...(options.trustProxy && { trustProxy: options.trustProxy }),
     // The tests' outside calendars are servers on 127.0.0.1; due syncs and write-backs are
     // looked for often, so a test waits for them in milliseconds, not seconds.
-    allowPrivateUrls: true,
+    allowPrivateUrls: options.allowPrivateUrls ?? true,
     sync: { pollMs: 100, writeBack: { pollMs: 100 } },
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
   const api = apiSetup(inProcessClient(gateway));
   const keyOf = new Map<string, string>();

@@ -18,6 +18,7 @@ import {
 } from '@slotkeeper/sync-service';
 import { ManualClock } from '@slotkeeper/time';
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
+import { buildWebhookApp, MemoryWebhookStore, webhookClient } from '@slotkeeper/webhook-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryBookingApp } from './booking-app.js';
 
@@ -96,7 +97,20 @@ async function buildServices(): Promise<Record<ServiceName, HttpApp>> {
     publicBaseUrl: 'http://127.0.0.1:3000',
   });
   sync.addHook('onClose', () => client.close());
-  return { user, schedule, calendar, booking, sync };
+  const hooks = webhookClient(false);
+  const webhook = await buildWebhookApp({
+    store: new MemoryWebhookStore(),
+    owners: { ownerOf: () => Promise.reject(new Error('not called')) },
+    secrets: SecretBox.fromEnv(`k1:${randomBytes(32).toString('base64')}`),
+    client: hooks,
+    allowPrivateUrls: false,
+    bus,
+    clock,
+    logger,
+    identityKey,
+  });
+  webhook.addHook('onClose', () => hooks.close());
+  return { user, schedule, calendar, booking, sync, webhook };
 }
 
 describe('each service serves exactly the routes declared for it', () => {
@@ -107,7 +121,7 @@ describe('each service serves exactly the routes declared for it', () => {
   });
   afterAll(() => Promise.all(Object.values(services).map((app) => app.close())));
 
-  it.each(['user', 'schedule', 'calendar', 'booking', 'sync'] as const)(
+  it.each(['user', 'schedule', 'calendar', 'booking', 'sync', 'webhook'] as const)(
     'when the %s service is built, then its public routes are the ones declared for it, and its others only /health and /internal',
     (service) => {
       const served = servedRoutes(services[service]);

@@ -83,3 +83,16 @@ export async function checkOutboundUrl(input: string, options: CheckOutboundUrlO
   }
   return { ok: true, url: url.href };
 }
+
+/** The rule owners' URLs pass before they are stored (a busy source's, a webhook's), in a domain's terms. */
+export interface UrlPolicy {
+  check(url: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+/** The operator's rule for owners' URLs: public addresses only, unless ALLOW_PRIVATE_URLS=true; checked after DNS. */
+export const outboundUrlPolicy = (allowPrivate: boolean, resolve?: Resolve): UrlPolicy => ({
+  async check(url) {
+    const checked = await checkOutboundUrl(url, { allowPrivate, ...(resolve && { resolve }) });
+    return checked.ok ? { ok: true } : { ok: false, reason: checked.error.reason };
+  },
+});

@@ -7,7 +7,13 @@ export {
   type ResolvedAddress,
   type AddressPolicyOptions,
 } from './address-policy.js';
-export { checkOutboundUrl, type CheckOutboundUrlOptions, type CheckedUrl } from './check-url.js';
+export {
+  checkOutboundUrl,
+  outboundUrlPolicy,
+  type CheckOutboundUrlOptions,
+  type CheckedUrl,
+  type UrlPolicy,
+} from './check-url.js';
 export {
   outboundClient,
   type OutboundClient,

@@ -1,11 +1,10 @@
 import { createHttpApp } from '@slotkeeper/http-kit';
 import { subscribeByType, type MessageBus } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
-import type { OutboundClient } from '@slotkeeper/outbound-http';
+import { outboundUrlPolicy, type OutboundClient } from '@slotkeeper/outbound-http';
 import type { Clock } from '@slotkeeper/time';
 import { CalendarSourceReader } from './adapters/source-reader.js';
 import { SyncScheduler } from './adapters/sync-scheduler.js';
-import { outboundUrlPolicy } from './adapters/url-policy.js';
 import { StoreWriteTargets } from './adapters/write-targets.js';
 import { calendarHandlers, SYNC_QUEUE } from './consumers/calendar-consumer.js';
 import type {

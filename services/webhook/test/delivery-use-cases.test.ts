@@ -1,3 +1,4 @@
+import type { WebhookEventType } from '@slotkeeper/contracts';
 import type { OutboundClient } from '@slotkeeper/outbound-http';
 import { SecretBox } from '@slotkeeper/secret-box';
 import { ManualClock, systemClock } from '@slotkeeper/time';
@@ -7,14 +8,15 @@ import { httpSender, webhookClient } from '../src/adapters/http-delivery.js';
 import { MemoryWebhookStore } from '../src/adapters/memory/memory-webhook-store.js';
 import { generateWebhookSecret } from '../src/adapters/signer.js';
 import {
-  attemptOnce,
+  fanOut,
   recordDeliveries,
+  runAttempt,
   SECRET_UNREADABLE,
   type DeliveryDeps,
+  type DeliveryJob,
 } from '../src/domain/delivery-use-cases.js';
 import type { AttemptOutcome } from '../src/domain/delivery.js';
 import { newSubscription } from '../src/domain/webhook.js';
-import type { WebhookEventType } from '@slotkeeper/contracts';
 import {
   apiEvent,
   booked,
@@ -34,11 +36,15 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((o) => o.close()));
 });
 
-/** A memory store, a secret box and, per webhook added, its plain secret (as the 201 showed it). */
+/**
+ * A memory store, a secret box, the jobs queued (with the wait each asked for; the tests play the
+ * work queue's part and run them) and, per webhook added, its plain secret (as the 201 showed it).
+ */
 function system(deps: Partial<DeliveryDeps> = {}) {
   const store = new MemoryWebhookStore();
   const secrets = secretBox();
   const plain = new Map<string, string>();
+  const queued: Array<{ job: DeliveryJob; delayMs: number | undefined }> = [];
   let n = 0;
   const add = async (url: string, events: WebhookEventType[], calendarIds: string[] = []) => {
     const secret = generateWebhookSecret();
@@ -55,13 +61,20 @@ function system(deps: Partial<DeliveryDeps> = {}) {
   open.push(client);
   const full: DeliveryDeps = {
     store,
+    queue: { enqueue: async (job, delayMs) => void queued.push({ job: structuredClone(job), delayMs }) },
     secrets,
     sender: httpSender(client),
     clock: systemClock,
     retryDelaysMs: [10, 20, 30],
     ...deps,
   };
-  return { store, secrets, plain, add, deps: full };
+  /** Takes the oldest queued job, as the work queue would hand it to a worker. */
+  const next = () => {
+    const entry = queued.shift();
+    if (!entry) throw new Error('nothing queued');
+    return entry;
+  };
+  return { store, secrets, plain, add, deps: full, queued, next };
 }
 
 describe('recording deliveries', () => {
@@ -72,11 +85,11 @@ describe('recording deliveries', () => {
     await add('https://c.example/h', ['event.booked'], [OTHER_CAL]);
     await add('https://d.example/h', ['event.canceled']);
 
-    const deliveries = await recordDeliveries(deps, booked(), USER);
+    const planned = await recordDeliveries(deps, booked(), USER);
 
-    expect(deliveries.map((d) => d.webhookId)).toEqual([all.id, onCal.id]);
-    expect(new Set(deliveries.map((d) => d.body))).toEqual(new Set([deliveries[0]!.body]));
-    expect(deliveries[0]).toMatchObject({
+    expect(planned.map((p) => p.webhook.id)).toEqual([all.id, onCal.id]);
+    expect(new Set(planned.map((p) => p.delivery.body))).toEqual(new Set([planned[0]!.delivery.body]));
+    expect(planned[0]!.delivery).toMatchObject({
       status: 'pending',
       attempts: 0,
       type: 'event.booked',
@@ -90,7 +103,7 @@ describe('recording deliveries', () => {
     const webhook = await add('https://a.example/h', ['event.canceled']);
     const message = canceled();
     const [first] = await recordDeliveries(deps, message, USER);
-    await store.update(first!.id, {
+    await store.update(first!.delivery.id, {
       status: 'delivered',
       attempts: 1,
       lastStatusCode: 200,
@@ -100,7 +113,7 @@ describe('recording deliveries', () => {
 
     const again = await recordDeliveries(deps, message, USER);
 
-    expect(again).toMatchObject([{ id: first!.id, status: 'delivered' }]);
+    expect(again.map((p) => p.delivery)).toMatchObject([{ id: first!.delivery.id, status: 'delivered' }]);
     expect(await store.listByWebhook(webhook.id, 100)).toHaveLength(1);
   });
 
@@ -111,23 +124,63 @@ describe('recording deliveries', () => {
   });
 });
 
+describe('fanning a change out', () => {
+  it('when a change matches, then one job per delivery is queued now, carrying what the attempt needs, the secret sealed', async () => {
+    const { add, deps, queued, plain } = system();
+    const webhook = await add('https://a.example/h', ['event.booked']);
+
+    const jobs = await fanOut(deps, booked(), USER);
+
+    expect(queued).toEqual(jobs.map((job) => ({ job, delayMs: undefined })));
+    expect(jobs).toMatchObject([
+      { webhook_id: webhook.id, url: 'https://a.example/h', type: 'event.booked', event_id: apiEvent.id, attempts: 0 },
+    ]);
+    expect(JSON.stringify(jobs)).not.toContain(plain.get(webhook.id)!.slice('whsec_'.length));
+  });
+
+  it('when the message comes again, then an untried delivery is queued again and a delivered one is not', async () => {
+    const { add, deps, queued, store } = system();
+    await add('https://a.example/h', ['event.booked']);
+    const message = booked();
+    const [job] = await fanOut(deps, message, USER);
+
+    expect(await fanOut(deps, message, USER)).toEqual([job]);
+    await store.update(job!.id, {
+      status: 'delivered',
+      attempts: 1,
+      lastStatusCode: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
+    expect(await fanOut(deps, message, USER)).toEqual([]);
+    expect(queued).toHaveLength(2);
+  });
+});
+
 describe('attempting a delivery', () => {
   it('when the receiver fails twice then succeeds, then it gets three attempts with one webhook-id, each verified, logged', async () => {
     const server = await receiver((n) => (n < 3 ? 503 : 200));
     open.push(server);
-    const { add, deps, store, plain } = system();
+    const { add, deps, store, plain, next, queued } = system();
     const webhook = await add(server.url, ['event.booked']);
-    const [delivery] = await recordDeliveries(deps, booked(), USER);
+    const [job] = await fanOut(deps, booked(), USER);
 
     const results = [];
-    for (let n = 0; n < 3; n++) results.push(await attemptOnce(deps, delivery!.id));
+    const waits = [];
+    for (let n = 0; n < 3; n++) {
+      const entry = next();
+      waits.push(entry.delayMs);
+      results.push(await runAttempt(deps, entry.job));
+    }
 
-    expect(results.map((r) => r.kind === 'attempted' && r.delivery.status)).toEqual([
-      'pending',
-      'pending',
-      'delivered',
+    expect(results).toEqual([
+      { kind: 'retrying', statusCode: 503 },
+      { kind: 'retrying', statusCode: 503 },
+      { kind: 'delivered', statusCode: 200 },
     ]);
-    expect(server.received.map((r) => r.headers['webhook-id'])).toEqual([delivery!.id, delivery!.id, delivery!.id]);
+    expect(waits).toEqual([undefined, 10, 20]);
+    expect(queued).toEqual([]);
+    expect(server.received.map((r) => r.headers['webhook-id'])).toEqual([job!.id, job!.id, job!.id]);
     for (const request of server.received)
       expect(
         new Webhook(plain.get(webhook.id)!).verify(request.body, request.headers as Record<string, string>),
@@ -137,10 +190,10 @@ describe('attempting a delivery', () => {
         data: apiEvent,
       });
     expect(await store.listByWebhook(webhook.id, 100)).toMatchObject([
-      { id: delivery!.id, status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null },
+      { id: job!.id, status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null, nextAttemptAt: null },
     ]);
-    // Once delivered, a repeated retry sends nothing.
-    expect(await attemptOnce(deps, delivery!.id)).toMatchObject({ kind: 'settled' });
+    // Once delivered, another copy of a job sends nothing.
+    expect(await runAttempt(deps, job!)).toEqual({ kind: 'stale' });
     expect(server.received).toHaveLength(3);
   });
 
@@ -151,54 +204,96 @@ describe('attempting a delivery', () => {
       sent.push(a.id);
       return { ok: false, statusCode: 500, error: 'the endpoint answered 500' };
     };
-    const { add, deps } = system({ clock, sender: { send: failing }, retryDelaysMs: [5_000, 300_000] });
-    await add('https://a.example/h', ['event.booked']);
-    const [delivery] = await recordDeliveries(deps, booked(), USER);
-
-    const first = await attemptOnce(deps, delivery!.id);
-    expect(first).toMatchObject({
-      kind: 'attempted',
-      delivery: { status: 'pending', nextAttemptAt: new Date(T0.getTime() + 5_000) },
+    const { add, deps, next, store, queued } = system({
+      clock,
+      sender: { send: failing },
+      retryDelaysMs: [5_000, 300_000],
     });
-    await attemptOnce(deps, delivery!.id);
-    const last = await attemptOnce(deps, delivery!.id);
+    const webhook = await add('https://a.example/h', ['event.booked']);
+    await fanOut(deps, booked(), USER);
 
-    expect(last).toMatchObject({
-      kind: 'attempted',
-      delivery: { status: 'failed', attempts: 3, lastStatusCode: 500, nextAttemptAt: null },
-    });
-    expect(await attemptOnce(deps, delivery!.id)).toMatchObject({ kind: 'settled' });
+    expect(await runAttempt(deps, next().job)).toEqual({ kind: 'retrying', statusCode: 500 });
+    expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
+      { status: 'pending', attempts: 1, nextAttemptAt: new Date(T0.getTime() + 5_000) },
+    ]);
+    const second = next();
+    expect(second.delayMs).toBe(5_000);
+    await runAttempt(deps, second.job);
+    const third = next();
+    expect(third.delayMs).toBe(300_000);
+    expect(await runAttempt(deps, third.job)).toEqual({ kind: 'failed', statusCode: 500 });
+
+    expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
+      { status: 'failed', attempts: 3, lastStatusCode: 500, nextAttemptAt: null },
+    ]);
+    expect(queued).toEqual([]);
     expect(sent).toHaveLength(3);
   });
 
-  it('when the webhook was deleted, then nothing more is sent', async () => {
+  it('when a copy of a job lags behind the log (its retry was queued before a crash), then it sends nothing', async () => {
+    const server = await receiver(() => 503);
+    open.push(server);
+    const { add, deps, next } = system();
+    await add(server.url, ['event.booked']);
+    await fanOut(deps, booked(), USER);
+    const first = next().job;
+    await runAttempt(deps, first);
+
+    // The broker hands the first job out again: the log shows it tried, and its retry is queued.
+    expect(await runAttempt(deps, first)).toEqual({ kind: 'stale' });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('when the log lost the delivery (a memory store restarted), then the job alone delivers it and logs it again', async () => {
+    const server = await receiver(() => 204);
+    open.push(server);
+    const { add, deps, next, plain } = system();
+    const webhook = await add(server.url, ['event.booked']);
+    await fanOut(deps, booked(), USER);
+    const job = next().job;
+    const restarted = new MemoryWebhookStore();
+
+    expect(await runAttempt({ ...deps, store: restarted }, job)).toEqual({ kind: 'delivered', statusCode: 204 });
+    expect(
+      new Webhook(plain.get(webhook.id)!).verify(
+        server.received[0]!.body,
+        server.received[0]!.headers as Record<string, string>,
+      ),
+    ).toMatchObject({ type: 'event.booked' });
+    expect(await restarted.listByWebhook(webhook.id, 10)).toMatchObject([
+      { id: job.id, status: 'delivered', attempts: 1 },
+    ]);
+  });
+
+  it('when the webhook was deleted, then its queued jobs send nothing and new changes queue none', async () => {
     const server = await receiver();
     open.push(server);
-    const { add, deps, store } = system();
+    const { add, deps, store, next } = system();
     const webhook = await add(server.url, ['event.booked']);
-    const [delivery] = await recordDeliveries(deps, booked(), USER);
+    await fanOut(deps, booked(), USER);
 
-    await store.delete(USER, webhook.id);
+    await store.delete(USER, webhook.id, new Date(Date.now() + 60_000));
 
-    expect(await attemptOnce(deps, delivery!.id)).toEqual({ kind: 'gone' });
-    expect(await recordDeliveries(deps, booked(), USER)).toEqual([]);
+    expect(await runAttempt(deps, next().job)).toEqual({ kind: 'deleted' });
+    expect(await fanOut(deps, booked(), USER)).toEqual([]);
     expect(server.received).toHaveLength(0);
   });
 
   it('when the secret will not open (its key left SECRET_KEYS), then nothing is sent and the attempt fails with a safe reason', async () => {
     const server = await receiver();
     open.push(server);
-    const { add, deps } = system();
-    await add(server.url, ['event.booked']);
-    const [delivery] = await recordDeliveries(deps, booked(), USER);
+    const { add, deps, next, store } = system();
+    const webhook = await add(server.url, ['event.booked']);
+    await fanOut(deps, booked(), USER);
     const otherKeys = SecretBox.fromEnv(`k2:${Buffer.alloc(32, 7).toString('base64')}`);
 
-    const result = await attemptOnce({ ...deps, secrets: otherKeys }, delivery!.id);
-
-    expect(result).toMatchObject({
-      kind: 'attempted',
-      delivery: { status: 'pending', lastError: SECRET_UNREADABLE, lastStatusCode: null },
+    expect(await runAttempt({ ...deps, secrets: otherKeys }, next().job)).toEqual({
+      kind: 'retrying',
+      statusCode: null,
     });
+    expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
+      { status: 'pending', lastError: SECRET_UNREADABLE, lastStatusCode: null },
+    ]);
     expect(server.received).toHaveLength(0);
   });
 });

@@ -1,16 +1,54 @@
 import type { Clock } from '@slotkeeper/time';
+import { z } from 'zod';
 import { afterAttempt, newDelivery, type AttemptOutcome, type Delivery } from './delivery.js';
 import { payloadBody, webhookPayloadOf, WEBHOOK_TYPE_OF, type WebhookMessage } from './payload.js';
 import type { WebhookStore } from './ports.js';
-import { openSecret, type SecretSealer, type WebhookSubscription } from './webhook.js';
+import { secretContext, type SecretSealer, type WebhookSubscription } from './webhook.js';
 
 /** Sends one signed attempt (the HTTP adapter's `attemptDelivery` over the webhook client). */
 export interface Sender {
   send(attempt: { url: string; secret: string; id: string; body: string; at: Date }): Promise<AttemptOutcome>;
 }
 
+/**
+ * One delivery's next attempt, as it waits on the work queue: everything the attempt needs, the
+ * URL and the sealed secret included, so a worker that lost its memory (a restarted instance of
+ * the embedded mode's store) still delivers it. The secret stays sealed on the broker.
+ */
+export const deliveryJob = z.object({
+  /** The delivery's id: the `webhook-id` header. */
+  id: z.string().min(1),
+  webhook_id: z.string(),
+  user_id: z.string(),
+  url: z.string(),
+  sealed_secret: z.string(),
+  type: z.enum(['event.booked', 'event.canceled', 'event.rescheduled']),
+  event_id: z.string(),
+  message_id: z.string(),
+  body: z.string(),
+  created_at: z.iso.datetime(),
+  /** Attempts made before this one. */
+  attempts: z.number().int().min(0),
+});
+export type DeliveryJob = z.infer<typeof deliveryJob>;
+
+/** The work queue deliveries wait on (`WorkQueues` of `@slotkeeper/messaging`, seen from the domain). */
+export interface DeliveryQueue {
+  /** Queues the job now, or after `delayMs` (one of the retry delays); resolves once it is safe (the broker confirmed it). */
+  enqueue(job: DeliveryJob, delayMs?: number): Promise<void>;
+}
+
+/** How a job's attempt ended; in every case the job itself is finished (a retry is a new job). */
+export type AttemptResult =
+  | { kind: 'delivered' | 'failed' | 'retrying'; statusCode: number | null }
+  /** Nothing sent: the log shows the delivery settled, or tried further by another copy of the job. */
+  | { kind: 'stale' }
+  /** Nothing sent, or nothing left to record: the webhook was deleted. */
+  | { kind: 'deleted' };
+
 export interface DeliveryDeps {
   store: WebhookStore;
+  queue: DeliveryQueue;
   secrets: SecretSealer;
   sender: Sender;
   clock: Clock;
@@ -22,6 +60,12 @@ export interface DeliveryDeps {
 export const SECRET_UNREADABLE =
   'its signing secret cannot be opened with the configured SECRET_KEYS: the key that sealed it must be restored';
 
+/** A delivery and the webhook it goes to. */
+export interface PlannedDelivery {
+  delivery: Delivery;
+  webhook: WebhookSubscription;
+}
+
 /**
  * Records, for a change of one of `userId`'s calendars, one delivery per webhook of theirs that
  * it matches, each with the same body. Its ids come from the message's, so a message the broker
@@ -32,69 +76,111 @@ export async function recordDeliveries(
   deps: Pick<DeliveryDeps, 'store' | 'clock'>,
   message: WebhookMessage,
   userId: string,
-): Promise<Delivery[]> {
+): Promise<PlannedDelivery[]> {
   const type = WEBHOOK_TYPE_OF[message.type];
   const webhooks = await deps.store.matching(userId, type, message.data.calendar_id);
   if (webhooks.length === 0) return [];
   const body = payloadBody(webhookPayloadOf(message));
   const now = deps.clock.now();
-  const deliveries: Delivery[] = [];
+  const planned: PlannedDelivery[] = [];
   for (const webhook of webhooks) {
     const delivery = newDelivery(
       { webhookId: webhook.id, userId, type, eventId: message.data.id, messageId: message.id, body },
       now,
     );
-    deliveries.push(
-      (await deps.store.record(delivery)) ? delivery : ((await deps.store.findDelivery(delivery.id)) ?? delivery),
-    );
+    const recorded = (await deps.store.record(delivery)) ? delivery : await deps.store.findDelivery(delivery.id);
+    planned.push({ delivery: recorded ?? delivery, webhook });
   }
-  return deliveries;
+  return planned;
 }
 
-/** How `attemptOnce` ended. */
-export type AttemptResult =
-  /** Tried: the delivery as it stands now (delivered, pending until `nextAttemptAt`, or failed). */
-  | { kind: 'attempted'; delivery: Delivery }
-  /** Nothing to do: it was delivered or given up already (a repeated retry message). */
-  | { kind: 'settled'; delivery: Delivery }
-  /** The delivery or its webhook is gone (the webhook was deleted): nothing is sent. */
-  | { kind: 'gone' };
+/** The first attempt's job of a recorded delivery. */
+export const firstJob = ({ delivery, webhook }: PlannedDelivery): DeliveryJob => ({
+  id: delivery.id,
+  webhook_id: webhook.id,
+  user_id: delivery.userId,
+  url: webhook.url,
+  sealed_secret: webhook.sealedSecret,
+  type: delivery.type,
+  event_id: delivery.eventId,
+  message_id: delivery.messageId,
+  body: delivery.body,
+  created_at: delivery.createdAt.toISOString(),
+  attempts: 0,
+});
 
 /**
- * Makes one attempt of a pending delivery: opens its webhook's secret, signs and sends the
- * recorded body under the delivery's id, and writes the outcome. Whoever holds the retries (the
- * broker or the store) calls it again at `nextAttemptAt` while the delivery is pending. A secret
- * that will not open counts as a failed attempt, nothing sent, so restoring the key within the
- * retry window lets the delivery through.
+ * Fans a change out: records its deliveries and puts each one not yet tried on the queue, then
+ * returns (the caller acknowledges the message only then). A message delivered again finds its
+ * deliveries recorded: those still untried are queued again (the first copy's job may have been
+ * lost with a crash between the record and the queue); a job whose delivery moved on meanwhile is
+ * dropped by `runAttempt`, so the receiver is not called twice for it.
  */
-export async function attemptOnce(deps: DeliveryDeps, deliveryId: string): Promise<AttemptResult> {
-  const delivery = await deps.store.findDelivery(deliveryId);
-  if (!delivery) return { kind: 'gone' };
-  if (delivery.status !== 'pending') return { kind: 'settled', delivery };
-  const webhook = await deps.store.find(delivery.webhookId);
-  if (!webhook) return { kind: 'gone' };
+export async function fanOut(
+  deps: Pick<DeliveryDeps, 'store' | 'clock' | 'queue'>,
+  message: WebhookMessage,
+  userId: string,
+): Promise<DeliveryJob[]> {
+  const planned = await recordDeliveries(deps, message, userId);
+  const jobs = planned.filter(({ delivery }) => delivery.status === 'pending' && delivery.attempts === 0).map(firstJob);
+  await Promise.all(jobs.map((job) => deps.queue.enqueue(job)));
+  return jobs;
+}
 
-  const secret = openedSecret(webhook, deps.secrets);
+/** The log entry a job stands for, when the log has none (a memory store that restarted, or pruned it). */
+const deliveryOfJob = (job: DeliveryJob): Delivery => ({
+  ...newDelivery(
+    {
+      webhookId: job.webhook_id,
+      userId: job.user_id,
+      type: job.type,
+      eventId: job.event_id,
+      messageId: job.message_id,
+      body: job.body,
+    },
+    new Date(job.created_at),
+  ),
+  id: job.id,
+  attempts: job.attempts,
+});
+
+/**
+ * Makes one attempt of a delivery from its job: signs the job's body under the delivery's id with
+ * a fresh timestamp and sends it; on a failure with a retry left, queues the next attempt's job
+ * after its wait; then writes the outcome in the log. Nothing is sent for a webhook deleted
+ * meanwhile, nor for a job the log shows to be stale (delivered, given up, or tried further by
+ * another copy of the job). The order keeps every delivery alive through a crash at any step:
+ * the next job is safe before the log says the attempt happened, so a job redelivered after a
+ * crash either finds the log unchanged and tries again (the receiver may see the attempt twice,
+ * under one `webhook-id`), or finds it moved on, and its next job queued. A secret that will not
+ * open counts as a failed attempt, nothing sent, so restoring its key within the retry window
+ * lets the delivery through.
+ */
+export async function runAttempt(deps: DeliveryDeps, job: DeliveryJob): Promise<AttemptResult> {
+  if (await deps.store.wasDeleted(job.webhook_id, deps.clock.now())) return { kind: 'deleted' };
+  const logged = await deps.store.findDelivery(job.id);
+  if (logged && (logged.status !== 'pending' || logged.attempts > job.attempts)) return { kind: 'stale' };
+  if (!logged) await deps.store.record(deliveryOfJob(job));
+
+  const secret = openedSecret(job, deps.secrets);
   const outcome: AttemptOutcome =
     secret === null
       ? { ok: false, statusCode: null, error: SECRET_UNREADABLE }
-      : await deps.sender.send({
-          url: webhook.url,
-          secret,
-          id: delivery.id,
-          body: delivery.body,
-          at: deps.clock.now(),
-        });
-  const update = afterAttempt(delivery, outcome, deps.clock.now(), deps.retryDelaysMs);
-  // Deleted meanwhile: the attempt went out, but there is no log left to write it in.
-  if (!(await deps.store.update(delivery.id, update))) return { kind: 'gone' };
-  return { kind: 'attempted', delivery: { ...delivery, ...update } };
+      : await deps.sender.send({ url: job.url, secret, id: job.id, body: job.body, at: deps.clock.now() });
+  const update = afterAttempt(job, outcome, deps.clock.now(), deps.retryDelaysMs);
+  if (update.status === 'pending') {
+    await deps.queue.enqueue({ ...job, attempts: update.attempts }, deps.retryDelaysMs[update.attempts - 1]!);
+  }
+  // Deleted while the attempt was under way: it went out, but there is no log left to write it in.
+  if (!(await deps.store.update(job.id, update))) return { kind: 'deleted' };
+  const kind = update.status === 'pending' ? 'retrying' : update.status;
+  return { kind, statusCode: outcome.statusCode };
 }
 
-/** The webhook's secret, or null when it will not open (its key left SECRET_KEYS, or it was altered). */
-function openedSecret(webhook: WebhookSubscription, secrets: SecretSealer): string | null {
+/** The job's secret, or null when it will not open (its key left SECRET_KEYS, or it was altered). */
+function openedSecret(job: DeliveryJob, secrets: SecretSealer): string | null {
   try {
-    return openSecret(webhook, secrets);
+    return secrets.open(job.sealed_secret, secretContext(job.webhook_id));
   } catch {
     return null;
   }
