@@ -4,6 +4,7 @@ import amqplib, {
   type ChannelModel,
   type ConfirmChannel,
   type ConsumeMessage,
+  type Options,
   type RecoveringChannelModel,
 } from 'amqplib';
 import { Duplex } from 'node:stream';
@@ -15,6 +16,14 @@ import {
   type PublishOptions,
   type SubscribeOptions,
 } from './bus.js';
+import {
+  workQueueOptions,
+  type Job,
+  type JobHandler,
+  type JobOutcome,
+  type WorkQueueOptions,
+  type WorkQueues,
+} from './work-queue.js';
 
 /** How long a publish waits for the broker's confirm. */
 const CONFIRM_TIMEOUT_MS = 10_000;
@@ -28,8 +37,13 @@ export interface AmqpBusOptions {
   prefetch?: number;
   /** Deliveries of a failing message before it is parked in `<queue>.dead`. */
   maxAttempts?: number;
-  /** How long a failed message waits in `<queue>.retry` before it is delivered again. */
+  /**
+   * How long a failed message waits in `<queue>.retry` before it is delivered again; and how long
+   * a job whose handler threw is held before it is given back to its queue (1 s).
+   */
   retryDelayMs?: number;
+  /** Deliveries of a job before the broker parks it in `<queue>.dead` (20); tests lower it. */
+  jobDeliveryLimit?: number;
 }
 
 interface Consumer {
@@ -49,16 +63,31 @@ interface Consumer {
   running: Map<string, Promise<void>>;
 }
 
+/** A work queue this instance consumes (`consumeJobs`). */
+interface WorkConsumer {
+  queue: string;
+  delaysMs: ReadonlySet<number>;
+  concurrency: number;
+  handler: JobHandler;
+  /**
+   * Job ids being handled now; a copy waits for the first (see `Consumer.running`). There is no
+   * `seen` set: a retry's next attempt is a copy with the same id, and must run.
+   */
+  running: Map<string, Promise<void>>;
+}
+
 const SEEN_IDS_KEPT = 100_000;
 const ATTEMPT_HEADER = 'x-slotkeeper-attempt';
 
 /**
- * The messaging port over RabbitMQ with amqplib's own connection recovery: `setup` runs after
- * every (re)connect and declares the whole topology again, then restarts the consumers.
+ * The messaging port and the work queues over RabbitMQ with amqplib's own connection recovery:
+ * `setup` runs after every (re)connect and declares the whole topology again, then restarts the
+ * consumers.
  */
-export class AmqpBus implements MessageBus {
+export class AmqpBus implements MessageBus, WorkQueues {
   /** By queue; a broadcast subscription by a key of its own. */
   private readonly consumers = new Map<string, Consumer>();
+  private readonly workQueues = new Map<string, WorkConsumer>();
   private broadcasts = 0;
   private publisher: ConfirmChannel | undefined;
   private model: ChannelModel | undefined;
@@ -109,9 +138,7 @@ export class AmqpBus implements MessageBus {
     // Each publish awaits its own confirm, so concurrent publishes are pipelined. A broker that
     // blocks (a memory or disk alarm) sends no confirm: past the limit the publish fails, the
     // message stays in the outbox for the sweep, and nothing waits on it for ever.
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('the broker did not confirm the message in time')), CONFIRM_TIMEOUT_MS);
+    await confirmed((done) =>
       channel.publish(
         this.exchange,
         message.type,
@@ -123,9 +150,9 @@ export class AmqpBus implements MessageBus {
           contentType: 'application/json',
           ...(headers && { headers }),
         },
-        (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
-      );
-    }).finally(() => clearTimeout(timer));
+        done,
+      ),
+    );
   }
 
   async subscribe(
@@ -139,9 +166,34 @@ export class AmqpBus implements MessageBus {
     if (this.connected && this.model) await this.startConsumer(consumer, this.model);
   }
 
+  async consumeJobs(queue: string, options: WorkQueueOptions, handler: JobHandler): Promise<void> {
+    if (this.workQueues.has(queue)) throw new Error(`the work queue ${queue} is consumed here already`);
+    const work: WorkConsumer = { queue, ...workQueueOptions(options), handler, running: new Map() };
+    this.workQueues.set(queue, work);
+    if (!this.connected || !this.model) return;
+    try {
+      await this.startWorkConsumer(work, this.model);
+    } catch (error) {
+      // Not declared (a 406 for arguments that differ from the broker's): the next reconnect must not fail on it.
+      this.workQueues.delete(queue);
+      throw error;
+    }
+  }
+
+  async enqueueJob(queue: string, job: Job, { delayMs }: { delayMs?: number } = {}): Promise<void> {
+    const work = this.workQueues.get(queue);
+    // Publishing to a queue nobody declared would be confirmed and dropped by the broker.
+    if (!work) throw new Error(`the work queue ${queue} is not declared: consume it (consumeJobs) before enqueueing`);
+    const target = delayMs === undefined ? queue : delayQueue(work, delayMs);
+    const channel = this.publisher;
+    if (!channel || !this.connected) throw new Error('not connected to the broker');
+    await confirmed((done) => channel.sendToQueue(target, jobContent(job), jobProperties(job), done));
+  }
+
   /** Closes the connection; gives up after `timeoutMs` so a shutdown never hangs on a lost broker. */
   async close(timeoutMs = 3_000): Promise<void> {
     this.consumers.clear();
+    this.workQueues.clear();
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
@@ -161,9 +213,10 @@ export class AmqpBus implements MessageBus {
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
     this.publisher = publisher;
     for (const consumer of this.consumers.values()) await this.startConsumer(consumer, model);
+    for (const work of this.workQueues.values()) await this.startWorkConsumer(work, model);
     this.connected = true;
     this.options.logger.info(
-      { exchange: this.exchange, queues: [...this.consumers.keys()] },
+      { exchange: this.exchange, queues: [...this.consumers.keys()], workQueues: [...this.workQueues.keys()] },
       'broker topology declared',
     );
   }
@@ -286,27 +339,99 @@ export class AmqpBus implements MessageBus {
   }
 
   /** Copies a delivery to another queue and acknowledges it once the broker has confirmed the copy. */
-  private async moveAndAck(
+  private moveAndAck(
     channel: ConfirmChannel,
     delivery: ConsumeMessage,
     target: string,
     headers: Record<string, unknown>,
   ) {
+    return this.sendThenAck(channel, delivery, target, delivery.content, {
+      ...delivery.properties,
+      persistent: true,
+      headers: { ...delivery.properties.headers, ...headers },
+    });
+  }
+
+  /** Sends `content` to `target` and acknowledges `delivery` once the broker has confirmed it. */
+  private async sendThenAck(
+    channel: ConfirmChannel,
+    delivery: ConsumeMessage,
+    target: string,
+    content: Buffer,
+    properties: Options.Publish,
+  ) {
     try {
-      await new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(
-          target,
-          delivery.content,
-          { ...delivery.properties, persistent: true, headers: { ...delivery.properties.headers, ...headers } },
-          (error) => (error ? reject(new Error('the broker refused the message')) : resolve()),
-        );
-      });
+      await confirmed((done) => channel.sendToQueue(target, content, properties, done));
       channel.ack(delivery);
     } catch (error) {
       // Not moved: leave it to the broker to deliver again (its delivery limit bounds this).
       this.options.logger.error({ err: error, target }, 'could not move a message; it will be redelivered');
       channel.nack(delivery, false, true);
     }
+  }
+
+  /** A work queue's consumer, on a channel of its own: its prefetch is the queue's concurrency. */
+  private async startWorkConsumer(work: WorkConsumer, model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    // A refused declaration (a 406: a queue declared before with other arguments) fails this call
+    // alone; unheard, the channel's error would take the whole connection down with it.
+    const refused = () => undefined;
+    channel.on('error', refused);
+    await declareWorkQueues(channel, work.queue, work.delaysMs, this.options.jobDeliveryLimit ?? 20);
+    channel.off('error', refused);
+    await channel.prefetch(work.concurrency);
+    await channel.consume(work.queue, (delivery) => {
+      if (!delivery) return;
+      this.deliverJob(channel, work, delivery).catch((error: unknown) => {
+        this.options.logger.warn({ err: error, queue: work.queue }, 'job left unacknowledged; it will be redelivered');
+      });
+    });
+  }
+
+  private async deliverJob(channel: ConfirmChannel, work: WorkConsumer, delivery: ConsumeMessage) {
+    const job = readJob(delivery.content);
+    if (!job) {
+      // No parse error in the log: its message quotes the content, and jobs hold webhook bodies.
+      this.options.logger.error({ queue: work.queue }, 'unreadable job parked');
+      return this.moveAndAck(channel, delivery, `${work.queue}.dead`, { 'x-error': 'not a job' });
+    }
+    for (let first = work.running.get(job.id); first; first = work.running.get(job.id)) {
+      await first.catch(() => undefined);
+    }
+    const handled = this.handleJob(channel, work, delivery, job);
+    work.running.set(job.id, handled);
+    try {
+      await handled;
+    } finally {
+      if (work.running.get(job.id) === handled) work.running.delete(job.id);
+    }
+  }
+
+  /**
+   * Runs the handler: `done` acknowledges; `retry` sends the next copy to its delay queue and
+   * acknowledges once the broker confirmed it; a throw gives the job back to the queue after a
+   * pause (straight back, it would come round again at once), until the delivery limit parks it.
+   * Logged: the queue, the job id and the outcome; never the job, which holds webhook bodies.
+   */
+  private async handleJob(channel: ConfirmChannel, work: WorkConsumer, delivery: ConsumeMessage, job: Job) {
+    const log = this.options.logger;
+    const where = { queue: work.queue, jobId: job.id };
+    let outcome: JobOutcome;
+    let target: string | undefined;
+    try {
+      outcome = await work.handler(job, { redelivered: delivery.fields.redelivered });
+      if (outcome.kind === 'retry') target = delayQueue(work, outcome.delayMs);
+    } catch (error) {
+      log.warn({ ...where, err: error }, 'job handler failed; the job will be delivered again');
+      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1_000));
+      return channel.nack(delivery, false, true);
+    }
+    if (outcome.kind === 'done' || target === undefined) {
+      log.debug({ ...where, outcome: 'done' }, 'job handled');
+      return channel.ack(delivery);
+    }
+    log.debug({ ...where, outcome: 'retry', delayMs: outcome.delayMs }, 'job will be retried');
+    await this.sendThenAck(channel, delivery, target, jobContent(outcome.job), jobProperties(outcome.job));
   }
 }
 
@@ -334,6 +459,43 @@ function coalesceWrites(model: ChannelModel): void {
   }) as typeof socket.write;
 }
 
+/** Waits for the broker's confirm of one publish, and no longer than `CONFIRM_TIMEOUT_MS`. */
+async function confirmed(publish: (done: (error: unknown) => void) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('the broker did not confirm the message in time')), CONFIRM_TIMEOUT_MS);
+    publish((error) => (error ? reject(new Error('the broker refused the message')) : resolve()));
+  }).finally(() => clearTimeout(timer));
+}
+
+const jobContent = (job: Job) => Buffer.from(JSON.stringify(job));
+const jobProperties = (job: Job): Options.Publish => ({
+  persistent: true,
+  messageId: job.id,
+  contentType: 'application/json',
+});
+
+/** A delivery's job, or undefined when it is not JSON with a string `id`. */
+function readJob(content: Buffer): Job | undefined {
+  try {
+    const job: unknown = JSON.parse(content.toString('utf8'));
+    if (typeof job === 'object' && job !== null && typeof (job as { id?: unknown }).id === 'string') return job as Job;
+  } catch {
+    // Falls through: unreadable.
+  }
+  return undefined;
+}
+
+/** The queue a job waits `delayMs` in; only the delays the queue was declared with have one. */
+function delayQueue(work: { queue: string; delaysMs: ReadonlySet<number> }, delayMs: number): string {
+  if (!work.delaysMs.has(delayMs)) {
+    throw new Error(
+      `the work queue ${work.queue} has no delay of ${delayMs} ms (declared: ${[...work.delaysMs].join(', ')})`,
+    );
+  }
+  return `${work.queue}.delay.${delayMs}`;
+}
+
 function remember(seen: Set<string>, id: string): void {
   seen.add(id);
   if (seen.size > SEEN_IDS_KEPT) seen.delete(seen.values().next().value!);
@@ -356,21 +518,50 @@ async function declareQueues(
     durable: true,
     arguments: { 'x-message-ttl': retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
   });
-  await channel.assertQueue(queue, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      // RabbitMQ 3.10 sets no limit by default: a message that crashes its consumer every time
-      // would be redelivered forever. Past the limit it is dead-lettered, at least once.
-      'x-delivery-limit': 20,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': `${queue}.dead`,
-      'x-dead-letter-strategy': 'at-least-once',
-      'x-overflow': 'reject-publish',
-    },
-  });
+  await channel.assertQueue(queue, { durable: true, arguments: consumedQueueArguments(queue, 20) });
   for (const type of types) await channel.bindQueue(queue, exchange, type);
   return queue;
+}
+
+/** The arguments of a consumed queue: quorum, with a delivery limit past which it parks messages in `.dead`. */
+const consumedQueueArguments = (queue: string, deliveryLimit: number) => ({
+  'x-queue-type': 'quorum',
+  // RabbitMQ 3.10 sets no limit by default: a message that crashes its consumer every time
+  // would be redelivered forever. Past the limit it is dead-lettered, at least once.
+  'x-delivery-limit': deliveryLimit,
+  'x-dead-letter-exchange': '',
+  'x-dead-letter-routing-key': `${queue}.dead`,
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+});
+
+/**
+ * A work queue (not bound to the exchange: jobs come through the default exchange), its `.dead`,
+ * and one delay queue per wait, named by it: their TTLs cannot change once declared (a 406), so a
+ * new schedule makes new queues. Quorum, with at-least-once dead-lettering back to the work queue:
+ * a classic queue's dead-lettering is at most once and lost jobs across a broker restart.
+ */
+async function declareWorkQueues(
+  channel: ConfirmChannel,
+  queue: string,
+  delaysMs: ReadonlySet<number>,
+  deliveryLimit: number,
+) {
+  await channel.assertQueue(`${queue}.dead`, { durable: true });
+  await channel.assertQueue(queue, { durable: true, arguments: consumedQueueArguments(queue, deliveryLimit) });
+  for (const delayMs of delaysMs) {
+    await channel.assertQueue(`${queue}.delay.${delayMs}`, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': queue,
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    });
+  }
 }
 
 /**

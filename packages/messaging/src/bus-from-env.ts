@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AmqpBus } from './amqp-bus.js';
 import type { MessageBus } from './bus.js';
 import { InProcessBus } from './in-process-bus.js';
+import type { WorkQueues } from './work-queue.js';
 
 export const busConfig = z.object({
   AMQP_URL: z.url().optional(),
@@ -17,7 +18,7 @@ export const busConfig = z.object({
 export async function busFromConfig(
   config: z.infer<typeof busConfig>,
   logger: Logger,
-): Promise<{ bus: MessageBus & { isConnected?: () => boolean }; queue: (service: string) => string }> {
+): Promise<{ bus: MessageBus & WorkQueues & { isConnected?: () => boolean }; queue: (service: string) => string }> {
   const queue = (service: string) => `${config.AMQP_PREFIX}.${service}`;
   if (!config.AMQP_URL) return { bus: new InProcessBus({ logger }), queue };
   const bus = await AmqpBus.connect({ url: config.AMQP_URL, logger, exchange: `${config.AMQP_PREFIX}.events` });

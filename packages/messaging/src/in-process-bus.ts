@@ -7,6 +7,14 @@ import {
   type PublishOptions,
   type SubscribeOptions,
 } from './bus.js';
+import {
+  workQueueOptions,
+  type Job,
+  type JobHandler,
+  type JobOutcome,
+  type WorkQueueOptions,
+  type WorkQueues,
+} from './work-queue.js';
 
 const SEEN_IDS_KEPT = 100_000;
 
@@ -18,22 +26,48 @@ interface Queue {
   tail: Promise<void>;
 }
 
+/** A work queue: its jobs as JSON (each handler gets a copy of its own), due now or on a timer. */
+interface JobQueue {
+  delaysMs: ReadonlySet<number>;
+  concurrency: number;
+  handler: JobHandler;
+  /** Jobs due now, in order, each with the attempt it is on (2 and more after its handler threw). */
+  due: Array<{ wire: string; attempt: number }>;
+  /** Jobs whose handler is running. */
+  running: number;
+}
+
+/** What the bus gave up on: a message a consumer kept failing, or a job a handler kept throwing on. */
+export type DeadLetter =
+  { queue: string; message: Envelope; error: string } | { queue: string; job: Job; error: string };
+
 export interface InProcessBusOptions {
   logger: Logger;
-  /** Deliveries per message before it is parked in the dead-letter list. */
+  /** Deliveries per message, or per job, before it is parked in the dead-letter list. */
   maxAttempts?: number;
+  /** How long a job whose handler threw waits before it is handled again (1 s). */
+  retryDelayMs?: number;
 }
 
 /**
  * The bus of the embedded mode. `publish` resolves once every bound queue has handled the
  * message, so one process is read-your-writes consistent. A failing consumer is retried and then
  * dead-lettered; its failure never reaches the publisher, as with a real broker.
+ *
+ * Its work queues are the opposite: `enqueueJob` returns once the job is queued, never waiting on
+ * a handler (a booking must not wait on a webhook's POST), and the waits are timers, which
+ * `close` clears along with every job not yet started.
  */
-export class InProcessBus implements MessageBus {
+export class InProcessBus implements MessageBus, WorkQueues {
   private readonly queues = new Map<string, Queue>();
   private broadcasts = 0;
-  readonly deadLetters: Array<{ queue: string; message: Envelope; error: string }> = [];
+  readonly deadLetters: DeadLetter[] = [];
   private readonly maxAttempts: number;
+  private readonly jobQueues = new Map<string, JobQueue>();
+  /** Jobs waiting on a delay or a retry. */
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private idleWaiters: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly options: InProcessBusOptions) {
     this.maxAttempts = options.maxAttempts ?? 3;
@@ -68,8 +102,95 @@ export class InProcessBus implements MessageBus {
     this.queues.set(name, { types: new Set(types), handler, seen: new Set(), tail: Promise.resolve() });
   }
 
+  async consumeJobs(queue: string, options: WorkQueueOptions, handler: JobHandler): Promise<void> {
+    if (this.jobQueues.has(queue)) throw new Error(`the work queue ${queue} is consumed here already`);
+    this.jobQueues.set(queue, { ...workQueueOptions(options), handler, due: [], running: 0 });
+  }
+
+  async enqueueJob(queue: string, job: Job, { delayMs }: { delayMs?: number } = {}): Promise<void> {
+    const jobs = this.jobQueues.get(queue);
+    if (!jobs) throw new Error(`the work queue ${queue} is not declared: consume it (consumeJobs) before enqueueing`);
+    if (delayMs !== undefined) checkDelay(queue, jobs, delayMs);
+    // Copied now, as a broker would: the caller may change its object afterwards.
+    this.queueJob(queue, jobs, JSON.stringify(job), 1, delayMs ?? 0);
+  }
+
+  /** Resolves once no job is running, due or waiting on a timer (for tests). */
+  jobsIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops the work queues: clears every timer and drops the jobs not started. */
   async close(): Promise<void> {
+    this.closed = true;
     this.queues.clear();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const jobs of this.jobQueues.values()) jobs.due.length = 0;
+    this.jobQueues.clear();
+    this.settleIdle();
+  }
+
+  private queueJob(queue: string, jobs: JobQueue, wire: string, attempt: number, delayMs: number): void {
+    if (this.closed) return;
+    if (delayMs <= 0) {
+      jobs.due.push({ wire, attempt });
+      return this.startJobs(queue, jobs);
+    }
+    // Node's timers may fire a millisecond early (they count from the event loop's cached time):
+    // a wait that has not quite run out is armed again for the rest, so no job comes out early.
+    const dueAt = performance.now() + delayMs;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.queueJob(queue, jobs, wire, attempt, dueAt - performance.now());
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private startJobs(queue: string, jobs: JobQueue): void {
+    while (!this.closed && jobs.running < jobs.concurrency && jobs.due.length > 0) {
+      const next = jobs.due.shift()!;
+      jobs.running++;
+      void this.runJob(queue, jobs, next.wire, next.attempt).finally(() => {
+        jobs.running--;
+        this.startJobs(queue, jobs);
+        this.settleIdle();
+      });
+    }
+  }
+
+  /** One attempt; logs the queue, the job id and the outcome, never the job. */
+  private async runJob(queue: string, jobs: JobQueue, wire: string, attempt: number): Promise<void> {
+    const job = JSON.parse(wire) as Job;
+    let outcome: JobOutcome;
+    try {
+      outcome = await jobs.handler(job, { redelivered: attempt > 1 });
+      if (outcome.kind === 'retry') checkDelay(queue, jobs, outcome.delayMs);
+    } catch (error) {
+      const where = { queue, jobId: job.id, attempt, err: error };
+      if (attempt < this.maxAttempts) {
+        this.options.logger.warn(where, 'job handler failed; the job will be handled again');
+        return this.queueJob(queue, jobs, wire, attempt + 1, this.options.retryDelayMs ?? 1_000);
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deadLetters.push({ queue, job, error: reason });
+      this.options.logger.error(where, 'job dead-lettered');
+      return;
+    }
+    this.options.logger.debug({ queue, jobId: job.id, outcome: outcome.kind }, 'job handled');
+    if (outcome.kind === 'retry') this.queueJob(queue, jobs, JSON.stringify(outcome.job), 1, outcome.delayMs);
+  }
+
+  private isIdle(): boolean {
+    if (this.timers.size > 0) return false;
+    for (const jobs of this.jobQueues.values()) if (jobs.running > 0 || jobs.due.length > 0) return false;
+    return true;
+  }
+
+  private settleIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private async deliver(name: string, queue: Queue, message: Envelope, requestId?: string): Promise<void> {
@@ -97,6 +218,14 @@ export class InProcessBus implements MessageBus {
         err: lastError,
       },
       'message dead-lettered',
+    );
+  }
+}
+
+function checkDelay(queue: string, jobs: JobQueue, delayMs: number): void {
+  if (!jobs.delaysMs.has(delayMs)) {
+    throw new Error(
+      `the work queue ${queue} has no delay of ${delayMs} ms (declared: ${[...jobs.delaysMs].join(', ')})`,
     );
   }
 }

@@ -5,3 +5,4 @@ export * from './amqp-bus.js';
 export * from './outbox.js';
 export * from './memory-outbox.js';
 export * from './bus-from-env.js';
+export * from './work-queue.js';

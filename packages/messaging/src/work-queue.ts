@@ -36,26 +36,46 @@ export interface JobDelivery {
 /**
  * Handles one job. A throw is a failure of the handler's own dependencies (its store is down), not
  * of the job: the job is delivered again after a second and then parked in `<queue>.dead` after
- * the broker's delivery limit, never dropped.
+ * the broker's delivery limit (20), never dropped. (In one process: after `maxAttempts`, into the
+ * bus's `deadLetters`.) A `retry` asking for a delay the queue was not declared with counts as a throw.
  */
 export type JobHandler = (job: Job, delivery: JobDelivery) => Promise<JobOutcome>;
 
 export interface WorkQueueOptions {
-  /** Every wait a retry may ask for; each is a queue of its own on the broker. */
+  /** Every wait a retry may ask for, in whole milliseconds; each is a queue of its own on the broker. */
   delaysMs: readonly number[];
-  /** Jobs one instance handles at once (64). */
+  /** Jobs one instance handles at once (64): the consumer's prefetch. */
   concurrency?: number;
 }
 
 export interface WorkQueues {
   /**
    * Declares `queue` and its delays, and handles its jobs here. A service consumes each of its work
-   * queues once, before it enqueues to it.
+   * queues once, before it enqueues to it. A delivery that is not a job (JSON with a string `id`)
+   * is parked in `<queue>.dead` without reaching the handler.
    */
   consumeJobs(queue: string, options: WorkQueueOptions, handler: JobHandler): Promise<void>;
   /**
    * Adds a job to `queue`, to be handled now, or after `delayMs` (one of its declared delays).
-   * Resolves once the job is safe (the broker confirmed it), never before.
+   * Resolves once the job is safe (on RabbitMQ, once the broker confirmed it), never after its
+   * handling: nothing waits on a handler. Throws for a queue not consumed here, or a delay it
+   * was not declared with.
    */
   enqueueJob(queue: string, job: Job, options?: { delayMs?: number }): Promise<void>;
+}
+
+/** `consumeJobs`' options, checked, with their defaults (for the adapters). */
+export function workQueueOptions({ delaysMs, concurrency = 64 }: WorkQueueOptions): {
+  delaysMs: ReadonlySet<number>;
+  concurrency: number;
+} {
+  for (const delayMs of delaysMs) {
+    if (!Number.isSafeInteger(delayMs) || delayMs <= 0) {
+      throw new Error(`a work queue's delay is a positive whole number of milliseconds, not ${delayMs}`);
+    }
+  }
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new Error(`a work queue's concurrency is a positive whole number, not ${concurrency}`);
+  }
+  return { delaysMs: new Set(delaysMs), concurrency };
 }
