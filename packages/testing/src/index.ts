@@ -5,3 +5,4 @@ export * from './broker.js';
 export * from './fixtures.js';
 export * from './mail-catcher.js';
 export * from './mongo-recorder.js';
+export * from './rabbitmq-node.js';
