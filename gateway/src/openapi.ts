@@ -127,8 +127,11 @@ function webhookOperations() {
   });
   const operation = (type: string) => ({
     post: {
+      operationId: `${type.replace(/\.(\w)/, (_, c: string) => c.toUpperCase())}Webhook`,
       summary: `\`${type}\` POSTed to a webhook subscribed to it`,
       tags: ['webhooks'],
+      // The receiver checks our signature, not a credential of its own.
+      security: [],
       parameters: [
         header('webhook-id', 'The delivery: the same on every retry of it (drop repeats by it)'),
         header('webhook-timestamp', "The attempt's time, in seconds since the epoch"),

@@ -371,8 +371,112 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/user/users/{user_id}/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The user's webhooks, without their secrets */
+    get: operations['listWebhooks'];
+    put?: never;
+    /** Subscribe an endpoint to changes of the user's bookings (optionally of some calendars), POSTed signed (Standard Webhooks) and retried for 24 hours; the signing secret is shown this one time */
+    post: operations['createWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/user/users/{user_id}/webhooks/{webhook_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a webhook and its log: nothing more is sent to it, retries included */
+    delete: operations['deleteWebhook'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/user/users/{user_id}/webhooks/{webhook_id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A webhook's deliveries with their attempts, newest first, at most 100 */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'event.booked': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** `event.booked` POSTed to a webhook subscribed to it */
+    post: operations['eventBookedWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'event.canceled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** `event.canceled` POSTed to a webhook subscribed to it */
+    post: operations['eventCanceledWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'event.rescheduled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** `event.rescheduled` POSTed to a webhook subscribed to it */
+    post: operations['eventRescheduledWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     /** @description RFC 9457 problem document (application/problem+json) */
@@ -749,6 +853,62 @@ export interface components {
     FeedToken: {
       /** @description The secret URL of the feed; a new one revokes the old. Shown this one time. */
       feed_url: string;
+    };
+    /** @description An endpoint told of changes to the user's bookings */
+    Webhook: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      url: string;
+      events: ('event.booked' | 'event.canceled' | 'event.rescheduled')[];
+      /** @description Empty: every calendar of the user */
+      calendar_ids: string[];
+      /**
+       * Format: date-time
+       * @description UTC with Z, or in the `tz` zone of the request with its offset
+       */
+      created_at: string;
+    };
+    CreatedWebhook: {
+      /** @example 665f1c2b9d3e4a0012345678 */
+      id: string;
+      url: string;
+      events: ('event.booked' | 'event.canceled' | 'event.rescheduled')[];
+      /** @description Empty: every calendar of the user */
+      calendar_ids: string[];
+      /**
+       * Format: date-time
+       * @description UTC with Z, or in the `tz` zone of the request with its offset
+       */
+      created_at: string;
+      /** @description The Standard Webhooks signing secret (`whsec_…`); shown this one time */
+      secret: string;
+    };
+    WebhookDelivery: {
+      /** @description The `webhook-id` header: the same on every attempt of this delivery */
+      id: string;
+      /** @enum {string} */
+      type: 'event.booked' | 'event.canceled' | 'event.rescheduled';
+      /** @example 665f1c2b9d3e4a0012345678 */
+      event_id: string;
+      /** @enum {string} */
+      status: 'pending' | 'delivered' | 'failed';
+      attempts: number;
+      /** @description The endpoint's last HTTP status; null when none came */
+      last_status_code: number | null;
+      /** @description When it is tried again; null once delivered or failed */
+      next_attempt_at: string | null;
+      /**
+       * Format: date-time
+       * @description UTC with Z, or in the `tz` zone of the request with its offset
+       */
+      created_at: string;
+    };
+    WebhookPayload: {
+      /** @enum {string} */
+      type: 'event.booked' | 'event.canceled' | 'event.rescheduled';
+      /** Format: date-time */
+      timestamp: string;
+      data: components['schemas']['Event'];
     };
     /** @description On `<AMQP_PREFIX>.events` with routing key `CalendarCreated` */
     CalendarCreatedMessage: {
@@ -3142,6 +3302,354 @@ export interface operations {
       };
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listWebhooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Webhook'][];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  createWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @example https://crm.example.com/hooks/slotkeeper */
+          url: string;
+          events: ('event.booked' | 'event.canceled' | 'event.rescheduled')[];
+          /** @default [] */
+          calendar_ids?: string[] | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedWebhook'];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description In conflict with what is stored (see `detail`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  deleteWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+        webhook_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        user_id: string;
+        webhook_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'][];
+        };
+      };
+      /** @description Invalid request: `errors` lists every bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Another user's credentials */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unknown id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+    };
+  };
+  eventBookedWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The delivery: the same on every retry of it (drop repeats by it) */
+        'webhook-id': string;
+        /** @description The attempt's time, in seconds since the epoch */
+        'webhook-timestamp': string;
+        /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookPayload'];
+      };
+    };
+    responses: {
+      /** @description Received; anything else (or no answer in 10 s) is retried */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  eventCanceledWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The delivery: the same on every retry of it (drop repeats by it) */
+        'webhook-id': string;
+        /** @description The attempt's time, in seconds since the epoch */
+        'webhook-timestamp': string;
+        /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookPayload'];
+      };
+    };
+    responses: {
+      /** @description Received; anything else (or no answer in 10 s) is retried */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  eventRescheduledWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The delivery: the same on every retry of it (drop repeats by it) */
+        'webhook-id': string;
+        /** @description The attempt's time, in seconds since the epoch */
+        'webhook-timestamp': string;
+        /** @description `v1,` and the base64 HMAC-SHA256 of `{id}.{timestamp}.{body}` under the secret */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookPayload'];
+      };
+    };
+    responses: {
+      /** @description Received; anything else (or no answer in 10 s) is retried */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
 }

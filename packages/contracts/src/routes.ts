@@ -548,6 +548,7 @@ export const apiRoutes = declareAll({
     summary: "The user's webhooks, without their secrets",
     params: webhookUserParams,
     answers: { 200: z.array(webhookResponse) },
+    refusals: [404],
   },
   deleteWebhook: {
     method: 'DELETE',
