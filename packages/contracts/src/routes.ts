@@ -531,7 +531,7 @@ export const apiRoutes = declareAll({
     access: 'owner',
     tag: 'webhooks',
     summary:
-      'Subscribe an endpoint to changes of the user\'s bookings (optionally of some calendars), POSTed signed ' +
+      "Subscribe an endpoint to changes of the user's bookings (optionally of some calendars), POSTed signed " +
       '(Standard Webhooks) and retried for 24 hours; the signing secret is shown this one time',
     params: webhookUserParams,
     body: createWebhookBody,
