@@ -53,7 +53,14 @@ describe("the gateway's cache of verified api keys", () => {
     const gateway = await buildGateway({
       logger: silentLogger(),
       identityKey: randomBytes(32),
-      upstreams: { user: users.upstream, schedule: other, calendar: other, booking: other, sync: other, webhook: other },
+      upstreams: {
+        user: users.upstream,
+        schedule: other,
+        calendar: other,
+        booking: other,
+        sync: other,
+        webhook: other,
+      },
       ...(bus && { bus }),
     });
     gateways.push(gateway);

@@ -48,7 +48,14 @@ describe('CORS at the gateway', () => {
     gateway = await buildGateway({
       logger: silentLogger(),
       identityKey: randomBytes(32),
-      upstreams: { user: service, schedule: service, calendar: service, booking: service, sync: service, webhook: service },
+      upstreams: {
+        user: service,
+        schedule: service,
+        calendar: service,
+        booking: service,
+        sync: service,
+        webhook: service,
+      },
       corsOrigins: [LISTED],
     });
   });
@@ -206,7 +213,14 @@ describe('CORS at the gateway', () => {
     const limited = await buildGateway({
       logger: silentLogger(),
       identityKey: randomBytes(32),
-      upstreams: { user: service, schedule: service, calendar: service, booking: service, sync: service, webhook: service },
+      upstreams: {
+        user: service,
+        schedule: service,
+        calendar: service,
+        booking: service,
+        sync: service,
+        webhook: service,
+      },
       rateLimitPerMinute: 1,
     });
     try {

@@ -39,7 +39,14 @@ describe('the gateway when a service is down or too slow', () => {
     gateway = await buildGateway({
       logger: silentLogger(),
       identityKey: randomBytes(32),
-      upstreams: { user: down, schedule: down, calendar: down, booking: httpUpstream(silent.url, 300), sync: down, webhook: down },
+      upstreams: {
+        user: down,
+        schedule: down,
+        calendar: down,
+        booking: httpUpstream(silent.url, 300),
+        sync: down,
+        webhook: down,
+      },
     });
   });
   afterAll(async () => {
