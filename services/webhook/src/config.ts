@@ -15,7 +15,7 @@ export const webhookConfig = serviceConfig
     SECRET_KEYS: secretKeysSchema,
     /** Allows webhook URLs on loopback, private and link-local addresses (a receiver on the same host). */
     ALLOW_PRIVATE_URLS: z.stringbool().default(false),
-    /** The waits between attempts, such as `5s,5m,30m` (default: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h). */
+    /** The waits between attempts, such as `5s,5m,30m` (default: 5 s, 5 min, 30 min, 2 h, 4 h, 7 h, 11 h). */
     WEBHOOK_RETRY_DELAYS: retryDelaysSchema,
   });
 export type WebhookConfig = z.infer<typeof webhookConfig>;

@@ -67,13 +67,15 @@ describe('a delivery', () => {
 });
 
 describe('the retry schedule', () => {
-  it('when nothing is set, then it is 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: more than a day', () => {
+  it('when nothing is set, then it is 5 s, 5 min, 30 min, 2 h, 4 h, 7 h, 11 h: growing waits over a day', () => {
     expect(retryDelaysSchema.parse(undefined)).toBe(DEFAULT_WEBHOOK_RETRY_DELAYS_MS);
     expect(retryDelaysSchema.parse(' ')).toBe(DEFAULT_WEBHOOK_RETRY_DELAYS_MS);
-    expect(retryDelaysSchema.parse('5s,5m,30m,2h,5h,10h,10h')).toEqual(DEFAULT_WEBHOOK_RETRY_DELAYS_MS);
+    expect(retryDelaysSchema.parse('5s,5m,30m,2h,4h,7h,11h')).toEqual(DEFAULT_WEBHOOK_RETRY_DELAYS_MS);
     const total = DEFAULT_WEBHOOK_RETRY_DELAYS_MS.reduce((sum, d) => sum + d, 0);
-    expect(total).toBeGreaterThan(24 * 3_600_000);
-    expect(nextAttemptAt(7, T0, DEFAULT_WEBHOOK_RETRY_DELAYS_MS)).toEqual(new Date(T0.getTime() + 36_000_000));
+    expect(total).toBe(24 * 3_600_000 + 35 * 60_000 + 5_000);
+    const waits = DEFAULT_WEBHOOK_RETRY_DELAYS_MS;
+    expect(waits.every((wait, i) => i === 0 || wait > waits[i - 1]!)).toBe(true);
+    expect(nextAttemptAt(7, T0, DEFAULT_WEBHOOK_RETRY_DELAYS_MS)).toEqual(new Date(T0.getTime() + 11 * 3_600_000));
     expect(nextAttemptAt(8, T0, DEFAULT_WEBHOOK_RETRY_DELAYS_MS)).toBeNull();
   });
 

@@ -6,18 +6,19 @@ const HOUR = 60 * MINUTE;
 
 /**
  * The waits before each retry of a delivery that failed (any non-2xx, a timeout, a connection
- * error): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, the Standard Webhooks reference schedule
- * (Svix's). Eight attempts over 27 h 35 min, so a receiver down for a whole day still gets
- * every delivery; after the last retry fails the delivery is `failed`.
+ * error): 5 s, 5 min, 30 min, 2 h, 4 h, 7 h, 11 h. Growing waits for a day, as the contract
+ * says: eight attempts over 24 h 35 min, so a receiver down for a whole day still gets every
+ * delivery. The Standard Webhooks reference schedule (Svix's: …, 5 h, 10 h, 10 h) runs 27 h 35 min
+ * and does not grow at its end. After the last retry fails the delivery is `failed`.
  */
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [
   5 * SECOND,
   5 * MINUTE,
   30 * MINUTE,
   2 * HOUR,
-  5 * HOUR,
-  10 * HOUR,
-  10 * HOUR,
+  4 * HOUR,
+  7 * HOUR,
+  11 * HOUR,
 ];
 
 const UNIT_MS = { ms: 1, s: SECOND, m: MINUTE, h: HOUR } as const;
