@@ -12,8 +12,11 @@ export interface ReceivedWebhook {
   at: number;
 }
 
-/** What the receiver answers its n-th request (from 1): a status, or 'hang' to never answer. */
-export type ReceiverAnswer = (n: number, request: ReceivedWebhook) => number | 'hang';
+/** What the receiver answers its n-th request (from 1): a status (with a body), or 'hang' to never answer. */
+export type ReceiverAnswer = (
+  n: number,
+  request: ReceivedWebhook,
+) => number | { status: number; body: string } | 'hang';
 
 export interface WebhookReceiver {
   /** Its endpoint on 127.0.0.1. */
@@ -50,7 +53,8 @@ export async function startWebhookReceiver(answer: ReceiverAnswer = () => 204): 
       received.push(entry);
       const reply = current(received.length, entry);
       if (reply === 'hang') return;
-      response.writeHead(reply).end();
+      if (typeof reply === 'number') return void response.writeHead(reply).end();
+      response.writeHead(reply.status, { 'content-type': 'text/plain' }).end(reply.body);
     });
   });
   server.keepAliveTimeout = 60_000;
