@@ -5,6 +5,7 @@ import { benchBroker } from './broker.js';
 import { benchHistory } from './history.js';
 import { benchPages } from './pages.js';
 import type { Rows } from './timed-client.js';
+import { benchWebhooks } from './webhooks.js';
 import { damonMonitors } from './host.js';
 
 /** A suite gives one table, or several under their titles. */
@@ -15,9 +16,10 @@ const suites: Record<string, () => Promise<Rows | Record<string, Rows>>> = {
   broker: () => benchBroker(),
   history: () => benchHistory(),
   pages: () => benchPages(),
+  webhooks: () => benchWebhooks(),
 };
 /** Suites that drive the real broker: run with no suite named only when AMQP_URL is set. */
-const needBroker = new Set(['booking', 'broker']);
+const needBroker = new Set(['booking', 'broker', 'webhooks']);
 const chosen = process.argv.slice(2).filter((name) => !name.startsWith('-'));
 const names =
   chosen.length > 0 ? chosen : Object.keys(suites).filter((name) => process.env.AMQP_URL || !needBroker.has(name));
