@@ -30,12 +30,18 @@ export interface OutboundRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
+  /**
+   * Answer as soon as the status and headers arrive, with `body: ''`: the body is never read, so
+   * neither `maxResponseBytes` nor a slow body can fail the call. A body already received in
+   * full leaves the connection to be reused; one still coming closes it.
+   */
+  discardBody?: boolean;
 }
 
 export interface OutboundResponse {
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
-  /** The body decoded as UTF-8. */
+  /** The body decoded as UTF-8; `''` when the request asked to discard it. */
   body: string;
   /** The URL that answered, after redirects. */
   url: string;
@@ -103,7 +109,7 @@ export function outboundClient(options: OutboundClientOptions): OutboundClient {
 
   async function request(
     input: string,
-    { method = 'GET', headers = {}, body }: OutboundRequest = {},
+    { method = 'GET', headers = {}, body, discardBody = false }: OutboundRequest = {},
   ): Promise<OutboundResponse> {
     const signal = AbortSignal.timeout(totalTimeoutMs);
     let current = checkedShape(input);
@@ -128,12 +134,14 @@ export function outboundClient(options: OutboundClientOptions): OutboundClient {
           hop = redirected(hop, response.statusCode, target, current);
           continue;
         }
-        return {
-          statusCode: response.statusCode,
-          headers: response.headers,
-          body: await response.body.text(),
-          url: target.href,
-        };
+        const answer = { statusCode: response.statusCode, headers: response.headers, url: target.href };
+        if (discardBody) {
+          // Destroyed unread: nothing of it is held, and no socket waits on a trickling body.
+          // undici reports the abort on the stream; it is not a failure of this call.
+          response.body.on('error', () => undefined).destroy();
+          return { ...answer, body: '' };
+        }
+        return { ...answer, body: await response.body.text() };
       } catch (error) {
         throw translate(error, `${hop.method} ${originOf(target)}`, signal);
       }

@@ -48,7 +48,9 @@ async function server(handle: (req: http.IncomingMessage, res: http.ServerRespon
     srv.closeAllConnections();
     await new Promise((done) => srv.close(done));
   });
-  return { port: (srv.address() as AddressInfo).port, seen };
+  let connections = 0;
+  srv.on('connection', () => connections++);
+  return { port: (srv.address() as AddressInfo).port, seen, connections: () => connections };
 }
 
 function client(options: OutboundClientOptions): OutboundClient {
@@ -213,6 +215,59 @@ describe('outboundClient: limits', () => {
       await expect(call).rejects.toBeInstanceOf(OutboundTooLarge);
     },
   );
+});
+
+describe('outboundClient: discarding the body', () => {
+  it.each([
+    ['with a Content-Length', true],
+    ['streamed without a Content-Length', false],
+  ])(
+    'when the body is larger than maxResponseBytes (%s) and the caller discards it, then the call answers the status',
+    async (_name, withLength) => {
+      const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+      const { port } = await server((_req, res) => {
+        if (withLength) res.writeHead(200, { 'content-length': String(big.length) }).end(big);
+        else res.writeHead(200).end(big);
+      });
+      const response = await client({ allowPrivate: true, maxResponseBytes: 64 * 1024 }).request(
+        `http://127.0.0.1:${port}/`,
+        { method: 'POST', body: '{}', discardBody: true },
+      );
+      expect(response).toMatchObject({ statusCode: 200, body: '' });
+    },
+  );
+
+  it('when the body trickles for ever and the caller discards it, then the call answers at once and the connection is closed', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const { port } = await server((_req, res) => {
+      res.writeHead(201).flushHeaders();
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => {
+        clearInterval(timer);
+        closed();
+      });
+    });
+    const started = performance.now();
+    const response = await client({ allowPrivate: true, bodyTimeoutMs: 5_000, totalTimeoutMs: 5_000 }).request(
+      `http://127.0.0.1:${port}/`,
+      { discardBody: true },
+    );
+    expect(response).toMatchObject({ statusCode: 201, body: '' });
+    await connectionClosed;
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('when a short body has arrived and the caller discards it, then the next call reuses the connection', async () => {
+    const { port, connections } = await server(ok);
+    const c = client({ allowPrivate: true });
+    for (let i = 0; i < 3; i++) {
+      expect(await c.request(`http://127.0.0.1:${port}/`, { discardBody: true })).toMatchObject({ body: '' });
+      // The pool takes the socket back a moment after the answer (the same when the body is read).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(connections()).toBe(1);
+  });
 });
 
 describe('outboundClient: error messages', () => {

@@ -1,7 +1,9 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { OutboundClient } from '@slotkeeper/outbound-http';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attemptDelivery, webhookClient } from '../src/adapters/http-delivery.js';
+import { attemptDelivery, WEBHOOK_TIMEOUT_MS, webhookClient } from '../src/adapters/http-delivery.js';
 import { generateWebhookSecret } from '../src/adapters/signer.js';
 import { afterAttempt, newDelivery, type Delivery } from '../src/domain/delivery.js';
 import { payloadBody, webhookPayloadOf } from '../src/domain/payload.js';
@@ -18,6 +20,24 @@ async function endpoint(answer?: (n: number) => number | 'hang', timeoutMs?: num
   const client: OutboundClient = webhookClient(true, timeoutMs ? { totalTimeoutMs: timeoutMs } : {});
   open.push(server, client);
   return { server, client };
+}
+
+/** A receiver that accepts with 200 and then answers its body as `write` does. */
+async function accepting(write: (res: ServerResponse) => void) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => write(res.writeHead(200, { 'content-type': 'text/plain' })));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = webhookClient(true);
+  open.push(client, {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, client };
 }
 
 const secret = generateWebhookSecret();
@@ -74,6 +94,22 @@ describe('an attempt', () => {
     expect(new Set(server.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([d.id]));
     expect(new Set(server.received.map((r) => r.body)).size).toBe(1);
     for (const request of server.received) expect(verified(request)).toMatchObject({ type: 'event.booked' });
+  });
+
+  it('when the receiver answers 200 with a body far over the size limit, then the attempt succeeded', async () => {
+    const { url, client } = await accepting((res) => res.end(Buffer.alloc(2 * 1024 * 1024, 'x')));
+    expect(await attempt(client, url, delivery())).toEqual({ ok: true, statusCode: 200 });
+  });
+
+  it('when the receiver answers 200 and then trickles its body for ever, then the attempt succeeded at once', async () => {
+    const { url, client } = await accepting((res) => {
+      res.flushHeaders();
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const started = performance.now();
+    expect(await attempt(client, url, delivery())).toEqual({ ok: true, statusCode: 200 });
+    expect(performance.now() - started).toBeLessThan(WEBHOOK_TIMEOUT_MS / 10);
   });
 
   it('when the receiver redirects, then the redirect is not followed and the attempt failed', async () => {

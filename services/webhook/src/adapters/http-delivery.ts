@@ -3,16 +3,16 @@ import type { AttemptOutcome } from '../domain/delivery.js';
 import type { Sender } from '../domain/delivery-use-cases.js';
 import { signAttempt } from './signer.js';
 
-/** The deadline of one attempt: connection, headers and body together. */
+/** The deadline of one attempt: connection and response headers together (the body is not read). */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
-/** What we read of an answer at most: its body is discarded, and a larger one fails the attempt. */
+/** What the client would read of a body at most; an attempt reads none (it discards the answer's body). */
 export const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * The client webhooks are POSTed with: addresses checked where the socket connects (public only
  * unless `allowPrivate`, the operator's `ALLOW_PRIVATE_URLS`), no redirect followed (a 3xx is a
  * failed attempt: following one would send a signed body somewhere the owner never named), one
- * deadline and a small size limit, so a slow or chatty receiver holds one attempt only.
+ * deadline and a small size limit, so a slow receiver holds one attempt only.
  */
 export const webhookClient = (
   allowPrivate: boolean,
@@ -40,10 +40,11 @@ export interface Attempt {
 }
 
 /**
- * POSTs one signed attempt. Any 2xx is success; anything else, a timeout, a refused address or a
- * broken connection is a failure with an error safe to show the owner: the status, or the
- * client's own message (method and origin, never the path, a header or the body). The answer's
- * body is never logged or kept.
+ * POSTs one signed attempt. Any 2xx is success, decided by the status line: the answer's body is
+ * discarded unread, so a large or slow one cannot fail an attempt the receiver accepted (a retry
+ * would deliver it twice). Anything else, a timeout, a refused address or a broken connection is a
+ * failure with an error safe to show the owner: the status, or the client's own message (method
+ * and origin, never the path, a header or the body).
  */
 export async function attemptDelivery(client: OutboundClient, attempt: Attempt): Promise<AttemptOutcome> {
   let statusCode: number;
@@ -56,6 +57,7 @@ export async function attemptDelivery(client: OutboundClient, attempt: Attempt):
         ...signAttempt(attempt.secret, attempt.id, attempt.at, attempt.body),
       },
       body: attempt.body,
+      discardBody: true,
     });
     statusCode = response.statusCode;
   } catch (error) {
