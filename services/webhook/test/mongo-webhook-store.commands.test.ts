@@ -8,7 +8,7 @@ import { generateWebhookSecret } from '../src/adapters/signer.js';
 import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
 import { newDelivery } from '../src/domain/delivery.js';
 import { newSubscription, type WebhookSubscription } from '../src/domain/webhook.js';
-import { at, CAL, EVENT, secretBox, T0, USER } from './fixtures.js';
+import { at, CAL, EVENT, OTHER_CAL, secretBox, T0, USER } from './fixtures.js';
 
 const HOOK = '111111111111111111111111';
 const MESSAGE = '0b0e5b9a-8d4f-4c53-9a43-3f4f5c2b1e10';
@@ -58,6 +58,7 @@ const deliveryDoc = {
   last_error: null,
   next_attempt_at: T0,
   created_at: T0,
+  claimed_until: null,
 };
 
 const { rec, repository: store } = useMongoRecorder((connection) => new MongoWebhookStore(connection), { clear: true });
@@ -119,10 +120,10 @@ describe('webhooks', () => {
     expect(servedBy(shape, indexes)?.options.name).toBe('by_user');
   });
 
-  it('when deleted, then the webhook (its owner in the filter), its log and its tombstone go in one transaction', async () => {
+  it('when deleted, then the webhook (its owner in the filter) and its log go in one transaction, no tombstone', async () => {
     rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 1 });
     expect(await store.delete(USER, HOOK, UNTIL)).toBe(true);
-    expect(trail()).toEqual(['webhooks.deleteOne', 'webhook_deliveries.deleteMany', 'webhook_tombstones.updateOne']);
+    expect(trail()).toEqual(['webhooks.deleteOne', 'webhook_deliveries.deleteMany']);
     expect(allInOneTransaction()).toBe(true);
     expect(rec.on('webhooks', 'deleteOne')[0]!.args[0]).toEqual({ _id: HOOK, user_id: USER });
     const deletion = onlyCommand(rec.on('webhook_deliveries', 'deleteMany'));
@@ -130,35 +131,25 @@ describe('webhooks', () => {
     expect(servedBy(deletion, rec.indexes())?.options.name).toBe('by_webhook');
   });
 
-  it('when deleted, then its tombstone is upserted by id with its time', async () => {
-    rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 1 });
-    await store.delete(USER, HOOK, UNTIL);
-    const tombstone = onlyCommand(rec.on('webhook_tombstones'));
-    expect(tombstone.method).toBe('updateOne');
-    expect(tombstone.args.slice(0, 2)).toEqual([{ _id: HOOK }, { $set: { expires_at: UNTIL } }]);
-    expect(tombstone.args[2]).toMatchObject({ upsert: true });
-  });
-
-  it("when another user's webhook is deleted, then its log is left alone and no tombstone is written", async () => {
+  it("when another user's webhook is deleted, then its log is left alone", async () => {
     rec.answer('webhooks', 'deleteOne', { acknowledged: true, deletedCount: 0 });
     expect(await store.delete(USER, HOOK, UNTIL)).toBe(false);
-    expect(rec.on('webhook_deliveries')).toEqual([]);
-    expect(rec.on('webhook_tombstones')).toEqual([]);
+    expect(trail()).toEqual(['webhooks.deleteOne']);
   });
 
-  it('when asked whether a webhook was deleted, then one lookup by id asks for a tombstone standing after now', async () => {
-    rec.answer('webhook_tombstones', 'findOne', { _id: HOOK });
-    expect(await store.wasDeleted(HOOK, T0)).toBe(true);
-    const command = onlyCommand(rec.on('webhook_tombstones'));
+  it("when a webhook's standing is asked, then one point read by _id, its id alone projected, says live", async () => {
+    rec.answer('webhooks', 'findOne', { _id: HOOK });
+    expect(await store.standing(HOOK, T0)).toBe('live');
+    const command = onlyCommand(rec.on('webhooks'));
     expect(command.method).toBe('findOne');
-    expect(command.args[0]).toEqual({ _id: HOOK, expires_at: { $gt: T0 } });
-    // A point read by _id; the time is checked on the one document found.
-    const indexes = rec.indexes().filter((index) => index.collection === 'webhook_tombstones');
-    expect(servedBy({ equality: ['_id'] }, indexes)?.options.name).toBe('_id_');
+    expect(command.args[0]).toEqual({ _id: HOOK });
+    expect(command.args[1]).toMatchObject({ projection: { _id: 1 } });
+    expect(servedBy(command, rec.indexes())?.options.name).toBe('_id_');
   });
 
-  it('when no tombstone stands, then the webhook was not deleted', async () => {
-    expect(await store.wasDeleted(HOOK, T0)).toBe(false);
+  it('when the webhook is not held, then it stands deleted, whatever the time', async () => {
+    expect(await store.standing(HOOK, T0)).toBe('deleted');
+    expect(await store.standing(HOOK, at(10 * 86_400))).toBe('deleted');
   });
 });
 
@@ -166,14 +157,9 @@ describe('indexes', () => {
   const ttl = (collection: string) =>
     rec.indexes().filter((index) => index.collection === collection && 'expireAfterSeconds' in index.options);
 
-  it('when initialised, then tombstones expire at their own time, by a TTL index on expires_at', () => {
-    expect(ttl('webhook_tombstones')).toEqual([
-      {
-        collection: 'webhook_tombstones',
-        key: { expires_at: 1 },
-        options: expect.objectContaining({ expireAfterSeconds: 0 }),
-      },
-    ]);
+  it('when initialised, then no tombstone collection is set up, nor any index for it', () => {
+    expect(rec.indexes().filter((index) => index.collection === 'webhook_tombstones')).toEqual([]);
+    expect(rec.commands.filter((c) => c.collection === 'webhook_tombstones')).toEqual([]);
   });
 
   it('when initialised, then deliveries expire 30 days after creation, by a TTL index of their own', () => {
@@ -208,15 +194,31 @@ describe('deliveries', () => {
     await expect(store.record(delivery)).rejects.toThrow();
   });
 
-  it('when an attempt is written, then one update by id sets its outcome fields only', async () => {
+  it('when an attempt is written, then one update by id and the attempts it follows sets its outcome and releases the claim', async () => {
     const update = { status: 'failed' as const, attempts: 8, lastStatusCode: 500, lastError: 'x', nextAttemptAt: null };
-    expect(await store.update(delivery.id, update)).toBe(true);
+    expect(await store.update(delivery.id, 7, update)).toBe(true);
     const command = onlyCommand(rec.on('webhook_deliveries'));
     expect(command.method).toBe('updateOne');
     expect(command.args.slice(0, 2)).toEqual([
-      { _id: delivery.id },
-      { $set: { status: 'failed', attempts: 8, last_status_code: 500, last_error: 'x', next_attempt_at: null } },
+      { _id: delivery.id, attempts: 7 },
+      {
+        $set: {
+          status: 'failed',
+          attempts: 8,
+          last_status_code: 500,
+          last_error: 'x',
+          next_attempt_at: null,
+          claimed_until: null,
+        },
+      },
     ]);
+  });
+
+  it('when the update matches nothing (gone, or moved past those attempts), then it answers false', async () => {
+    rec.answer('webhook_deliveries', 'updateOne', { acknowledged: true, matchedCount: 0, modifiedCount: 0 });
+    const update = { status: 'failed' as const, attempts: 8, lastStatusCode: 500, lastError: 'x', nextAttemptAt: null };
+    expect(await store.update(delivery.id, 7, update)).toBe(false);
+    expect(rec.on('webhook_deliveries')).toHaveLength(1);
   });
 
   it("when a webhook's log is listed, then one query by the by_webhook index reads the newest, limited", async () => {
@@ -226,5 +228,84 @@ describe('deliveries', () => {
     expect(command.args[0]).toEqual({ webhook_id: HOOK });
     expect(command.args[1]).toMatchObject({ sort: { created_at: -1, _id: -1 }, limit: 100 });
     expect(servedBy(command, rec.indexes())?.options.name).toBe('by_webhook');
+  });
+});
+
+describe('claims', () => {
+  const CLAIM_UNTIL = at(30);
+  const missed = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
+
+  it('when an attempt is claimed, then one conditional update by _id sets claimed_until, and nothing is read', async () => {
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe('claimed');
+    const command = onlyCommand(rec.on('webhook_deliveries'));
+    expect(command.method).toBe('updateOne');
+    expect(command.args.slice(0, 2)).toEqual([
+      {
+        _id: delivery.id,
+        status: 'pending',
+        attempts: 2,
+        $or: [{ claimed_until: null }, { claimed_until: { $lte: T0 } }],
+      },
+      { $set: { claimed_until: CLAIM_UNTIL } },
+    ]);
+    expect(servedBy({ equality: ['_id'] }, rec.indexes())?.options.name).toBe('_id_');
+  });
+
+  it('when a redelivered copy steals, then the filter leaves out the standing claim', async () => {
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, true)).toBe('claimed');
+    expect(onlyCommand(rec.on('webhook_deliveries')).args.slice(0, 2)).toEqual([
+      { _id: delivery.id, status: 'pending', attempts: 2 },
+      { $set: { claimed_until: CLAIM_UNTIL } },
+    ]);
+  });
+
+  it('when the claim matches nothing, then one read by _id of status, attempts and claim says why', async () => {
+    rec.answer('webhook_deliveries', 'updateOne', missed);
+    rec.answer('webhook_deliveries', 'findOne', {
+      _id: delivery.id,
+      status: 'pending',
+      attempts: 2,
+      claimed_until: CLAIM_UNTIL,
+    });
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe('busy');
+    expect(trail()).toEqual(['webhook_deliveries.updateOne', 'webhook_deliveries.findOne']);
+    const read = rec.on('webhook_deliveries', 'findOne')[0]!;
+    expect(read.args[0]).toEqual({ _id: delivery.id });
+    expect(read.args[1]).toMatchObject({ projection: { status: 1, attempts: 1, claimed_until: 1 } });
+  });
+
+  it.each([
+    { found: 'no document', doc: null, expected: 'missing' },
+    { found: 'a delivered one', doc: { status: 'delivered', attempts: 2 }, expected: 'stale' },
+    { found: 'a given-up one', doc: { status: 'failed', attempts: 2 }, expected: 'stale' },
+    { found: 'more attempts made', doc: { status: 'pending', attempts: 3 }, expected: 'stale' },
+    // The log is behind the job: its outcome is not written yet.
+    { found: 'fewer attempts made', doc: { status: 'pending', attempts: 1 }, expected: 'busy' },
+    { found: 'a standing claim', doc: { status: 'pending', attempts: 2 }, expected: 'busy' },
+  ])('when the read finds $found, then the claim is $expected', async ({ doc, expected }) => {
+    rec.answer('webhook_deliveries', 'updateOne', missed);
+    rec.answer('webhook_deliveries', 'findOne', doc && { _id: delivery.id, claimed_until: CLAIM_UNTIL, ...doc });
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe(expected);
+  });
+});
+
+describe('calendar owners', () => {
+  it("when an owner is remembered, then one upsert by the calendar's id sets its user", async () => {
+    await store.rememberOwner(CAL, USER);
+    const command = onlyCommand(rec.on('webhook_calendar_owners'));
+    expect(command.method).toBe('updateOne');
+    expect(command.args.slice(0, 2)).toEqual([{ _id: CAL }, { $set: { user_id: USER } }]);
+    expect(command.args[2]).toMatchObject({ upsert: true });
+  });
+
+  it("when an owner is asked, then one point read by the calendar's id answers its user, or null", async () => {
+    rec.answer('webhook_calendar_owners', 'findOne', { _id: CAL, user_id: USER });
+    expect(await store.knownOwner(CAL)).toBe(USER);
+    expect(await store.knownOwner(OTHER_CAL)).toBeNull();
+    const reads = rec.on('webhook_calendar_owners');
+    expect(reads.map((c) => [c.method, c.args[0]])).toEqual([
+      ['findOne', { _id: CAL }],
+      ['findOne', { _id: OTHER_CAL }],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The WebhookStore port (webhooks and their delivery log), against every adapter: memory always,
- * MongoDB when MONGODB_URL is set (or Docker can start one).
+ * The WebhookStore port (webhooks, their delivery log and the calendar owners), against every
+ * adapter: memory always, MongoDB when MONGODB_URL is set (or Docker can start one).
  */
 import { describeContract } from '@slotkeeper/testing';
 import { ManualClock } from '@slotkeeper/time';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryWebhookStore } from '../src/adapters/memory/memory-webhook-store.js';
 import { MongoWebhookStore } from '../src/adapters/mongo/mongo-webhook-store.js';
 import { newDelivery, type Delivery } from '../src/domain/delivery.js';
-import { MEMORY_DELIVERIES_PER_WEBHOOK, type WebhookStore } from '../src/domain/ports.js';
+import { MEMORY_DELIVERIES_PER_WEBHOOK, type WebhookStanding, type WebhookStore } from '../src/domain/ports.js';
 import type { WebhookSubscription } from '../src/domain/webhook.js';
 import { at, CAL, EVENT, id, OTHER_CAL, OTHER_USER, USER } from './fixtures.js';
 
@@ -40,10 +40,25 @@ const delivery = (webhookN: number, n: number, more: Partial<Delivery> = {}): De
   ...more,
 });
 
+/** An attempt's outcome that leaves the delivery pending, with `attempts` made. */
+const retrying = (attempts: number) => ({
+  status: 'pending' as const,
+  attempts,
+  lastStatusCode: 503,
+  lastError: 'the endpoint answered 503',
+  nextAttemptAt: at(300),
+});
+
 await describeContract<WebhookStore>(
   'WebhookStore',
   { memory: () => new MemoryWebhookStore(), mongo: (connection) => new MongoWebhookStore(connection) },
   (store) => {
+    /**
+     * What a store answers of a webhook it does not hold and holds no tombstone of: the memory
+     * store, which forgets on a restart, cannot tell; a durable one knows it was deleted.
+     */
+    const notHeld = (): WebhookStanding => (store() instanceof MemoryWebhookStore ? 'unknown' : 'deleted');
+
     it('when webhooks are created, then they are found and listed by creation, per user', async () => {
       expect(await store().create(webhook(2, { calendarIds: [CAL] }), 10)).toBe(true);
       expect(await store().create(webhook(1), 10)).toBe(true);
@@ -102,28 +117,33 @@ await describeContract<WebhookStore>(
       expect(await store().listByWebhook(id(2), 100)).toEqual([delivery(2, 2)]);
     });
 
-    it("when a webhook is deleted, then its tombstone stands until its time and not after, and its neighbours' do not", async () => {
+    it("when a webhook is deleted, then it stands deleted until its tombstone's time, and its neighbour live", async () => {
       await store().create(webhook(1), 10);
       await store().create(webhook(2), 10);
-      expect(await store().wasDeleted(id(1), at(0))).toBe(false);
+      expect(await store().standing(id(1), at(0))).toBe('live');
 
       expect(await store().delete(USER, id(1), at(3_600))).toBe(true);
 
-      expect(await store().wasDeleted(id(1), at(0))).toBe(true);
-      expect(await store().wasDeleted(id(1), at(3_599))).toBe(true);
-      expect(await store().wasDeleted(id(1), at(3_600))).toBe(false);
-      expect(await store().wasDeleted(id(1), at(7_200))).toBe(false);
-      expect(await store().wasDeleted(id(2), at(0))).toBe(false);
+      expect(await store().standing(id(1), at(0))).toBe('deleted');
+      expect(await store().standing(id(1), at(3_599))).toBe('deleted');
+      // After it, the memory store no longer knows; MongoDB still does.
+      expect(await store().standing(id(1), at(3_600))).toBe(notHeld());
+      expect(await store().standing(id(1), at(7_200))).toBe(notHeld());
+      expect(await store().standing(id(2), at(0))).toBe('live');
     });
 
-    it('when another user deletes a webhook (or one that is not there), then no tombstone is left', async () => {
+    it('when a webhook was never held, then the memory store answers unknown and MongoDB deleted', async () => {
+      expect(await store().standing(id(9), at(0))).toBe(notHeld());
+    });
+
+    it('when another user deletes a webhook (or one that is not there), then nothing changes', async () => {
       await store().create(webhook(1), 10);
 
       expect(await store().delete(OTHER_USER, id(1), at(3_600))).toBe(false);
       expect(await store().delete(USER, id(9), at(3_600))).toBe(false);
 
-      expect(await store().wasDeleted(id(1), at(0))).toBe(false);
-      expect(await store().wasDeleted(id(9), at(0))).toBe(false);
+      expect(await store().standing(id(1), at(0))).toBe('live');
+      expect(await store().standing(id(9), at(0))).toBe(notHeld());
       expect(await store().find(id(1))).toEqual(webhook(1));
     });
 
@@ -135,14 +155,8 @@ await describeContract<WebhookStore>(
 
     it('when attempts are written, then the delivery shows the last one', async () => {
       await store().record(delivery(1, 1));
-      const update = {
-        status: 'pending' as const,
-        attempts: 1,
-        lastStatusCode: 503,
-        lastError: 'the endpoint answered 503',
-        nextAttemptAt: at(300),
-      };
-      expect(await store().update(delivery(1, 1).id, update)).toBe(true);
+      const update = retrying(1);
+      expect(await store().update(delivery(1, 1).id, 0, update)).toBe(true);
       expect(await store().findDelivery(delivery(1, 1).id)).toEqual({ ...delivery(1, 1), ...update });
 
       const done = {
@@ -152,9 +166,85 @@ await describeContract<WebhookStore>(
         lastError: null,
         nextAttemptAt: null,
       };
-      expect(await store().update(delivery(1, 1).id, done)).toBe(true);
+      expect(await store().update(delivery(1, 1).id, 1, done)).toBe(true);
       expect(await store().findDelivery(delivery(1, 1).id)).toEqual({ ...delivery(1, 1), ...done });
-      expect(await store().update('msg_gone', done)).toBe(false);
+      expect(await store().update('msg_gone', 0, done)).toBe(false);
+    });
+
+    it('when an outcome follows other attempts than the stored ones, then nothing is written', async () => {
+      await store().record(delivery(1, 1));
+      await store().update(delivery(1, 1).id, 0, retrying(1));
+
+      // Behind (a copy of the first attempt) and ahead of the log alike.
+      expect(await store().update(delivery(1, 1).id, 0, retrying(1))).toBe(false);
+      expect(await store().update(delivery(1, 1).id, 2, retrying(3))).toBe(false);
+
+      expect(await store().findDelivery(delivery(1, 1).id)).toEqual({ ...delivery(1, 1), ...retrying(1) });
+    });
+
+    it('when an attempt is claimed, then another claim is busy until its time, and claimed after', async () => {
+      const { id: d } = delivery(1, 1);
+      await store().record(delivery(1, 1));
+
+      expect(await store().claim(d, 0, at(30), at(0), false)).toBe('claimed');
+      // The refused claim writes nothing: the first one's time still holds.
+      expect(await store().claim(d, 0, at(100), at(10), false)).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(29), false)).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(30), false)).toBe('claimed');
+      expect(await store().claim(d, 0, at(90), at(59), false)).toBe('busy');
+
+      // The claim stays the store's own: the delivery reads as recorded.
+      expect(await store().findDelivery(d)).toEqual(delivery(1, 1));
+    });
+
+    it('when a redelivered copy steals, then it takes over a standing claim at once', async () => {
+      const { id: d } = delivery(1, 1);
+      await store().record(delivery(1, 1));
+      await store().claim(d, 0, at(30), at(0), false);
+
+      expect(await store().claim(d, 0, at(40), at(10), true)).toBe('claimed');
+      expect(await store().claim(d, 0, at(60), at(30), false)).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(40), false)).toBe('claimed');
+    });
+
+    it('when a claim names other attempts than the stored ones, then fewer are stale and more are busy', async () => {
+      const { id: d } = delivery(1, 1);
+      await store().record(delivery(1, 1));
+      await store().update(d, 0, retrying(1));
+
+      expect(await store().claim(d, 0, at(30), at(0), false)).toBe('stale');
+      expect(await store().claim(d, 0, at(30), at(0), true)).toBe('stale');
+      // The log is behind the job (its outcome not yet written): try again later.
+      expect(await store().claim(d, 2, at(30), at(0), false)).toBe('busy');
+      expect(await store().claim(d, 2, at(30), at(0), true)).toBe('busy');
+      expect(await store().claim(d, 1, at(30), at(0), false)).toBe('claimed');
+    });
+
+    it('when a delivery is settled, then a claim of it is stale, delivered or failed', async () => {
+      await store().record(delivery(1, 1));
+      await store().record(delivery(1, 2));
+      const settled = { attempts: 1, lastStatusCode: 200, lastError: null, nextAttemptAt: null };
+      await store().update(delivery(1, 1).id, 0, { ...settled, status: 'delivered' });
+      await store().update(delivery(1, 2).id, 0, { ...settled, status: 'failed' });
+
+      expect(await store().claim(delivery(1, 1).id, 1, at(30), at(0), false)).toBe('stale');
+      expect(await store().claim(delivery(1, 2).id, 1, at(30), at(0), true)).toBe('stale');
+    });
+
+    it('when no such delivery is held, then a claim of it is missing', async () => {
+      expect(await store().claim('msg_unknown', 0, at(30), at(0), false)).toBe('missing');
+      expect(await store().claim('msg_unknown', 0, at(30), at(0), true)).toBe('missing');
+    });
+
+    it("when an attempt's outcome is written, then its claim is released: the next attempt is claimed at once", async () => {
+      const { id: d } = delivery(1, 1);
+      await store().record(delivery(1, 1));
+      await store().claim(d, 0, at(30), at(0), false);
+
+      expect(await store().update(d, 0, retrying(1))).toBe(true);
+
+      expect(await store().claim(d, 1, at(40), at(10), false)).toBe('claimed');
+      expect(await store().claim(d, 1, at(40), at(20), false)).toBe('busy');
     });
 
     it('when a webhook has many deliveries, then its log lists the newest first, at most the limit', async () => {
@@ -167,6 +257,19 @@ await describeContract<WebhookStore>(
       const tie = [delivery(1, 5).id, delivery(1, 6, { createdAt: at(5) }).id].sort().reverse();
       expect(listed.map((d) => d.id)).toEqual([...tie, delivery(1, 4).id, delivery(1, 3).id]);
       expect(await store().listByWebhook(id(1), 100)).toHaveLength(6);
+    });
+
+    it("when a calendar's owner is remembered, then it is known, the latest kept, and others are not", async () => {
+      expect(await store().knownOwner(CAL)).toBeNull();
+
+      await store().rememberOwner(CAL, USER);
+      await store().rememberOwner(OTHER_CAL, OTHER_USER);
+      expect(await store().knownOwner(CAL)).toBe(USER);
+
+      await store().rememberOwner(CAL, OTHER_USER);
+      expect(await store().knownOwner(CAL)).toBe(OTHER_USER);
+      expect(await store().knownOwner(OTHER_CAL)).toBe(OTHER_USER);
+      expect(await store().knownOwner(EVENT)).toBeNull();
     });
   },
 );
@@ -195,14 +298,8 @@ describe('MemoryWebhookStore', () => {
     const kept = await store.listByWebhook(id(1), 2_000);
     expect(kept).toHaveLength(1_000);
     expect(kept.at(-1)).toEqual(delivery(1, 2));
-    const attempt = {
-      status: 'pending' as const,
-      attempts: 1,
-      lastStatusCode: 503,
-      lastError: 'x',
-      nextAttemptAt: at(5),
-    };
-    expect(await store.update(delivery(1, 1).id, attempt)).toBe(false);
+    expect(await store.claim(delivery(1, 1).id, 0, at(30), at(0), false)).toBe('missing');
+    expect(await store.update(delivery(1, 1).id, 0, retrying(1))).toBe(false);
   });
 
   it("when a tombstone's time has passed on the clock, then the next delete prunes it, as MongoDB's TTL index would", async () => {
@@ -215,8 +312,30 @@ describe('MemoryWebhookStore', () => {
     clock.set(at(61));
     await store.delete(USER, id(2), at(120));
 
-    // Asked about a past instant, the pruned tombstone is gone (MongoDB's would be too).
-    expect(await store.wasDeleted(id(1), at(30))).toBe(false);
-    expect(await store.wasDeleted(id(2), at(61))).toBe(true);
+    // Asked about a past instant, the pruned tombstone is gone: the store no longer knows.
+    expect(await store.standing(id(1), at(30))).toBe('unknown');
+    expect(await store.standing(id(2), at(61))).toBe('deleted');
+  });
+
+  it('when a restart forgot a webhook, then its standing is unknown, not deleted', async () => {
+    const before = new MemoryWebhookStore();
+    await before.create(webhook(1), 10);
+    expect(await before.standing(id(1), at(0))).toBe('live');
+
+    const restarted = new MemoryWebhookStore();
+    expect(await restarted.standing(id(1), at(0))).toBe('unknown');
+  });
+
+  it('when a claimed delivery is dropped by the bound and recorded again, then it comes back unclaimed', async () => {
+    const store = new MemoryWebhookStore();
+    await store.record(delivery(1, 1));
+    await store.claim(delivery(1, 1).id, 0, at(30), at(0), false);
+    for (let n = 2; n <= MEMORY_DELIVERIES_PER_WEBHOOK + 1; n++)
+      await store.record(delivery(1, n, { createdAt: at(n + 100) }));
+    expect(await store.findDelivery(delivery(1, 1).id)).toBeNull();
+
+    // Were the bound to drop the entry and keep its claim, this would answer busy.
+    expect(await store.record(delivery(1, 1, { createdAt: at(10_000) }))).toBe(true);
+    expect(await store.claim(delivery(1, 1).id, 0, at(40), at(10), false)).toBe('claimed');
   });
 });

@@ -1,7 +1,12 @@
 import type { WebhookEventType } from '@slotkeeper/contracts';
 import { systemClock, type Clock } from '@slotkeeper/time';
 import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
-import { MEMORY_DELIVERIES_PER_WEBHOOK, type WebhookStore } from '../../domain/ports.js';
+import {
+  MEMORY_DELIVERIES_PER_WEBHOOK,
+  type ClaimResult,
+  type WebhookStanding,
+  type WebhookStore,
+} from '../../domain/ports.js';
 import { matches, type WebhookSubscription } from '../../domain/webhook.js';
 
 const byCreation = (a: WebhookSubscription, b: WebhookSubscription) =>
@@ -11,9 +16,10 @@ const olderThan = (a: Delivery, b: Delivery) =>
   a.createdAt.getTime() < b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id < b.id);
 
 /**
- * Webhooks and their deliveries in this process's memory (the embedded mode); each method is one
- * atomic step. Each webhook's log keeps its newest `MEMORY_DELIVERIES_PER_WEBHOOK`. `clock` only
- * prunes tombstones whose time has passed, as the TTL index does in MongoDB.
+ * Webhooks, their deliveries and calendar owners in this process's memory (the embedded mode);
+ * each method is one atomic step. Each webhook's log keeps its newest `MEMORY_DELIVERIES_PER_WEBHOOK`.
+ * What a restart forgets makes `standing` answer `unknown`, except for a deleted webhook whose
+ * tombstone still stands; `clock` only prunes tombstones whose time has passed.
  */
 export class MemoryWebhookStore implements WebhookStore {
   private readonly webhooks = new Map<string, WebhookSubscription>();
@@ -22,6 +28,10 @@ export class MemoryWebhookStore implements WebhookStore {
   private readonly logs = new Map<string, Delivery[]>();
   /** Deleted webhooks' ids, until when their tombstones stand (ms since the epoch). */
   private readonly tombstones = new Map<string, number>();
+  /** Deliveries whose next attempt a worker claimed, until when (ms since the epoch); none: unclaimed. */
+  private readonly claims = new Map<string, number>();
+  /** Calendar id to owner id. Unbounded: one small entry per calendar that ever had a change. */
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -47,7 +57,7 @@ export class MemoryWebhookStore implements WebhookStore {
   async delete(userId: string, id: string, tombstoneUntil: Date): Promise<boolean> {
     if (this.webhooks.get(id)?.userId !== userId) return false;
     this.webhooks.delete(id);
-    for (const delivery of this.logs.get(id) ?? []) this.deliveries.delete(delivery.id);
+    for (const delivery of this.logs.get(id) ?? []) this.forget(delivery.id);
     this.logs.delete(id);
     // Only deletes add tombstones, so pruning here keeps them to those still standing (or few more).
     const now = this.clock.now().getTime();
@@ -56,9 +66,10 @@ export class MemoryWebhookStore implements WebhookStore {
     return true;
   }
 
-  async wasDeleted(id: string, now: Date): Promise<boolean> {
+  async standing(id: string, now: Date): Promise<WebhookStanding> {
+    if (this.webhooks.has(id)) return 'live';
     const until = this.tombstones.get(id);
-    return until !== undefined && until > now.getTime();
+    return until !== undefined && until > now.getTime() ? 'deleted' : 'unknown';
   }
 
   async matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]> {
@@ -74,8 +85,7 @@ export class MemoryWebhookStore implements WebhookStore {
     log.splice(insertionPoint(log, stored), 0, stored);
     // The oldest go (the one just recorded, when it is older than all the rest).
     if (log.length > MEMORY_DELIVERIES_PER_WEBHOOK) {
-      for (const dropped of log.splice(0, log.length - MEMORY_DELIVERIES_PER_WEBHOOK))
-        this.deliveries.delete(dropped.id);
+      for (const dropped of log.splice(0, log.length - MEMORY_DELIVERIES_PER_WEBHOOK)) this.forget(dropped.id);
     }
     return true;
   }
@@ -85,11 +95,23 @@ export class MemoryWebhookStore implements WebhookStore {
     return delivery ? structuredClone(delivery) : null;
   }
 
-  async update(id: string, update: DeliveryUpdate): Promise<boolean> {
+  async claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult> {
     const delivery = this.deliveries.get(id);
-    if (!delivery) return false;
+    if (!delivery) return 'missing';
+    if (delivery.status !== 'pending' || delivery.attempts > attempts) return 'stale';
+    if (delivery.attempts < attempts) return 'busy';
+    const held = this.claims.get(id);
+    if (!steal && held !== undefined && held > now.getTime()) return 'busy';
+    this.claims.set(id, until.getTime());
+    return 'claimed';
+  }
+
+  async update(id: string, attempts: number, update: DeliveryUpdate): Promise<boolean> {
+    const delivery = this.deliveries.get(id);
+    if (delivery?.attempts !== attempts) return false;
     // In place: the log holds this same object, and neither its creation nor its id changes.
     Object.assign(delivery, structuredClone(update));
+    this.claims.delete(id);
     return true;
   }
 
@@ -99,6 +121,20 @@ export class MemoryWebhookStore implements WebhookStore {
       .slice(Math.max(0, log.length - limit))
       .reverse()
       .map((d) => structuredClone(d));
+  }
+
+  async rememberOwner(calendarId: string, userId: string): Promise<void> {
+    this.owners.set(calendarId, userId);
+  }
+
+  async knownOwner(calendarId: string): Promise<string | null> {
+    return this.owners.get(calendarId) ?? null;
+  }
+
+  /** Drops a delivery and its claim (its log entry is the caller's). */
+  private forget(id: string): void {
+    this.deliveries.delete(id);
+    this.claims.delete(id);
   }
 }
 

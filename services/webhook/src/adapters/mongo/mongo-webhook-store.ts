@@ -2,7 +2,7 @@ import type { WebhookEventType } from '@slotkeeper/contracts';
 import { inTransaction, isDuplicateKeyError, modelOn, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
-import { DELIVERY_LOG_DAYS, type WebhookStore } from '../../domain/ports.js';
+import { DELIVERY_LOG_DAYS, type ClaimResult, type WebhookStanding, type WebhookStore } from '../../domain/ports.js';
 import type { WebhookSubscription } from '../../domain/webhook.js';
 import {
   toDelivery,
@@ -10,8 +10,8 @@ import {
   toUpdateFields,
   toWebhook,
   toWebhookDoc,
+  type CalendarOwnerDoc,
   type DeliveryDoc,
-  type TombstoneDoc,
   type WebhookDoc,
 } from './webhook-documents.js';
 
@@ -45,6 +45,7 @@ const deliverySchema = new mongoose.Schema<DeliveryDoc>(
     last_error: { type: String, default: null },
     next_attempt_at: { type: Date, default: null },
     created_at: required(Date),
+    claimed_until: { type: Date, default: null },
   },
   { ...schemaOptions, collection: 'webhook_deliveries' },
 );
@@ -53,12 +54,11 @@ deliverySchema.index({ webhook_id: 1, created_at: -1, _id: -1 }, { name: 'by_web
 // The log's age limit: MongoDB's TTL monitor removes a delivery DELIVERY_LOG_DAYS after its creation.
 deliverySchema.index({ created_at: 1 }, { name: 'log_expiry', expireAfterSeconds: DELIVERY_LOG_DAYS * 86_400 });
 
-const tombstoneSchema = new mongoose.Schema<TombstoneDoc>(
-  { _id: required(String), expires_at: required(Date) },
-  { ...schemaOptions, collection: 'webhook_tombstones' },
+// Read and written by _id only: no index beside _id_.
+const ownerSchema = new mongoose.Schema<CalendarOwnerDoc>(
+  { _id: required(String), user_id: required(String) },
+  { ...schemaOptions, collection: 'webhook_calendar_owners' },
 );
-// Removed once its time has passed (the TTL monitor runs about every minute; wasDeleted compares the time itself).
-tombstoneSchema.index({ expires_at: 1 }, { name: 'expiry', expireAfterSeconds: 0 });
 
 /**
  * One document per user that has webhooks, written by every creation of theirs: two concurrent
@@ -78,17 +78,17 @@ export class MongoWebhookStore implements WebhookStore {
   private readonly webhooks: mongoose.Model<WebhookDoc>;
   private readonly deliveries: mongoose.Model<DeliveryDoc>;
   private readonly guards: mongoose.Model<UserGuardDoc>;
-  private readonly tombstones: mongoose.Model<TombstoneDoc>;
+  private readonly owners: mongoose.Model<CalendarOwnerDoc>;
 
   constructor(private readonly connection: Connection) {
     this.webhooks = modelOn(connection, 'Webhook', webhookSchema);
     this.deliveries = modelOn(connection, 'WebhookDelivery', deliverySchema);
     this.guards = modelOn(connection, 'WebhookUser', guardSchema);
-    this.tombstones = modelOn(connection, 'WebhookTombstone', tombstoneSchema);
+    this.owners = modelOn(connection, 'WebhookCalendarOwner', ownerSchema);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init(), this.tombstones.init()]);
+    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init(), this.owners.init()]);
   }
 
   async create(webhook: WebhookSubscription, max: number): Promise<boolean> {
@@ -112,22 +112,22 @@ export class MongoWebhookStore implements WebhookStore {
   }
 
   /**
-   * The webhook, its log and its tombstone in one transaction: no log is left behind without its
-   * webhook, and no webhook is gone while its retries could still be sent.
+   * The webhook and its log in one transaction: no log is left behind without its webhook.
+   * `tombstoneUntil` is ignored here: this store does not forget, so a webhook it does not hold
+   * stands deleted (see `standing`) for as long as any retry of it may come, with no tombstone.
    */
-  async delete(userId: string, id: string, tombstoneUntil: Date): Promise<boolean> {
+  async delete(userId: string, id: string, _tombstoneUntil: Date): Promise<boolean> {
     return inTransaction(this.connection, async (session) => {
       const result = await this.webhooks.deleteOne({ _id: id, user_id: userId }, { session });
       if (result.deletedCount === 0) return false;
       await this.deliveries.deleteMany({ webhook_id: id }, { session });
-      await this.tombstones.updateOne({ _id: id }, { $set: { expires_at: tombstoneUntil } }, { upsert: true, session });
       return true;
     });
   }
 
-  async wasDeleted(id: string, now: Date): Promise<boolean> {
-    // The comparison, not the TTL monitor, decides: it removes expired tombstones only within a minute or so.
-    return (await this.tombstones.exists({ _id: id, expires_at: { $gt: now } })) !== null;
+  /** Live while the webhook is held, deleted otherwise: never unknown (the time does not matter). */
+  async standing(id: string, _now: Date): Promise<WebhookStanding> {
+    return (await this.webhooks.exists({ _id: id })) !== null ? 'live' : 'deleted';
   }
 
   async matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]> {
@@ -154,8 +154,33 @@ export class MongoWebhookStore implements WebhookStore {
     return doc ? toDelivery(doc) : null;
   }
 
-  async update(id: string, update: DeliveryUpdate): Promise<boolean> {
-    const result = await this.deliveries.updateOne({ _id: id }, { $set: toUpdateFields(update) });
+  /**
+   * One conditional write: the claim is taken only when the delivery is pending with exactly
+   * `attempts` made and no claim stands (a document written before claims existed has no
+   * `claimed_until`, which `null` matches). Only when it fails is the document read, to say why;
+   * it may have moved on between the two, which the next copy of the job sees.
+   */
+  async claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult> {
+    const free = steal ? {} : { $or: [{ claimed_until: null }, { claimed_until: { $lte: now } }] };
+    const result = await this.deliveries.updateOne(
+      { _id: id, status: 'pending', attempts, ...free },
+      { $set: { claimed_until: until } },
+    );
+    if (result.matchedCount > 0) return 'claimed';
+    const doc = await this.deliveries
+      .findOne({ _id: id }, { status: 1, attempts: 1, claimed_until: 1 })
+      .lean<Pick<DeliveryDoc, 'status' | 'attempts' | 'claimed_until'>>();
+    if (!doc) return 'missing';
+    if (doc.status !== 'pending' || doc.attempts > attempts) return 'stale';
+    return 'busy';
+  }
+
+  /** Written only over the attempts the outcome follows, and releasing the claim in the same write. */
+  async update(id: string, attempts: number, update: DeliveryUpdate): Promise<boolean> {
+    const result = await this.deliveries.updateOne(
+      { _id: id, attempts },
+      { $set: { ...toUpdateFields(update), claimed_until: null } },
+    );
     return result.matchedCount > 0;
   }
 
@@ -166,5 +191,14 @@ export class MongoWebhookStore implements WebhookStore {
       .limit(limit)
       .lean<DeliveryDoc[]>();
     return docs.map(toDelivery);
+  }
+
+  async rememberOwner(calendarId: string, userId: string): Promise<void> {
+    await this.owners.updateOne({ _id: calendarId }, { $set: { user_id: userId } }, { upsert: true });
+  }
+
+  async knownOwner(calendarId: string): Promise<string | null> {
+    const doc = await this.owners.findOne({ _id: calendarId }).lean<CalendarOwnerDoc>();
+    return doc?.user_id ?? null;
   }
 }

@@ -12,7 +12,10 @@ export interface WebhookDoc {
   created_at: Date;
 }
 
-/** A delivery as `webhook_deliveries` holds it. */
+/**
+ * A delivery as `webhook_deliveries` holds it, with `claimed_until`, the adapter's own: until when
+ * a worker holds its next attempt (null: none does). It never reaches the domain's `Delivery`.
+ */
 export interface DeliveryDoc {
   _id: string;
   webhook_id: string;
@@ -27,15 +30,13 @@ export interface DeliveryDoc {
   last_error: string | null;
   next_attempt_at: Date | null;
   created_at: Date;
+  claimed_until: Date | null;
 }
 
-/**
- * A deleted webhook's id in `webhook_tombstones`, until its last retry could have left the
- * broker; a TTL index on `expires_at` removes it after that.
- */
-export interface TombstoneDoc {
+/** A calendar's owner as `webhook_calendar_owners` holds it: the calendar's id, its owner's. */
+export interface CalendarOwnerDoc {
   _id: string;
-  expires_at: Date;
+  user_id: string;
 }
 
 export const toWebhookDoc = (w: WebhookSubscription): WebhookDoc => ({
@@ -78,6 +79,7 @@ export const toDeliveryDoc = (d: Delivery): DeliveryDoc => ({
   body: d.body,
   ...toUpdateFields(d),
   created_at: d.createdAt,
+  claimed_until: null,
 });
 
 const present = <T>(value: T | null | undefined) => value ?? null;
