@@ -34,8 +34,10 @@ export interface WebhookAppDeps {
   queues?: { events: string; deliveries: string };
   /** WEBHOOK_RETRY_DELAYS: the waits between attempts. */
   retryDelaysMs?: readonly number[];
-  /** Attempts one instance has under way at once. */
+  /** Attempts one instance has under way at once (64). */
   concurrency?: number;
+  /** Attempts one instance has under way at once for one webhook (8). */
+  attemptsPerWebhook?: number;
   health?: () => Promise<boolean>;
   /** Verifies the gateway's identity header (from INTERNAL_AUTH_SECRET). */
   identityKey: Buffer;
@@ -81,7 +83,10 @@ export async function buildWebhookApp(deps: WebhookAppDeps) {
     queues.deliveries,
     deliveryDeps,
     deps.logger.child({ component: 'webhook-delivery' }),
-    deps.concurrency,
+    {
+      ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
+      ...(deps.attemptsPerWebhook !== undefined && { perWebhook: deps.attemptsPerWebhook }),
+    },
   );
   await subscribeByType(
     deps.bus,

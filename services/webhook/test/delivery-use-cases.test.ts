@@ -103,7 +103,7 @@ describe('recording deliveries', () => {
     const webhook = await add('https://a.example/h', ['event.canceled']);
     const message = canceled();
     const [first] = await recordDeliveries(deps, message, USER);
-    await store.update(first!.delivery.id, {
+    await store.update(first!.delivery.id, 0, {
       status: 'delivered',
       attempts: 1,
       lastStatusCode: 200,
@@ -145,7 +145,7 @@ describe('fanning a change out', () => {
     const [job] = await fanOut(deps, message, USER);
 
     expect(await fanOut(deps, message, USER)).toEqual([job]);
-    await store.update(job!.id, {
+    await store.update(job!.id, 0, {
       status: 'delivered',
       attempts: 1,
       lastStatusCode: 200,
@@ -174,9 +174,9 @@ describe('attempting a delivery', () => {
     }
 
     expect(results).toEqual([
-      { kind: 'retrying', statusCode: 503 },
-      { kind: 'retrying', statusCode: 503 },
-      { kind: 'delivered', statusCode: 200 },
+      { kind: 'retrying', statusCode: 503, error: 'the endpoint answered 503', logged: true },
+      { kind: 'retrying', statusCode: 503, error: 'the endpoint answered 503', logged: true },
+      { kind: 'delivered', statusCode: 200, error: null, logged: true },
     ]);
     expect(waits).toEqual([undefined, 10, 20]);
     expect(queued).toEqual([]);
@@ -212,7 +212,7 @@ describe('attempting a delivery', () => {
     const webhook = await add('https://a.example/h', ['event.booked']);
     await fanOut(deps, booked(), USER);
 
-    expect(await runAttempt(deps, next().job)).toEqual({ kind: 'retrying', statusCode: 500 });
+    expect(await runAttempt(deps, next().job)).toMatchObject({ kind: 'retrying', statusCode: 500 });
     expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
       { status: 'pending', attempts: 1, nextAttemptAt: new Date(T0.getTime() + 5_000) },
     ]);
@@ -221,7 +221,7 @@ describe('attempting a delivery', () => {
     await runAttempt(deps, second.job);
     const third = next();
     expect(third.delayMs).toBe(300_000);
-    expect(await runAttempt(deps, third.job)).toEqual({ kind: 'failed', statusCode: 500 });
+    expect(await runAttempt(deps, third.job)).toMatchObject({ kind: 'failed', statusCode: 500 });
 
     expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
       { status: 'failed', attempts: 3, lastStatusCode: 500, nextAttemptAt: null },
@@ -244,6 +244,40 @@ describe('attempting a delivery', () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it('when two copies of a job run at once (two instances), then one sends, the other is queued again and later finds the log moved on', async () => {
+    const server = await receiver(() => 204);
+    open.push(server);
+    const { add, deps, next, queued } = system();
+    await add(server.url, ['event.booked']);
+    await fanOut(deps, booked(), USER);
+    const job = next().job;
+
+    const results = await Promise.all([runAttempt(deps, job), runAttempt(deps, structuredClone(job))]);
+
+    expect(results.map((r) => r.kind).sort()).toEqual(['delivered', 'postponed']);
+    expect(server.received).toHaveLength(1);
+    expect(queued).toEqual([{ job, delayMs: 10 }]);
+    expect(await runAttempt(deps, next().job)).toEqual({ kind: 'stale' });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('when the worker holding an attempt died, then the copy the broker redelivers takes it over at once, and any other copy waits', async () => {
+    const server = await receiver(() => 204);
+    open.push(server);
+    const { add, deps, next, store, queued } = system();
+    await add(server.url, ['event.booked']);
+    await fanOut(deps, booked(), USER);
+    const job = next().job;
+    const now = new Date();
+    // A worker claimed the attempt, then its process died.
+    expect(await store.claim(job.id, 0, new Date(now.getTime() + 30_000), now, false)).toBe('claimed');
+
+    expect(await runAttempt(deps, job)).toEqual({ kind: 'postponed' });
+    expect(queued).toHaveLength(1);
+    expect(await runAttempt(deps, job, { redelivered: true })).toMatchObject({ kind: 'delivered' });
+    expect(server.received).toHaveLength(1);
+  });
+
   it('when the log lost the delivery (a memory store restarted), then the job alone delivers it and logs it again', async () => {
     const server = await receiver(() => 204);
     open.push(server);
@@ -253,7 +287,11 @@ describe('attempting a delivery', () => {
     const job = next().job;
     const restarted = new MemoryWebhookStore();
 
-    expect(await runAttempt({ ...deps, store: restarted }, job)).toEqual({ kind: 'delivered', statusCode: 204 });
+    expect(await runAttempt({ ...deps, store: restarted }, job)).toMatchObject({
+      kind: 'delivered',
+      statusCode: 204,
+      logged: true,
+    });
     expect(
       new Webhook(plain.get(webhook.id)!).verify(
         server.received[0]!.body,
@@ -287,9 +325,10 @@ describe('attempting a delivery', () => {
     await fanOut(deps, booked(), USER);
     const otherKeys = SecretBox.fromEnv(`k2:${Buffer.alloc(32, 7).toString('base64')}`);
 
-    expect(await runAttempt({ ...deps, secrets: otherKeys }, next().job)).toEqual({
+    expect(await runAttempt({ ...deps, secrets: otherKeys }, next().job)).toMatchObject({
       kind: 'retrying',
       statusCode: null,
+      error: SECRET_UNREADABLE,
     });
     expect(await store.listByWebhook(webhook.id, 1)).toMatchObject([
       { status: 'pending', lastError: SECRET_UNREADABLE, lastStatusCode: null },

@@ -3,7 +3,7 @@ import { deliveryLogger, type Delivery, type TypedHandlers } from '@slotkeeper/m
 import type { Logger } from '@slotkeeper/observability';
 import { fanOut, type DeliveryDeps } from '../domain/delivery-use-cases.js';
 import type { WebhookMessage } from '../domain/payload.js';
-import type { CalendarOwners } from '../domain/webhook-use-cases.js';
+import { ownerOfCalendar, type CalendarOwners } from '../domain/webhook-use-cases.js';
 
 /** The webhook service's queue of bus messages (namespaced by AMQP_PREFIX in the distributed mode). */
 export const WEBHOOK_QUEUE = 'webhook';
@@ -14,22 +14,33 @@ export interface EventConsumerDeps extends Pick<DeliveryDeps, 'store' | 'clock' 
 }
 
 /**
- * The handlers of the changes webhooks are told of: the calendar's owner (event messages name the
- * calendar), then `fanOut`. The message is acknowledged once every delivery's job is safe on the
- * work queue, so a crash before that hands the message to another instance, which queues what is
- * missing. A calendar that no longer exists (deleted while its last messages travelled) has no
- * owner to tell: those messages are dropped with a line in the log.
+ * The handlers of the service's one subscription. Calendar messages keep the projection of who
+ * owns each calendar (event messages name the calendar, not its owner), so a change is fanned out
+ * without asking the calendar service, even while it is down or after the calendar was deleted.
+ * For each change webhooks are told of: the owner, then `fanOut`; the message is acknowledged
+ * once every delivery's job is safe on the work queue, so a crash before that hands it to another
+ * instance, which queues what is missing. A calendar known neither here nor to the calendar
+ * service (one created before this service ran, and deleted since) has no owner to tell: its
+ * message is dropped with a line in the log.
  */
 export function eventHandlers(deps: EventConsumerDeps): TypedHandlers {
+  const remember = async ({ calendar_id, user_id }: { calendar_id: string; user_id: string }) =>
+    deps.store.rememberOwner(calendar_id, user_id);
   const handle = async (data: MessageData<WebhookMessage['type']>, message: Envelope, delivery: Delivery) => {
     const log = deliveryLogger(deps.logger, message, delivery);
-    const userId = await deps.owners.ownerOf(data.calendar_id, { requestId: delivery.requestId });
+    const userId = await ownerOfCalendar(deps, data.calendar_id, { requestId: delivery.requestId });
     if (userId === null) {
-      log.info({ calendarId: data.calendar_id, type: message.type }, 'calendar gone: no webhook to tell');
+      log.info({ calendarId: data.calendar_id, type: message.type }, 'calendar unknown: no webhook to tell');
       return;
     }
     const jobs = await fanOut(deps, message as WebhookMessage, userId);
     if (jobs.length > 0) log.debug({ type: message.type, deliveries: jobs.map((job) => job.id) }, 'deliveries queued');
   };
-  return { EventBooked: handle, EventCanceled: handle, EventRescheduled: handle };
+  return {
+    CalendarCreated: remember,
+    CalendarUpdated: remember,
+    EventBooked: handle,
+    EventCanceled: handle,
+    EventRescheduled: handle,
+  };
 }

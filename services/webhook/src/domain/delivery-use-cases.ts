@@ -40,11 +40,27 @@ export interface DeliveryQueue {
 
 /** How a job's attempt ended; in every case the job itself is finished (a retry is a new job). */
 export type AttemptResult =
-  | { kind: 'delivered' | 'failed' | 'retrying'; statusCode: number | null }
+  | {
+      kind: 'delivered' | 'failed' | 'retrying';
+      statusCode: number | null;
+      /** Why it failed, safe to show (a status, or the client's method-and-origin message). */
+      error: string | null;
+      /** False when the log could not take the outcome (the webhook was deleted meanwhile). */
+      logged: boolean;
+    }
   /** Nothing sent: the log shows the delivery settled, or tried further by another copy of the job. */
   | { kind: 'stale' }
-  /** Nothing sent, or nothing left to record: the webhook was deleted. */
-  | { kind: 'deleted' };
+  /** Nothing sent: the webhook was deleted. */
+  | { kind: 'deleted' }
+  /** Nothing sent: another copy holds this attempt, or the log is behind: the job is queued again after the first wait. */
+  | { kind: 'postponed' };
+
+/**
+ * How long one worker holds an attempt against copies of its job on other instances: longer than
+ * an attempt may take (its HTTP deadline is 10 s), so a copy never sends beside it; a worker that
+ * died holding it is taken over at once by the broker's redelivery, or after this by any copy.
+ */
+export const ATTEMPT_CLAIM_MS = 30_000;
 
 export interface DeliveryDeps {
   store: WebhookStore;
@@ -145,22 +161,43 @@ const deliveryOfJob = (job: DeliveryJob): Delivery => ({
 });
 
 /**
- * Makes one attempt of a delivery from its job: signs the job's body under the delivery's id with
- * a fresh timestamp and sends it; on a failure with a retry left, queues the next attempt's job
- * after its wait; then writes the outcome in the log. Nothing is sent for a webhook deleted
- * meanwhile, nor for a job the log shows to be stale (delivered, given up, or tried further by
- * another copy of the job). The order keeps every delivery alive through a crash at any step:
- * the next job is safe before the log says the attempt happened, so a job redelivered after a
- * crash either finds the log unchanged and tries again (the receiver may see the attempt twice,
- * under one `webhook-id`), or finds it moved on, and its next job queued. A secret that will not
- * open counts as a failed attempt, nothing sent, so restoring its key within the retry window
- * lets the delivery through.
+ * Makes one attempt of a delivery from its job: claims the attempt in the log (so a copy of the
+ * job on another instance sends nothing beside it), signs the job's body under the delivery's id
+ * with a fresh timestamp and sends it; on a failure with a retry left, queues the next attempt's
+ * job after its wait; then writes the outcome in the log, releasing the claim.
+ *
+ * Nothing is sent for a deleted webhook, nor for a job the log shows to be behind (delivered,
+ * given up, or tried further already). A copy that finds the attempt claimed by another worker,
+ * or the log behind it, is queued again after the first wait (`postponed`), so no copy is dropped
+ * while its delivery may still need it. A copy the broker redelivered (its last holder's channel
+ * died) takes the claim over at once.
+ *
+ * The order keeps every delivery alive through a crash at any step: the next job is safe before
+ * the log says the attempt happened, so a job redelivered after a crash either finds the log
+ * unchanged and tries again (the receiver may see that attempt twice, under one `webhook-id`), or
+ * finds it moved on, and its next job queued. A secret that will not open counts as a failed
+ * attempt, nothing sent, so restoring its key within the retry window lets the delivery through.
  */
-export async function runAttempt(deps: DeliveryDeps, job: DeliveryJob): Promise<AttemptResult> {
-  if (await deps.store.wasDeleted(job.webhook_id, deps.clock.now())) return { kind: 'deleted' };
-  const logged = await deps.store.findDelivery(job.id);
-  if (logged && (logged.status !== 'pending' || logged.attempts > job.attempts)) return { kind: 'stale' };
-  if (!logged) await deps.store.record(deliveryOfJob(job));
+export async function runAttempt(
+  deps: DeliveryDeps,
+  job: DeliveryJob,
+  { redelivered = false }: { redelivered?: boolean } = {},
+): Promise<AttemptResult> {
+  const now = deps.clock.now();
+  const standing = await deps.store.standing(job.webhook_id, now);
+  if (standing === 'deleted') return { kind: 'deleted' };
+  const until = new Date(now.getTime() + ATTEMPT_CLAIM_MS);
+  let claim = await deps.store.claim(job.id, job.attempts, until, now, redelivered);
+  if (claim === 'missing') {
+    // A store that forgot (the memory store restarted, or pruned it): the job stands for the entry.
+    await deps.store.record(deliveryOfJob(job));
+    claim = await deps.store.claim(job.id, job.attempts, until, now, redelivered);
+  }
+  if (claim === 'stale') return { kind: 'stale' };
+  if (claim === 'busy') {
+    await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
+    return { kind: 'postponed' };
+  }
 
   const secret = openedSecret(job, deps.secrets);
   const outcome: AttemptOutcome =
@@ -171,10 +208,9 @@ export async function runAttempt(deps: DeliveryDeps, job: DeliveryJob): Promise<
   if (update.status === 'pending') {
     await deps.queue.enqueue({ ...job, attempts: update.attempts }, deps.retryDelaysMs[update.attempts - 1]!);
   }
-  // Deleted while the attempt was under way: it went out, but there is no log left to write it in.
-  if (!(await deps.store.update(job.id, update))) return { kind: 'deleted' };
+  const logged = await deps.store.update(job.id, job.attempts, update);
   const kind = update.status === 'pending' ? 'retrying' : update.status;
-  return { kind, statusCode: outcome.statusCode };
+  return { kind, statusCode: outcome.statusCode, error: outcome.ok ? null : outcome.error, logged };
 }
 
 /** The job's secret, or null when it will not open (its key left SECRET_KEYS, or it was altered). */

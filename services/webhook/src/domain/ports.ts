@@ -14,13 +14,19 @@ export interface WebhookRepository {
   /** A user's webhooks, by creation, then id. */
   listByUser(userId: string): Promise<WebhookSubscription[]>;
   /**
-   * Removes the user's webhook and its delivery log, and leaves a tombstone of its id until
-   * `tombstoneUntil` (the longest a delivery of it may still be waiting for a retry on the broker);
-   * false when the user has no such webhook: nothing written.
+   * Removes the user's webhook and its delivery log; false when the user has no such webhook:
+   * nothing written. The memory store also remembers the deletion until `tombstoneUntil` (the
+   * longest a delivery of it may still wait for a retry on the broker), since a webhook it does
+   * not know may only have been lost with a restart (see `standing`).
    */
   delete(userId: string, id: string, tombstoneUntil: Date): Promise<boolean>;
-  /** Whether a webhook of this id was deleted and its tombstone still stands at `now`: its deliveries are dropped. */
-  wasDeleted(id: string, now: Date): Promise<boolean>;
+  /**
+   * What the store can say of a webhook a delivery job names: `live`; `deleted` (its jobs send
+   * nothing); or `unknown`, which only a store that forgets (the memory store, after a restart)
+   * answers: the job's own copy of the URL and sealed secret then delivers it. A durable store
+   * answers `deleted` for any webhook it does not hold.
+   */
+  standing(id: string, now: Date): Promise<WebhookStanding>;
   /** The user's webhooks told of a change of this type on this calendar (see `matches`), by creation. */
   matching(userId: string, eventType: WebhookEventType, calendarId: string): Promise<WebhookSubscription[]>;
 }
@@ -34,13 +40,40 @@ export interface DeliveryLog {
    */
   record(delivery: Delivery): Promise<boolean>;
   findDelivery(id: string): Promise<Delivery | null>;
-  /** Writes an attempt's outcome; false when the delivery is gone (its webhook was deleted). */
-  update(id: string, update: DeliveryUpdate): Promise<boolean>;
+  /**
+   * Claims the attempt after `attempts` of a delivery for one worker until `until`, so that
+   * copies of its job on other instances send nothing meanwhile: `claimed` when the delivery is
+   * pending with exactly `attempts` made and no other claim stands at `now` (or `steal`: the
+   * broker redelivered this copy because its last holder's channel died, so that holder's claim
+   * is taken over at once); `stale` when the delivery is settled or has more attempts made (the
+   * copy is behind: drop it); `busy` when another claim stands or the log is behind the job
+   * (try again later); `missing` when there is no such delivery.
+   */
+  claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult>;
+  /**
+   * Writes the outcome of the attempt after `attempts` and releases its claim; false when the
+   * delivery is gone (its webhook was deleted) or has moved past `attempts` (nothing written).
+   */
+  update(id: string, attempts: number, update: DeliveryUpdate): Promise<boolean>;
   /** A webhook's deliveries, newest first (then id, descending), at most `limit`. */
   listByWebhook(webhookId: string, limit: number): Promise<Delivery[]>;
 }
 
-export type WebhookStore = WebhookRepository & DeliveryLog;
+/**
+ * Who owns each calendar (collection `webhook_calendar_owners`), learned from the calendar
+ * messages and from the calendar service: event messages name the calendar, not its owner. Kept
+ * after a calendar is deleted, so its last changes still reach its owner's webhooks.
+ */
+export interface CalendarOwnerProjection {
+  rememberOwner(calendarId: string, userId: string): Promise<void>;
+  /** The owner, or null when the calendar is not known here. */
+  knownOwner(calendarId: string): Promise<string | null>;
+}
+
+export type WebhookStanding = 'live' | 'deleted' | 'unknown';
+export type ClaimResult = 'claimed' | 'stale' | 'busy' | 'missing';
+
+export type WebhookStore = WebhookRepository & DeliveryLog & CalendarOwnerProjection;
 
 /** How long the MongoDB log keeps a delivery (a TTL index on `created_at`). */
 export const DELIVERY_LOG_DAYS = 30;

@@ -15,7 +15,7 @@ import {
 } from '@slotkeeper/errors';
 import type { Clock } from '@slotkeeper/time';
 import type { Delivery } from './delivery.js';
-import type { WebhookStore } from './ports.js';
+import type { CalendarOwnerProjection, WebhookStore } from './ports.js';
 import { newSubscription, type SecretSealer, type WebhookSubscription } from './webhook.js';
 
 /** Who owns a calendar, by the calendar service: null when there is no such calendar. */
@@ -129,4 +129,21 @@ export async function listDeliveries(
   // Another user's webhook under this user's path is not theirs to find: the same 404.
   if (webhook?.userId !== userId) throw new NotFoundError('webhook', webhookId);
   return deps.store.listByWebhook(webhookId, MAX_WEBHOOK_DELIVERIES_LISTED);
+}
+
+/**
+ * The owner a change of this calendar is for: the projection the calendar messages keep, else the
+ * calendar service (remembered for next time), else null (no such calendar anywhere). Throws when
+ * the calendar service cannot answer for a calendar not known here: the message is tried again.
+ */
+export async function ownerOfCalendar(
+  deps: { store: CalendarOwnerProjection; owners: CalendarOwners },
+  calendarId: string,
+  options: { requestId?: string | undefined } = {},
+): Promise<string | null> {
+  const known = await deps.store.knownOwner(calendarId);
+  if (known !== null) return known;
+  const asked = await deps.owners.ownerOf(calendarId, options);
+  if (asked !== null) await deps.store.rememberOwner(calendarId, asked);
+  return asked;
 }
