@@ -166,6 +166,18 @@ describe('deliveries', () => {
     expect(hook.received).toHaveLength(3);
   });
 
+  it('when the receiver never answers, then bookings are answered all the same: a 201 never waits on a delivery', async () => {
+    const hook = await receiver(() => 'hang');
+    const { owner, cal } = await h.bookable();
+    await subscribe(owner.id, { url: hook.url, events: ['event.booked'] });
+
+    // Each attempt may wait 10 s for its answer, longer than this test may run.
+    expect((await h.book(cal.id, NINE, NINE_THIRTY)).status).toBe(201);
+    await eventually(() => expect(hook.received).toHaveLength(1));
+    expect((await h.book(cal.id, '2030-06-24T10:00:00+02:00', '2030-06-24T10:30:00+02:00')).status).toBe(201);
+    await eventually(() => expect(hook.received).toHaveLength(2));
+  });
+
   it('when the receiver fails twice, then the third attempt delivers it under the same webhook-id, and the log shows three attempts', async () => {
     const hook = await receiver((n) => (n <= 2 ? 503 : 200));
     const { owner, cal } = await h.bookable();
