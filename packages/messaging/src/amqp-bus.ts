@@ -27,6 +27,10 @@ import {
 
 /** How long a publish waits for the broker's confirm. */
 const CONFIRM_TIMEOUT_MS = 10_000;
+/** How long `close` may take unless told (see `AmqpBusOptions.closeTimeoutMs`). */
+const CLOSE_TIMEOUT_MS = 15_000;
+/** Of a close's time, what is kept for closing the connection once the handlers are done (at most). */
+const CONNECTION_CLOSE_MS = 3_000;
 
 export interface AmqpBusOptions {
   url: string;
@@ -44,6 +48,17 @@ export interface AmqpBusOptions {
   retryDelayMs?: number;
   /** Deliveries of a job before the broker parks it in `<queue>.dead` (20); tests lower it. */
   jobDeliveryLimit?: number;
+  /**
+   * How long `close` may take (15 s): the handlers under way get all of it but the connection's
+   * own close (the last fifth, 3 s at most). A webhook attempt's deadline is 10 s.
+   */
+  closeTimeoutMs?: number;
+}
+
+/** A consumer on the broker: cancelled by its tag, on its own channel, when the bus closes. */
+interface Consuming {
+  channel: ConfirmChannel;
+  consumerTag: string;
 }
 
 interface Consumer {
@@ -61,6 +76,8 @@ interface Consumer {
    * outbox whose confirm was lost. It waits for the first instead of running alongside it.
    */
   running: Map<string, Promise<void>>;
+  /** Where it consumes now; replaced on every reconnect. */
+  consuming?: Consuming;
 }
 
 /** A work queue this instance consumes (`consumeJobs`). */
@@ -74,6 +91,7 @@ interface WorkConsumer {
    * `seen` set: a retry's next attempt is a copy with the same id, and must run.
    */
   running: Map<string, Promise<void>>;
+  consuming?: Consuming;
 }
 
 const SEEN_IDS_KEPT = 100_000;
@@ -93,6 +111,11 @@ export class AmqpBus implements MessageBus, WorkQueues {
   private model: ChannelModel | undefined;
   private connected = false;
   private readonly exchange: string;
+  /** Every delivery, event or job, from its arrival until it is acked, moved or given back. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Set once `close` begins: a delivery whose handler has not started is given back to the broker. */
+  private stopping = false;
+  private closed: Promise<void> | undefined;
 
   private connection: RecoveringChannelModel | undefined;
 
@@ -190,19 +213,62 @@ export class AmqpBus implements MessageBus, WorkQueues {
     await confirmed((done) => channel.sendToQueue(target, jobContent(job), jobProperties(job), done));
   }
 
-  /** Closes the connection; gives up after `timeoutMs` so a shutdown never hangs on a lost broker. */
-  async close(timeoutMs = 3_000): Promise<void> {
+  /**
+   * Shuts down without redeliveries that can be avoided: cancels every consumer so no handler
+   * starts from then on (a delivery already received but not begun, one on its way or a copy
+   * waiting for its first, is given back for another instance), waits for the handlers under way
+   * so their acks and moves go out, then closes the channels and the connection. Gives up on
+   * the handlers and then on the connection once `timeoutMs` has passed, so a hung handler or a
+   * lost broker never hangs a shutdown: what was not acked is delivered again, to another instance.
+   * Services close the bus after their HTTP server and before the stores its handlers use.
+   */
+  close(timeoutMs = this.options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS): Promise<void> {
+    this.closed ??= this.shutdown(timeoutMs);
+    return this.closed;
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    const log = this.options.logger;
+    const deadline = performance.now() + timeoutMs;
+    this.stopping = true;
+    const consuming = [...this.consumers.values(), ...this.workQueues.values()].flatMap((c) => c.consuming ?? []);
+    const drained = await within(this.drain(consuming), timeoutMs - Math.min(CONNECTION_CLOSE_MS, timeoutMs / 5));
+    if (!drained) {
+      log.warn(
+        { running: this.inFlight.size },
+        'handlers still running at shutdown; their deliveries will be redelivered',
+      );
+    }
     this.consumers.clear();
     this.workQueues.clear();
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
-        this.options.logger.warn('broker connection did not close in time; leaving it');
-        resolve();
-      }, timeoutMs);
-    });
-    await Promise.race([this.connection?.close().catch(() => undefined), gaveUp]);
-    clearTimeout(timer);
+    // A channel's close goes out after its acks. Closing the connection at once lost an ack sent
+    // just before it (amqplib 2.3, RabbitMQ 3.10): the job was delivered again.
+    const closed = (async () => {
+      await Promise.all(consuming.map(({ channel }) => channel.close().catch(() => undefined)));
+      await this.connection?.close().catch(() => undefined);
+    })();
+    if (!(await within(closed, deadline - performance.now()))) {
+      log.warn('broker connection did not close in time; leaving it');
+    }
+  }
+
+  /** Cancels every consumer, then waits for every delivery it had begun. */
+  private async drain(consuming: readonly Consuming[]): Promise<void> {
+    // A channel already closed (a lost connection) has nothing left to cancel: the broker took its deliveries back.
+    await Promise.all(consuming.map(({ channel, consumerTag }) => channel.cancel(consumerTag).catch(() => undefined)));
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** Counts a delivery in flight until it settles (`delivery` never rejects). */
+  private track(delivery: Promise<void>): void {
+    this.inFlight.add(delivery);
+    void delivery.finally(() => this.inFlight.delete(delivery));
+  }
+
+  /** Once closing, a delivery whose handler has not started goes back to its queue unhandled. */
+  private givenBack(channel: ConfirmChannel, delivery: ConsumeMessage): boolean {
+    if (this.stopping) channel.nack(delivery, false, true);
+    return this.stopping;
   }
 
   /** Declares the exchange and the publishing channel, then every consumer's topology. */
@@ -212,8 +278,11 @@ export class AmqpBus implements MessageBus, WorkQueues {
     const publisher = await model.createConfirmChannel();
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
     this.publisher = publisher;
-    for (const consumer of this.consumers.values()) await this.startConsumer(consumer, model);
-    for (const work of this.workQueues.values()) await this.startWorkConsumer(work, model);
+    // A reconnect while closing restores publishing (for the handlers under way), not consuming.
+    if (!this.stopping) {
+      for (const consumer of this.consumers.values()) await this.startConsumer(consumer, model);
+      for (const work of this.workQueues.values()) await this.startWorkConsumer(work, model);
+    }
     this.connected = true;
     this.options.logger.info(
       { exchange: this.exchange, queues: [...this.consumers.keys()], workQueues: [...this.workQueues.keys()] },
@@ -227,18 +296,21 @@ export class AmqpBus implements MessageBus, WorkQueues {
       ? await declareInstanceQueue(channel, this.exchange, consumer.types)
       : await declareQueues(channel, this.exchange, consumer.queue, consumer.types, this.options.retryDelayMs ?? 1_000);
     await channel.prefetch(this.options.prefetch ?? 32);
-    await channel.consume(queue, (delivery) => {
+    const { consumerTag } = await channel.consume(queue, (delivery) => {
       if (!delivery) return;
       // A channel that closed mid-delivery (shutdown, lost connection) cannot take the ack; the
       // broker delivers the message again, and the handler is idempotent.
-      this.deliver(channel, consumer, delivery).catch((error: unknown) => {
-        const reqId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
-        this.options.logger.warn(
-          { ...(reqId && { reqId }), err: error, queue: consumer.queue },
-          'delivery left unacknowledged; it will be redelivered',
-        );
-      });
+      this.track(
+        this.deliver(channel, consumer, delivery).catch((error: unknown) => {
+          const reqId = saneRequestId(delivery.properties.headers?.[REQUEST_ID_HEADER]);
+          this.options.logger.warn(
+            { ...(reqId && { reqId }), err: error, queue: consumer.queue },
+            'delivery left unacknowledged; it will be redelivered',
+          );
+        }),
+      );
     });
+    consumer.consuming = { channel, consumerTag };
   }
 
   private async deliver(channel: ConfirmChannel, consumer: Consumer, delivery: ConsumeMessage) {
@@ -263,6 +335,7 @@ export class AmqpBus implements MessageBus, WorkQueues {
       await first.catch(() => undefined);
     }
     if (consumer.seen.has(message.id)) return channel.ack(delivery);
+    if (this.givenBack(channel, delivery)) return;
     const handled = consumer.broadcast
       ? this.handleHere(channel, consumer, delivery, message, requestId)
       : this.handle(channel, consumer, delivery, message, requestId);
@@ -380,12 +453,18 @@ export class AmqpBus implements MessageBus, WorkQueues {
     await declareWorkQueues(channel, work.queue, work.delaysMs, this.options.jobDeliveryLimit ?? 20);
     channel.off('error', refused);
     await channel.prefetch(work.concurrency);
-    await channel.consume(work.queue, (delivery) => {
+    const { consumerTag } = await channel.consume(work.queue, (delivery) => {
       if (!delivery) return;
-      this.deliverJob(channel, work, delivery).catch((error: unknown) => {
-        this.options.logger.warn({ err: error, queue: work.queue }, 'job left unacknowledged; it will be redelivered');
-      });
+      this.track(
+        this.deliverJob(channel, work, delivery).catch((error: unknown) => {
+          this.options.logger.warn(
+            { err: error, queue: work.queue },
+            'job left unacknowledged; it will be redelivered',
+          );
+        }),
+      );
     });
+    work.consuming = { channel, consumerTag };
   }
 
   private async deliverJob(channel: ConfirmChannel, work: WorkConsumer, delivery: ConsumeMessage) {
@@ -398,6 +477,7 @@ export class AmqpBus implements MessageBus, WorkQueues {
     for (let first = work.running.get(job.id); first; first = work.running.get(job.id)) {
       await first.catch(() => undefined);
     }
+    if (this.givenBack(channel, delivery)) return;
     const handled = this.handleJob(channel, work, delivery, job);
     work.running.set(job.id, handled);
     try {
@@ -457,6 +537,21 @@ function coalesceWrites(model: ChannelModel): void {
     }
     return write(...args);
   }) as typeof socket.write;
+}
+
+/** Whether `work` settled within `ms`; a rejection counts as settled. Nothing is cancelled past the limit. */
+async function within(work: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(ms, 0))));
+  const settled = (work ?? Promise.resolve()).then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits for the broker's confirm of one publish, and no longer than `CONFIRM_TIMEOUT_MS`. */

@@ -37,6 +37,9 @@ interface JobQueue {
   running: number;
 }
 
+/** How long `close` waits for the handlers under way unless told (see `InProcessBusOptions`). */
+const CLOSE_TIMEOUT_MS = 15_000;
+
 /** What the bus gave up on: a message a consumer kept failing, or a job a handler kept throwing on. */
 export type DeadLetter =
   { queue: string; message: Envelope; error: string } | { queue: string; job: Job; error: string };
@@ -47,6 +50,8 @@ export interface InProcessBusOptions {
   maxAttempts?: number;
   /** How long a job whose handler threw waits before it is handled again (1 s). */
   retryDelayMs?: number;
+  /** How long `close` waits for the handlers under way (15 s) before it lets them go on unwatched. */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -56,7 +61,7 @@ export interface InProcessBusOptions {
  *
  * Its work queues are the opposite: `enqueueJob` returns once the job is queued, never waiting on
  * a handler (a booking must not wait on a webhook's POST), and the waits are timers, which
- * `close` clears along with every job not yet started.
+ * `close` clears along with every job not yet started, once the jobs under way have finished.
  */
 export class InProcessBus implements MessageBus, WorkQueues {
   private readonly queues = new Map<string, Queue>();
@@ -66,6 +71,8 @@ export class InProcessBus implements MessageBus, WorkQueues {
   private readonly jobQueues = new Map<string, JobQueue>();
   /** Jobs waiting on a delay or a retry. */
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Handlers under way: jobs, and each queue's current delivery. */
+  private readonly running = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private closed = false;
 
@@ -75,6 +82,7 @@ export class InProcessBus implements MessageBus, WorkQueues {
 
   async publish(message: Envelope, options: PublishOptions = {}): Promise<void> {
     // Copy as a broker would: consumers must not share objects with the publisher.
+    if (this.closed) return;
     const wire = JSON.stringify(message);
     // Checked as a broker's consumer checks a header: it came from another service.
     const requestId = saneRequestId(options.requestId);
@@ -82,7 +90,9 @@ export class InProcessBus implements MessageBus, WorkQueues {
       .filter(([, queue]) => queue.types.has(message.type))
       .map(
         ([name, queue]) =>
-          (queue.tail = queue.tail.then(() => this.deliver(name, queue, JSON.parse(wire) as Envelope, requestId))),
+          (queue.tail = queue.tail.then(() =>
+            this.track(this.deliver(name, queue, JSON.parse(wire) as Envelope, requestId)),
+          )),
       );
     await Promise.all(deliveries);
   }
@@ -121,15 +131,36 @@ export class InProcessBus implements MessageBus, WorkQueues {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops the work queues: clears every timer and drops the jobs not started. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking work (a message published from now on reaches no queue, one queued behind another
+   * is dropped, no job starts), waits up to `timeoutMs` for the handlers under way, then clears
+   * every timer and drops the jobs not started: nothing here outlives the process anyway.
+   */
+  async close(timeoutMs = this.options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS): Promise<void> {
     this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    const drained = (async () => {
+      while (this.running.size > 0) await Promise.all(this.running);
+    })();
+    await Promise.race([drained, late]);
+    clearTimeout(timer);
+    if (this.running.size > 0) {
+      this.options.logger.warn({ running: this.running.size }, 'handlers still running at close; left to finish alone');
+    }
     this.queues.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const jobs of this.jobQueues.values()) jobs.due.length = 0;
     this.jobQueues.clear();
     this.settleIdle();
+  }
+
+  /** Counts a handler as under way until it settles (`work` never rejects). */
+  private track(work: Promise<void>): Promise<void> {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+    return work;
   }
 
   private queueJob(queue: string, jobs: JobQueue, wire: string, attempt: number, delayMs: number): void {
@@ -152,7 +183,7 @@ export class InProcessBus implements MessageBus, WorkQueues {
     while (!this.closed && jobs.running < jobs.concurrency && jobs.due.length > 0) {
       const next = jobs.due.shift()!;
       jobs.running++;
-      void this.runJob(queue, jobs, next.wire, next.attempt).finally(() => {
+      void this.track(this.runJob(queue, jobs, next.wire, next.attempt)).finally(() => {
         jobs.running--;
         this.startJobs(queue, jobs);
         this.settleIdle();
@@ -194,7 +225,7 @@ export class InProcessBus implements MessageBus, WorkQueues {
   }
 
   private async deliver(name: string, queue: Queue, message: Envelope, requestId?: string): Promise<void> {
-    if (queue.seen.has(message.id)) return;
+    if (this.closed || queue.seen.has(message.id)) return;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {

@@ -181,6 +181,39 @@ describe.skipIf(!broker.url)('AmqpBus on the local RabbitMQ', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('when the bus closes while a handler is under way, then close waits for it and the message is not delivered again', async () => {
+    const name = queue('close-mid-message');
+    const first = await bus();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const [started, finished]: [string[], string[]] = [[], []];
+    await first.subscribe(name, ['EventBooked'], async (m) => {
+      started.push(m.id);
+      await gate;
+      finished.push(m.id);
+    });
+    const message = booked();
+    await first.publish(message);
+    await eventually(() => expect(started).toEqual([message.id]));
+
+    let closed = false;
+    const closing = first.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+
+    expect(finished).toEqual([message.id]);
+    const second = await bus();
+    const heard: string[] = [];
+    await second.subscribe(name, ['EventBooked'], async (m) => void heard.push(m.id));
+    const next = booked();
+    await second.publish(next);
+    await eventually(() => expect(heard).toContain(next.id));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toEqual([next.id]);
+  });
+
   it('when a subscription is a broadcast, then every instance hears a message that a shared queue gives to one', async () => {
     const [first, second] = [await bus(), await bus()];
     const heard: Record<string, string[]> = { first: [], second: [] };

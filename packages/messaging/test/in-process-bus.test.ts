@@ -1,11 +1,13 @@
 import type { Envelope } from '@slotkeeper/contracts';
 import { createLogger, silentLogger } from '@slotkeeper/observability';
 import { sampleEvent } from '@slotkeeper/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEnvelope } from '@slotkeeper/contracts';
 import { deliveryLogger, InProcessBus, type Delivery } from '../src/index.js';
 
 const event = sampleEvent;
+const booked = () => createEnvelope('EventBooked', event, new Date());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the in-process bus', () => {
   it('delivers a message to every queue bound to its type, before publish resolves', async () => {
@@ -104,5 +106,30 @@ describe('deliveryLogger', () => {
     deliveryLogger(logger, message, { attempt: 1 }).info('handled');
     expect(lines[0]).toMatchObject({ service: 'svc', reqId: 'trace-1', messageId: message.id, msg: 'handled' });
     expect(lines[1]).not.toHaveProperty('reqId');
+  });
+
+  it('when closed while an event handler runs, then close waits for it and later messages reach nobody', async () => {
+    const bus = new InProcessBus({ logger: silentLogger() });
+    const started: string[] = [];
+    const handled: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await bus.subscribe('q', ['EventBooked'], async (m) => {
+      started.push(m.id);
+      await gate;
+      handled.push(m.id);
+    });
+    const [first, queuedBehind, late] = [booked(), booked(), booked()];
+    const publishing = Promise.all([bus.publish(first), bus.publish(queuedBehind)]);
+    await vi.waitFor(() => expect(started).toEqual([first.id]));
+    let closed = false;
+    const closing = bus.close().then(() => (closed = true));
+    await sleep(50);
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    await publishing;
+    await bus.publish(late);
+    expect(handled).toEqual([first.id]);
   });
 });

@@ -30,8 +30,18 @@ describe.skipIf(!broker.url)('AmqpBus work queues on the local RabbitMQ', () => 
     names.push(full);
     return full;
   };
-  const bus = async ({ url = broker.url!, logger = silentLogger() }: { url?: string; logger?: Logger } = {}) => {
-    const created = await AmqpBus.connect({ url, logger, retryDelayMs: 50, jobDeliveryLimit: DELIVERY_LIMIT });
+  const bus = async ({
+    url = broker.url!,
+    logger = silentLogger(),
+    closeTimeoutMs,
+  }: { url?: string; logger?: Logger; closeTimeoutMs?: number } = {}) => {
+    const created = await AmqpBus.connect({
+      url,
+      logger,
+      retryDelayMs: 50,
+      jobDeliveryLimit: DELIVERY_LIMIT,
+      ...(closeTimeoutMs !== undefined && { closeTimeoutMs }),
+    });
     buses.push(created);
     return created;
   };
@@ -273,6 +283,107 @@ describe.skipIf(!broker.url)('AmqpBus work queues on the local RabbitMQ', () => 
     await second.consumeJobs(name, { delaysMs: DELAYS_MS }, handler);
     await eventually(() => expect(arrivals.map((a) => a.id)).toEqual([sent.id]));
     expect(arrivals[0]!.at - start).toBeGreaterThanOrEqual(1_000);
+  });
+
+  /** A handler that records each job and holds the ones marked `held` until `release` is called. */
+  const gated = () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: Array<[string, JobDelivery]> = [];
+    const finished: string[] = [];
+    const handler: JobHandler = async (received, delivery) => {
+      started.push([received.id, delivery]);
+      if (received.held) await gate;
+      finished.push(received.id);
+      return { kind: 'done' };
+    };
+    return { handler, started, finished, release };
+  };
+
+  it('when the bus closes while a job is under way, then close waits for it and it is acked, never handled again', async () => {
+    const name = queue('close-mid-job');
+    const first = await bus();
+    const here = gated();
+    await first.consumeJobs(name, { delaysMs: DELAYS_MS }, here.handler);
+    const sent = job({ held: true });
+    await first.enqueueJob(name, sent);
+    await eventually(() => expect(here.started).toHaveLength(1));
+
+    let closedAt: number | undefined;
+    const closing = first.close().then(() => (closedAt = performance.now()));
+    await sleep(300);
+    expect(closedAt).toBeUndefined();
+    const releasedAt = performance.now();
+    here.release();
+    await closing;
+
+    expect(here.finished).toEqual([sent.id]);
+    expect(closedAt).toBeGreaterThanOrEqual(releasedAt);
+    const second = await bus();
+    const there = gated();
+    await second.consumeJobs(name, { delaysMs: DELAYS_MS }, there.handler);
+    await sleep(500);
+    expect(there.started).toEqual([]);
+    expect(await ready(name)).toBe(0);
+  });
+
+  it('when a delivery has not started when the bus closes, or comes after, then it is left for another instance', async () => {
+    const name = queue('close-then-enqueue');
+    const first = await bus();
+    const here = gated();
+    await first.consumeJobs(name, { delaysMs: DELAYS_MS }, here.handler);
+    const held = job({ held: true });
+    await first.enqueueJob(name, held);
+    await eventually(() => expect(here.started).toHaveLength(1));
+    // A copy of the job under way: delivered here, it waits for the first to finish.
+    await first.enqueueJob(name, held);
+    await sleep(100);
+
+    const closing = first.close();
+    await sleep(300);
+    // The closing bus still publishes (for its handlers under way), but no longer consumes.
+    const late = job();
+    await first.enqueueJob(name, late);
+    here.release();
+    await closing;
+
+    expect(here.started.map(([id]) => id)).toEqual([held.id]);
+    const second = await bus();
+    const there = gated();
+    await second.consumeJobs(name, { delaysMs: DELAYS_MS }, async (received, delivery) =>
+      there.handler({ ...received, held: false }, delivery),
+    );
+    await eventually(() => expect(there.started).toHaveLength(2));
+    expect(there.started).toEqual(
+      expect.arrayContaining([
+        [held.id, { redelivered: true }],
+        [late.id, { redelivered: false }],
+      ]),
+    );
+  });
+
+  it('when a handler hangs, then close gives up after its bound and the job goes to another instance', async () => {
+    const name = queue('close-hung');
+    const first = await bus({ closeTimeoutMs: 1_000 });
+    const here = gated();
+    await first.consumeJobs(name, { delaysMs: DELAYS_MS }, here.handler);
+    const sent = job({ held: true });
+    await first.enqueueJob(name, sent);
+    await eventually(() => expect(here.started).toHaveLength(1));
+
+    const begun = performance.now();
+    await first.close();
+    const took = performance.now() - begun;
+
+    expect(took).toBeGreaterThanOrEqual(750);
+    expect(took).toBeLessThan(2_000);
+    const second = await bus();
+    const there = gated();
+    await second.consumeJobs(name, { delaysMs: DELAYS_MS }, async (received, delivery) =>
+      there.handler({ ...received, held: false }, delivery),
+    );
+    await eventually(() => expect(there.started).toEqual([[sent.id, { redelivered: true }]]));
+    here.release();
   });
 
   it('logs the queue, the job id and the outcome, never what the job holds', async () => {

@@ -22,7 +22,8 @@ describe('the in-process bus as work queues', () => {
     await bus.enqueueJob('q', hanging);
     await bus.enqueueJob('q', next);
     await eventually(() => expect(started).toEqual([hanging.id, next.id]));
-    await bus.close();
+    // The hanging handler is left behind once close's bound has passed.
+    await bus.close(50);
   });
 
   it('when more jobs are due than the concurrency, then the rest wait their turn, in order', async () => {
@@ -105,16 +106,18 @@ describe('the in-process bus as work queues', () => {
     ]);
   });
 
-  it('when closed, then every timer is cleared and no waiting job runs', async () => {
+  it('when closed while a job is under way, then close waits for it, clears every timer, and no waiting job runs', async () => {
     const bus = new InProcessBus({ logger: silentLogger(), retryDelayMs: 1_000 });
     const before = timeouts();
     const ran: string[] = [];
+    const finished: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     await bus.consumeJobs('q', { delaysMs: [1_000, 60_000], concurrency: 1 }, async (received) => {
       ran.push(received.id);
       if (received.fail) throw new Error('fails');
       await gate;
+      finished.push(received.id);
       return { kind: 'done' };
     });
     const [failing, running, queued, delayed, longWait] = [job({ fail: true }), job(), job(), job(), job()];
@@ -123,11 +126,33 @@ describe('the in-process bus as work queues', () => {
     await bus.enqueueJob('q', longWait, { delayMs: 60_000 });
     await eventually(() => expect(ran).toEqual([failing.id, running.id]));
     expect(timeouts()).toBe(before + 3);
-    await bus.close();
-    expect(timeouts()).toBe(before);
+
+    let closed = false;
+    const closing = bus.close().then(() => (closed = true));
+    await sleep(50);
+    expect(closed).toBe(false);
     release();
+    await closing;
+
+    expect(finished).toEqual([running.id]);
+    expect(timeouts()).toBe(before);
     await sleep(250);
     expect(ran).toEqual([failing.id, running.id]);
     await expect(bus.jobsIdle()).resolves.toBeUndefined();
+  });
+
+  it('when a job hangs, then close gives up on it after its bound', async () => {
+    const bus = new InProcessBus({ logger: silentLogger(), closeTimeoutMs: 200 });
+    let started = false;
+    await bus.consumeJobs('q', { delaysMs: [] }, async () => {
+      started = true;
+      return new Promise(() => undefined);
+    });
+    await bus.enqueueJob('q', job());
+    await eventually(() => expect(started).toBe(true));
+    const begun = performance.now();
+    await bus.close();
+    expect(performance.now() - begun).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - begun).toBeLessThan(1_000);
   });
 });
