@@ -22,9 +22,11 @@ export const serviceConfig = listenConfig.extend({ INTERNAL_AUTH_SECRET: interna
 
 /**
  * How long a shutdown may take before the process gives up on it and exits 1: more than the 2 s
- * grace, a request's bounded waits (5 s), the outbox drain (5 s) and the broker's close (3 s).
+ * grace, a request's bounded waits (5 s), the outbox drain (5 s) and the bus's close (at most
+ * 15 s: the handlers under way finish, a webhook attempt's 10 s deadline among them, then the
+ * connection closes). Within Kubernetes' default grace of 30 s; compose is given 35 s.
  */
-export const DRAIN_DEADLINE_MS = 20_000;
+export const DRAIN_DEADLINE_MS = 29_000;
 
 /** An `onClose` that closes each resource in turn, each once the one before it has closed. */
 export const closeInOrder =
