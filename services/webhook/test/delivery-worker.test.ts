@@ -23,7 +23,7 @@ afterEach(async () => {
  * The worker over the in-process bus's work queue (the embedded mode's), with `store` (a memory
  * store unless given), retries after 20 ms, and webhooks added with their plain secrets.
  */
-async function worker(options: { store?: WebhookStore; perWebhook?: number } = {}) {
+async function worker(options: { store?: WebhookStore; perWebhook?: number; retryDelaysMs?: number[] } = {}) {
   const bus = new InProcessBus({ logger: silentLogger(), retryDelayMs: 10, maxAttempts: 3 });
   const memory = new MemoryWebhookStore();
   const store = options.store ?? memory;
@@ -36,7 +36,7 @@ async function worker(options: { store?: WebhookStore; perWebhook?: number } = {
     secrets,
     sender: httpSender(client),
     clock: systemClock,
-    retryDelaysMs: [20, 20, 20],
+    retryDelaysMs: options.retryDelaysMs ?? [20, 20, 20],
   };
   await consumeDeliveries(bus, QUEUE, deps, silentLogger(), {
     ...(options.perWebhook !== undefined && { perWebhook: options.perWebhook }),
@@ -112,6 +112,17 @@ describe('the delivery worker', () => {
     expect(fast.verified(other.secret).length).toBeGreaterThanOrEqual(1);
     // Still only three held: the others wait their turn on the queue.
     expect(hanging.received).toHaveLength(3);
+  });
+
+  it('when a burst for one fast endpoint exceeds its share, then the jobs over it wait for a place here rather than a minute on the queue', async () => {
+    const hook = await receiver();
+    const { deps, add } = await worker({ perWebhook: 2, retryDelaysMs: [60_000] });
+    const { secret } = await add(hook);
+
+    for (let i = 0; i < 12; i++) await fanOut(deps, { ...booked(), id: crypto.randomUUID() }, USER);
+
+    await vi.waitFor(() => expect(hook.received).toHaveLength(12), { timeout: 3_000 });
+    expect(hook.verified(secret)).toHaveLength(12);
   });
 
   it('when a job is not a delivery, then it is refused and parked, not dropped', async () => {

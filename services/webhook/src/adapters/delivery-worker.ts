@@ -19,6 +19,59 @@ export const DELIVERY_CONCURRENCY = 64;
  * deliveries go on.
  */
 export const ATTEMPTS_PER_WEBHOOK = 8;
+/**
+ * How long a job over its webhook's share waits here for a place before it goes back to the queue:
+ * a fast endpoint frees one in milliseconds, so a burst for one webhook is sent at once; an
+ * endpoint that hangs frees none, so its jobs leave the instance's places to others within this.
+ */
+export const PLACE_WAIT_MS = 500;
+
+/**
+ * Places per key (a webhook), at most `size` taken at once; a taker over that waits in line for
+ * at most `waitMs`, then gives up. Each instance keeps its own.
+ */
+class Places {
+  private readonly taken = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<(got: boolean) => void>>();
+
+  constructor(
+    private readonly size: number,
+    private readonly waitMs: number,
+  ) {}
+
+  take(key: string): Promise<boolean> {
+    const taken = this.taken.get(key) ?? 0;
+    if (taken < this.size) {
+      this.taken.set(key, taken + 1);
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const line = this.waiting.get(key) ?? [];
+      this.waiting.set(key, line);
+      const timer = setTimeout(() => {
+        line.splice(line.indexOf(given), 1);
+        if (line.length === 0) this.waiting.delete(key);
+        resolve(false);
+      }, this.waitMs);
+      const given = (got: boolean) => {
+        clearTimeout(timer);
+        resolve(got);
+      };
+      line.push(given);
+    });
+  }
+
+  /** Gives the place to the first in line, or frees it. */
+  give(key: string): void {
+    const line = this.waiting.get(key);
+    const next = line?.shift();
+    if (line?.length === 0) this.waiting.delete(key);
+    if (next) return next(true);
+    const left = this.taken.get(key)! - 1;
+    if (left === 0) this.taken.delete(key);
+    else this.taken.set(key, left);
+  }
+}
 
 /** The domain's queue of deliveries over a work queue of the bus. */
 export const deliveryQueue = (jobs: WorkQueues, queue: string): DeliveryQueue => ({
@@ -28,7 +81,8 @@ export const deliveryQueue = (jobs: WorkQueues, queue: string): DeliveryQueue =>
 /**
  * Consumes the deliveries' work queue: each job is one attempt (`runAttempt`), finished when it
  * returns (a retry is a new job on the wait's delay queue, queued by the attempt itself), at most
- * `perWebhook` at once for one webhook (a job over it comes back after the first wait). When the
+ * `perWebhook` at once for one webhook (a job over it waits up to `PLACE_WAIT_MS` for a place,
+ * then comes back after the first wait, not counted as an attempt). When the
  * attempt cannot run (the store is down), the job is queued again after the first wait, whatever
  * the broker's delivery limit, so an outage of any length loses nothing; only when even that
  * fails (the broker is gone too) does the job go back to the broker unacknowledged. A job that is
@@ -42,9 +96,9 @@ export async function consumeDeliveries(
   queue: string,
   deps: DeliveryDeps,
   logger: Logger,
-  { concurrency = DELIVERY_CONCURRENCY, perWebhook = ATTEMPTS_PER_WEBHOOK } = {},
+  { concurrency = DELIVERY_CONCURRENCY, perWebhook = ATTEMPTS_PER_WEBHOOK, placeWaitMs = PLACE_WAIT_MS } = {},
 ): Promise<void> {
-  const underWay = new Map<string, number>();
+  const places = new Places(perWebhook, placeWaitMs);
   await jobs.consumeJobs(queue, { delaysMs: deps.retryDelaysMs, concurrency }, async (raw: Job, { redelivered }) => {
     const job = deliveryJob.parse(raw);
     const started = performance.now();
@@ -54,14 +108,12 @@ export async function consumeDeliveries(
       origin: originOf(job.url),
       attempt: job.attempts + 1,
     };
-    const running = underWay.get(job.webhook_id) ?? 0;
-    if (running >= perWebhook) {
+    if (!(await places.take(job.webhook_id))) {
       // Not an attempt: the job comes back after the first wait, when the endpoint may have answered.
       await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
-      logger.info({ ...where, outcome: 'postponed', underWay: running }, 'webhook attempt');
+      logger.info({ ...where, outcome: 'postponed' }, 'webhook attempt');
       return { kind: 'done' };
     }
-    underWay.set(job.webhook_id, running + 1);
     let result: AttemptResult;
     try {
       result = await runAttempt(deps, job, { redelivered });
@@ -70,9 +122,7 @@ export async function consumeDeliveries(
       await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
       return { kind: 'done' };
     } finally {
-      const left = underWay.get(job.webhook_id)! - 1;
-      if (left === 0) underWay.delete(job.webhook_id);
-      else underWay.set(job.webhook_id, left);
+      places.give(job.webhook_id);
     }
     logger.info(
       {
