@@ -1,7 +1,9 @@
 /**
  * Work queues with delayed retries: jobs a service gives itself, each handled by one instance,
- * and put back after a wait when the handler asks for it. The webhook service's deliveries
- * (one job per delivery; its retries wait 5 s, 5 min, … before the next attempt).
+ * and put back after a wait when the handler asks for it (`retry`), or queued after a wait by the
+ * handler itself (`enqueueJob` with `delayMs`). The webhook service's deliveries are such jobs,
+ * one per attempt; its worker queues each next attempt itself, before it logs the one just made,
+ * and always answers `done`, since a `retry` would be queued only after the handler's own writes.
  *
  * On RabbitMQ (`AmqpBus`) the waits are held by the broker, so a restart of the service or of the
  * broker loses no job and forgets no wait: `<queue>` is a quorum queue, and each wait has its own
