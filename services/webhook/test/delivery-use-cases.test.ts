@@ -10,6 +10,8 @@ import { generateWebhookSecret } from '../src/adapters/signer.js';
 import {
   fanOut,
   recordDeliveries,
+  ATTEMPT_CLAIM_MS,
+  CLAIM_TAKEOVER_MS,
   runAttempt,
   SECRET_UNREADABLE,
   type DeliveryDeps,
@@ -261,19 +263,24 @@ describe('attempting a delivery', () => {
     expect(server.received).toHaveLength(1);
   });
 
-  it('when the worker holding an attempt died, then the copy the broker redelivers takes it over at once, and any other copy waits', async () => {
+  it('when the worker holding an attempt died, then the copy the broker redelivers takes it over once it cannot still be sending, and any other copy waits', async () => {
     const server = await receiver(() => 204);
     open.push(server);
-    const { add, deps, next, store, queued } = system();
+    const clock = new ManualClock(new Date());
+    const { add, deps, next, store, queued } = system({ clock });
     await add(server.url, ['event.booked']);
     await fanOut(deps, booked(), USER);
     const job = next().job;
-    const now = new Date();
+    const now = clock.now();
     // A worker claimed the attempt, then its process died.
-    expect(await store.claim(job.id, 0, new Date(now.getTime() + 30_000), now, false)).toBe('claimed');
+    expect(await store.claim(job.id, 0, new Date(now.getTime() + ATTEMPT_CLAIM_MS), now)).toBe('claimed');
 
     expect(await runAttempt(deps, job)).toEqual({ kind: 'postponed' });
     expect(queued).toHaveLength(1);
+    // Redelivered, but the claim is too young: its holder may only have lost its connection.
+    expect(await runAttempt(deps, job, { redelivered: true })).toEqual({ kind: 'postponed' });
+    clock.set(new Date(now.getTime() + CLAIM_TAKEOVER_MS));
+    expect(await runAttempt(deps, job)).toEqual({ kind: 'postponed' });
     expect(await runAttempt(deps, job, { redelivered: true })).toMatchObject({ kind: 'delivered' });
     expect(server.received).toHaveLength(1);
   });

@@ -11,7 +11,7 @@ import { generateWebhookSecret } from '../src/adapters/signer.js';
 import { fanOut, type DeliveryDeps } from '../src/domain/delivery-use-cases.js';
 import type { WebhookStore } from '../src/domain/ports.js';
 import { newSubscription } from '../src/domain/webhook.js';
-import { booked, id, secretBox, T0, USER } from './fixtures.js';
+import { booked, id, OTHER_USER, secretBox, T0, USER } from './fixtures.js';
 
 const QUEUE = 'test.webhook.deliver';
 const open: Array<{ close(): Promise<void> }> = [];
@@ -23,7 +23,9 @@ afterEach(async () => {
  * The worker over the in-process bus's work queue (the embedded mode's), with `store` (a memory
  * store unless given), retries after 20 ms, and webhooks added with their plain secrets.
  */
-async function worker(options: { store?: WebhookStore; perWebhook?: number; retryDelaysMs?: number[] } = {}) {
+async function worker(
+  options: { store?: WebhookStore; perWebhook?: number; perUser?: number; retryDelaysMs?: number[] } = {},
+) {
   const bus = new InProcessBus({ logger: silentLogger(), retryDelayMs: 10, maxAttempts: 3 });
   const memory = new MemoryWebhookStore();
   const store = options.store ?? memory;
@@ -40,12 +42,13 @@ async function worker(options: { store?: WebhookStore; perWebhook?: number; retr
   };
   await consumeDeliveries(bus, QUEUE, deps, silentLogger(), {
     ...(options.perWebhook !== undefined && { perWebhook: options.perWebhook }),
+    ...(options.perUser !== undefined && { perUser: options.perUser }),
   });
   let n = 0;
-  const add = async (receiver: WebhookReceiver) => {
+  const add = async (receiver: WebhookReceiver, userId = USER) => {
     const secret = generateWebhookSecret();
     const webhook = newSubscription(
-      { id: id(++n), userId: USER, url: receiver.url, events: ['event.booked'], calendarIds: [], createdAt: T0 },
+      { id: id(++n), userId, url: receiver.url, events: ['event.booked'], calendarIds: [], createdAt: T0 },
       secret,
       secrets,
     );
@@ -112,6 +115,21 @@ describe('the delivery worker', () => {
     expect(fast.verified(other.secret).length).toBeGreaterThanOrEqual(1);
     // Still only three held: the others wait their turn on the queue.
     expect(hanging.received).toHaveLength(3);
+  });
+
+  it("when all of one user's webhooks hang, then together they hold at most the user's share, and another user's are delivered", async () => {
+    const hanging = await Promise.all([1, 2, 3].map(() => receiver(() => 'hang')));
+    const fast = await receiver();
+    const { deps, add } = await worker({ perWebhook: 3, perUser: 4 });
+    for (const r of hanging) await add(r);
+    const other = await add(fast, OTHER_USER);
+    for (let i = 0; i < 3; i++) await fanOut(deps, { ...booked(), id: crypto.randomUUID() }, USER);
+    await vi.waitFor(() => expect(hanging.reduce((n, r) => n + r.received.length, 0)).toBe(4));
+
+    await fanOut(deps, { ...booked(), id: crypto.randomUUID() }, OTHER_USER);
+
+    await vi.waitFor(() => expect(fast.verified(other.secret)).toHaveLength(1));
+    expect(hanging.reduce((n, r) => n + r.received.length, 0)).toBe(4);
   });
 
   it('when a burst for one fast endpoint exceeds its share, then the jobs over it wait for a place here rather than a minute on the queue', async () => {

@@ -236,7 +236,7 @@ describe('claims', () => {
   const missed = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
 
   it('when an attempt is claimed, then one conditional update by _id sets claimed_until, and nothing is read', async () => {
-    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe('claimed');
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0)).toBe('claimed');
     const command = onlyCommand(rec.on('webhook_deliveries'));
     expect(command.method).toBe('updateOne');
     expect(command.args.slice(0, 2)).toEqual([
@@ -251,10 +251,15 @@ describe('claims', () => {
     expect(servedBy({ equality: ['_id'] }, rec.indexes())?.options.name).toBe('_id_');
   });
 
-  it('when a redelivered copy steals, then the filter leaves out the standing claim', async () => {
-    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, true)).toBe('claimed');
+  it('when a copy may take over claims ending by a later time, then the filter says that time', async () => {
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, at(17))).toBe('claimed');
     expect(onlyCommand(rec.on('webhook_deliveries')).args.slice(0, 2)).toEqual([
-      { _id: delivery.id, status: 'pending', attempts: 2 },
+      {
+        _id: delivery.id,
+        status: 'pending',
+        attempts: 2,
+        $or: [{ claimed_until: null }, { claimed_until: { $lte: at(17) } }],
+      },
       { $set: { claimed_until: CLAIM_UNTIL } },
     ]);
   });
@@ -267,7 +272,7 @@ describe('claims', () => {
       attempts: 2,
       claimed_until: CLAIM_UNTIL,
     });
-    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe('busy');
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0)).toBe('busy');
     expect(trail()).toEqual(['webhook_deliveries.updateOne', 'webhook_deliveries.findOne']);
     const read = rec.on('webhook_deliveries', 'findOne')[0]!;
     expect(read.args[0]).toEqual({ _id: delivery.id });
@@ -285,7 +290,7 @@ describe('claims', () => {
   ])('when the read finds $found, then the claim is $expected', async ({ doc, expected }) => {
     rec.answer('webhook_deliveries', 'updateOne', missed);
     rec.answer('webhook_deliveries', 'findOne', doc && { _id: delivery.id, claimed_until: CLAIM_UNTIL, ...doc });
-    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0, false)).toBe(expected);
+    expect(await store.claim(delivery.id, 2, CLAIM_UNTIL, T0)).toBe(expected);
   });
 });
 

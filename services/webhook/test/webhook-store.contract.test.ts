@@ -186,25 +186,26 @@ await describeContract<WebhookStore>(
       const { id: d } = delivery(1, 1);
       await store().record(delivery(1, 1));
 
-      expect(await store().claim(d, 0, at(30), at(0), false)).toBe('claimed');
+      expect(await store().claim(d, 0, at(30), at(0))).toBe('claimed');
       // The refused claim writes nothing: the first one's time still holds.
-      expect(await store().claim(d, 0, at(100), at(10), false)).toBe('busy');
-      expect(await store().claim(d, 0, at(60), at(29), false)).toBe('busy');
-      expect(await store().claim(d, 0, at(60), at(30), false)).toBe('claimed');
-      expect(await store().claim(d, 0, at(90), at(59), false)).toBe('busy');
+      expect(await store().claim(d, 0, at(100), at(10))).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(29))).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(30))).toBe('claimed');
+      expect(await store().claim(d, 0, at(90), at(59))).toBe('busy');
 
       // The claim stays the store's own: the delivery reads as recorded.
       expect(await store().findDelivery(d)).toEqual(delivery(1, 1));
     });
 
-    it('when a redelivered copy steals, then it takes over a standing claim at once', async () => {
+    it('when a copy may take over claims ending by a later time (a redelivered copy), then it takes over such a claim at once', async () => {
       const { id: d } = delivery(1, 1);
       await store().record(delivery(1, 1));
-      await store().claim(d, 0, at(30), at(0), false);
+      await store().claim(d, 0, at(30), at(0));
 
-      expect(await store().claim(d, 0, at(40), at(10), true)).toBe('claimed');
-      expect(await store().claim(d, 0, at(60), at(30), false)).toBe('busy');
-      expect(await store().claim(d, 0, at(60), at(40), false)).toBe('claimed');
+      // A redelivered copy, 10 s in: a claim that ends by 30 s may be taken over.
+      expect(await store().claim(d, 0, at(40), at(30))).toBe('claimed');
+      expect(await store().claim(d, 0, at(60), at(30))).toBe('busy');
+      expect(await store().claim(d, 0, at(60), at(40))).toBe('claimed');
     });
 
     it('when a claim names other attempts than the stored ones, then fewer are stale and more are busy', async () => {
@@ -212,12 +213,12 @@ await describeContract<WebhookStore>(
       await store().record(delivery(1, 1));
       await store().update(d, 0, retrying(1));
 
-      expect(await store().claim(d, 0, at(30), at(0), false)).toBe('stale');
-      expect(await store().claim(d, 0, at(30), at(0), true)).toBe('stale');
+      expect(await store().claim(d, 0, at(30), at(0))).toBe('stale');
+      expect(await store().claim(d, 0, at(30), at(0))).toBe('stale');
       // The log is behind the job (its outcome not yet written): try again later.
-      expect(await store().claim(d, 2, at(30), at(0), false)).toBe('busy');
-      expect(await store().claim(d, 2, at(30), at(0), true)).toBe('busy');
-      expect(await store().claim(d, 1, at(30), at(0), false)).toBe('claimed');
+      expect(await store().claim(d, 2, at(30), at(0))).toBe('busy');
+      expect(await store().claim(d, 2, at(30), at(0))).toBe('busy');
+      expect(await store().claim(d, 1, at(30), at(0))).toBe('claimed');
     });
 
     it('when a delivery is settled, then a claim of it is stale, delivered or failed', async () => {
@@ -227,24 +228,24 @@ await describeContract<WebhookStore>(
       await store().update(delivery(1, 1).id, 0, { ...settled, status: 'delivered' });
       await store().update(delivery(1, 2).id, 0, { ...settled, status: 'failed' });
 
-      expect(await store().claim(delivery(1, 1).id, 1, at(30), at(0), false)).toBe('stale');
-      expect(await store().claim(delivery(1, 2).id, 1, at(30), at(0), true)).toBe('stale');
+      expect(await store().claim(delivery(1, 1).id, 1, at(30), at(0))).toBe('stale');
+      expect(await store().claim(delivery(1, 2).id, 1, at(30), at(0))).toBe('stale');
     });
 
     it('when no such delivery is held, then a claim of it is missing', async () => {
-      expect(await store().claim('msg_unknown', 0, at(30), at(0), false)).toBe('missing');
-      expect(await store().claim('msg_unknown', 0, at(30), at(0), true)).toBe('missing');
+      expect(await store().claim('msg_unknown', 0, at(30), at(0))).toBe('missing');
+      expect(await store().claim('msg_unknown', 0, at(30), at(0))).toBe('missing');
     });
 
     it("when an attempt's outcome is written, then its claim is released: the next attempt is claimed at once", async () => {
       const { id: d } = delivery(1, 1);
       await store().record(delivery(1, 1));
-      await store().claim(d, 0, at(30), at(0), false);
+      await store().claim(d, 0, at(30), at(0));
 
       expect(await store().update(d, 0, retrying(1))).toBe(true);
 
-      expect(await store().claim(d, 1, at(40), at(10), false)).toBe('claimed');
-      expect(await store().claim(d, 1, at(40), at(20), false)).toBe('busy');
+      expect(await store().claim(d, 1, at(40), at(10))).toBe('claimed');
+      expect(await store().claim(d, 1, at(40), at(20))).toBe('busy');
     });
 
     it('when a webhook has many deliveries, then its log lists the newest first, at most the limit', async () => {
@@ -298,7 +299,7 @@ describe('MemoryWebhookStore', () => {
     const kept = await store.listByWebhook(id(1), 2_000);
     expect(kept).toHaveLength(1_000);
     expect(kept.at(-1)).toEqual(delivery(1, 2));
-    expect(await store.claim(delivery(1, 1).id, 0, at(30), at(0), false)).toBe('missing');
+    expect(await store.claim(delivery(1, 1).id, 0, at(30), at(0))).toBe('missing');
     expect(await store.update(delivery(1, 1).id, 0, retrying(1))).toBe(false);
   });
 
@@ -329,13 +330,13 @@ describe('MemoryWebhookStore', () => {
   it('when a claimed delivery is dropped by the bound and recorded again, then it comes back unclaimed', async () => {
     const store = new MemoryWebhookStore();
     await store.record(delivery(1, 1));
-    await store.claim(delivery(1, 1).id, 0, at(30), at(0), false);
+    await store.claim(delivery(1, 1).id, 0, at(30), at(0));
     for (let n = 2; n <= MEMORY_DELIVERIES_PER_WEBHOOK + 1; n++)
       await store.record(delivery(1, n, { createdAt: at(n + 100) }));
     expect(await store.findDelivery(delivery(1, 1).id)).toBeNull();
 
     // Were the bound to drop the entry and keep its claim, this would answer busy.
     expect(await store.record(delivery(1, 1, { createdAt: at(10_000) }))).toBe(true);
-    expect(await store.claim(delivery(1, 1).id, 0, at(40), at(10), false)).toBe('claimed');
+    expect(await store.claim(delivery(1, 1).id, 0, at(40), at(10))).toBe('claimed');
   });
 });

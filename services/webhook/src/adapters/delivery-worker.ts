@@ -5,6 +5,7 @@ import {
   runAttempt,
   type AttemptResult,
   type DeliveryDeps,
+  type DeliveryJob,
   type DeliveryQueue,
 } from '../domain/delivery-use-cases.js';
 
@@ -19,6 +20,8 @@ export const DELIVERY_CONCURRENCY = 64;
  * deliveries go on.
  */
 export const ATTEMPTS_PER_WEBHOOK = 8;
+/** The same for all of one user's webhooks together (a user may have 20). */
+export const ATTEMPTS_PER_USER = 16;
 /**
  * How long a job over its webhook's share waits here for a place before it goes back to the queue:
  * a fast endpoint frees one in milliseconds, so a burst for one webhook is sent at once; an
@@ -27,11 +30,15 @@ export const ATTEMPTS_PER_WEBHOOK = 8;
 export const PLACE_WAIT_MS = 500;
 
 /**
- * Places per key (a webhook), at most `size` taken at once; a taker over that waits in line for
- * at most `waitMs`, then gives up. Each instance keeps its own.
+ * Places per key (a webhook, a user), at most `size` taken at once. A taker over that waits in
+ * line for at most `waitMs` while places are being given back; when none was given back for
+ * `waitMs` (an endpoint that hangs), it gives up at once rather than hold an instance's place in
+ * vain. Each instance keeps its own.
  */
 class Places {
   private readonly taken = new Map<string, number>();
+  /** When each busy key last made progress: its first place taken, or a place given back. */
+  private readonly lastGiven = new Map<string, number>();
   private readonly waiting = new Map<string, Array<(got: boolean) => void>>();
 
   constructor(
@@ -42,9 +49,12 @@ class Places {
   take(key: string): Promise<boolean> {
     const taken = this.taken.get(key) ?? 0;
     if (taken < this.size) {
+      // The first place taken starts the clock of progress, as a place given back does.
+      if (taken === 0) this.lastGiven.set(key, performance.now());
       this.taken.set(key, taken + 1);
       return Promise.resolve(true);
     }
+    if (performance.now() - this.lastGiven.get(key)! > this.waitMs) return Promise.resolve(false);
     return new Promise((resolve) => {
       const line = this.waiting.get(key) ?? [];
       this.waiting.set(key, line);
@@ -66,10 +76,18 @@ class Places {
     const line = this.waiting.get(key);
     const next = line?.shift();
     if (line?.length === 0) this.waiting.delete(key);
-    if (next) return next(true);
+    if (next) {
+      this.lastGiven.set(key, performance.now());
+      return next(true);
+    }
     const left = this.taken.get(key)! - 1;
-    if (left === 0) this.taken.delete(key);
-    else this.taken.set(key, left);
+    if (left === 0) {
+      this.taken.delete(key);
+      this.lastGiven.delete(key);
+    } else {
+      this.taken.set(key, left);
+      this.lastGiven.set(key, performance.now());
+    }
   }
 }
 
@@ -81,8 +99,9 @@ export const deliveryQueue = (jobs: WorkQueues, queue: string): DeliveryQueue =>
 /**
  * Consumes the deliveries' work queue: each job is one attempt (`runAttempt`), finished when it
  * returns (a retry is a new job on the wait's delay queue, queued by the attempt itself), at most
- * `perWebhook` at once for one webhook (a job over it waits up to `PLACE_WAIT_MS` for a place,
- * then comes back after the first wait, not counted as an attempt). When the
+ * `perWebhook` at once for one webhook and `perUser` for one user's (a job over them waits up to
+ * `PLACE_WAIT_MS` for a place while places are being given back, then comes back after the first
+ * wait, not counted as an attempt). When the
  * attempt cannot run (the store is down), the job is queued again after the first wait, whatever
  * the broker's delivery limit, so an outage of any length loses nothing; only when even that
  * fails (the broker is gone too) does the job go back to the broker unacknowledged. A job that is
@@ -96,9 +115,22 @@ export async function consumeDeliveries(
   queue: string,
   deps: DeliveryDeps,
   logger: Logger,
-  { concurrency = DELIVERY_CONCURRENCY, perWebhook = ATTEMPTS_PER_WEBHOOK, placeWaitMs = PLACE_WAIT_MS } = {},
+  {
+    concurrency = DELIVERY_CONCURRENCY,
+    perWebhook = ATTEMPTS_PER_WEBHOOK,
+    perUser = ATTEMPTS_PER_USER,
+    placeWaitMs = PLACE_WAIT_MS,
+  } = {},
 ): Promise<void> {
-  const places = new Places(perWebhook, placeWaitMs);
+  const users = new Places(perUser, placeWaitMs);
+  const webhooks = new Places(perWebhook, placeWaitMs);
+  /** A place for the user's and one for the webhook's attempts, or none. */
+  const takePlaces = async (job: DeliveryJob): Promise<boolean> => {
+    if (!(await users.take(job.user_id))) return false;
+    if (await webhooks.take(job.webhook_id)) return true;
+    users.give(job.user_id);
+    return false;
+  };
   await jobs.consumeJobs(queue, { delaysMs: deps.retryDelaysMs, concurrency }, async (raw: Job, { redelivered }) => {
     const job = deliveryJob.parse(raw);
     const started = performance.now();
@@ -108,10 +140,10 @@ export async function consumeDeliveries(
       origin: originOf(job.url),
       attempt: job.attempts + 1,
     };
-    if (!(await places.take(job.webhook_id))) {
+    if (!(await takePlaces(job))) {
       // Not an attempt: the job comes back after the first wait, when the endpoint may have answered.
       await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
-      logger.info({ ...where, outcome: 'postponed' }, 'webhook attempt');
+      logger.debug({ ...where, outcome: 'postponed' }, 'webhook attempt');
       return { kind: 'done' };
     }
     let result: AttemptResult;
@@ -122,7 +154,8 @@ export async function consumeDeliveries(
       await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
       return { kind: 'done' };
     } finally {
-      places.give(job.webhook_id);
+      webhooks.give(job.webhook_id);
+      users.give(job.user_id);
     }
     logger.info(
       {

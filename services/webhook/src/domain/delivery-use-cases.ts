@@ -62,6 +62,14 @@ export type AttemptResult =
  */
 export const ATTEMPT_CLAIM_MS = 30_000;
 
+/**
+ * How old a claim must be before a copy the broker redelivered may take it over: longer than an
+ * attempt may take (its 10 s deadline, and a margin), so its holder, if alive after all (its
+ * connection only blipped, or it handed the copy back while shutting down), cannot still be
+ * sending. A copy that was not redelivered waits for the claim to end.
+ */
+export const CLAIM_TAKEOVER_MS = 13_000;
+
 export interface DeliveryDeps {
   store: WebhookStore;
   queue: DeliveryQueue;
@@ -170,7 +178,7 @@ const deliveryOfJob = (job: DeliveryJob): Delivery => ({
  * given up, or tried further already). A copy that finds the attempt claimed by another worker,
  * or the log behind it, is queued again after the first wait (`postponed`), so no copy is dropped
  * while its delivery may still need it. A copy the broker redelivered (its last holder's channel
- * died) takes the claim over at once.
+ * died) takes over a claim older than `CLAIM_TAKEOVER_MS`.
  *
  * The order keeps every delivery alive through a crash at any step: the next job is safe before
  * the log says the attempt happened, so a job redelivered after a crash either finds the log
@@ -187,11 +195,15 @@ export async function runAttempt(
   const standing = await deps.store.standing(job.webhook_id, now);
   if (standing === 'deleted') return { kind: 'deleted' };
   const until = new Date(now.getTime() + ATTEMPT_CLAIM_MS);
-  let claim = await deps.store.claim(job.id, job.attempts, until, now, redelivered);
+  const freeBefore = redelivered ? new Date(until.getTime() - CLAIM_TAKEOVER_MS) : now;
+  let claim = await deps.store.claim(job.id, job.attempts, until, freeBefore);
   if (claim === 'missing') {
-    // A store that forgot (the memory store restarted, or pruned it): the job stands for the entry.
+    // No entry: the webhook was deleted since `standing` answered (its log went with it), or the
+    // store forgot the entry (the memory store restarted, or pruned it): the job then stands for it.
+    if ((await deps.store.standing(job.webhook_id, now)) === 'deleted') return { kind: 'deleted' };
     await deps.store.record(deliveryOfJob(job));
-    claim = await deps.store.claim(job.id, job.attempts, until, now, redelivered);
+    claim = await deps.store.claim(job.id, job.attempts, until, freeBefore);
+    // Still none: the memory store's bound dropped it at once; the attempt goes out unlogged.
   }
   if (claim === 'stale') return { kind: 'stale' };
   if (claim === 'busy') {

@@ -43,13 +43,14 @@ export interface DeliveryLog {
   /**
    * Claims the attempt after `attempts` of a delivery for one worker until `until`, so that
    * copies of its job on other instances send nothing meanwhile: `claimed` when the delivery is
-   * pending with exactly `attempts` made and no other claim stands at `now` (or `steal`: the
-   * broker redelivered this copy because its last holder's channel died, so that holder's claim
-   * is taken over at once); `stale` when the delivery is settled or has more attempts made (the
-   * copy is behind: drop it); `busy` when another claim stands or the log is behind the job
-   * (try again later); `missing` when there is no such delivery.
+   * pending with exactly `attempts` made and no other claim stands past `freeBefore` (a claim
+   * whose `until` is at or before it is taken over: `now` for an ordinary copy; later for a copy
+   * the broker redelivered, whose last holder may have died, once that holder cannot still be
+   * sending); `stale` when the delivery is settled or has more attempts made (the copy is behind:
+   * drop it); `busy` when another claim stands or the log is behind the job (try again later);
+   * `missing` when there is no such delivery.
    */
-  claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult>;
+  claim(id: string, attempts: number, until: Date, freeBefore: Date): Promise<ClaimResult>;
   /**
    * Writes the outcome of the attempt after `attempts` and releases its claim; false when the
    * delivery is gone (its webhook was deleted) or has moved past `attempts` (nothing written).

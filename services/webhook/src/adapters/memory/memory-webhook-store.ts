@@ -95,13 +95,13 @@ export class MemoryWebhookStore implements WebhookStore {
     return delivery ? structuredClone(delivery) : null;
   }
 
-  async claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult> {
+  async claim(id: string, attempts: number, until: Date, freeBefore: Date): Promise<ClaimResult> {
     const delivery = this.deliveries.get(id);
     if (!delivery) return 'missing';
     if (delivery.status !== 'pending' || delivery.attempts > attempts) return 'stale';
     if (delivery.attempts < attempts) return 'busy';
     const held = this.claims.get(id);
-    if (!steal && held !== undefined && held > now.getTime()) return 'busy';
+    if (held !== undefined && held > freeBefore.getTime()) return 'busy';
     this.claims.set(id, until.getTime());
     return 'claimed';
   }

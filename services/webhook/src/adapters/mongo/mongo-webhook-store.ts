@@ -160,10 +160,9 @@ export class MongoWebhookStore implements WebhookStore {
    * `claimed_until`, which `null` matches). Only when it fails is the document read, to say why;
    * it may have moved on between the two, which the next copy of the job sees.
    */
-  async claim(id: string, attempts: number, until: Date, now: Date, steal: boolean): Promise<ClaimResult> {
-    const free = steal ? {} : { $or: [{ claimed_until: null }, { claimed_until: { $lte: now } }] };
+  async claim(id: string, attempts: number, until: Date, freeBefore: Date): Promise<ClaimResult> {
     const result = await this.deliveries.updateOne(
-      { _id: id, status: 'pending', attempts, ...free },
+      { _id: id, status: 'pending', attempts, $or: [{ claimed_until: null }, { claimed_until: { $lte: freeBefore } }] },
       { $set: { claimed_until: until } },
     );
     if (result.matchedCount > 0) return 'claimed';
