@@ -116,6 +116,13 @@ export class AmqpBus implements MessageBus, WorkQueues {
   /** Set once `close` begins: a delivery whose handler has not started is given back to the broker. */
   private stopping = false;
   private closed: Promise<void> | undefined;
+  /**
+   * Consumers started once closing (by a reconnect's `setup` under way): after `close` took its
+   * list, so they are cancelled as they start, and `close` closes their channels too.
+   */
+  private readonly startedLate: Consuming[] = [];
+  /** Each channel's cancel of its consumer, sent once (by close, a late start or a given-back delivery). */
+  private readonly cancels = new WeakMap<ConfirmChannel, Promise<void>>();
 
   private connection: RecoveringChannelModel | undefined;
 
@@ -241,10 +248,11 @@ export class AmqpBus implements MessageBus, WorkQueues {
     }
     this.consumers.clear();
     this.workQueues.clear();
+    const channels = [...consuming, ...this.startedLate].map(({ channel }) => channel);
     // A channel's close goes out after its acks. Closing the connection at once lost an ack sent
     // just before it (amqplib 2.3, RabbitMQ 3.10): the job was delivered again.
     const closed = (async () => {
-      await Promise.all(consuming.map(({ channel }) => channel.close().catch(() => undefined)));
+      await Promise.all(channels.map((channel) => channel.close().catch(() => undefined)));
       await this.connection?.close().catch(() => undefined);
     })();
     if (!(await within(closed, deadline - performance.now()))) {
@@ -252,11 +260,35 @@ export class AmqpBus implements MessageBus, WorkQueues {
     }
   }
 
-  /** Cancels every consumer, then waits for every delivery it had begun. */
+  /** Cancels every consumer, then waits for every delivery it had begun (and the cancels of consumers started late). */
   private async drain(consuming: readonly Consuming[]): Promise<void> {
-    // A channel already closed (a lost connection) has nothing left to cancel: the broker took its deliveries back.
-    await Promise.all(consuming.map(({ channel, consumerTag }) => channel.cancel(consumerTag).catch(() => undefined)));
+    await Promise.all(consuming.map(({ channel, consumerTag }) => this.cancel(channel, consumerTag)));
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** Cancels the consumer of `channel`, once; never rejects. */
+  private cancel(channel: ConfirmChannel, consumerTag: string): Promise<void> {
+    let cancelled = this.cancels.get(channel);
+    if (!cancelled) {
+      // A channel already closed (a lost connection) has nothing left to cancel: the broker took its deliveries back.
+      cancelled = channel.cancel(consumerTag).then(
+        () => undefined,
+        () => undefined,
+      );
+      this.cancels.set(channel, cancelled);
+    }
+    return cancelled;
+  }
+
+  /**
+   * Records where a consumer now consumes. One that started once closing began (a reconnect's
+   * `setup` under way when `close` took its list) is cancelled at once, and close waits for that.
+   */
+  private consumingOn(target: Consumer | WorkConsumer, channel: ConfirmChannel, consumerTag: string): void {
+    target.consuming = { channel, consumerTag };
+    if (!this.stopping) return;
+    this.startedLate.push(target.consuming);
+    this.track(this.cancel(channel, consumerTag));
   }
 
   /** Counts a delivery in flight until it settles (`delivery` never rejects). */
@@ -265,10 +297,16 @@ export class AmqpBus implements MessageBus, WorkQueues {
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  /** Once closing, a delivery whose handler has not started goes back to its queue unhandled. */
+  /**
+   * Once closing, a delivery whose handler has not started goes back to its queue unhandled, and
+   * its consumer is cancelled if it was not yet (one started late): each return counts towards the
+   * queue's delivery limit, and a consumer left running would get the message straight back.
+   */
   private givenBack(channel: ConfirmChannel, delivery: ConsumeMessage): boolean {
-    if (this.stopping) channel.nack(delivery, false, true);
-    return this.stopping;
+    if (!this.stopping) return false;
+    channel.nack(delivery, false, true);
+    this.track(this.cancel(channel, delivery.fields.consumerTag));
+    return true;
   }
 
   /** Declares the exchange and the publishing channel, then every consumer's topology. */
@@ -279,10 +317,9 @@ export class AmqpBus implements MessageBus, WorkQueues {
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
     this.publisher = publisher;
     // A reconnect while closing restores publishing (for the handlers under way), not consuming.
-    if (!this.stopping) {
-      for (const consumer of this.consumers.values()) await this.startConsumer(consumer, model);
-      for (const work of this.workQueues.values()) await this.startWorkConsumer(work, model);
-    }
+    // Checked for each consumer: close may begin while this runs (one that starts then is cancelled at once).
+    for (const consumer of this.consumers.values()) if (!this.stopping) await this.startConsumer(consumer, model);
+    for (const work of this.workQueues.values()) if (!this.stopping) await this.startWorkConsumer(work, model);
     this.connected = true;
     this.options.logger.info(
       { exchange: this.exchange, queues: [...this.consumers.keys()], workQueues: [...this.workQueues.keys()] },
@@ -310,7 +347,7 @@ export class AmqpBus implements MessageBus, WorkQueues {
         }),
       );
     });
-    consumer.consuming = { channel, consumerTag };
+    this.consumingOn(consumer, channel, consumerTag);
   }
 
   private async deliver(channel: ConfirmChannel, consumer: Consumer, delivery: ConsumeMessage) {
@@ -464,7 +501,7 @@ export class AmqpBus implements MessageBus, WorkQueues {
         }),
       );
     });
-    work.consuming = { channel, consumerTag };
+    this.consumingOn(work, channel, consumerTag);
   }
 
   private async deliverJob(channel: ConfirmChannel, work: WorkConsumer, delivery: ConsumeMessage) {
