@@ -24,12 +24,18 @@ export const RABBITMQ_BIN: string | null =
 const EPMD = (process.env.PATH ?? '').split(path.delimiter).find((folder) => executable(path.join(folder, 'epmd')));
 
 /** Why a node cannot start on this machine, or undefined where it can. */
-export const rabbitNodeMissing: string | undefined =
+const unavailable: string | undefined =
   RABBITMQ_BIN === null
-    ? 'rabbitmq-server is not installed (apt-get install rabbitmq-server)'
+    ? 'rabbitmq-server is not installed (pnpm system-deps, or apt-get install rabbitmq-server)'
     : EPMD === undefined
       ? 'epmd (Erlang) is not on the PATH'
       : undefined;
+
+/**
+ * Why the tests that need a node of their own skip here: never under CI, where they must run
+ * (`scripts/system-deps.sh` installs the server) and fail saying why when they cannot.
+ */
+export const rabbitNodeMissing: string | undefined = process.env.CI === 'true' ? undefined : unavailable;
 
 export interface RabbitNode {
   /** `amqp://guest:guest@127.0.0.1:PORT`. */
@@ -50,7 +56,7 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 
 export async function startRabbitNode(): Promise<RabbitNode> {
-  if (rabbitNodeMissing) throw new Error(`cannot start a RabbitMQ node: ${rabbitNodeMissing}`);
+  if (unavailable) throw new Error(`cannot start a RabbitMQ node: ${unavailable}`);
   const bin = RABBITMQ_BIN!;
   const folder = await mkdtemp(path.join(os.tmpdir(), 'slotkeeper-rabbitmq-'));
   const [amqpPort, distPort, epmdPort] = (await freePorts(3)) as [number, number, number];
