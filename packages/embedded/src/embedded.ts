@@ -28,7 +28,7 @@ import {
 import { buildUserApp, MemoryUserRepository } from '@slotkeeper/user-service';
 import {
   buildWebhookApp,
-  CachedCalendarOwners,
+  calendarServiceOwners,
   MemoryWebhookStore,
   webhookClient,
   type WebhookAppDeps,
@@ -182,7 +182,7 @@ export async function buildEmbeddedSystem({
   const hooks = webhookClient(allowPrivateUrls);
   const webhookApp = await buildWebhookApp({
     store: new MemoryWebhookStore(),
-    owners: new CachedCalendarOwners(new CalendarServiceClient(as('webhook', injectUpstream(calendarApp)))),
+    owners: calendarServiceOwners(new CalendarServiceClient(as('webhook', injectUpstream(calendarApp)))),
     secrets: SecretBox.fromEnv(`embedded:${randomBytes(32).toString('base64')}`),
     client: hooks,
     allowPrivateUrls,

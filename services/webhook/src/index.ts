@@ -7,7 +7,7 @@ export * from './domain/delivery-use-cases.js';
 export * from './domain/webhook-use-cases.js';
 export * from './adapters/signer.js';
 export * from './adapters/http-delivery.js';
-export { CachedCalendarOwners } from './adapters/calendar-owners.js';
+export { calendarServiceOwners } from './adapters/calendar-owners.js';
 export { DELIVERY_QUEUE, DELIVERY_CONCURRENCY } from './adapters/delivery-worker.js';
 export { WEBHOOK_QUEUE } from './consumers/event-consumer.js';
 export { MemoryWebhookStore } from './adapters/memory/memory-webhook-store.js';

@@ -7,7 +7,7 @@ import { SecretBox } from '@slotkeeper/secret-box';
 import { CalendarServiceClient } from '@slotkeeper/service-clients';
 import { systemClock } from '@slotkeeper/time';
 import type { Connection } from 'mongoose';
-import { CachedCalendarOwners } from './adapters/calendar-owners.js';
+import { calendarServiceOwners } from './adapters/calendar-owners.js';
 import { DELIVERY_QUEUE } from './adapters/delivery-worker.js';
 import { webhookClient } from './adapters/http-delivery.js';
 import { MemoryWebhookStore } from './adapters/memory/memory-webhook-store.js';
@@ -30,7 +30,7 @@ const client = webhookClient(config.ALLOW_PRIVATE_URLS);
 
 const app = await buildWebhookApp({
   store: db.store,
-  owners: new CachedCalendarOwners(new CalendarServiceClient(signed(config.CALENDAR_SERVICE_URL))),
+  owners: calendarServiceOwners(new CalendarServiceClient(signed(config.CALENDAR_SERVICE_URL))),
   secrets: new SecretBox(config.SECRET_KEYS),
   client,
   allowPrivateUrls: config.ALLOW_PRIVATE_URLS,

@@ -1,26 +1,12 @@
 import type { CalendarServiceClient } from '@slotkeeper/service-clients';
-import { LRUCache } from 'lru-cache';
 import type { CalendarOwners } from '../domain/webhook-use-cases.js';
 
 /**
  * Calendar owners through the calendar service's API, asked as the webhook service (a service
- * principal reads any calendar). A calendar never changes owner, so an answer is kept for as long
- * as it stays among the `max` most used; concurrent lookups of one calendar share one call. A
- * calendar that does not exist is not remembered (it may be created later). When the calendar
- * service cannot answer, the lookup throws: the message waits on the bus and is tried again.
+ * principal reads any calendar): null for no such calendar; a throw when the service cannot answer.
+ * Asked only to check a new webhook's calendars and for a calendar the service's own projection
+ * does not know yet (`ownerOfCalendar` remembers the answer), so nothing is cached here.
  */
-export class CachedCalendarOwners implements CalendarOwners {
-  private readonly cache: LRUCache<string, string, { requestId?: string | undefined }>;
-
-  constructor(calendars: Pick<CalendarServiceClient, 'find'>, { max = 50_000 }: { max?: number } = {}) {
-    this.cache = new LRUCache({
-      max,
-      fetchMethod: async (calendarId, _stale, { context }) =>
-        (await calendars.find(calendarId, context))?.user_id ?? undefined,
-    });
-  }
-
-  async ownerOf(calendarId: string, options: { requestId?: string | undefined } = {}): Promise<string | null> {
-    return (await this.cache.fetch(calendarId, { context: options })) ?? null;
-  }
-}
+export const calendarServiceOwners = (calendars: Pick<CalendarServiceClient, 'find'>): CalendarOwners => ({
+  ownerOf: async (calendarId, options = {}) => (await calendars.find(calendarId, options))?.user_id ?? null,
+});

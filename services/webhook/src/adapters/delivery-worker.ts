@@ -1,7 +1,9 @@
 import type { Job, WorkQueues } from '@slotkeeper/messaging';
 import type { Logger } from '@slotkeeper/observability';
+import { originOf } from '@slotkeeper/outbound-http';
 import {
   deliveryJob,
+  postpone,
   runAttempt,
   type AttemptResult,
   type DeliveryDeps,
@@ -100,10 +102,9 @@ export const deliveryQueue = (jobs: WorkQueues, queue: string): DeliveryQueue =>
  * Consumes the deliveries' work queue: each job is one attempt (`runAttempt`), finished when it
  * returns (a retry is a new job on the wait's delay queue, queued by the attempt itself), at most
  * `perWebhook` at once for one webhook and `perUser` for one user's (a job over them waits up to
- * `PLACE_WAIT_MS` for a place while places are being given back, then comes back after the first
- * wait, not counted as an attempt). When the
- * attempt cannot run (the store is down), the job is queued again after the first wait, whatever
- * the broker's delivery limit, so an outage of any length loses nothing; only when even that
+ * `PLACE_WAIT_MS` for a place while places are being given back, then is postponed). When the
+ * attempt cannot run (the store is down), the job is postponed too, whatever the broker's
+ * delivery limit, so an outage of any length loses nothing; only when even that
  * fails (the broker is gone too) does the job go back to the broker unacknowledged. A job that is
  * not a delivery (another version's shape, during a rolling deploy) is refused, so the broker
  * parks it in the queue's `.dead` after its delivery limit, kept for a look and a replay. Logged
@@ -137,12 +138,12 @@ export async function consumeDeliveries(
     const where = {
       deliveryId: job.id,
       webhookId: job.webhook_id,
-      origin: originOf(job.url),
+      origin: originOf(new URL(job.url)),
       attempt: job.attempts + 1,
     };
     if (!(await takePlaces(job))) {
       // Not an attempt: the job comes back after the first wait, when the endpoint may have answered.
-      await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
+      await postpone(deps, job);
       logger.debug({ ...where, outcome: 'postponed' }, 'webhook attempt');
       return { kind: 'done' };
     }
@@ -151,7 +152,7 @@ export async function consumeDeliveries(
       result = await runAttempt(deps, job, { redelivered });
     } catch (error) {
       logger.warn({ ...where, err: error }, 'webhook attempt could not run; the job is queued again');
-      await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
+      await postpone(deps, job);
       return { kind: 'done' };
     } finally {
       webhooks.give(job.webhook_id);
@@ -171,11 +172,3 @@ export async function consumeDeliveries(
     return { kind: 'done' };
   });
 }
-
-const originOf = (url: string): string => {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'unknown';
-  }
-};

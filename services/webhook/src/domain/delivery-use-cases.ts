@@ -1,3 +1,4 @@
+import { webhookEventType } from '@slotkeeper/contracts';
 import type { Clock } from '@slotkeeper/time';
 import { z } from 'zod';
 import { afterAttempt, newDelivery, type AttemptOutcome, type Delivery } from './delivery.js';
@@ -20,9 +21,9 @@ export const deliveryJob = z.object({
   id: z.string().min(1),
   webhook_id: z.string(),
   user_id: z.string(),
-  url: z.string(),
+  url: z.url(),
   sealed_secret: z.string(),
-  type: z.enum(['event.booked', 'event.canceled', 'event.rescheduled']),
+  type: webhookEventType,
   event_id: z.string(),
   message_id: z.string(),
   body: z.string(),
@@ -58,7 +59,8 @@ export type AttemptResult =
 /**
  * How long one worker holds an attempt against copies of its job on other instances: longer than
  * an attempt may take (its HTTP deadline is 10 s), so a copy never sends beside it; a worker that
- * died holding it is taken over at once by the broker's redelivery, or after this by any copy.
+ * died holding it is taken over by the broker's redelivery after `CLAIM_TAKEOVER_MS`, or after
+ * this by any copy.
  */
 export const ATTEMPT_CLAIM_MS = 30_000;
 
@@ -207,7 +209,7 @@ export async function runAttempt(
   }
   if (claim === 'stale') return { kind: 'stale' };
   if (claim === 'busy') {
-    await deps.queue.enqueue(job, deps.retryDelaysMs[0]);
+    await postpone(deps, job);
     return { kind: 'postponed' };
   }
 
@@ -224,6 +226,14 @@ export async function runAttempt(
   const kind = update.status === 'pending' ? 'retrying' : update.status;
   return { kind, statusCode: outcome.statusCode, error: outcome.ok ? null : outcome.error, logged };
 }
+
+/**
+ * Queues the job again after the first wait, its attempt not made (another copy holds it, the
+ * endpoint has its share of attempts under way, or the attempt could not run): not a retry, so
+ * it counts for nothing, and the delivery's own retry schedule is unchanged.
+ */
+export const postpone = (deps: Pick<DeliveryDeps, 'queue' | 'retryDelaysMs'>, job: DeliveryJob): Promise<void> =>
+  deps.queue.enqueue(job, deps.retryDelaysMs[0]);
 
 /** The job's secret, or null when it will not open (its key left SECRET_KEYS, or it was altered). */
 function openedSecret(job: DeliveryJob, secrets: SecretSealer): string | null {
