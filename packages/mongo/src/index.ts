@@ -4,6 +4,7 @@ import { withStoreErrors } from './errors.js';
 
 export { mongoose };
 export * from './connect.js';
+export * from './count-guard.js';
 export * from './errors.js';
 export * from './event-docs.js';
 export * from './frozen.js';

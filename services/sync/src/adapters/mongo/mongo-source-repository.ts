@@ -1,5 +1,5 @@
 import type { Envelope } from '@slotkeeper/contracts';
-import { inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
+import { CountGuard, inTransaction, modelOn, MongoOutbox, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import {
   writesBookings,
@@ -47,45 +47,32 @@ sourceSchema.index({ calendar_id: 1, created_at: 1, _id: 1 }, { name: 'by_calend
 // The schedulers' question: which sources are due, oldest first.
 sourceSchema.index({ next_sync_at: 1, lease_until: 1 }, { name: 'due' });
 
-/**
- * One document per calendar that has sources, written by every creation on that calendar: two
- * concurrent creations conflict on it, so each counts the calendar's sources with the other's
- * insert settled and the limit holds.
- */
-interface CalendarGuardDoc {
-  _id: string;
-  creations: number;
-}
-const guardSchema = new mongoose.Schema<CalendarGuardDoc>(
-  { _id: required(String), creations: required(Number) },
-  { ...schemaOptions, collection: 'busy_source_calendars' },
-);
-
 export class MongoSourceRepository implements SourceRepository {
   private readonly sources: mongoose.Model<SourceDoc>;
-  private readonly guards: mongoose.Model<CalendarGuardDoc>;
+  /** One document per calendar that has sources (`busy_source_calendars`): the per-calendar limit holds. */
+  private readonly guard: CountGuard;
   private readonly objects: mongoose.Model<ObjectDoc>;
   readonly outbox: MongoOutbox;
 
   constructor(private readonly connection: Connection) {
     this.sources = modelOn(connection, 'BusySource', sourceSchema);
-    this.guards = modelOn(connection, 'BusySourceCalendar', guardSchema);
+    this.guard = new CountGuard(connection, 'BusySourceCalendar', 'busy_source_calendars');
     this.objects = modelOn(connection, 'BusySourceObject', objectSchema);
     this.outbox = new MongoOutbox(connection, 'sync_outbox');
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.sources.init(), this.guards.init(), this.objects.init(), this.outbox.init()]);
+    await Promise.all([this.sources.init(), this.guard.init(), this.objects.init(), this.outbox.init()]);
   }
 
   async create(source: BusySource, max: number): Promise<boolean> {
-    return inTransaction(this.connection, async (session) => {
-      await this.guards.updateOne({ _id: source.calendarId }, { $inc: { creations: 1 } }, { upsert: true, session });
-      const count = await this.sources.countDocuments({ calendar_id: source.calendarId }, { session });
-      if (count >= max) return false;
-      await this.sources.create([toSourceDoc(source)], { session });
-      return true;
-    });
+    return this.guard.insertWithin(
+      this.sources,
+      source.calendarId,
+      { calendar_id: source.calendarId },
+      toSourceDoc(source),
+      max,
+    );
   }
 
   async find(id: string): Promise<BusySource | null> {

@@ -1,5 +1,13 @@
 import type { WebhookEventType } from '@slotkeeper/contracts';
-import { inTransaction, isDuplicateKeyError, modelOn, mongoose, required, schemaOptions } from '@slotkeeper/mongo';
+import {
+  CountGuard,
+  inTransaction,
+  isDuplicateKeyError,
+  modelOn,
+  mongoose,
+  required,
+  schemaOptions,
+} from '@slotkeeper/mongo';
 import type { Connection } from 'mongoose';
 import type { Delivery, DeliveryUpdate } from '../../domain/delivery.js';
 import { DELIVERY_LOG_DAYS, type ClaimResult, type WebhookStanding, type WebhookStore } from '../../domain/ports.js';
@@ -60,45 +68,32 @@ const ownerSchema = new mongoose.Schema<CalendarOwnerDoc>(
   { ...schemaOptions, collection: 'webhook_calendar_owners' },
 );
 
-/**
- * One document per user that has webhooks, written by every creation of theirs: two concurrent
- * creations conflict on it, so each counts the user's webhooks with the other's insert settled
- * and the limit holds (as `busy_source_calendars` does for busy sources).
- */
-interface UserGuardDoc {
-  _id: string;
-  creations: number;
-}
-const guardSchema = new mongoose.Schema<UserGuardDoc>(
-  { _id: required(String), creations: required(Number) },
-  { ...schemaOptions, collection: 'webhook_users' },
-);
-
 export class MongoWebhookStore implements WebhookStore {
   private readonly webhooks: mongoose.Model<WebhookDoc>;
   private readonly deliveries: mongoose.Model<DeliveryDoc>;
-  private readonly guards: mongoose.Model<UserGuardDoc>;
+  /** One document per user that has webhooks (`webhook_users`): the per-user limit holds. */
+  private readonly guard: CountGuard;
   private readonly owners: mongoose.Model<CalendarOwnerDoc>;
 
   constructor(private readonly connection: Connection) {
     this.webhooks = modelOn(connection, 'Webhook', webhookSchema);
     this.deliveries = modelOn(connection, 'WebhookDelivery', deliverySchema);
-    this.guards = modelOn(connection, 'WebhookUser', guardSchema);
+    this.guard = new CountGuard(connection, 'WebhookUser', 'webhook_users');
     this.owners = modelOn(connection, 'WebhookCalendarOwner', ownerSchema);
   }
 
   async init(): Promise<void> {
-    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guards.init(), this.owners.init()]);
+    await Promise.all([this.webhooks.init(), this.deliveries.init(), this.guard.init(), this.owners.init()]);
   }
 
   async create(webhook: WebhookSubscription, max: number): Promise<boolean> {
-    return inTransaction(this.connection, async (session) => {
-      await this.guards.updateOne({ _id: webhook.userId }, { $inc: { creations: 1 } }, { upsert: true, session });
-      const count = await this.webhooks.countDocuments({ user_id: webhook.userId }, { session });
-      if (count >= max) return false;
-      await this.webhooks.create([toWebhookDoc(webhook)], { session });
-      return true;
-    });
+    return this.guard.insertWithin(
+      this.webhooks,
+      webhook.userId,
+      { user_id: webhook.userId },
+      toWebhookDoc(webhook),
+      max,
+    );
   }
 
   async find(id: string): Promise<WebhookSubscription | null> {
